@@ -1,0 +1,33 @@
+# Shared by every launcher in bin/: finds a JDK 25 or newer and runs one
+# sockact entry point on the module path, with native access granted to the
+# dev.sockact module only. Sourced with SOCKACT_MAIN set to the main class.
+
+sockact_root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+
+. "$sockact_root/bin/lib/jdk.sh"
+
+if ! sockact_jdk=$(sockact_find_jdk); then
+    echo "$(basename "$0"): no JDK 25 or newer found (looked at \$JAVA_HOME, java on PATH, /usr/lib/jvm, /usr/java, /opt/java, /opt/jdk*, ~/.sdkman, ~/.jdks)" >&2
+    exit 1
+fi
+
+sockact_jar="$sockact_root/target/sockact.jar"
+if [ ! -r "$sockact_jar" ]; then
+    echo "$(basename "$0"): $sockact_jar is missing; build it first: ./mvnw -q -B -DskipTests package" >&2
+    exit 1
+fi
+
+# Long-running daemons override SOCKACT_JVM_OPTS (C2 and a throughput GC pay off there).
+sockact_run() {
+    exec "$sockact_jdk/bin/java" ${SOCKACT_JVM_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC} \
+        -XX:-UsePerfData --enable-native-access=dev.sockact \
+        -p "$sockact_jar:$sockact_root/target/lib/picocli.jar" "$@"
+}
+
+# The AOT cache is only valid for the JDK that built it; use it when it matches.
+sockact_aot="$sockact_root/target/aot/sockact.aot"
+if [ -r "$sockact_aot" ] && [ "$(cat "$sockact_aot.jdk" 2>/dev/null)" = "$sockact_jdk" ]; then
+    sockact_run -XX:AOTCache="$sockact_aot" -m "dev.sockact/$SOCKACT_MAIN" "$@"
+else
+    sockact_run -m "dev.sockact/$SOCKACT_MAIN" "$@"
+fi
