@@ -6,6 +6,9 @@
  */
 module dev.sockact {
     requires info.picocli;
+    requires jdk.unsupported;
 
     opens dev.sockact.cli to info.picocli;
+
+    provides System.LoggerFinder with dev.sockact.log.ConsoleLoggerFinder;
 }

@@ -1,0 +1,90 @@
+package dev.sockact.activation;
+
+import dev.sockact.posix.ErrnoException;
+import dev.sockact.posix.Fd;
+import dev.sockact.posix.Io;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The receiving side of the LISTEN_FDS protocol: a port of sd_listen_fds(3)
+ * and sd_listen_fds_with_names(3).
+ *
+ * <p>Returns nothing when LISTEN_PID is unset or names another process (the
+ * variables were meant for a parent), fails when LISTEN_FDS or LISTEN_FDNAMES
+ * is malformed. The descriptors are marked CLOEXEC, so they go to our
+ * children only when we pass them on purpose. The JVM cannot unsetenv, so
+ * whoever spawns children strips LISTEN_* from the child's environment
+ * ({@link ListenEnvironment}).
+ */
+public final class ListenFds {
+    /** The first passed descriptor: SD_LISTEN_FDS_START. */
+    public static final int START = 3;
+
+    /** One passed descriptor and its name ("unknown" when none was given). */
+    public record Passed(Fd fd, String name) {
+    }
+
+    private ListenFds() {
+        throw new AssertionError();
+    }
+
+    /** Malformed LISTEN_* variables: sd_listen_fds would return -EINVAL. */
+    public static final class MalformedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        MalformedException(String message) {
+            super(message);
+        }
+    }
+
+    public static List<Passed> fromEnvironment(Map<String, String> environment, int ownPid)
+            throws MalformedException, ErrnoException {
+        String pid = environment.get("LISTEN_PID");
+        if (pid == null) {
+            return List.of();
+        }
+        int expected;
+        try {
+            expected = Integer.parseInt(pid);
+        } catch (NumberFormatException e) {
+            throw new MalformedException("LISTEN_PID=" + pid + " is not a pid");
+        }
+        if (expected != ownPid) {
+            return List.of();
+        }
+        String count = environment.get("LISTEN_FDS");
+        if (count == null) {
+            return List.of();
+        }
+        int n;
+        try {
+            n = Integer.parseInt(count);
+        } catch (NumberFormatException e) {
+            throw new MalformedException("LISTEN_FDS=" + count + " is not a number");
+        }
+        if (n <= 0) {
+            throw new MalformedException("LISTEN_FDS=" + count + " must be positive");
+        }
+        List<String> names = names(environment.get("LISTEN_FDNAMES"), n);
+        List<Passed> passed = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int fd = START + i;
+            Io.setCloseOnExec(fd, true);
+            passed.add(new Passed(Fd.adopt(fd), names.get(i)));
+        }
+        return passed;
+    }
+
+    private static List<String> names(String joined, int n) throws MalformedException {
+        if (joined == null) {
+            return java.util.Collections.nCopies(n, "unknown");
+        }
+        List<String> names = List.of(joined.split(":", -1));
+        if (names.size() != n) {
+            throw new MalformedException("LISTEN_FDNAMES names " + names.size() + " descriptors but LISTEN_FDS is " + n);
+        }
+        return names;
+    }
+}

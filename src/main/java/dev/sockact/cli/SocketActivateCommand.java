@@ -1,0 +1,295 @@
+package dev.sockact.cli;
+
+import dev.sockact.activation.ConnectionSpawner;
+import dev.sockact.activation.InvalidAddressException;
+import dev.sockact.activation.ListenAddress;
+import dev.sockact.activation.ListenEnvironment;
+import dev.sockact.activation.ListenFds;
+import dev.sockact.activation.ListenSockets;
+import dev.sockact.activation.Program;
+import dev.sockact.event.EventLoop;
+import dev.sockact.posix.Epoll;
+import dev.sockact.posix.ErrnoException;
+import dev.sockact.posix.Fd;
+import dev.sockact.posix.Pidfd;
+import dev.sockact.posix.Processes;
+import dev.sockact.posix.SockAddr;
+import dev.sockact.posix.Sockets;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * socket-activate: listen on sockets, then run a program with them, as
+ * systemd-socket-activate(1) does. Without --accept it waits for the first
+ * connection and execs the program in its own place (so LISTEN_PID is our
+ * pid); with --accept it runs one child per connection.
+ */
+@Command(name = "socket-activate", mixinStandardHelpOptions = false, sortOptions = false)
+final class SocketActivateCommand implements Callable<Integer> {
+    private static final System.Logger LOG = System.getLogger("socket-activate");
+    /** Variables kept from our environment; everything else is scrubbed, as systemd does. */
+    private static final List<String> KEPT_VARIABLES = List.of("TERM", "PATH", "USER", "HOME", "COLORTERM", "NO_COLOR");
+    private static final int FDNAME_MAX = 255;
+
+    @Option(names = {"-h", "--help"}) boolean help;
+    @Option(names = "--version") boolean version;
+    @Option(names = {"-l", "--listen"}, paramLabel = "ADDR") List<String> listen = new ArrayList<>();
+    @Option(names = {"-d", "--datagram"}) boolean datagram;
+    @Option(names = "--seqpacket") boolean seqpacket;
+    @Option(names = {"-a", "--accept"}) boolean accept;
+    @Option(names = {"-E", "--setenv", "--environment"}, paramLabel = "NAME[=VALUE]") List<String> setenv = new ArrayList<>();
+    @Option(names = "--fdname", paramLabel = "NAME[:NAME...]") List<String> fdnames = new ArrayList<>();
+    @Option(names = "--inetd") boolean inetd;
+    @Option(names = "--now") boolean now;
+    @Parameters List<String> command = new ArrayList<>();
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (help) {
+            out.print(HELP);
+            out.flush();
+            return 0;
+        }
+        if (version) {
+            out.println(Version.of("socket-activate"));
+            out.flush();
+            return 0;
+        }
+        String conflict = conflict();
+        if (conflict != null) {
+            err.println(conflict);
+            err.flush();
+            return 1;
+        }
+        try {
+            return run(err);
+        } catch (ErrnoException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return 1;
+        }
+    }
+
+    /** The option conflicts systemd-socket-activate refuses, in its words; null when none. */
+    String conflict() {
+        if (command.isEmpty()) {
+            return "socket-activate: command to execute is missing.";
+        }
+        if (datagram && seqpacket) {
+            return "--seqpacket may not be combined with --datagram.";
+        }
+        if (datagram && accept) {
+            return "Datagram sockets do not accept connections. The --datagram and --accept options may not be combined.";
+        }
+        if (now && accept) {
+            return "--now cannot be combined with --accept.";
+        }
+        if (inetd && !accept && listen.size() + inheritedCount() != 1) {
+            return "--inetd only supported for single file descriptors.";
+        }
+        return null;
+    }
+
+    private static int inheritedCount() {
+        String count = System.getenv("LISTEN_FDS");
+        String pid = System.getenv("LISTEN_PID");
+        if (count == null || pid == null || !pid.equals(Long.toString(ProcessHandle.current().pid()))) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Integer.parseInt(count));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private int run(PrintWriter err) throws ErrnoException {
+        List<Fd> fds = new ArrayList<>();
+        try {
+            for (ListenFds.Passed passed : ListenFds.fromEnvironment(System.getenv(), Processes.pid())) {
+                fds.add(passed.fd());
+            }
+        } catch (ListenFds.MalformedException e) {
+            err.println("Failed to get passed file descriptors: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        int type = datagram ? Sockets.SOCK_DGRAM : seqpacket ? Sockets.SOCK_SEQPACKET : Sockets.SOCK_STREAM;
+        for (String text : listen) {
+            SockAddr address;
+            try {
+                address = ListenAddress.parse(text);
+            } catch (InvalidAddressException e) {
+                String reason = new ErrnoException("parse", e.errno().number(), null).reason();
+                String strerror = reason.substring(reason.indexOf('(') + 1, reason.length() - 1);
+                err.println("Failed to parse socket address \"" + text + "\": " + strerror);
+                err.println("Failed to open '" + text + "': " + strerror);
+                err.flush();
+                return 1;
+            }
+            try {
+                fds.add(ListenSockets.open(address, ListenSockets.Options.activateDefaults(type)));
+            } catch (ErrnoException e) {
+                err.println("Failed to listen on " + address + ": " + e.reason());
+                err.flush();
+                return 1;
+            }
+            LOG.log(System.Logger.Level.INFO, "Listening on " + address + " as " + (ListenFds.START + fds.size() - 1) + ".");
+        }
+        if (fds.isEmpty()) {
+            err.println("No sockets to listen on specified or passed in.");
+            err.flush();
+            return 1;
+        }
+        List<String> names = fdNames(fds.size());
+        Program program;
+        try {
+            program = Program.resolve(command, System.getenv("PATH"));
+        } catch (ErrnoException e) {
+            err.println("Failed to execp " + command.getFirst() + " (" + String.join(" ", command) + "): " + e.reason());
+            err.flush();
+            return 1;
+        }
+        List<String> environment = childEnvironment();
+        return accept ? acceptForever(fds, program, environment, names) : execOnFirstConnection(fds, program, environment, names);
+    }
+
+    /** Waits for the first connection (unless --now), then becomes the program. */
+    private int execOnFirstConnection(List<Fd> fds, Program program, List<String> environment, List<String> names)
+            throws ErrnoException {
+        if (!now) {
+            try (Epoll epoll = Epoll.create(fds.size())) {
+                for (int i = 0; i < fds.size(); i++) {
+                    epoll.add(fds.get(i).fd(), Epoll.EPOLLIN, i);
+                }
+                while (epoll.await(-1) == 0) {
+                    // EINTR: wait again
+                }
+                LOG.log(System.Logger.Level.INFO, "Communication attempt on fd " + (ListenFds.START + epoll.readyToken(0)) + ".");
+            }
+        }
+        List<String> env = inetd ? environment : new ArrayList<>(ListenEnvironment.withListenFds(environment, fds.size(), names));
+        if (!inetd) {
+            env.add("LISTEN_PID=" + Processes.pid());
+        }
+        LOG.log(System.Logger.Level.INFO, "Execing " + program.describe());
+        ErrnoException failure = Processes.execute(program.path(), program.argv(), env, fds, inetd);
+        System.err.println("Failed to execp " + program.describe() + ": " + failure.reason());
+        return 1;
+    }
+
+    /** One child per connection, until killed. */
+    private int acceptForever(List<Fd> fds, Program program, List<String> environment, List<String> names)
+            throws ErrnoException {
+        ConnectionSpawner spawner = new ConnectionSpawner(program, environment, inetd, fdnames.isEmpty() ? List.of() : names.subList(0, 1));
+        try (EventLoop loop = EventLoop.create()) {
+            loop.onHandlerFailure(t -> LOG.log(System.Logger.Level.WARNING, "Failed to handle connection: " + t.getMessage()));
+            for (Fd listener : fds) {
+                loop.watch(listener.fd(), Epoll.EPOLLIN, events -> acceptOne(loop, listener, spawner));
+            }
+            loop.run();
+        }
+        return 0;
+    }
+
+    private void acceptOne(EventLoop loop, Fd listener, ConnectionSpawner spawner) throws ErrnoException {
+        // Blocking, as systemd's accept4(fd, NULL, NULL, 0): the child gets an ordinary blocking socket.
+        int raw = Sockets.acceptRaw(listener.fd(), 0);
+        if (raw < 0) {
+            if (!dev.sockact.posix.Errno.isAcceptAgain(-raw)) {
+                LOG.log(System.Logger.Level.WARNING, new ErrnoException("accept4", -raw, null).getMessage());
+            }
+            return;
+        }
+        try (Fd connection = Fd.adopt(raw)) {
+            LOG.log(System.Logger.Level.INFO, "Connection from " + Sockets.peerAddress(raw) + " to " + Sockets.localAddress(raw));
+            int pid;
+            try {
+                pid = spawner.spawn(connection, List.of());
+            } catch (ErrnoException e) {
+                LOG.log(System.Logger.Level.ERROR, "Failed to execp " + spawner.program().describe() + ": " + e.reason());
+                return;
+            }
+            LOG.log(System.Logger.Level.INFO, "Spawned " + spawner.program().describe() + " as PID " + pid + ".");
+            loop.watchExit(Pidfd.open(pid), status -> LOG.log(System.Logger.Level.INFO,
+                    "Child " + status.pid() + " died with code " + (status.signal() != 0 ? status.signal() : status.code())));
+        }
+    }
+
+    /** TERM, PATH, USER, HOME (and COLORTERM, NO_COLOR) from ours, then the -E variables. */
+    private List<String> childEnvironment() {
+        Map<String, String> ours = System.getenv();
+        List<String> env = new ArrayList<>();
+        for (String name : KEPT_VARIABLES) {
+            if (ours.containsKey(name)) {
+                env.add(name + "=" + ours.get(name));
+            }
+        }
+        for (String assignment : setenv) {
+            if (assignment.contains("=")) {
+                env.add(assignment);
+            } else if (ours.containsKey(assignment)) {
+                env.add(assignment + "=" + ours.get(assignment));
+            }
+        }
+        return env;
+    }
+
+    /**
+     * The names from every --fdname, as systemd joins them: one name is given to every fd; a
+     * different count only warns. Invalid names warn and are dropped.
+     */
+    private List<String> fdNames(int fdCount) {
+        List<String> names = new ArrayList<>();
+        for (String option : fdnames) {
+            for (String name : option.split(":", -1)) {
+                if (name.length() > FDNAME_MAX || !name.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f)) {
+                    LOG.log(System.Logger.Level.WARNING, "File descriptor name \"" + name + "\" is not valid, ignoring.");
+                    continue;
+                }
+                names.add(name);
+            }
+        }
+        if (names.size() == 1 && fdCount > 1) {
+            return java.util.Collections.nCopies(fdCount, names.getFirst());
+        }
+        if (!names.isEmpty() && names.size() != fdCount) {
+            LOG.log(System.Logger.Level.WARNING, "The number of fd names is different than number of fds: "
+                    + names.size() + " vs " + fdCount);
+        }
+        return names;
+    }
+
+    private static final String HELP = """
+            socket-activate [OPTIONS...] COMMAND [ARGS...]
+
+            Listen on sockets and launch child on connection.
+
+            Options:
+              -h --help                  Show this help and exit
+                 --version               Print version string and exit
+              -l --listen=ADDR           Listen for raw connections at ADDR
+              -d --datagram              Listen on datagram instead of stream socket
+                 --seqpacket             Listen on SOCK_SEQPACKET instead of stream socket
+              -a --accept                Spawn separate child for each connection
+              -E --setenv=NAME[=VALUE]   Pass an environment variable to children
+                 --fdname=NAME[:NAME...] Specify names for file descriptors
+                 --inetd                 Enable inetd file descriptor passing protocol
+                 --now                   Start instantly instead of waiting for connection
+
+            Note: file descriptors from sd_listen_fds() will be passed through.
+
+            See docs/socket-activate.md for details.
+            """;
+}

@@ -1,0 +1,212 @@
+package dev.sockact.event;
+
+import dev.sockact.posix.Epoll;
+import dev.sockact.posix.ErrnoException;
+import dev.sockact.posix.EventFd;
+import dev.sockact.posix.ExitStatus;
+import dev.sockact.posix.Pidfd;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+
+/**
+ * One single-threaded epoll loop: fd readiness, timers, child exits (through
+ * pidfds) and tasks posted from other threads. Everything but
+ * {@link #execute(Runnable)} and {@link #stop()} must be called on the loop thread.
+ *
+ * <p>A handler that throws does not stop the loop: the failure goes to
+ * {@link #onHandlerFailure(Consumer)} and the loop carries on, so one bad
+ * connection never takes a server down.
+ */
+public final class EventLoop implements AutoCloseable {
+    /** Called with the ready event mask (EPOLLIN, EPOLLOUT, EPOLLHUP, ...). */
+    @FunctionalInterface
+    public interface IoHandler {
+        void ready(int events) throws Exception;
+    }
+
+    private static final int MAX_EVENTS = 512;
+    private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+
+    private final Epoll epoll;
+    private final EventFd wakeup;
+    private final Queue<Runnable> posted = new ConcurrentLinkedQueue<>();
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private Watch[] watches = new Watch[64];
+    private final List<Integer> freeSlots = new ArrayList<>();
+    private int nextSlot = 1;
+    private long timerSequence;
+    private long watchGeneration;
+    private volatile boolean running;
+    private Thread thread;
+    private Consumer<Throwable> failureHandler = t -> LOG.log(System.Logger.Level.DEBUG, "handler failed", t);
+
+    private EventLoop(Epoll epoll, EventFd wakeup) {
+        this.epoll = epoll;
+        this.wakeup = wakeup;
+    }
+
+    public static EventLoop create() throws ErrnoException {
+        Epoll epoll = Epoll.create(MAX_EVENTS);
+        EventFd wakeup;
+        try {
+            wakeup = EventFd.create();
+            epoll.add(wakeup.fd(), Epoll.EPOLLIN, 0L);
+        } catch (ErrnoException e) {
+            epoll.close();
+            throw e;
+        }
+        return new EventLoop(epoll, wakeup);
+    }
+
+    /** Where exceptions thrown by handlers, timers and tasks go. */
+    public void onHandlerFailure(Consumer<Throwable> handler) {
+        this.failureHandler = handler;
+    }
+
+    /**
+     * Watches {@code fd} for {@code interest} (EPOLLIN/EPOLLOUT/...). The watch
+     * must be cancelled before the fd is closed.
+     */
+    public Watch watch(int fd, int interest, IoHandler handler) throws ErrnoException {
+        int slot = freeSlots.isEmpty() ? nextSlot++ : freeSlots.removeLast();
+        if (slot >= watches.length) {
+            watches = java.util.Arrays.copyOf(watches, watches.length * 2);
+        }
+        // The generation in the token's high half tells a stale event for a reused slot from a live one.
+        Watch w = new Watch(this, fd, slot, (++watchGeneration << 32) | slot, handler, interest);
+        epoll.add(fd, interest, w.token());
+        watches[slot] = w;
+        return w;
+    }
+
+    void modify(Watch w, int interest) throws ErrnoException {
+        epoll.modify(w.fd(), interest, w.token());
+    }
+
+    void release(Watch w) {
+        epoll.remove(w.fd());
+        if (watches[w.slot()] == w) {
+            watches[w.slot()] = null;
+            freeSlots.add(w.slot());
+        }
+    }
+
+    /** Runs {@code task} on the loop after {@code delayNanos}. */
+    public Timer schedule(long delayNanos, Runnable task) {
+        Timer t = new Timer(System.nanoTime() + Math.max(0, delayNanos), timerSequence++, task);
+        timers.add(t);
+        return t;
+    }
+
+    /** Calls {@code onExit} on the loop once the child behind {@code pidfd} has exited (and been reaped). */
+    public void watchExit(Pidfd pidfd, Consumer<ExitStatus> onExit) throws ErrnoException {
+        Watch[] self = new Watch[1];
+        self[0] = watch(pidfd.fd(), Epoll.EPOLLIN, events -> {
+            var status = pidfd.poll();
+            if (status.isPresent()) {
+                self[0].cancel();
+                pidfd.close();
+                onExit.accept(status.get());
+            }
+        });
+    }
+
+    /** Runs {@code task} on the loop thread; safe from any thread. */
+    public void execute(Runnable task) {
+        posted.add(task);
+        wakeup.signal();
+    }
+
+    /** Makes {@link #run()} return after the current iteration; safe from any thread. */
+    public void stop() {
+        running = false;
+        wakeup.signal();
+    }
+
+    public boolean inLoopThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Runs until {@link #stop()}. */
+    public void run() throws ErrnoException {
+        thread = Thread.currentThread();
+        running = true;
+        while (running) {
+            int n = epoll.await(nextTimeoutMillis());
+            for (int i = 0; i < n; i++) {
+                long token = epoll.readyToken(i);
+                if (token == 0L) {
+                    wakeup.drain();
+                    continue;
+                }
+                dispatch(token, epoll.readyEvents(i));
+            }
+            runPosted();
+            runDueTimers();
+        }
+    }
+
+    private void dispatch(long token, int events) {
+        int slot = (int) token;
+        Watch w = slot < watches.length ? watches[slot] : null;
+        // A watch cancelled earlier in this batch (and maybe its slot reused) is skipped.
+        if (w == null || w.token() != token) {
+            return;
+        }
+        try {
+            w.handler().ready(events);
+        } catch (Throwable t) {
+            failureHandler.accept(t);
+        }
+    }
+
+    private void runPosted() {
+        Runnable task;
+        while ((task = posted.poll()) != null) {
+            runSafely(task);
+        }
+    }
+
+    private void runDueTimers() {
+        long now = System.nanoTime();
+        while (!timers.isEmpty() && timers.peek().deadline() - now <= 0) {
+            Timer t = timers.poll();
+            if (!t.isCancelled()) {
+                runSafely(t.task());
+            }
+        }
+    }
+
+    private void runSafely(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            failureHandler.accept(t);
+        }
+    }
+
+    private int nextTimeoutMillis() {
+        if (!posted.isEmpty()) {
+            return 0;
+        }
+        while (!timers.isEmpty() && timers.peek().isCancelled()) {
+            timers.poll();
+        }
+        if (timers.isEmpty()) {
+            return -1;
+        }
+        long nanos = timers.peek().deadline() - System.nanoTime();
+        // Round up so a timer never fires early and the loop never spins on a 0 ms wait.
+        return nanos <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, (nanos + 999_999) / 1_000_000);
+    }
+
+    @Override
+    public void close() {
+        wakeup.close();
+        epoll.close();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.sockact.posix;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Owns one file descriptor and closes it exactly once.
+ *
+ * <p>Every constructor path in this package creates descriptors with
+ * O_CLOEXEC/SOCK_CLOEXEC, so nothing leaks into children by accident: a child
+ * gets only what {@link Spawner} places for it.
+ */
+public final class Fd implements AutoCloseable {
+    private static final int OPEN = 0;
+    private static final int CLOSED = 1;
+    private static final int TAKEN = 2;
+
+    private final int fd;
+    private final AtomicInteger state = new AtomicInteger(OPEN);
+
+    private Fd(int fd) {
+        if (fd < 0) {
+            throw new IllegalArgumentException("negative fd " + fd);
+        }
+        this.fd = fd;
+    }
+
+    /** Takes ownership of a raw descriptor (for example one inherited through LISTEN_FDS). */
+    public static Fd adopt(int fd) {
+        return new Fd(fd);
+    }
+
+    /** The raw number. Valid until {@link #close()} or {@link #take()}. */
+    public int fd() {
+        return fd;
+    }
+
+    public boolean isOpen() {
+        return state.get() == OPEN;
+    }
+
+    /** Gives up ownership without closing (systemd's TAKE_FD): the caller now owns the number. */
+    public int take() {
+        if (!state.compareAndSet(OPEN, TAKEN)) {
+            throw new IllegalStateException("fd " + fd + " is no longer owned");
+        }
+        return fd;
+    }
+
+    /** Closes once; later calls do nothing. close() errors are ignored: the fd is gone either way. */
+    @Override
+    public void close() {
+        if (state.compareAndSet(OPEN, CLOSED)) {
+            Io.close(fd);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "fd " + fd + (isOpen() ? "" : " (closed)");
+    }
+}

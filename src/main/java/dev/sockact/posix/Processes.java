@@ -1,0 +1,156 @@
+package dev.sockact.posix;
+
+import static dev.sockact.posix.Native.INT;
+import static dev.sockact.posix.Native.POINTER;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Our own process: ids, kill, and replacing ourselves with another program (execve). */
+public final class Processes {
+    private static final int CLOSE_RANGE_CLOEXEC = 1 << 2;
+    private static final int SIG_SETMASK = 2;
+    private static final long SIG_IGN = 1;
+    private static final long SIG_DFL = 0;
+    /** struct sigaction is 152 bytes on x86_64 glibc; the handler pointer comes first. */
+    private static final long SIGACTION_SIZE = 256;
+
+    private Processes() {
+        throw new AssertionError();
+    }
+
+    private static final class Ids {
+        static final MethodHandle GETPID = Native.call("getpid", FunctionDescriptor.of(INT));
+        static final MethodHandle GETUID = Native.call("getuid", FunctionDescriptor.of(INT));
+        static final MethodHandle GETGID = Native.call("getgid", FunctionDescriptor.of(INT));
+    }
+
+    private static final class Kill {
+        static final MethodHandle H = Native.errnoCall("kill", FunctionDescriptor.of(INT, INT, INT));
+    }
+
+    private static final class Exec {
+        static final MethodHandle DUP2 = Native.errnoCall("dup2", FunctionDescriptor.of(INT, INT, INT));
+        static final MethodHandle CLOSE_RANGE = Native.errnoCall("close_range", FunctionDescriptor.of(INT, INT, INT, INT));
+        static final MethodHandle SIGACTION = Native.call("sigaction", FunctionDescriptor.of(INT, INT, POINTER, POINTER));
+        static final MethodHandle SIGNAL = Native.call("signal", FunctionDescriptor.of(ValueLayout.JAVA_LONG, INT, ValueLayout.JAVA_LONG));
+        static final MethodHandle SIGMASK = Native.call("pthread_sigmask", FunctionDescriptor.of(INT, INT, POINTER, POINTER));
+        static final MethodHandle SIGEMPTYSET = Native.call("sigemptyset", FunctionDescriptor.of(INT, POINTER));
+        static final MethodHandle EXECVE = Native.errnoCall("execve", FunctionDescriptor.of(INT, POINTER, POINTER, POINTER));
+    }
+
+    public static int pid() {
+        try {
+            return (int) Ids.GETPID.invokeExact();
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static int uid() {
+        try {
+            return (int) Ids.GETUID.invokeExact();
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static int gid() {
+        try {
+            return (int) Ids.GETGID.invokeExact();
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** kill(2); false when the process is already gone (ESRCH). */
+    public static boolean kill(int pid, int signal) throws ErrnoException {
+        try {
+            MemorySegment c = Native.capture();
+            int r = (int) Kill.H.invokeExact(c, pid, signal);
+            if (r < 0) {
+                int errno = Native.errno(c);
+                if (errno == Errno.ESRCH.number()) {
+                    return false;
+                }
+                throw new ErrnoException("kill", errno, "pid " + pid);
+            }
+            return true;
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /**
+     * Replaces this process with {@code program}, keeping our pid (so LISTEN_PID
+     * can be set beforehand), with {@code fds} at 3.. (or, when {@code onStdio},
+     * the single fd on stdin and stdout, inetd-style), every other descriptor
+     * above them closed on exec, ignored signals reset and an empty signal mask.
+     * Returns only on failure. Once the descriptors have been placed this JVM
+     * must not load classes from its jar, so everything used after that point is
+     * prepared first; a failure leaves the process fit only to report and exit.
+     */
+    public static ErrnoException execute(String program, List<String> argv, List<String> environment, List<Fd> fds,
+                                         boolean onStdio) {
+        if (!Files.isExecutable(Path.of(program))) {
+            int errno = Files.exists(Path.of(program)) ? Errno.EACCES.number() : Errno.ENOENT.number();
+            return new ErrnoException("execve", errno, program);
+        }
+        // Prepared before the point of no return: argv/envp in native memory, every handle linked,
+        // the failure's exception class and strerror text loaded.
+        Arena arena = Arena.global();
+        MemorySegment path = arena.allocateFrom(program);
+        MemorySegment nativeArgv = Spawner.stringArray(arena, argv);
+        MemorySegment nativeEnv = Spawner.stringArray(arena, environment);
+        MemorySegment action = arena.allocate(SIGACTION_SIZE, 8);
+        MemorySegment emptySet = arena.allocate(128, 8);
+        ErrnoException prepared = new ErrnoException("execve", Errno.ENOEXEC.number(), program);
+        MethodHandle unused = Exec.EXECVE;
+        try {
+            int n = onStdio ? 0 : fds.size();
+            int[] moved = new int[fds.size()];
+            for (int i = 0; i < moved.length; i++) {
+                moved[i] = Io.duplicate(fds.get(i).fd(), 3 + n).take();
+            }
+            MemorySegment c = Native.capture();
+            int[] targets = onStdio ? new int[] {0, 1} : null;
+            for (int i = 0; i < (onStdio ? 2 : n); i++) {
+                int source = onStdio ? moved[0] : moved[i];
+                int target = onStdio ? targets[i] : 3 + i;
+                // dup2 clears CLOEXEC on the target: exactly these survive the exec.
+                if ((int) Exec.DUP2.invokeExact(c, source, target) < 0) {
+                    return new ErrnoException("dup2", Native.errno(c), "fd " + target);
+                }
+            }
+            if ((int) Exec.CLOSE_RANGE.invokeExact(c, 3 + n, -1, CLOSE_RANGE_CLOEXEC) < 0) {
+                return new ErrnoException("close_range", Native.errno(c), null);
+            }
+            for (int signal = 1; signal < 65; signal++) {
+                if (signal == Signals.SIGKILL || signal == 19 || signal == 32 || signal == 33) {
+                    continue;
+                }
+                int r = (int) Exec.SIGACTION.invokeExact(signal, MemorySegment.NULL, action);
+                // Handlers reset themselves on exec; only an ignored disposition would be inherited.
+                if (r == 0 && action.get(ValueLayout.JAVA_LONG, 0) == SIG_IGN) {
+                    long ignored = (long) Exec.SIGNAL.invokeExact(signal, SIG_DFL);
+                }
+            }
+            int ignored = (int) Exec.SIGEMPTYSET.invokeExact(emptySet);
+            ignored = (int) Exec.SIGMASK.invokeExact(SIG_SETMASK, emptySet, MemorySegment.NULL);
+            int r = (int) Exec.EXECVE.invokeExact(c, path, nativeArgv, nativeEnv);
+            return r < 0 ? new ErrnoException("execve", Native.errno(c), program) : prepared;
+        } catch (ErrnoException e) {
+            return e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+}

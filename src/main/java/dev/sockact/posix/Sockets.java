@@ -1,0 +1,403 @@
+package dev.sockact.posix;
+
+import static dev.sockact.posix.Native.INT;
+import static dev.sockact.posix.Native.LONG;
+import static dev.sockact.posix.Native.POINTER;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
+
+/** socket, bind, listen, accept4, connect, shutdown, socket options and addresses. */
+public final class Sockets {
+    public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
+    public static final int SOCK_RAW = 3;
+    public static final int SOCK_SEQPACKET = 5;
+    public static final int SOCK_NONBLOCK = Io.O_NONBLOCK;
+    public static final int SOCK_CLOEXEC = Io.O_CLOEXEC;
+
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_REUSEADDR = 2;
+    public static final int SO_TYPE = 3;
+    public static final int SO_ERROR = 4;
+    public static final int SO_BROADCAST = 6;
+    public static final int SO_SNDBUF = 7;
+    public static final int SO_RCVBUF = 8;
+    public static final int SO_KEEPALIVE = 9;
+    public static final int SO_PRIORITY = 12;
+    public static final int SO_PASSCRED = 16;
+    public static final int SO_PEERCRED = 17;
+    public static final int SO_BINDTODEVICE = 25;
+    public static final int SO_TIMESTAMP = 29;
+    public static final int SO_ACCEPTCONN = 30;
+    public static final int SO_PASSSEC = 34;
+    public static final int SO_TIMESTAMPNS = 35;
+    public static final int SO_MARK = 36;
+    public static final int SO_REUSEPORT = 15;
+    public static final int SO_RCVBUFFORCE = 33;
+    public static final int SO_SNDBUFFORCE = 32;
+    public static final int SO_DOMAIN = 39;
+    public static final int SO_PROTOCOL = 38;
+
+    public static final int IPPROTO_IP = 0;
+    public static final int IPPROTO_TCP = 6;
+    public static final int IPPROTO_IPV6 = 41;
+    public static final int IP_TOS = 1;
+    public static final int IP_TTL = 2;
+    public static final int IP_PKTINFO = 8;
+    public static final int IP_TRANSPARENT = 19;
+    public static final int IP_FREEBIND = 15;
+    public static final int IPV6_UNICAST_HOPS = 16;
+    public static final int IPV6_V6ONLY = 26;
+    public static final int IPV6_RECVPKTINFO = 49;
+    public static final int IPV6_TRANSPARENT = 75;
+    public static final int IPV6_FREEBIND = 78;
+    public static final int TCP_NODELAY = 1;
+    public static final int TCP_KEEPIDLE = 4;
+    public static final int TCP_KEEPINTVL = 5;
+    public static final int TCP_KEEPCNT = 6;
+    public static final int TCP_DEFER_ACCEPT = 9;
+    public static final int TCP_CONGESTION = 13;
+
+    public static final int SHUT_RD = 0;
+    public static final int SHUT_WR = 1;
+    public static final int SHUT_RDWR = 2;
+
+    public static final int MSG_NOSIGNAL = 0x4000;
+    public static final int MSG_DONTWAIT = 0x40;
+
+    private Sockets() {
+        throw new AssertionError();
+    }
+
+    private static final class Socket {
+        static final MethodHandle H = Native.errnoCall("socket", FunctionDescriptor.of(INT, INT, INT, INT));
+    }
+
+    private static final class Socketpair {
+        static final MethodHandle H = Native.errnoCall("socketpair", FunctionDescriptor.of(INT, INT, INT, INT, POINTER));
+    }
+
+    private static final class Bind {
+        static final MethodHandle H = Native.errnoCall("bind", FunctionDescriptor.of(INT, INT, POINTER, INT));
+    }
+
+    private static final class Listen {
+        static final MethodHandle H = Native.errnoCall("listen", FunctionDescriptor.of(INT, INT, INT));
+    }
+
+    private static final class Accept4 {
+        static final MethodHandle H = Native.errnoCall("accept4", FunctionDescriptor.of(INT, INT, POINTER, POINTER, INT));
+    }
+
+    private static final class Connect {
+        static final MethodHandle H = Native.errnoCall("connect", FunctionDescriptor.of(INT, INT, POINTER, INT));
+    }
+
+    private static final class Shutdown {
+        static final MethodHandle H = Native.errnoCall("shutdown", FunctionDescriptor.of(INT, INT, INT));
+    }
+
+    private static final class Getsockopt {
+        static final MethodHandle H = Native.errnoCall("getsockopt", FunctionDescriptor.of(INT, INT, INT, INT, POINTER, POINTER));
+    }
+
+    private static final class Setsockopt {
+        static final MethodHandle H = Native.errnoCall("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, POINTER, INT));
+    }
+
+    private static final class Getsockname {
+        static final MethodHandle H = Native.errnoCall("getsockname", FunctionDescriptor.of(INT, INT, POINTER, POINTER));
+    }
+
+    private static final class Getpeername {
+        static final MethodHandle H = Native.errnoCall("getpeername", FunctionDescriptor.of(INT, INT, POINTER, POINTER));
+    }
+
+    private static final class Sendto {
+        static final MethodHandle H = Native.errnoCall("sendto", FunctionDescriptor.of(LONG, INT, POINTER, LONG, INT, POINTER, INT));
+    }
+
+    /** socket(2), always with SOCK_CLOEXEC added. */
+    public static Fd socket(int family, int type, int protocol) throws ErrnoException {
+        try {
+            MemorySegment c = Native.capture();
+            int fd = (int) Socket.H.invokeExact(c, family, type | SOCK_CLOEXEC, protocol);
+            if (fd < 0) {
+                throw new ErrnoException("socket", Native.errno(c), familyName(family));
+            }
+            return Fd.adopt(fd);
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** socketpair(AF_UNIX), both ends CLOEXEC. */
+    public static Fd[] socketPair(int type) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment fds = arena.allocate(INT, 2);
+            MemorySegment c = Native.capture();
+            int r = (int) Socketpair.H.invokeExact(c, SockAddr.AF_UNIX, type | SOCK_CLOEXEC, 0, fds);
+            if (r < 0) {
+                throw new ErrnoException("socketpair", Native.errno(c), null);
+            }
+            return new Fd[] {Fd.adopt(fds.getAtIndex(INT, 0)), Fd.adopt(fds.getAtIndex(INT, 1))};
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static void bind(Fd fd, SockAddr address) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment a = address.encode(arena);
+            MemorySegment c = Native.capture();
+            int r = (int) Bind.H.invokeExact(c, fd.fd(), a, (int) a.byteSize());
+            if (r < 0) {
+                throw new ErrnoException("bind", Native.errno(c), address);
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static void listen(Fd fd, int backlog) throws ErrnoException {
+        try {
+            MemorySegment c = Native.capture();
+            int r = (int) Listen.H.invokeExact(c, fd.fd(), backlog);
+            if (r < 0) {
+                throw new ErrnoException("listen", Native.errno(c), fd);
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /**
+     * accept4(2) without the peer address, CLOEXEC always added: the new fd, or -errno.
+     * The hot path of every listener; it does not throw.
+     */
+    public static int acceptRaw(int listenFd, int flags) {
+        try {
+            MemorySegment c = Native.capture();
+            int fd = (int) Accept4.H.invokeExact(c, listenFd, MemorySegment.NULL, MemorySegment.NULL, flags | SOCK_CLOEXEC);
+            return fd >= 0 ? fd : -Native.errno(c);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** accept4(2), throwing; for callers that want one connection and block or fail. */
+    public static Fd accept(Fd listener, int flags) throws ErrnoException {
+        int fd = acceptRaw(listener.fd(), flags);
+        if (fd < 0) {
+            throw new ErrnoException("accept4", -fd, listener);
+        }
+        return Fd.adopt(fd);
+    }
+
+    /** connect(2): 0 when connected, or -errno (-EINPROGRESS for a non-blocking socket in progress). */
+    public static int connectRaw(Fd fd, SockAddr address) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment a = address.encode(arena);
+            MemorySegment c = Native.capture();
+            int r = (int) Connect.H.invokeExact(c, fd.fd(), a, (int) a.byteSize());
+            return r == 0 ? 0 : -Native.errno(c);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** connect(2), throwing; blocking sockets. */
+    public static void connect(Fd fd, SockAddr address) throws ErrnoException {
+        int r = connectRaw(fd, address);
+        if (r < 0) {
+            throw new ErrnoException("connect", -r, address);
+        }
+    }
+
+    /** shutdown(2): 0 or -errno (ENOTCONN after the peer reset is normal on teardown). */
+    public static int shutdownRaw(int fd, int how) {
+        try {
+            MemorySegment c = Native.capture();
+            int r = (int) Shutdown.H.invokeExact(c, fd, how);
+            return r == 0 ? 0 : -Native.errno(c);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static int getIntOption(int fd, int level, int option) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(INT);
+            MemorySegment length = arena.allocate(INT);
+            length.set(INT, 0, 4);
+            MemorySegment c = Native.capture();
+            int r = (int) Getsockopt.H.invokeExact(c, fd, level, option, value, length);
+            if (r < 0) {
+                throw new ErrnoException("getsockopt", Native.errno(c), optionName(level, option));
+            }
+            return value.get(INT, 0);
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static void setIntOption(int fd, int level, int option, int value) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            setOption(fd, level, option, arena.allocateFrom(INT, value));
+        }
+    }
+
+    /** A string option such as SO_BINDTODEVICE or TCP_CONGESTION (passed without the trailing NUL). */
+    public static void setStringOption(int fd, int level, int option, String value) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+            MemorySegment s = arena.allocate(Math.max(1, bytes.length));
+            MemorySegment.copy(bytes, 0, s, Native.BYTE, 0, bytes.length);
+            setOption(fd, level, option, s.asSlice(0, bytes.length));
+        }
+    }
+
+    public static String getStringOption(int fd, int level, int option) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(256);
+            MemorySegment length = arena.allocate(INT);
+            length.set(INT, 0, 256);
+            MemorySegment c = Native.capture();
+            int r = (int) Getsockopt.H.invokeExact(c, fd, level, option, value, length);
+            if (r < 0) {
+                throw new ErrnoException("getsockopt", Native.errno(c), optionName(level, option));
+            }
+            return value.getString(0);
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** setsockopt(2) with a value already in native memory (for struct-valued options). */
+    public static void setOption(int fd, int level, int option, MemorySegment value) throws ErrnoException {
+        try {
+            MemorySegment c = Native.capture();
+            int r = (int) Setsockopt.H.invokeExact(c, fd, level, option, value, (int) value.byteSize());
+            if (r < 0) {
+                throw new ErrnoException("setsockopt", Native.errno(c), optionName(level, option));
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** The peer's credentials (SO_PEERCRED) of a connected AF_UNIX socket. */
+    public static PeerCredentials peerCredentials(int fd) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cred = arena.allocate(12);
+            MemorySegment length = arena.allocate(INT);
+            length.set(INT, 0, 12);
+            MemorySegment c = Native.capture();
+            int r = (int) Getsockopt.H.invokeExact(c, fd, SOL_SOCKET, SO_PEERCRED, cred, length);
+            if (r < 0) {
+                throw new ErrnoException("getsockopt", Native.errno(c), "SO_PEERCRED");
+            }
+            return new PeerCredentials(cred.get(INT, 0), cred.get(INT, 4), cred.get(INT, 8));
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** pid, uid and gid of the process at the other end of an AF_UNIX socket. */
+    public record PeerCredentials(int pid, int uid, int gid) {
+    }
+
+    public static SockAddr localAddress(int fd) throws ErrnoException {
+        return address(Getsockname.H, "getsockname", fd);
+    }
+
+    public static SockAddr peerAddress(int fd) throws ErrnoException {
+        return address(Getpeername.H, "getpeername", fd);
+    }
+
+    private static SockAddr address(MethodHandle call, String name, int fd) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment storage = arena.allocate(SockAddr.STORAGE_SIZE);
+            MemorySegment length = arena.allocate(INT);
+            length.set(INT, 0, SockAddr.STORAGE_SIZE);
+            MemorySegment c = Native.capture();
+            int r = (int) call.invokeExact(c, fd, storage, length);
+            if (r < 0) {
+                throw new ErrnoException(name, Native.errno(c), "fd " + fd);
+            }
+            return SockAddr.decode(storage, length.get(INT, 0));
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** Sends one datagram to {@code address} (sd_notify), never raising SIGPIPE. */
+    public static void sendTo(Fd fd, byte[] message, SockAddr address) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment a = address.encode(arena);
+            MemorySegment data = arena.allocate(Math.max(1, message.length));
+            MemorySegment.copy(message, 0, data, Native.BYTE, 0, message.length);
+            MemorySegment c = Native.capture();
+            long r = (long) Sendto.H.invokeExact(c, fd.fd(), data, (long) message.length, MSG_NOSIGNAL, a, (int) a.byteSize());
+            if (r < 0) {
+                throw new ErrnoException("sendto", Native.errno(c), address);
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** SO_TYPE of a socket. */
+    public static int type(int fd) throws ErrnoException {
+        return getIntOption(fd, SOL_SOCKET, SO_TYPE);
+    }
+
+    /** SO_ACCEPTCONN: whether listen() was called on it. */
+    public static boolean isListening(int fd) throws ErrnoException {
+        return getIntOption(fd, SOL_SOCKET, SO_ACCEPTCONN) != 0;
+    }
+
+    /** SO_ERROR, cleared by reading: the result of a non-blocking connect. */
+    public static int pendingError(int fd) throws ErrnoException {
+        return getIntOption(fd, SOL_SOCKET, SO_ERROR);
+    }
+
+    static String familyName(int family) {
+        return switch (family) {
+            case SockAddr.AF_UNIX -> "AF_UNIX";
+            case SockAddr.AF_INET -> "AF_INET";
+            case SockAddr.AF_INET6 -> "AF_INET6";
+            case SockAddr.AF_NETLINK -> "AF_NETLINK";
+            case SockAddr.AF_VSOCK -> "AF_VSOCK";
+            default -> "family " + family;
+        };
+    }
+
+    private static String optionName(int level, int option) {
+        return "level " + level + ", option " + option;
+    }
+}

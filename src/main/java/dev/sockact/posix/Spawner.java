@@ -1,0 +1,163 @@
+package dev.sockact.posix;
+
+import static dev.sockact.posix.Native.INT;
+import static dev.sockact.posix.Native.POINTER;
+import static dev.sockact.posix.Native.SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts children with posix_spawn(3), because ProcessBuilder cannot hand a
+ * child descriptors above 2 (the JDK's childproc.c marks them all CLOEXEC).
+ *
+ * <p>The child gets: {@code passFds} at 3.., stdio as asked, nothing else
+ * (posix_spawn_file_actions_addclosefrom_np), an empty signal mask, and every
+ * signal at its default disposition (an ignored SIGPIPE must not leak into a
+ * service). glibc's posix_spawn reports exec failure as its return value, so
+ * "no such program" is an error here, not an exit status 127.
+ */
+public final class Spawner {
+    private static final short POSIX_SPAWN_SETPGROUP = 0x02;
+    private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
+    private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+
+    /** Generous upper bounds of glibc's opaque structs (80, 336 and 128 bytes on x86_64). */
+    private static final long FILE_ACTIONS_SIZE = 512;
+    private static final long ATTR_SIZE = 1024;
+    private static final long SIGSET_SIZE = 128;
+
+    /**
+     * Sets LISTEN_PID to the child's own pid, which only the child knows before
+     * exec. The shell replaces itself with the program: same pid, same fds.
+     */
+    static final String LISTEN_PID_TRAMPOLINE = "LISTEN_PID=$$; export LISTEN_PID; exec \"$0\" \"$@\"";
+
+    private Spawner() {
+        throw new AssertionError();
+    }
+
+    private static final class Fns {
+        static final MethodHandle SPAWN = Native.call("posix_spawn",
+                FunctionDescriptor.of(INT, POINTER, POINTER, POINTER, POINTER, POINTER, POINTER));
+        static final MethodHandle FA_INIT = Native.call("posix_spawn_file_actions_init", FunctionDescriptor.of(INT, POINTER));
+        static final MethodHandle FA_DESTROY = Native.call("posix_spawn_file_actions_destroy", FunctionDescriptor.of(INT, POINTER));
+        static final MethodHandle FA_DUP2 = Native.call("posix_spawn_file_actions_adddup2",
+                FunctionDescriptor.of(INT, POINTER, INT, INT));
+        static final MethodHandle FA_CLOSEFROM = Native.call("posix_spawn_file_actions_addclosefrom_np",
+                FunctionDescriptor.of(INT, POINTER, INT));
+        static final MethodHandle FA_CHDIR = Native.call("posix_spawn_file_actions_addchdir_np",
+                FunctionDescriptor.of(INT, POINTER, POINTER));
+        static final MethodHandle ATTR_INIT = Native.call("posix_spawnattr_init", FunctionDescriptor.of(INT, POINTER));
+        static final MethodHandle ATTR_DESTROY = Native.call("posix_spawnattr_destroy", FunctionDescriptor.of(INT, POINTER));
+        static final MethodHandle ATTR_FLAGS = Native.call("posix_spawnattr_setflags", FunctionDescriptor.of(INT, POINTER, SHORT));
+        static final MethodHandle ATTR_SIGMASK = Native.call("posix_spawnattr_setsigmask",
+                FunctionDescriptor.of(INT, POINTER, POINTER));
+        static final MethodHandle ATTR_SIGDEFAULT = Native.call("posix_spawnattr_setsigdefault",
+                FunctionDescriptor.of(INT, POINTER, POINTER));
+        static final MethodHandle ATTR_PGROUP = Native.call("posix_spawnattr_setpgroup",
+                FunctionDescriptor.of(INT, POINTER, INT));
+        static final MethodHandle SIGEMPTYSET = Native.call("sigemptyset", FunctionDescriptor.of(INT, POINTER));
+        static final MethodHandle SIGFILLSET = Native.call("sigfillset", FunctionDescriptor.of(INT, POINTER));
+    }
+
+    /** Starts the child and returns its pid. */
+    public static int spawn(SpawnRequest request) throws ErrnoException {
+        List<Fd> temporaries = new ArrayList<>();
+        try (Arena arena = Arena.ofConfined()) {
+            int passCount = request.passFds().size();
+            // Move every source above the target range first, so that placing fd 3 can never
+            // overwrite a source still waiting to be placed (and dup2 onto itself, which would
+            // keep CLOEXEC, cannot happen).
+            int firstFree = 3 + passCount;
+            MemorySegment actions = arena.allocate(FILE_ACTIONS_SIZE, 16);
+            check((int) Fns.FA_INIT.invokeExact(actions), "posix_spawn_file_actions_init");
+            MemorySegment attributes = arena.allocate(ATTR_SIZE, 16);
+            check((int) Fns.ATTR_INIT.invokeExact(attributes), "posix_spawnattr_init");
+            try {
+                placeStdio(request.stdin(), 0, firstFree, actions, temporaries);
+                placeStdio(request.stdout(), 1, firstFree, actions, temporaries);
+                placeStdio(request.stderr(), 2, firstFree, actions, temporaries);
+                for (int i = 0; i < passCount; i++) {
+                    Fd moved = Io.duplicate(request.passFds().get(i).fd(), firstFree);
+                    temporaries.add(moved);
+                    check((int) Fns.FA_DUP2.invokeExact(actions, moved.fd(), 3 + i), "posix_spawn_file_actions_adddup2");
+                }
+                check((int) Fns.FA_CLOSEFROM.invokeExact(actions, 3 + passCount), "posix_spawn_file_actions_addclosefrom_np");
+                if (request.workingDirectory() != null) {
+                    check((int) Fns.FA_CHDIR.invokeExact(actions, arena.allocateFrom(request.workingDirectory())),
+                            "posix_spawn_file_actions_addchdir_np");
+                }
+
+                MemorySegment empty = arena.allocate(SIGSET_SIZE, 8);
+                MemorySegment all = arena.allocate(SIGSET_SIZE, 8);
+                check((int) Fns.SIGEMPTYSET.invokeExact(empty), "sigemptyset");
+                check((int) Fns.SIGFILLSET.invokeExact(all), "sigfillset");
+                check((int) Fns.ATTR_SIGMASK.invokeExact(attributes, empty), "posix_spawnattr_setsigmask");
+                check((int) Fns.ATTR_SIGDEFAULT.invokeExact(attributes, all), "posix_spawnattr_setsigdefault");
+                short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+                if (request.newProcessGroup()) {
+                    flags |= POSIX_SPAWN_SETPGROUP;
+                    check((int) Fns.ATTR_PGROUP.invokeExact(attributes, 0), "posix_spawnattr_setpgroup");
+                }
+                check((int) Fns.ATTR_FLAGS.invokeExact(attributes, flags), "posix_spawnattr_setflags");
+
+                List<String> argv = request.argv();
+                String path = request.program();
+                if (request.setListenPid()) {
+                    List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c", LISTEN_PID_TRAMPOLINE, request.program()));
+                    wrapped.addAll(argv.subList(1, argv.size()));
+                    argv = wrapped;
+                    path = "/bin/sh";
+                }
+                MemorySegment pid = arena.allocate(INT);
+                int r = (int) Fns.SPAWN.invokeExact(pid, arena.allocateFrom(path), actions, attributes,
+                        stringArray(arena, argv), stringArray(arena, request.environment()));
+                if (r != 0) {
+                    throw new ErrnoException("posix_spawn", r, request.program());
+                }
+                return pid.get(INT, 0);
+            } finally {
+                int ignored = (int) Fns.FA_DESTROY.invokeExact(actions);
+                ignored = (int) Fns.ATTR_DESTROY.invokeExact(attributes);
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        } finally {
+            temporaries.forEach(Fd::close);
+        }
+    }
+
+    private static void placeStdio(Fd source, int target, int firstFree, MemorySegment actions, List<Fd> temporaries)
+            throws Throwable {
+        if (source == null) {
+            return;
+        }
+        Fd moved = Io.duplicate(source.fd(), firstFree);
+        temporaries.add(moved);
+        check((int) Fns.FA_DUP2.invokeExact(actions, moved.fd(), target), "posix_spawn_file_actions_adddup2");
+    }
+
+    /** A NULL-terminated char*[] in {@code arena}. */
+    static MemorySegment stringArray(Arena arena, List<String> strings) {
+        MemorySegment array = arena.allocate(ValueLayout.ADDRESS, strings.size() + 1);
+        for (int i = 0; i < strings.size(); i++) {
+            array.setAtIndex(ValueLayout.ADDRESS, i, arena.allocateFrom(strings.get(i)));
+        }
+        array.setAtIndex(ValueLayout.ADDRESS, strings.size(), MemorySegment.NULL);
+        return array;
+    }
+
+    private static void check(int result, String call) throws ErrnoException {
+        if (result != 0) {
+            throw new ErrnoException(call, result, null);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.sockact.posix;
+
+import static dev.sockact.posix.Native.INT;
+import static dev.sockact.posix.Native.LONG;
+import static dev.sockact.posix.Native.POINTER;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.util.Optional;
+
+/** User and group lookup through NSS (getpwnam_r, getgrnam_r), as SocketUser=/SocketGroup=/User= need. */
+public final class Users {
+    /** Bound of the NSS scratch buffer; entries larger than this are refused with ERANGE. */
+    private static final int BUFFER_LIMIT = 1 << 20;
+
+    private Users() {
+        throw new AssertionError();
+    }
+
+    private static final class Fns {
+        static final MethodHandle GETPWNAM = Native.call("getpwnam_r",
+                FunctionDescriptor.of(INT, POINTER, POINTER, POINTER, LONG, POINTER));
+        static final MethodHandle GETGRNAM = Native.call("getgrnam_r",
+                FunctionDescriptor.of(INT, POINTER, POINTER, POINTER, LONG, POINTER));
+    }
+
+    /** A passwd entry. */
+    public record User(String name, int uid, int gid, String home, String shell) {
+    }
+
+    /** The user called {@code name}, or empty when there is none. */
+    public static Optional<User> user(String name) throws ErrnoException {
+        // struct passwd: pw_name, pw_passwd, pw_uid (u32 at 16), pw_gid (u32 at 20), pw_gecos, pw_dir (32), pw_shell (40).
+        return lookup(Fns.GETPWNAM, "getpwnam_r", name, 48,
+                entry -> new User(name, entry.get(INT, 16), entry.get(INT, 20), string(entry, 32), string(entry, 40)));
+    }
+
+    /** The gid of the group called {@code name}, or empty. */
+    public static Optional<Integer> groupId(String name) throws ErrnoException {
+        // struct group: gr_name, gr_passwd, gr_gid (u32 at 16), gr_mem.
+        return lookup(Fns.GETGRNAM, "getgrnam_r", name, 32, entry -> entry.get(INT, 16));
+    }
+
+    private static String string(MemorySegment entry, long offset) {
+        MemorySegment p = entry.get(ValueLayout.ADDRESS, offset);
+        return p.equals(MemorySegment.NULL) ? "" : p.reinterpret(4096).getString(0);
+    }
+
+    private static <T> Optional<T> lookup(MethodHandle call, String callName, String name, int entrySize,
+                                          java.util.function.Function<MemorySegment, T> read) throws ErrnoException {
+        for (int size = 1024; size <= BUFFER_LIMIT; size *= 4) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment entry = arena.allocate(entrySize, 8);
+                MemorySegment buffer = arena.allocate(size);
+                MemorySegment result = arena.allocate(ValueLayout.ADDRESS);
+                int r = (int) call.invokeExact(arena.allocateFrom(name), entry, buffer, (long) size, result);
+                if (r == Errno.ERANGE.number()) {
+                    continue;
+                }
+                if (r != 0) {
+                    throw new ErrnoException(callName, r, name);
+                }
+                return result.get(ValueLayout.ADDRESS, 0).equals(MemorySegment.NULL) ? Optional.empty()
+                        : Optional.of(read.apply(entry));
+            } catch (ErrnoException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw Native.rethrow(t);
+            }
+        }
+        throw new ErrnoException(callName, Errno.ERANGE.number(), name);
+    }
+}
