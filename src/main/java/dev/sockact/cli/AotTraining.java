@@ -1,0 +1,129 @@
+package dev.sockact.cli;
+
+import dev.sockact.activation.ListenAddress;
+import dev.sockact.activation.ListenSockets;
+import dev.sockact.posix.Fd;
+import dev.sockact.posix.Io;
+import dev.sockact.posix.Pidfd;
+import dev.sockact.posix.SockAddr;
+import dev.sockact.posix.Sockets;
+import dev.sockact.posix.SpawnRequest;
+import dev.sockact.posix.Spawner;
+import dev.sockact.proxy.ProxyConfig;
+import dev.sockact.proxy.ProxyServer;
+import dev.sockact.proxy.Target;
+import dev.sockact.proxy.TimeSpan;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import picocli.CommandLine;
+
+/**
+ * The training run behind the AOT cache (bin/build-aot-cache): walks every
+ * tool's start-up path and the proxy's hot path once, so the classes they
+ * load, link and profile are in the cache and a socket-activated start does
+ * not pay for them. Not a user command.
+ */
+public final class AotTraining {
+    private AotTraining() {
+        throw new AssertionError();
+    }
+
+    public static void main(String[] args) throws Exception {
+        parseCommandLines();
+        spawnChild();
+        proxyTraffic();
+        System.out.println("training done");
+    }
+
+    private static void parseCommandLines() {
+        for (Object command : List.of(new SocketActivateCommand(), new SocketProxydCommand())) {
+            CommandLine cl = GetoptStyle.configure(new CommandLine(command), "training");
+            cl.setOut(new PrintWriter(new StringWriter()));
+            cl.setErr(new PrintWriter(new StringWriter()));
+            cl.execute("--help");
+            cl.execute("--bogus");
+        }
+        System.getLogger("training").log(System.Logger.Level.DEBUG, "warming the logger");
+    }
+
+    private static void spawnChild() throws Exception {
+        ListenAddress.parse("[::1]:8080");
+        try (Fd listener = ListenSockets.open(new SockAddr.In4((java.net.Inet4Address) InetAddress.getLoopbackAddress(), 0),
+                ListenSockets.Options.activateDefaults(Sockets.SOCK_STREAM))) {
+            int pid = Spawner.spawn(SpawnRequest.of("/bin/true", List.of("true")).passFds(List.of(listener))
+                    .setListenPid(true).environment(List.of("LISTEN_FDS=1")).build());
+            try (Pidfd child = Pidfd.open(pid)) {
+                child.await();
+            }
+        }
+    }
+
+    /** Request/response and bulk traffic through a real proxy to a local echo server. */
+    private static void proxyTraffic() throws Exception {
+        try (ServerSocket echo = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofPlatform().daemon().start(() -> serveEcho(echo));
+            Fd listener = ListenSockets.open(new SockAddr.In4((java.net.Inet4Address) InetAddress.getLoopbackAddress(), 0),
+                    ListenSockets.Options.activateDefaults(Sockets.SOCK_STREAM));
+            Io.setNonBlocking(listener.fd(), true);
+            int port = ((SockAddr.In4) Sockets.localAddress(listener.fd())).port();
+            ProxyServer proxy = new ProxyServer(new ProxyConfig(Target.parse("127.0.0.1:" + echo.getLocalPort()),
+                    64, TimeSpan.INFINITY, TimeSpan.parseNanos("5s"), 1), List.of(listener));
+            Thread loop = Thread.ofPlatform().start(() -> {
+                try {
+                    proxy.run();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            byte[] small = new byte[100];
+            byte[] large = new byte[4 << 20];
+            for (int round = 0; round < 200; round++) {
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                    roundTrip(s, round % 50 == 0 ? large : small);
+                    s.shutdownOutput();
+                    s.getInputStream().read();
+                }
+            }
+            proxy.stop();
+            loop.join();
+            listener.close();
+        }
+    }
+
+    private static void roundTrip(Socket s, byte[] data) throws Exception {
+        OutputStream out = s.getOutputStream();
+        InputStream in = s.getInputStream();
+        Thread writer = Thread.ofPlatform().start(() -> {
+            try {
+                out.write(data);
+            } catch (Exception ignored) {
+                // the read below fails too
+            }
+        });
+        in.readNBytes(data.length);
+        writer.join();
+    }
+
+    private static void serveEcho(ServerSocket server) {
+        while (true) {
+            try {
+                Socket s = server.accept();
+                Thread.ofPlatform().daemon().start(() -> {
+                    try (s) {
+                        s.getInputStream().transferTo(s.getOutputStream());
+                    } catch (Exception ignored) {
+                        // a client that left
+                    }
+                });
+            } catch (Exception e) {
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package dev.sockact.cli;
+
+import dev.sockact.activation.InvalidAddressException;
+import dev.sockact.activation.ListenAddress;
+import dev.sockact.activation.ListenFds;
+import dev.sockact.activation.ListenSockets;
+import dev.sockact.posix.ErrnoException;
+import dev.sockact.posix.Fd;
+import dev.sockact.posix.Io;
+import dev.sockact.posix.Processes;
+import dev.sockact.posix.SockAddr;
+import dev.sockact.posix.Sockets;
+import dev.sockact.proxy.ProxyConfig;
+import dev.sockact.proxy.ProxyServer;
+import dev.sockact.proxy.Target;
+import dev.sockact.proxy.TimeSpan;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * socket-proxyd: forwards every connection on the inherited (or --listen)
+ * sockets to one target, as systemd-socket-proxyd(8) does, with the same
+ * arguments, messages and exit status.
+ */
+@Command(name = "socket-proxyd", sortOptions = false)
+final class SocketProxydCommand implements Callable<Integer> {
+    @Option(names = {"-h", "--help"}) boolean help;
+    @Option(names = "--version") boolean version;
+    @Option(names = {"-c", "--connections-max"}) String connectionsMax;
+    @Option(names = "--exit-idle-time") String exitIdleTime;
+    @Option(names = "--listen") List<String> listen = new ArrayList<>();
+    @Option(names = "--connect-timeout") String connectTimeout;
+    @Option(names = "--threads") String threads;
+    @Parameters List<String> positional = new ArrayList<>();
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    /** A message for the user and the exit status 1, the only failure status systemd's proxy has. */
+    private static final class Failure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Failure(String message) {
+            super(message);
+        }
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (help) {
+            out.print(HELP);
+            out.flush();
+            return 0;
+        }
+        if (version) {
+            out.println(Version.of("socket-proxyd"));
+            out.flush();
+            return 0;
+        }
+        try {
+            ProxyConfig config = config();
+            List<Fd> listeners = listeners();
+            ProxyServer server = new ProxyServer(config, listeners);
+            StopSignals.onTermination(server::stop);
+            return server.run();
+        } catch (Failure e) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println(e.getMessage());
+            err.flush();
+            return 1;
+        } catch (ErrnoException e) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println(e.getMessage());
+            err.flush();
+            return 1;
+        }
+    }
+
+    private ProxyConfig config() throws Failure {
+        int max = ProxyConfig.DEFAULT_CONNECTIONS_MAX;
+        if (connectionsMax != null) {
+            max = unsigned(connectionsMax, "--connections-max=");
+            if (max == 0) {
+                throw new Failure("Connection limit is too low.");
+            }
+        }
+        long idle = span(exitIdleTime, "--exit-idle-time=");
+        long timeout = span(connectTimeout, "--connect-timeout=");
+        int loops = threads == null ? 1 : unsigned(threads, "--threads=");
+        if (loops < 1 || loops > 64) {
+            throw new Failure("Failed to parse --threads= argument: " + threads + " (1 to 64)");
+        }
+        if (positional.isEmpty()) {
+            throw new Failure("Not enough parameters.");
+        }
+        if (positional.size() > 1) {
+            throw new Failure("Too many parameters.");
+        }
+        Target target;
+        try {
+            target = Target.parse(positional.getFirst());
+            if (target instanceof Target.HostPort hp) {
+                // Fail now on a port that can never work, not on every connection.
+                dev.sockact.proxy.TargetPorts.check(hp.service());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new Failure(e.getMessage());
+        }
+        return new ProxyConfig(target, max, idle, timeout, loops);
+    }
+
+    private List<Fd> listeners() throws Failure, ErrnoException {
+        List<Fd> fds = new ArrayList<>();
+        try {
+            for (ListenFds.Passed passed : ListenFds.fromEnvironment(System.getenv(), Processes.pid())) {
+                fds.add(passed.fd());
+            }
+        } catch (ListenFds.MalformedException e) {
+            throw new Failure("Failed to receive sockets from parent.");
+        }
+        for (Fd fd : fds) {
+            // sd_is_socket(fd, AF_UNSPEC, SOCK_STREAM, 1): a listening stream socket of any family.
+            if (!isListeningStream(fd)) {
+                throw new Failure("Passed in socket is not a stream socket.");
+            }
+            Io.setNonBlocking(fd.fd(), true);
+        }
+        for (String text : listen) {
+            SockAddr address;
+            try {
+                address = ListenAddress.parse(text);
+            } catch (InvalidAddressException e) {
+                throw new Failure("Failed to parse --listen= argument: " + text + ": " + e.getMessage());
+            }
+            try {
+                Fd fd = ListenSockets.open(address, ListenSockets.Options.activateDefaults(Sockets.SOCK_STREAM));
+                Io.setNonBlocking(fd.fd(), true);
+                fds.add(fd);
+            } catch (ErrnoException e) {
+                throw new Failure("Failed to listen on " + address + ": " + e.reason());
+            }
+        }
+        if (fds.isEmpty()) {
+            throw new Failure("Didn't get any sockets passed in.");
+        }
+        return fds;
+    }
+
+    private static boolean isListeningStream(Fd fd) {
+        try {
+            return Sockets.type(fd.fd()) == Sockets.SOCK_STREAM && Sockets.isListening(fd.fd());
+        } catch (ErrnoException e) {
+            return false;
+        }
+    }
+
+    private static int unsigned(String value, String option) throws Failure {
+        if (value.isEmpty() || !value.chars().allMatch(Character::isDigit)) {
+            throw new Failure("Failed to parse " + option + " argument: " + value);
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new Failure("Failed to parse " + option + " argument: " + value);
+        }
+    }
+
+    private static long span(String value, String option) throws Failure {
+        if (value == null) {
+            return TimeSpan.INFINITY;
+        }
+        try {
+            return TimeSpan.parseNanos(value);
+        } catch (IllegalArgumentException e) {
+            throw new Failure("Failed to parse " + option + " argument: " + value);
+        }
+    }
+
+    private static final String HELP = """
+            socket-proxyd [HOST:PORT]
+            socket-proxyd [SOCKET]
+
+            Bidirectionally proxy local sockets to another (possibly remote) socket.
+
+              -c --connections-max=  Set the maximum number of connections to be accepted
+                 --exit-idle-time=   Exit when without a connection for this duration. See
+                                     the systemd.time(7) man page for time span format
+              -h --help              Show this help
+                 --version           Show package version
+
+            Extensions (not in systemd-socket-proxyd):
+                 --listen=ADDR       Also listen on ADDR (ListenStream= syntax); repeatable,
+                                     so no socket-activating parent is needed
+                 --connect-timeout=  Give up connecting to the target after this long
+                 --threads=N         Spread connections over N event loops (default 1)
+
+            See docs/socket-proxyd.md for details.
+            """;
+}

@@ -1,0 +1,213 @@
+package dev.sockact.proxy;
+
+import dev.sockact.event.Timer;
+import dev.sockact.event.Watch;
+import dev.sockact.posix.Epoll;
+import dev.sockact.posix.Errno;
+import dev.sockact.posix.ErrnoException;
+import dev.sockact.posix.Fd;
+import dev.sockact.posix.SockAddr;
+import dev.sockact.posix.Sockets;
+import java.util.List;
+
+/**
+ * One proxied client, from accept to close. The states, in order:
+ * RESOLVING (the target's addresses), CONNECTING (one address after another),
+ * RELAYING (two {@link Relay}s, one per direction), CLOSED. Every path ends
+ * in {@link #close}, which gives the connection's slot back exactly once.
+ */
+final class Connection {
+    enum State { RESOLVING, CONNECTING, RELAYING, CLOSED }
+
+    private static final System.Logger LOG = System.getLogger("socket-proxyd");
+
+    private final ProxyWorker worker;
+    private final Fd client;
+    private State state = State.RESOLVING;
+    private List<SockAddr> candidates = List.of();
+    private int nextCandidate;
+    private int lastErrno;
+    private Fd target;
+    private Watch clientWatch;
+    private Watch targetWatch;
+    private Timer connectTimer;
+    private Relay upstream;
+    private Relay downstream;
+
+    Connection(ProxyWorker worker, Fd client) {
+        this.worker = worker;
+        this.client = client;
+    }
+
+    State state() {
+        return state;
+    }
+
+    /** The target's addresses are known: try them in turn. */
+    void connect(List<SockAddr> addresses) {
+        if (state != State.RESOLVING) {
+            return;
+        }
+        candidates = addresses;
+        state = State.CONNECTING;
+        long timeout = worker.config().connectTimeoutNanos();
+        if (timeout != TimeSpan.INFINITY) {
+            connectTimer = worker.loop().schedule(timeout, this::connectTimedOut);
+        }
+        connectNext();
+    }
+
+    /** Resolution failed: the client is let go at once. */
+    void resolveFailed(String reason) {
+        LOG.log(System.Logger.Level.WARNING, "Failed to resolve host " + worker.config().target() + ": " + reason);
+        close();
+    }
+
+    private void connectNext() {
+        closeTarget();
+        while (nextCandidate < candidates.size()) {
+            SockAddr address = candidates.get(nextCandidate++);
+            try {
+                target = Sockets.socket(address.family(), Sockets.SOCK_STREAM | Sockets.SOCK_NONBLOCK, 0);
+            } catch (ErrnoException e) {
+                lastErrno = e.errno();
+                continue;
+            }
+            int r = Sockets.connectRaw(target, address);
+            if (r == 0) {
+                startRelaying();
+                return;
+            }
+            if (r == -Errno.EINPROGRESS.number()) {
+                try {
+                    targetWatch = worker.loop().watch(target.fd(), Epoll.EPOLLOUT, events -> connectFinished());
+                    return;
+                } catch (ErrnoException e) {
+                    lastErrno = e.errno();
+                }
+            } else {
+                lastErrno = -r;
+            }
+            closeTarget();
+        }
+        connectFailed(lastErrno);
+    }
+
+    private void connectFinished() throws ErrnoException {
+        int error = Sockets.pendingError(target.fd());
+        targetWatch.cancel();
+        targetWatch = null;
+        if (error != 0) {
+            lastErrno = error;
+            connectNext();
+            return;
+        }
+        startRelaying();
+    }
+
+    private void connectTimedOut() {
+        if (state == State.CONNECTING) {
+            connectFailed(Errno.ETIMEDOUT.number());
+        }
+    }
+
+    private void connectFailed(int errno) {
+        LOG.log(System.Logger.Level.WARNING, "Failed to connect to remote host " + worker.config().target() + ": "
+                + new ErrnoException("connect", errno, null).reason());
+        close();
+    }
+
+    private void startRelaying() {
+        if (connectTimer != null) {
+            connectTimer.cancel();
+        }
+        state = State.RELAYING;
+        upstream = new Relay(client.fd(), target.fd(), worker.pipes(), worker.buffer());
+        downstream = new Relay(target.fd(), client.fd(), worker.pipes(), worker.buffer());
+        try {
+            clientWatch = worker.loop().watch(client.fd(), Epoll.EPOLLIN, this::clientReady);
+            targetWatch = worker.loop().watch(target.fd(), Epoll.EPOLLIN, this::targetReady);
+        } catch (ErrnoException e) {
+            LOG.log(System.Logger.Level.WARNING, "Failed to watch connection: " + e.getMessage());
+            close();
+            return;
+        }
+        pumpBoth();
+    }
+
+    private void clientReady(int events) {
+        onReady(events, clientWatch);
+    }
+
+    private void targetReady(int events) {
+        onReady(events, targetWatch);
+    }
+
+    private void onReady(int events, Watch side) {
+        if (state != State.RELAYING) {
+            return;
+        }
+        // ERR, or HUP on a side we no longer read or write: a reset nobody would otherwise see.
+        if ((events & Epoll.EPOLLERR) != 0 || ((events & Epoll.EPOLLHUP) != 0 && side.interest() == 0)) {
+            close();
+            return;
+        }
+        pumpBoth();
+    }
+
+    private void pumpBoth() {
+        try {
+            int up = upstream.pump();
+            int down = up == 0 ? downstream.pump() : up;
+            if (up != 0 || down != 0) {
+                int errno = up != 0 ? up : down;
+                if (!Errno.isDisconnect(errno)) {
+                    LOG.log(System.Logger.Level.WARNING, "Failed to splice: " + new ErrnoException("splice", errno, null).reason());
+                }
+                close();
+                return;
+            }
+            if (upstream.isDone() && downstream.isDone()) {
+                close();
+                return;
+            }
+            clientWatch.setInterest((upstream.wantsRead() ? Epoll.EPOLLIN : 0) | (downstream.wantsWrite() ? Epoll.EPOLLOUT : 0));
+            targetWatch.setInterest((downstream.wantsRead() ? Epoll.EPOLLIN : 0) | (upstream.wantsWrite() ? Epoll.EPOLLOUT : 0));
+        } catch (ErrnoException e) {
+            LOG.log(System.Logger.Level.WARNING, "Connection failed: " + e.getMessage());
+            close();
+        }
+    }
+
+    /** Ends the connection (idempotent): watches, descriptors, pipes, and its slot. */
+    void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        if (connectTimer != null) {
+            connectTimer.cancel();
+        }
+        if (clientWatch != null) {
+            clientWatch.cancel();
+        }
+        closeTarget();
+        if (upstream != null) {
+            upstream.release();
+            downstream.release();
+        }
+        client.close();
+        worker.connectionClosed(this);
+    }
+
+    private void closeTarget() {
+        if (targetWatch != null) {
+            targetWatch.cancel();
+            targetWatch = null;
+        }
+        if (target != null) {
+            target.close();
+            target = null;
+        }
+    }
+}

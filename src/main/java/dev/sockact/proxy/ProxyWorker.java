@@ -1,0 +1,129 @@
+package dev.sockact.proxy;
+
+import dev.sockact.event.EventLoop;
+import dev.sockact.posix.Epoll;
+import dev.sockact.posix.Errno;
+import dev.sockact.posix.ErrnoException;
+import dev.sockact.posix.Fd;
+import dev.sockact.posix.Sockets;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.UnknownHostException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+
+/**
+ * One event loop of the proxy: it accepts from every listener (the kernel
+ * wakes one loop per connection, EPOLLEXCLUSIVE) and relays the connections
+ * it accepted until they end.
+ */
+final class ProxyWorker {
+    private static final System.Logger LOG = System.getLogger("socket-proxyd");
+    /** Copy buffer shared by all connections of this loop: one read's worth. */
+    private static final int BUFFER_SIZE = 64 * 1024;
+    /** Accepts per listener wake-up: enough to drain a burst, few enough to stay fair. */
+    private static final int ACCEPTS_PER_WAKEUP = 32;
+
+    private final ProxyServer server;
+    private final EventLoop loop;
+    private final TargetResolver resolver;
+    private final Executor resolverThreads;
+    private final PipePool pipes = new PipePool();
+    private final MemorySegment buffer = Arena.ofAuto().allocate(BUFFER_SIZE, 4096);
+    private final Set<Connection> connections = new HashSet<>();
+
+    ProxyWorker(ProxyServer server, EventLoop loop, TargetResolver resolver, Executor resolverThreads) {
+        this.server = server;
+        this.loop = loop;
+        this.resolver = resolver;
+        this.resolverThreads = resolverThreads;
+    }
+
+    void listenOn(List<Fd> listeners, boolean exclusive) throws ErrnoException {
+        for (Fd listener : listeners) {
+            loop.watch(listener.fd(), Epoll.EPOLLIN | (exclusive ? Epoll.EPOLLEXCLUSIVE : 0), events -> accept(listener));
+        }
+    }
+
+    private void accept(Fd listener) {
+        for (int i = 0; i < ACCEPTS_PER_WAKEUP && server.isAccepting(); i++) {
+            int fd = Sockets.acceptRaw(listener.fd(), Sockets.SOCK_NONBLOCK);
+            if (fd < 0) {
+                if (!Errno.isAcceptAgain(-fd)) {
+                    LOG.log(System.Logger.Level.WARNING, "Failed to accept() socket: " + new ErrnoException("accept4", -fd, null).reason());
+                }
+                return;
+            }
+            Fd client = Fd.adopt(fd);
+            if (!server.tryAcquireSlot()) {
+                // Accept and close: the client learns at once, and the backlog does not fill with the refused.
+                client.close();
+                continue;
+            }
+            if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+                LOG.log(System.Logger.Level.DEBUG, "New connection from " + peer(fd));
+            }
+            start(new Connection(this, client));
+        }
+    }
+
+    private void start(Connection connection) {
+        connections.add(connection);
+        if (resolver.isLiteral()) {
+            try {
+                connection.connect(resolver.resolve());
+            } catch (UnknownHostException e) {
+                connection.resolveFailed(e.getMessage());
+            }
+            return;
+        }
+        resolverThreads.execute(() -> {
+            try {
+                var addresses = resolver.resolve();
+                loop.execute(() -> connection.connect(addresses));
+            } catch (UnknownHostException e) {
+                loop.execute(() -> connection.resolveFailed("Name or service not known"));
+            }
+        });
+    }
+
+    void connectionClosed(Connection connection) {
+        if (connections.remove(connection)) {
+            server.releaseSlot();
+        }
+    }
+
+    /** Ends every connection (shutdown). */
+    void closeAll() {
+        for (Connection c : List.copyOf(connections)) {
+            c.close();
+        }
+        pipes.close();
+    }
+
+    private static String peer(int fd) {
+        try {
+            return Sockets.peerAddress(fd).toString();
+        } catch (ErrnoException e) {
+            return "(unknown)";
+        }
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    ProxyConfig config() {
+        return server.config();
+    }
+
+    PipePool pipes() {
+        return pipes;
+    }
+
+    MemorySegment buffer() {
+        return buffer;
+    }
+}

@@ -1,0 +1,197 @@
+package dev.sockact.proxy;
+
+import dev.sockact.posix.Errno;
+import dev.sockact.posix.ErrnoException;
+import dev.sockact.posix.Io;
+import dev.sockact.posix.Pipes;
+import dev.sockact.posix.Sockets;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One direction of a proxied connection: bytes from {@code source} to {@code sink}.
+ *
+ * <p>Small reads are copied through the loop's shared buffer with read/write:
+ * for request/response traffic that is two syscalls and no pipe. Once a read
+ * fills the buffer the direction is in bulk and moves data with splice through
+ * a pipe (zero-copy). Bytes the sink would not take wait in the pipe; while
+ * they wait, nothing more is read from the source, so memory stays bounded
+ * whatever the two rates are (backpressure).
+ *
+ * <p>EOF from the source is passed on as shutdown(SHUT_WR) of the sink once
+ * everything read has been written: half-close per direction.
+ */
+final class Relay {
+    /** Bytes a splice read must move to keep the direction in bulk mode. */
+    private static final long BULK_THRESHOLD = 16 * 1024;
+    /** Reads per wake-up, so one busy connection cannot starve the others on its loop. */
+    private static final int ROUNDS_PER_WAKEUP = 16;
+
+    private final int source;
+    private final int sink;
+    private final PipePool pool;
+    private final MemorySegment buffer;
+
+    private Pipes.Pipe pipe;
+    private long capacity;
+    private long buffered;
+    /** Bytes a partial write to a small pipe could not hold: only when the kernel gave a tiny pipe. */
+    private byte[] spill;
+    private boolean bulk;
+    private boolean sourceEof;
+    private boolean done;
+
+    Relay(int source, int sink, PipePool pool, MemorySegment buffer) {
+        this.source = source;
+        this.sink = sink;
+        this.pool = pool;
+        this.buffer = buffer;
+    }
+
+    /** Moves what it can: 0 when fine (maybe waiting), or an errno that ends the connection. */
+    int pump() throws ErrnoException {
+        for (int round = 0; round < ROUNDS_PER_WAKEUP && !done; round++) {
+            int r = flush();
+            if (r != 0) {
+                return r;
+            }
+            if (buffered > 0 || spill != null) {
+                return 0;
+            }
+            if (sourceEof) {
+                finish();
+                return 0;
+            }
+            long n = bulk ? spliceIn() : copy();
+            if (n == -Errno.EAGAIN.number()) {
+                releasePipeIfEmpty();
+                return 0;
+            }
+            if (n < 0) {
+                return (int) -n;
+            }
+        }
+        return 0;
+    }
+
+    /** Writes out what waits in the pipe and the spill. 0, or an errno. */
+    private int flush() {
+        while (buffered > 0) {
+            long n = Pipes.spliceRaw(pipe.readEnd().fd(), sink, buffered, Pipes.SPLICE_F_MOVE | Pipes.SPLICE_F_NONBLOCK);
+            if (n == -Errno.EAGAIN.number()) {
+                return 0;
+            }
+            if (n < 0) {
+                return (int) -n;
+            }
+            buffered -= n;
+        }
+        if (spill != null) {
+            MemorySegment rest = buffer.asSlice(0, spill.length);
+            MemorySegment.copy(spill, 0, rest, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, spill.length);
+            long n = Io.writeRaw(sink, rest, spill.length);
+            if (n == -Errno.EAGAIN.number()) {
+                return 0;
+            }
+            if (n < 0) {
+                return (int) -n;
+            }
+            spill = n == spill.length ? null : java.util.Arrays.copyOfRange(spill, (int) n, spill.length);
+        }
+        return 0;
+    }
+
+    /** splice source -> pipe: bytes moved, or -errno. EOF sets sourceEof and returns 0. */
+    private long spliceIn() throws ErrnoException {
+        ensurePipe();
+        long n = Pipes.spliceRaw(source, pipe.writeEnd().fd(), capacity - buffered,
+                Pipes.SPLICE_F_MOVE | Pipes.SPLICE_F_NONBLOCK);
+        if (n == 0) {
+            sourceEof = true;
+        } else if (n > 0) {
+            buffered += n;
+            if (n < BULK_THRESHOLD) {
+                bulk = false;
+            }
+        }
+        return n;
+    }
+
+    /** read source -> shared buffer -> write sink; what the sink will not take goes to a pipe. */
+    private long copy() throws ErrnoException {
+        long size = buffer.byteSize();
+        long n = Io.readRaw(source, buffer, size);
+        if (n <= 0) {
+            if (n == 0) {
+                sourceEof = true;
+            }
+            return n;
+        }
+        long written = Io.writeRaw(sink, buffer, n);
+        if (written < 0) {
+            if (written != -Errno.EAGAIN.number()) {
+                return written;
+            }
+            written = 0;
+        }
+        if (written < n) {
+            keep(written, n);
+        }
+        if (n == size) {
+            bulk = true;
+        }
+        return n;
+    }
+
+    /** Puts buffer[from, to) into the pipe (which is empty here), spilling to the heap what it cannot hold. */
+    private void keep(long from, long to) throws ErrnoException {
+        ensurePipe();
+        long n = Io.writeRaw(pipe.writeEnd().fd(), buffer.asSlice(from), to - from);
+        long kept = Math.max(0, n);
+        buffered += kept;
+        if (from + kept < to) {
+            spill = buffer.asSlice(from + kept, to - from - kept).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        }
+    }
+
+    private void ensurePipe() throws ErrnoException {
+        if (pipe == null) {
+            pipe = pool.take();
+            capacity = Pipes.capacity(pipe.writeEnd());
+        }
+    }
+
+    private void releasePipeIfEmpty() {
+        if (pipe != null && buffered == 0) {
+            pool.give(pipe, true);
+            pipe = null;
+        }
+    }
+
+    /** Source at EOF and everything forwarded: tell the sink no more is coming. */
+    private void finish() {
+        done = true;
+        releasePipeIfEmpty();
+        // ENOTCONN when the sink already went away: nothing left to tell it.
+        Sockets.shutdownRaw(sink, Sockets.SHUT_WR);
+    }
+
+    boolean wantsRead() {
+        return !sourceEof && !done && buffered == 0 && spill == null;
+    }
+
+    boolean wantsWrite() {
+        return buffered > 0 || spill != null;
+    }
+
+    boolean isDone() {
+        return done;
+    }
+
+    /** Returns the pipe to the pool (or closes it when it still holds data). */
+    void release() {
+        if (pipe != null) {
+            pool.give(pipe, buffered == 0);
+            pipe = null;
+        }
+    }
+}

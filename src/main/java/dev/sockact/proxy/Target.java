@@ -1,0 +1,64 @@
+package dev.sockact.proxy;
+
+import dev.sockact.posix.SockAddr;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Where the proxy connects: {@code host:port} (resolved for every connection),
+ * {@code [IPv6]:port}, a bare host (port 80), {@code /unix/path} or {@code @abstract}.
+ */
+public sealed interface Target {
+    /** A host name or address literal and a port number or service name. */
+    record HostPort(String host, String service) implements Target {
+        @Override
+        public String toString() {
+            return host.contains(":") ? "[" + host + "]:" + service : host + ":" + service;
+        }
+    }
+
+    /** A UNIX socket, by path or abstract name: already an address. */
+    record Unix(SockAddr address) implements Target {
+        @Override
+        public String toString() {
+            return address.toString();
+        }
+    }
+
+    /**
+     * Parses systemd-socket-proxyd's target syntax, plus the bracketed IPv6 form it cannot
+     * parse. A host is split from its port at the last colon, so {@code ::1:80} works too.
+     */
+    static Target parse(String text) {
+        if (text.startsWith("/") || text.startsWith("@")) {
+            String name = text.substring(1);
+            int length = (text.startsWith("/") ? text : name).getBytes(StandardCharsets.UTF_8).length;
+            if (length >= SockAddr.UNIX_PATH_MAX || text.length() < 2) {
+                throw new IllegalArgumentException("Specified address doesn't fit in an AF_UNIX address, refusing.");
+            }
+            return new Unix(text.startsWith("/") ? new SockAddr.UnixPath(text) : new SockAddr.UnixAbstract(name));
+        }
+        if (text.startsWith("[")) {
+            int close = text.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException("Missing ']' in target address: " + text);
+            }
+            String host = text.substring(1, close);
+            String rest = text.substring(close + 1);
+            if (rest.isEmpty()) {
+                return new HostPort(host, "80");
+            }
+            if (!rest.startsWith(":") || rest.length() == 1) {
+                throw new IllegalArgumentException("Expected ':PORT' after ']' in target address: " + text);
+            }
+            return new HostPort(host, rest.substring(1));
+        }
+        int colon = text.lastIndexOf(':');
+        if (colon < 0) {
+            return new HostPort(text, "80");
+        }
+        if (colon == 0 || colon == text.length() - 1) {
+            throw new IllegalArgumentException("Invalid target address: " + text);
+        }
+        return new HostPort(text.substring(0, colon), text.substring(colon + 1));
+    }
+}

@@ -1,0 +1,89 @@
+package dev.sockact.proxy;
+
+import dev.sockact.posix.SockAddr;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a {@link Target} into the addresses to try, in the resolver's order.
+ * Address literals never touch DNS (so they can be resolved on the event loop);
+ * host names go through the system resolver and are resolved off the loop.
+ * Service names ("http-alt") come from /etc/services, as getaddrinfo would.
+ */
+final class TargetResolver {
+    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
+    private final Target target;
+    private final int port;
+
+    TargetResolver(Target target) {
+        this.target = target;
+        this.port = target instanceof Target.HostPort hp ? port(hp.service()) : 0;
+    }
+
+    /** Whether {@link #resolve()} is instant (a literal or a UNIX socket) and may run on the loop. */
+    boolean isLiteral() {
+        return !(target instanceof Target.HostPort hp) || isAddressLiteral(hp.host());
+    }
+
+    /** Every address to try, first to last. */
+    List<SockAddr> resolve() throws UnknownHostException {
+        return switch (target) {
+            case Target.Unix unix -> List.of(unix.address());
+            case Target.HostPort hp -> {
+                List<SockAddr> addresses = new ArrayList<>();
+                for (InetAddress a : InetAddress.getAllByName(hp.host())) {
+                    addresses.add(a instanceof Inet6Address v6 ? new SockAddr.In6(v6, port, v6.getScopeId())
+                            : new SockAddr.In4((Inet4Address) a, port));
+                }
+                yield addresses;
+            }
+        };
+    }
+
+    private static boolean isAddressLiteral(String host) {
+        return IPV4_LITERAL.matcher(host).matches() || (host.contains(":")
+                && host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.' || c == '%'));
+    }
+
+    /** A port number, or a service name looked up in /etc/services (tcp). */
+    static int port(String service) {
+        if (!service.isEmpty() && service.chars().allMatch(Character::isDigit)) {
+            int p;
+            try {
+                p = Integer.parseInt(service);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("Port out of range: " + service);
+            }
+            if (p < 1 || p > 65535) {
+                throw new IllegalArgumentException("Port out of range: " + service);
+            }
+            return p;
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/etc/services"))) {
+                String[] words = line.replaceFirst("#.*", "").trim().split("\\s+");
+                if (words.length < 2 || !words[1].toLowerCase(Locale.ROOT).endsWith("/tcp")) {
+                    continue;
+                }
+                for (int i = 0; i < words.length; i++) {
+                    if (i != 1 && words[i].equals(service)) {
+                        return Integer.parseInt(words[1].substring(0, words[1].indexOf('/')));
+                    }
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // fall through: unknown service
+        }
+        throw new IllegalArgumentException("Unknown port or service name: " + service);
+    }
+}
