@@ -17,9 +17,10 @@ if [ ! -r "$sockact_jar" ]; then
     exit 1
 fi
 
-# Long-running daemons override SOCKACT_JVM_OPTS (C2 and a throughput GC pay off there).
+# Short-lived tools start fastest with C1 only and the serial GC; a launcher that runs
+# something long-lived sets SOCKACT_DEFAULT_JVM_OPTS; a user can override with SOCKACT_JVM_OPTS.
 sockact_run() {
-    exec "$sockact_jdk/bin/java" ${SOCKACT_JVM_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC} \
+    exec "$sockact_jdk/bin/java" ${SOCKACT_JVM_OPTS:-${SOCKACT_DEFAULT_JVM_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}} \
         -XX:-UsePerfData --enable-native-access=dev.sockact \
         -p "$sockact_jar:$sockact_root/target/lib/picocli.jar" "$@"
 }

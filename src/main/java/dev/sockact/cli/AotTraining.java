@@ -42,13 +42,15 @@ public final class AotTraining {
     }
 
     private static void parseCommandLines() {
-        for (Object command : List.of(new SocketActivateCommand(), new SocketProxydCommand())) {
-            CommandLine cl = GetoptStyle.configure(new CommandLine(command), "training");
-            cl.setOut(new PrintWriter(new StringWriter()));
-            cl.setErr(new PrintWriter(new StringWriter()));
-            cl.execute("--help");
-            cl.execute("--bogus");
-        }
+        CommandLine cl = GetoptStyle.configure(new CommandLine(new SocketActivateCommand()), "training");
+        cl.setOut(new PrintWriter(new StringWriter()));
+        cl.setErr(new PrintWriter(new StringWriter()));
+        cl.execute("--help");
+        cl.execute("--bogus");
+        PrintWriter sink = new PrintWriter(new StringWriter());
+        SocketProxydMain.run(new String[] {"--help"}, sink, sink);
+        SocketProxydMain.run(new String[] {"-c", "0", "x"}, sink, sink);
+        SocketProxydMain.run(new String[] {"--exit-idle-time=5min 20s", "--bogus"}, sink, sink);
         System.getLogger("training").log(System.Logger.Level.DEBUG, "warming the logger");
     }
 

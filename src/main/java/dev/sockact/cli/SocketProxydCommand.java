@@ -17,29 +17,37 @@ import dev.sockact.proxy.TimeSpan;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * socket-proxyd: forwards every connection on the inherited (or --listen)
  * sockets to one target, as systemd-socket-proxyd(8) does, with the same
  * arguments, messages and exit status.
  */
-@Command(name = "socket-proxyd", sortOptions = false)
-final class SocketProxydCommand implements Callable<Integer> {
-    @Option(names = {"-h", "--help"}) boolean help;
-    @Option(names = "--version") boolean version;
-    @Option(names = {"-c", "--connections-max"}) String connectionsMax;
-    @Option(names = "--exit-idle-time") String exitIdleTime;
-    @Option(names = "--listen") List<String> listen = new ArrayList<>();
-    @Option(names = "--connect-timeout") String connectTimeout;
-    @Option(names = "--threads") String threads;
-    @Parameters List<String> positional = new ArrayList<>();
+final class SocketProxydCommand {
+    private static final Getopt OPTIONS = new Getopt(List.of(
+            new Getopt.Spec('h', "help", false),
+            new Getopt.Spec((char) 0, "version", false),
+            new Getopt.Spec('c', "connections-max", true),
+            new Getopt.Spec((char) 0, "exit-idle-time", true),
+            new Getopt.Spec((char) 0, "listen", true),
+            new Getopt.Spec((char) 0, "connect-timeout", true),
+            new Getopt.Spec((char) 0, "threads", true)));
 
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private boolean help;
+    private boolean version;
+    private String connectionsMax;
+    private String exitIdleTime;
+    private List<String> listen = new ArrayList<>();
+    private String connectTimeout;
+    private String threads;
+    private List<String> positional = new ArrayList<>();
+
+    SocketProxydCommand(PrintWriter out, PrintWriter err) {
+        this.out = out;
+        this.err = err;
+    }
 
     /** A message for the user and the exit status 1, the only failure status systemd's proxy has. */
     private static final class Failure extends Exception {
@@ -50,9 +58,27 @@ final class SocketProxydCommand implements Callable<Integer> {
         }
     }
 
-    @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+    /** Parses {@code args} and runs: the exit status. */
+    int run(String[] args) {
+        try {
+            Getopt.Result parsed = OPTIONS.parse(args);
+            help = parsed.has("help");
+            version = parsed.has("version");
+            connectionsMax = parsed.last("connections-max");
+            exitIdleTime = parsed.last("exit-idle-time");
+            listen = parsed.all("listen");
+            connectTimeout = parsed.last("connect-timeout");
+            threads = parsed.last("threads");
+            positional = parsed.operands();
+        } catch (Getopt.UsageException e) {
+            err.println("socket-proxyd: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        return call();
+    }
+
+    private int call() {
         if (help) {
             out.print(HELP);
             out.flush();
@@ -70,12 +96,10 @@ final class SocketProxydCommand implements Callable<Integer> {
             StopSignals.onTermination(server::stop);
             return server.run();
         } catch (Failure e) {
-            PrintWriter err = spec.commandLine().getErr();
             err.println(e.getMessage());
             err.flush();
             return 1;
         } catch (ErrnoException e) {
-            PrintWriter err = spec.commandLine().getErr();
             err.println(e.getMessage());
             err.flush();
             return 1;

@@ -1,5 +1,8 @@
 package dev.sockact.cli;
 
+import dev.sockact.posix.Native;
+import java.io.PrintWriter;
+
 /** bin/socket-proxyd: the only place that exits the process. */
 public final class SocketProxydMain {
     private SocketProxydMain() {
@@ -7,6 +10,12 @@ public final class SocketProxydMain {
     }
 
     public static void main(String[] args) {
-        System.exit(GetoptStyle.configure(new picocli.CommandLine(new SocketProxydCommand()), "socket-proxyd").execute(args));
+        // Socket activation waits for us: link the native stub while the command line is parsed.
+        Native.warmUp();
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return new SocketProxydCommand(out, err).run(args);
     }
 }

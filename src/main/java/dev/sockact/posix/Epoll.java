@@ -1,12 +1,7 @@
 package dev.sockact.posix;
 
-import static dev.sockact.posix.Native.INT;
-import static dev.sockact.posix.Native.POINTER;
-
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 
 /**
  * epoll_create1, epoll_ctl, epoll_wait.
@@ -39,18 +34,6 @@ public final class Epoll implements AutoCloseable {
     public static final int EVENT_SIZE = PACKED ? 12 : 16;
     private static final int DATA_OFFSET = PACKED ? 4 : 8;
 
-    private static final class Create1 {
-        static final MethodHandle H = Native.errnoCall("epoll_create1", FunctionDescriptor.of(INT, INT));
-    }
-
-    private static final class Ctl {
-        static final MethodHandle H = Native.errnoCall("epoll_ctl", FunctionDescriptor.of(INT, INT, INT, INT, POINTER));
-    }
-
-    private static final class Wait {
-        static final MethodHandle H = Native.errnoCall("epoll_wait", FunctionDescriptor.of(INT, INT, POINTER, INT, INT));
-    }
-
     private final Fd epfd;
     private final MemorySegment ctlEvent;
     private final MemorySegment events;
@@ -67,18 +50,11 @@ public final class Epoll implements AutoCloseable {
 
     /** A new epoll instance (EPOLL_CLOEXEC) returning at most {@code capacity} events per wait. */
     public static Epoll create(int capacity) throws ErrnoException {
-        try {
-            MemorySegment c = Native.capture();
-            int fd = (int) Create1.H.invokeExact(c, Io.O_CLOEXEC);
-            if (fd < 0) {
-                throw new ErrnoException("epoll_create1", Native.errno(c), null);
-            }
-            return new Epoll(Fd.adopt(fd), capacity);
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
+        long fd = Native.sys(Syscalls.EPOLL_CREATE1, Io.O_CLOEXEC);
+        if (fd < 0) {
+            throw new ErrnoException("epoll_create1", (int) -fd, null);
         }
+        return new Epoll(Fd.adopt((int) fd), capacity);
     }
 
     public void add(int fd, int interest, long token) throws ErrnoException {
@@ -101,37 +77,23 @@ public final class Epoll implements AutoCloseable {
     private void ctl(int op, int fd, int interest, long token, String name) throws ErrnoException {
         ctlEvent.set(Native.INT_UNALIGNED, 0, interest);
         ctlEvent.set(Native.LONG_UNALIGNED, DATA_OFFSET, token);
-        try {
-            MemorySegment c = Native.capture();
-            int r = (int) Ctl.H.invokeExact(c, epfd.fd(), op, fd, ctlEvent);
-            if (r < 0) {
-                throw new ErrnoException(name, Native.errno(c), "fd " + fd);
-            }
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
+        long r = Native.sys(Syscalls.EPOLL_CTL, epfd.fd(), op, fd, ctlEvent.address());
+        if (r < 0) {
+            throw new ErrnoException(name, (int) -r, "fd " + fd);
         }
     }
 
     /** Waits up to {@code timeoutMillis} (-1: forever): the number of ready events, 0 on timeout or EINTR. */
     public int await(int timeoutMillis) throws ErrnoException {
-        try {
-            MemorySegment c = Native.capture();
-            int n = (int) Wait.H.invokeExact(c, epfd.fd(), events, capacity, timeoutMillis);
-            if (n < 0) {
-                int errno = Native.errno(c);
-                if (errno == Errno.EINTR.number()) {
-                    return 0;
-                }
-                throw new ErrnoException("epoll_wait", errno, null);
+        // epoll_pwait with no mask: aarch64 has no plain epoll_wait.
+        long n = Native.sys(Syscalls.EPOLL_PWAIT, epfd.fd(), events.address(), capacity, timeoutMillis, 0, 8);
+        if (n < 0) {
+            if (n == -Errno.EINTR.number()) {
+                return 0;
             }
-            return n;
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
+            throw new ErrnoException("epoll_wait", (int) -n, null);
         }
+        return (int) n;
     }
 
     /** The event mask of ready event {@code i} from the last {@link #await}. */

@@ -1,20 +1,12 @@
 package dev.sockact.posix;
 
-import static dev.sockact.posix.Native.INT;
-
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 
 /** An eventfd(2) counter: how other threads wake an event loop. */
 public final class EventFd implements AutoCloseable {
     private static final int EFD_NONBLOCK = Io.O_NONBLOCK;
     private static final int EFD_CLOEXEC = Io.O_CLOEXEC;
-
-    private static final class Create {
-        static final MethodHandle H = Native.errnoCall("eventfd", FunctionDescriptor.of(INT, INT, INT));
-    }
 
     private final Fd fd;
     private final MemorySegment writeValue;
@@ -27,18 +19,11 @@ public final class EventFd implements AutoCloseable {
     }
 
     public static EventFd create() throws ErrnoException {
-        try {
-            MemorySegment c = Native.capture();
-            int fd = (int) Create.H.invokeExact(c, 0, EFD_NONBLOCK | EFD_CLOEXEC);
-            if (fd < 0) {
-                throw new ErrnoException("eventfd", Native.errno(c), null);
-            }
-            return new EventFd(Fd.adopt(fd));
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
+        long fd = Native.sys(Syscalls.EVENTFD2, 0, EFD_NONBLOCK | EFD_CLOEXEC);
+        if (fd < 0) {
+            throw new ErrnoException("eventfd", (int) -fd, null);
         }
+        return new EventFd(Fd.adopt((int) fd));
     }
 
     public int fd() {

@@ -1,14 +1,9 @@
 package dev.sockact.posix;
 
 import static dev.sockact.posix.Native.INT;
-import static dev.sockact.posix.Native.LONG;
-import static dev.sockact.posix.Native.POINTER;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 
 /**
  * Descriptor-level calls: close, read, write, fcntl, ioctl(FIONREAD), dup.
@@ -34,57 +29,19 @@ public final class Io {
         throw new AssertionError();
     }
 
-    private static final class Close {
-        static final MethodHandle H = Native.call("close", FunctionDescriptor.of(INT, INT));
-    }
-
-    private static final class Read {
-        static final MethodHandle H = Native.errnoCall("read", FunctionDescriptor.of(LONG, INT, POINTER, LONG));
-    }
-
-    private static final class Write {
-        static final MethodHandle H = Native.errnoCall("write", FunctionDescriptor.of(LONG, INT, POINTER, LONG));
-    }
-
-    private static final class Fcntl {
-        static final MethodHandle H = Native.errnoCall("fcntl", FunctionDescriptor.of(INT, INT, INT, INT),
-                Linker.Option.firstVariadicArg(2));
-    }
-
-    private static final class Ioctl {
-        static final MethodHandle H = Native.errnoCall("ioctl", FunctionDescriptor.of(INT, INT, LONG, POINTER),
-                Linker.Option.firstVariadicArg(2));
-    }
-
     /** close(2); errors are not reported: Linux releases the number even when close fails. */
     public static void close(int fd) {
-        try {
-            int ignored = (int) Close.H.invokeExact(fd);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        Native.sys(Syscalls.CLOSE, fd);
     }
 
     /** read(2) into {@code buffer}: bytes read, 0 at EOF, or -errno. */
     public static long readRaw(int fd, MemorySegment buffer, long length) {
-        try {
-            MemorySegment c = Native.capture();
-            long n = (long) Read.H.invokeExact(c, fd, buffer, length);
-            return n >= 0 ? n : -Native.errno(c);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        return Native.sys(Syscalls.READ, fd, buffer.address(), length);
     }
 
     /** write(2) from {@code buffer}: bytes written or -errno. */
     public static long writeRaw(int fd, MemorySegment buffer, long length) {
-        try {
-            MemorySegment c = Native.capture();
-            long n = (long) Write.H.invokeExact(c, fd, buffer, length);
-            return n >= 0 ? n : -Native.errno(c);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        return Native.sys(Syscalls.WRITE, fd, buffer.address(), length);
     }
 
     /** Writes all of {@code bytes}, retrying on EINTR; for small control messages on blocking fds. */
@@ -104,18 +61,11 @@ public final class Io {
     }
 
     static int fcntl(int fd, int command, int argument, String name) throws ErrnoException {
-        try {
-            MemorySegment c = Native.capture();
-            int r = (int) Fcntl.H.invokeExact(c, fd, command, argument);
-            if (r < 0) {
-                throw new ErrnoException(name, Native.errno(c), "fd " + fd);
-            }
-            return r;
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
+        long r = Native.sys(Syscalls.FCNTL, fd, command, argument);
+        if (r < 0) {
+            throw new ErrnoException(name, (int) -r, "fd " + fd);
         }
+        return (int) r;
     }
 
     /** Sets or clears O_NONBLOCK. Inherited descriptors may come blocking; the event loop needs them not to. */
@@ -158,16 +108,11 @@ public final class Io {
     public static int bytesReadable(int fd) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment count = arena.allocate(INT);
-            MemorySegment c = Native.capture();
-            int r = (int) Ioctl.H.invokeExact(c, fd, FIONREAD, count);
+            long r = Native.sys(Syscalls.IOCTL, fd, FIONREAD, count.address());
             if (r < 0) {
-                throw new ErrnoException("ioctl(FIONREAD)", Native.errno(c), "fd " + fd);
+                throw new ErrnoException("ioctl(FIONREAD)", (int) -r, "fd " + fd);
             }
             return count.get(INT, 0);
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
         }
     }
 }

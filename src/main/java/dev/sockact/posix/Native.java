@@ -13,13 +13,14 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The FFM plumbing shared by the wrappers: the linker, libc, errno capture.
+ * The FFM plumbing shared by the wrappers: the linker, libc, errno capture,
+ * and {@link #sys}, the single syscall(2) downcall behind every plain system call.
  *
  * <p>Downcall handles are created by the callers in lazily initialised holder
  * classes (one per function), because linking one costs milliseconds and
  * start-up time is on the critical path of socket activation.
  */
-final class Native {
+public final class Native {
     static final Linker LINKER = Linker.nativeLinker();
     static final SymbolLookup LIBC = LINKER.defaultLookup();
 
@@ -34,6 +35,56 @@ final class Native {
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    /** long syscall(long number, ...): the one downcall every plain system call goes through. */
+    private static final class Syscall {
+        static final MethodHandle H = errnoCall("syscall",
+                FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG),
+                Linker.Option.firstVariadicArg(1));
+    }
+
+    /**
+     * Links the syscall stub now, on a background thread, so that it is ready
+     * by the time the main thread's first system call needs it.
+     */
+    public static void warmUp() {
+        Thread.ofPlatform().daemon().name("ffm-warm-up").start(() -> sys(Syscalls.GETPID));
+    }
+
+    /** A system call: its result, or -errno. Pointers are passed as {@code segment.address()}. */
+    static long sys(long number, long a, long b, long c, long d, long e, long f) {
+        try {
+            MemorySegment capture = CAPTURE.get();
+            long r = (long) Syscall.H.invokeExact(capture, number, a, b, c, d, e, f);
+            return r == -1 ? -errno(capture) : r;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static long sys(long number) {
+        return sys(number, 0, 0, 0, 0, 0, 0);
+    }
+
+    static long sys(long number, long a) {
+        return sys(number, a, 0, 0, 0, 0, 0);
+    }
+
+    static long sys(long number, long a, long b) {
+        return sys(number, a, b, 0, 0, 0, 0);
+    }
+
+    static long sys(long number, long a, long b, long c) {
+        return sys(number, a, b, c, 0, 0, 0);
+    }
+
+    static long sys(long number, long a, long b, long c, long d) {
+        return sys(number, a, b, c, d, 0, 0);
+    }
+
+    static long sys(long number, long a, long b, long c, long d, long e) {
+        return sys(number, a, b, c, d, e, 0);
+    }
 
     /** One errno capture buffer per thread: the event loop calls millions of times without allocating. */
     private static final ThreadLocal<MemorySegment> CAPTURE = ThreadLocal.withInitial(

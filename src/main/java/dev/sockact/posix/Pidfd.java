@@ -1,12 +1,9 @@
 package dev.sockact.posix;
 
 import static dev.sockact.posix.Native.INT;
-import static dev.sockact.posix.Native.POINTER;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.util.Optional;
 
 /**
@@ -23,19 +20,6 @@ public final class Pidfd implements AutoCloseable {
     private static final int CLD_KILLED = 2;
     private static final int CLD_DUMPED = 3;
 
-    private static final class Open {
-        static final MethodHandle H = Native.errnoCall("pidfd_open", FunctionDescriptor.of(INT, INT, INT));
-    }
-
-    private static final class SendSignal {
-        static final MethodHandle H = Native.errnoCall("pidfd_send_signal",
-                FunctionDescriptor.of(INT, INT, INT, POINTER, INT));
-    }
-
-    private static final class Waitid {
-        static final MethodHandle H = Native.errnoCall("waitid", FunctionDescriptor.of(INT, INT, INT, POINTER, INT));
-    }
-
     private final Fd fd;
     private final int pid;
 
@@ -46,18 +30,11 @@ public final class Pidfd implements AutoCloseable {
 
     /** Opens a pidfd for our child {@code pid} (pidfds are always CLOEXEC). Works on a zombie too. */
     public static Pidfd open(int pid) throws ErrnoException {
-        try {
-            MemorySegment c = Native.capture();
-            int fd = (int) Open.H.invokeExact(c, pid, 0);
-            if (fd < 0) {
-                throw new ErrnoException("pidfd_open", Native.errno(c), "pid " + pid);
-            }
-            return new Pidfd(Fd.adopt(fd), pid);
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
+        long fd = Native.sys(Syscalls.PIDFD_OPEN, pid, 0);
+        if (fd < 0) {
+            throw new ErrnoException("pidfd_open", (int) -fd, "pid " + pid);
         }
+        return new Pidfd(Fd.adopt((int) fd), pid);
     }
 
     public int fd() {
@@ -70,22 +47,14 @@ public final class Pidfd implements AutoCloseable {
 
     /** Sends {@code signal}; ESRCH (already exited) is reported as false. */
     public boolean signal(int signal) throws ErrnoException {
-        try {
-            MemorySegment c = Native.capture();
-            int r = (int) SendSignal.H.invokeExact(c, fd.fd(), signal, MemorySegment.NULL, 0);
-            if (r < 0) {
-                int errno = Native.errno(c);
-                if (errno == Errno.ESRCH.number()) {
-                    return false;
-                }
-                throw new ErrnoException("pidfd_send_signal", errno, "pid " + pid);
+        long r = Native.sys(Syscalls.PIDFD_SEND_SIGNAL, fd.fd(), signal, 0, 0);
+        if (r < 0) {
+            if (r == -Errno.ESRCH.number()) {
+                return false;
             }
-            return true;
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
+            throw new ErrnoException("pidfd_send_signal", (int) -r, "pid " + pid);
         }
+        return true;
     }
 
     /** Reaps the child if it has exited: its status, or empty while it still runs. */
@@ -103,14 +72,12 @@ public final class Pidfd implements AutoCloseable {
             // siginfo_t is 128 bytes: si_signo, si_errno, si_code, then si_pid at 16, si_uid at 20, si_status at 24.
             MemorySegment info = arena.allocate(128);
             while (true) {
-                MemorySegment c = Native.capture();
-                int r = (int) Waitid.H.invokeExact(c, P_PIDFD, fd.fd(), info, WEXITED | flags);
+                long r = Native.sys(Syscalls.WAITID, P_PIDFD, fd.fd(), info.address(), WEXITED | flags, 0);
                 if (r < 0) {
-                    int errno = Native.errno(c);
-                    if (errno == Errno.EINTR.number()) {
+                    if (r == -Errno.EINTR.number()) {
                         continue;
                     }
-                    throw new ErrnoException("waitid", errno, "pid " + pid);
+                    throw new ErrnoException("waitid", (int) -r, "pid " + pid);
                 }
                 break;
             }
@@ -124,10 +91,6 @@ public final class Pidfd implements AutoCloseable {
                 case CLD_KILLED, CLD_DUMPED -> ExitStatus.killed(pid, status, code == CLD_DUMPED);
                 default -> ExitStatus.exited(pid, status);
             });
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
         }
     }
 

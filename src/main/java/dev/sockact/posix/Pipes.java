@@ -1,13 +1,9 @@
 package dev.sockact.posix;
 
 import static dev.sockact.posix.Native.INT;
-import static dev.sockact.posix.Native.LONG;
-import static dev.sockact.posix.Native.POINTER;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 
 /** pipe2, splice, and pipe capacity (F_SETPIPE_SZ). */
 public final class Pipes {
@@ -16,15 +12,6 @@ public final class Pipes {
 
     private Pipes() {
         throw new AssertionError();
-    }
-
-    private static final class Pipe2 {
-        static final MethodHandle H = Native.errnoCall("pipe2", FunctionDescriptor.of(INT, POINTER, INT));
-    }
-
-    private static final class Splice {
-        static final MethodHandle H = Native.errnoCall("splice",
-                FunctionDescriptor.of(LONG, INT, POINTER, INT, POINTER, LONG, INT));
     }
 
     /** A pipe: the read end and the write end, both CLOEXEC, with extra {@code flags} (O_NONBLOCK). */
@@ -39,28 +26,17 @@ public final class Pipes {
     public static Pipe pipe(int flags) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fds = arena.allocate(INT, 2);
-            MemorySegment c = Native.capture();
-            int r = (int) Pipe2.H.invokeExact(c, fds, flags | Io.O_CLOEXEC);
+            long r = Native.sys(Syscalls.PIPE2, fds.address(), flags | Io.O_CLOEXEC);
             if (r < 0) {
-                throw new ErrnoException("pipe2", Native.errno(c), null);
+                throw new ErrnoException("pipe2", (int) -r, null);
             }
             return new Pipe(Fd.adopt(fds.getAtIndex(INT, 0)), Fd.adopt(fds.getAtIndex(INT, 1)));
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
         }
     }
 
     /** splice(2) between two fds, one of which is a pipe: bytes moved, 0 at EOF, or -errno. */
     public static long spliceRaw(int from, int to, long length, int flags) {
-        try {
-            MemorySegment c = Native.capture();
-            long n = (long) Splice.H.invokeExact(c, from, MemorySegment.NULL, to, MemorySegment.NULL, length, flags);
-            return n >= 0 ? n : -Native.errno(c);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        return Native.sys(Syscalls.SPLICE, from, 0, to, 0, length, flags);
     }
 
     /** Asks for a pipe capacity (rounded up by the kernel; limited by /proc/sys/fs/pipe-max-size) and returns what it got. */

@@ -25,68 +25,35 @@ public final class Processes {
         throw new AssertionError();
     }
 
-    private static final class Ids {
-        static final MethodHandle GETPID = Native.call("getpid", FunctionDescriptor.of(INT));
-        static final MethodHandle GETUID = Native.call("getuid", FunctionDescriptor.of(INT));
-        static final MethodHandle GETGID = Native.call("getgid", FunctionDescriptor.of(INT));
-    }
-
-    private static final class Kill {
-        static final MethodHandle H = Native.errnoCall("kill", FunctionDescriptor.of(INT, INT, INT));
-    }
-
     private static final class Exec {
-        static final MethodHandle DUP2 = Native.errnoCall("dup2", FunctionDescriptor.of(INT, INT, INT));
-        static final MethodHandle CLOSE_RANGE = Native.errnoCall("close_range", FunctionDescriptor.of(INT, INT, INT, INT));
         static final MethodHandle SIGACTION = Native.call("sigaction", FunctionDescriptor.of(INT, INT, POINTER, POINTER));
         static final MethodHandle SIGNAL = Native.call("signal", FunctionDescriptor.of(ValueLayout.JAVA_LONG, INT, ValueLayout.JAVA_LONG));
         static final MethodHandle SIGMASK = Native.call("pthread_sigmask", FunctionDescriptor.of(INT, INT, POINTER, POINTER));
         static final MethodHandle SIGEMPTYSET = Native.call("sigemptyset", FunctionDescriptor.of(INT, POINTER));
-        static final MethodHandle EXECVE = Native.errnoCall("execve", FunctionDescriptor.of(INT, POINTER, POINTER, POINTER));
     }
 
     public static int pid() {
-        try {
-            return (int) Ids.GETPID.invokeExact();
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        return (int) Native.sys(Syscalls.GETPID);
     }
 
     public static int uid() {
-        try {
-            return (int) Ids.GETUID.invokeExact();
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        return (int) Native.sys(Syscalls.GETUID);
     }
 
     public static int gid() {
-        try {
-            return (int) Ids.GETGID.invokeExact();
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        return (int) Native.sys(Syscalls.GETGID);
     }
 
     /** kill(2); false when the process is already gone (ESRCH). */
     public static boolean kill(int pid, int signal) throws ErrnoException {
-        try {
-            MemorySegment c = Native.capture();
-            int r = (int) Kill.H.invokeExact(c, pid, signal);
-            if (r < 0) {
-                int errno = Native.errno(c);
-                if (errno == Errno.ESRCH.number()) {
-                    return false;
-                }
-                throw new ErrnoException("kill", errno, "pid " + pid);
+        long r = Native.sys(Syscalls.KILL, pid, signal);
+        if (r < 0) {
+            if (r == -Errno.ESRCH.number()) {
+                return false;
             }
-            return true;
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
+            throw new ErrnoException("kill", (int) -r, "pid " + pid);
         }
+        return true;
     }
 
     /**
@@ -113,25 +80,26 @@ public final class Processes {
         MemorySegment action = arena.allocate(SIGACTION_SIZE, 8);
         MemorySegment emptySet = arena.allocate(128, 8);
         ErrnoException prepared = new ErrnoException("execve", Errno.ENOEXEC.number(), program);
-        MethodHandle unused = Exec.EXECVE;
+        MethodHandle unused = Exec.SIGACTION;
         try {
             int n = onStdio ? 0 : fds.size();
             int[] moved = new int[fds.size()];
             for (int i = 0; i < moved.length; i++) {
                 moved[i] = Io.duplicate(fds.get(i).fd(), 3 + n).take();
             }
-            MemorySegment c = Native.capture();
             int[] targets = onStdio ? new int[] {0, 1} : null;
             for (int i = 0; i < (onStdio ? 2 : n); i++) {
                 int source = onStdio ? moved[0] : moved[i];
                 int target = onStdio ? targets[i] : 3 + i;
                 // dup2 clears CLOEXEC on the target: exactly these survive the exec.
-                if ((int) Exec.DUP2.invokeExact(c, source, target) < 0) {
-                    return new ErrnoException("dup2", Native.errno(c), "fd " + target);
+                long r = Native.sys(Syscalls.DUP3, source, target, 0);
+                if (r < 0) {
+                    return new ErrnoException("dup3", (int) -r, "fd " + target);
                 }
             }
-            if ((int) Exec.CLOSE_RANGE.invokeExact(c, 3 + n, -1, CLOSE_RANGE_CLOEXEC) < 0) {
-                return new ErrnoException("close_range", Native.errno(c), null);
+            long closed = Native.sys(Syscalls.CLOSE_RANGE, 3 + n, 0xffffffffL, CLOSE_RANGE_CLOEXEC);
+            if (closed < 0) {
+                return new ErrnoException("close_range", (int) -closed, null);
             }
             for (int signal = 1; signal < 65; signal++) {
                 if (signal == Signals.SIGKILL || signal == 19 || signal == 32 || signal == 33) {
@@ -145,8 +113,8 @@ public final class Processes {
             }
             int ignored = (int) Exec.SIGEMPTYSET.invokeExact(emptySet);
             ignored = (int) Exec.SIGMASK.invokeExact(SIG_SETMASK, emptySet, MemorySegment.NULL);
-            int r = (int) Exec.EXECVE.invokeExact(c, path, nativeArgv, nativeEnv);
-            return r < 0 ? new ErrnoException("execve", Native.errno(c), program) : prepared;
+            long r = Native.sys(Syscalls.EXECVE, path.address(), nativeArgv.address(), nativeEnv.address());
+            return r < 0 ? new ErrnoException("execve", (int) -r, program) : prepared;
         } catch (ErrnoException e) {
             return e;
         } catch (Throwable t) {

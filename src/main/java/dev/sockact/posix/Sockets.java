@@ -1,13 +1,9 @@
 package dev.sockact.posix;
 
 import static dev.sockact.posix.Native.INT;
-import static dev.sockact.posix.Native.LONG;
-import static dev.sockact.posix.Native.POINTER;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 
 /** socket, bind, listen, accept4, connect, shutdown, socket options and addresses. */
@@ -73,113 +69,41 @@ public final class Sockets {
         throw new AssertionError();
     }
 
-    private static final class Socket {
-        static final MethodHandle H = Native.errnoCall("socket", FunctionDescriptor.of(INT, INT, INT, INT));
-    }
-
-    private static final class Socketpair {
-        static final MethodHandle H = Native.errnoCall("socketpair", FunctionDescriptor.of(INT, INT, INT, INT, POINTER));
-    }
-
-    private static final class Bind {
-        static final MethodHandle H = Native.errnoCall("bind", FunctionDescriptor.of(INT, INT, POINTER, INT));
-    }
-
-    private static final class Listen {
-        static final MethodHandle H = Native.errnoCall("listen", FunctionDescriptor.of(INT, INT, INT));
-    }
-
-    private static final class Accept4 {
-        static final MethodHandle H = Native.errnoCall("accept4", FunctionDescriptor.of(INT, INT, POINTER, POINTER, INT));
-    }
-
-    private static final class Connect {
-        static final MethodHandle H = Native.errnoCall("connect", FunctionDescriptor.of(INT, INT, POINTER, INT));
-    }
-
-    private static final class Shutdown {
-        static final MethodHandle H = Native.errnoCall("shutdown", FunctionDescriptor.of(INT, INT, INT));
-    }
-
-    private static final class Getsockopt {
-        static final MethodHandle H = Native.errnoCall("getsockopt", FunctionDescriptor.of(INT, INT, INT, INT, POINTER, POINTER));
-    }
-
-    private static final class Setsockopt {
-        static final MethodHandle H = Native.errnoCall("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, POINTER, INT));
-    }
-
-    private static final class Getsockname {
-        static final MethodHandle H = Native.errnoCall("getsockname", FunctionDescriptor.of(INT, INT, POINTER, POINTER));
-    }
-
-    private static final class Getpeername {
-        static final MethodHandle H = Native.errnoCall("getpeername", FunctionDescriptor.of(INT, INT, POINTER, POINTER));
-    }
-
-    private static final class Sendto {
-        static final MethodHandle H = Native.errnoCall("sendto", FunctionDescriptor.of(LONG, INT, POINTER, LONG, INT, POINTER, INT));
-    }
-
     /** socket(2), always with SOCK_CLOEXEC added. */
     public static Fd socket(int family, int type, int protocol) throws ErrnoException {
-        try {
-            MemorySegment c = Native.capture();
-            int fd = (int) Socket.H.invokeExact(c, family, type | SOCK_CLOEXEC, protocol);
-            if (fd < 0) {
-                throw new ErrnoException("socket", Native.errno(c), familyName(family));
-            }
-            return Fd.adopt(fd);
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
+        long fd = Native.sys(Syscalls.SOCKET, family, type | SOCK_CLOEXEC, protocol);
+        if (fd < 0) {
+            throw new ErrnoException("socket", (int) -fd, familyName(family));
         }
+        return Fd.adopt((int) fd);
     }
 
     /** socketpair(AF_UNIX), both ends CLOEXEC. */
     public static Fd[] socketPair(int type) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fds = arena.allocate(INT, 2);
-            MemorySegment c = Native.capture();
-            int r = (int) Socketpair.H.invokeExact(c, SockAddr.AF_UNIX, type | SOCK_CLOEXEC, 0, fds);
+            long r = Native.sys(Syscalls.SOCKETPAIR, SockAddr.AF_UNIX, type | SOCK_CLOEXEC, 0, fds.address());
             if (r < 0) {
-                throw new ErrnoException("socketpair", Native.errno(c), null);
+                throw new ErrnoException("socketpair", (int) -r, null);
             }
             return new Fd[] {Fd.adopt(fds.getAtIndex(INT, 0)), Fd.adopt(fds.getAtIndex(INT, 1))};
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
         }
     }
 
     public static void bind(Fd fd, SockAddr address) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment a = address.encode(arena);
-            MemorySegment c = Native.capture();
-            int r = (int) Bind.H.invokeExact(c, fd.fd(), a, (int) a.byteSize());
+            long r = Native.sys(Syscalls.BIND, fd.fd(), a.address(), a.byteSize());
             if (r < 0) {
-                throw new ErrnoException("bind", Native.errno(c), address);
+                throw new ErrnoException("bind", (int) -r, address);
             }
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
         }
     }
 
     public static void listen(Fd fd, int backlog) throws ErrnoException {
-        try {
-            MemorySegment c = Native.capture();
-            int r = (int) Listen.H.invokeExact(c, fd.fd(), backlog);
-            if (r < 0) {
-                throw new ErrnoException("listen", Native.errno(c), fd);
-            }
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
+        long r = Native.sys(Syscalls.LISTEN, fd.fd(), backlog);
+        if (r < 0) {
+            throw new ErrnoException("listen", (int) -r, fd);
         }
     }
 
@@ -188,13 +112,7 @@ public final class Sockets {
      * The hot path of every listener; it does not throw.
      */
     public static int acceptRaw(int listenFd, int flags) {
-        try {
-            MemorySegment c = Native.capture();
-            int fd = (int) Accept4.H.invokeExact(c, listenFd, MemorySegment.NULL, MemorySegment.NULL, flags | SOCK_CLOEXEC);
-            return fd >= 0 ? fd : -Native.errno(c);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        return (int) Native.sys(Syscalls.ACCEPT4, listenFd, 0, 0, flags | SOCK_CLOEXEC);
     }
 
     /** accept4(2), throwing; for callers that want one connection and block or fail. */
@@ -210,11 +128,7 @@ public final class Sockets {
     public static int connectRaw(Fd fd, SockAddr address) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment a = address.encode(arena);
-            MemorySegment c = Native.capture();
-            int r = (int) Connect.H.invokeExact(c, fd.fd(), a, (int) a.byteSize());
-            return r == 0 ? 0 : -Native.errno(c);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
+            return (int) Native.sys(Syscalls.CONNECT, fd.fd(), a.address(), a.byteSize());
         }
     }
 
@@ -228,30 +142,18 @@ public final class Sockets {
 
     /** shutdown(2): 0 or -errno (ENOTCONN after the peer reset is normal on teardown). */
     public static int shutdownRaw(int fd, int how) {
-        try {
-            MemorySegment c = Native.capture();
-            int r = (int) Shutdown.H.invokeExact(c, fd, how);
-            return r == 0 ? 0 : -Native.errno(c);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        return (int) Native.sys(Syscalls.SHUTDOWN, fd, how);
     }
 
     public static int getIntOption(int fd, int level, int option) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment value = arena.allocate(INT);
-            MemorySegment length = arena.allocate(INT);
-            length.set(INT, 0, 4);
-            MemorySegment c = Native.capture();
-            int r = (int) Getsockopt.H.invokeExact(c, fd, level, option, value, length);
+            MemorySegment length = arena.allocateFrom(INT, 4);
+            long r = Native.sys(Syscalls.GETSOCKOPT, fd, level, option, value.address(), length.address());
             if (r < 0) {
-                throw new ErrnoException("getsockopt", Native.errno(c), optionName(level, option));
+                throw new ErrnoException("getsockopt", (int) -r, optionName(level, option));
             }
             return value.get(INT, 0);
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
         }
     }
 
@@ -274,33 +176,20 @@ public final class Sockets {
     public static String getStringOption(int fd, int level, int option) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment value = arena.allocate(256);
-            MemorySegment length = arena.allocate(INT);
-            length.set(INT, 0, 256);
-            MemorySegment c = Native.capture();
-            int r = (int) Getsockopt.H.invokeExact(c, fd, level, option, value, length);
+            MemorySegment length = arena.allocateFrom(INT, 256);
+            long r = Native.sys(Syscalls.GETSOCKOPT, fd, level, option, value.address(), length.address());
             if (r < 0) {
-                throw new ErrnoException("getsockopt", Native.errno(c), optionName(level, option));
+                throw new ErrnoException("getsockopt", (int) -r, optionName(level, option));
             }
             return value.getString(0);
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
         }
     }
 
     /** setsockopt(2) with a value already in native memory (for struct-valued options). */
     public static void setOption(int fd, int level, int option, MemorySegment value) throws ErrnoException {
-        try {
-            MemorySegment c = Native.capture();
-            int r = (int) Setsockopt.H.invokeExact(c, fd, level, option, value, (int) value.byteSize());
-            if (r < 0) {
-                throw new ErrnoException("setsockopt", Native.errno(c), optionName(level, option));
-            }
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
+        long r = Native.sys(Syscalls.SETSOCKOPT, fd, level, option, value.address(), value.byteSize());
+        if (r < 0) {
+            throw new ErrnoException("setsockopt", (int) -r, optionName(level, option));
         }
     }
 
@@ -308,18 +197,12 @@ public final class Sockets {
     public static PeerCredentials peerCredentials(int fd) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cred = arena.allocate(12);
-            MemorySegment length = arena.allocate(INT);
-            length.set(INT, 0, 12);
-            MemorySegment c = Native.capture();
-            int r = (int) Getsockopt.H.invokeExact(c, fd, SOL_SOCKET, SO_PEERCRED, cred, length);
+            MemorySegment length = arena.allocateFrom(INT, 12);
+            long r = Native.sys(Syscalls.GETSOCKOPT, fd, SOL_SOCKET, SO_PEERCRED, cred.address(), length.address());
             if (r < 0) {
-                throw new ErrnoException("getsockopt", Native.errno(c), "SO_PEERCRED");
+                throw new ErrnoException("getsockopt", (int) -r, "SO_PEERCRED");
             }
             return new PeerCredentials(cred.get(INT, 0), cred.get(INT, 4), cred.get(INT, 8));
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
         }
     }
 
@@ -328,28 +211,22 @@ public final class Sockets {
     }
 
     public static SockAddr localAddress(int fd) throws ErrnoException {
-        return address(Getsockname.H, "getsockname", fd);
+        return address(Syscalls.GETSOCKNAME, "getsockname", fd);
     }
 
     public static SockAddr peerAddress(int fd) throws ErrnoException {
-        return address(Getpeername.H, "getpeername", fd);
+        return address(Syscalls.GETPEERNAME, "getpeername", fd);
     }
 
-    private static SockAddr address(MethodHandle call, String name, int fd) throws ErrnoException {
+    private static SockAddr address(long call, String name, int fd) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment storage = arena.allocate(SockAddr.STORAGE_SIZE);
-            MemorySegment length = arena.allocate(INT);
-            length.set(INT, 0, SockAddr.STORAGE_SIZE);
-            MemorySegment c = Native.capture();
-            int r = (int) call.invokeExact(c, fd, storage, length);
+            MemorySegment length = arena.allocateFrom(INT, SockAddr.STORAGE_SIZE);
+            long r = Native.sys(call, fd, storage.address(), length.address());
             if (r < 0) {
-                throw new ErrnoException(name, Native.errno(c), "fd " + fd);
+                throw new ErrnoException(name, (int) -r, "fd " + fd);
             }
             return SockAddr.decode(storage, length.get(INT, 0));
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
         }
     }
 
@@ -359,15 +236,10 @@ public final class Sockets {
             MemorySegment a = address.encode(arena);
             MemorySegment data = arena.allocate(Math.max(1, message.length));
             MemorySegment.copy(message, 0, data, Native.BYTE, 0, message.length);
-            MemorySegment c = Native.capture();
-            long r = (long) Sendto.H.invokeExact(c, fd.fd(), data, (long) message.length, MSG_NOSIGNAL, a, (int) a.byteSize());
+            long r = Native.sys(Syscalls.SENDTO, fd.fd(), data.address(), message.length, MSG_NOSIGNAL, a.address(), a.byteSize());
             if (r < 0) {
-                throw new ErrnoException("sendto", Native.errno(c), address);
+                throw new ErrnoException("sendto", (int) -r, address);
             }
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
         }
     }
 

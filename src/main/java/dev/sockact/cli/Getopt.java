@@ -1,0 +1,123 @@
+package dev.sockact.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * getopt_long(3) for commands on the activation path, where start-up time is
+ * measured in milliseconds: picocli costs ~60 ms there (its classes are
+ * compiled for Java 5, so the AOT cache cannot hold them). Same behaviour as
+ * glibc for what systemd's tools use: {@code -c5}, {@code -c 5},
+ * {@code --opt=value}, {@code --opt value}, options after operands, {@code --},
+ * and getopt's error messages.
+ */
+final class Getopt {
+    /** One option: its short letter (or 0), long name, and whether it takes a value. */
+    record Spec(char shortName, String longName, boolean takesValue) {
+    }
+
+    /** A command-line error, worded as getopt prints it (without the program name). */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** What was parsed: each option's values by long name, in order, and the operands. */
+    record Result(Map<String, List<String>> options, List<String> operands) {
+        boolean has(String longName) {
+            return options.containsKey(longName);
+        }
+
+        /** The last value given, as getopt's callers usually keep. */
+        String last(String longName) {
+            List<String> values = options.get(longName);
+            return values == null ? null : values.getLast();
+        }
+
+        List<String> all(String longName) {
+            return options.getOrDefault(longName, List.of());
+        }
+    }
+
+    private final List<Spec> specs;
+
+    Getopt(List<Spec> specs) {
+        this.specs = List.copyOf(specs);
+    }
+
+    Result parse(String[] args) throws UsageException {
+        Map<String, List<String>> options = new LinkedHashMap<>();
+        List<String> operands = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--")) {
+                operands.addAll(List.of(args).subList(i + 1, args.length));
+                break;
+            }
+            if (arg.startsWith("--")) {
+                i = parseLong(args, i, options);
+            } else if (arg.startsWith("-") && arg.length() > 1) {
+                i = parseShort(args, i, options);
+            } else {
+                operands.add(arg);
+            }
+        }
+        return new Result(options, operands);
+    }
+
+    private int parseLong(String[] args, int i, Map<String, List<String>> options) throws UsageException {
+        String body = args[i].substring(2);
+        int eq = body.indexOf('=');
+        String name = eq < 0 ? body : body.substring(0, eq);
+        Spec spec = specs.stream().filter(s -> s.longName().equals(name)).findFirst()
+                .orElseThrow(() -> new UsageException("unrecognized option '--" + name + "'"));
+        if (!spec.takesValue()) {
+            if (eq >= 0) {
+                throw new UsageException("option '--" + name + "' doesn't allow an argument");
+            }
+            add(options, spec, "");
+            return i;
+        }
+        if (eq >= 0) {
+            add(options, spec, body.substring(eq + 1));
+            return i;
+        }
+        if (i + 1 >= args.length) {
+            throw new UsageException("option '--" + name + "' requires an argument");
+        }
+        add(options, spec, args[i + 1]);
+        return i + 1;
+    }
+
+    private int parseShort(String[] args, int i, Map<String, List<String>> options) throws UsageException {
+        String cluster = args[i];
+        for (int k = 1; k < cluster.length(); k++) {
+            char letter = cluster.charAt(k);
+            Spec spec = specs.stream().filter(s -> s.shortName() == letter).findFirst()
+                    .orElseThrow(() -> new UsageException("invalid option -- '" + letter + "'"));
+            if (!spec.takesValue()) {
+                add(options, spec, "");
+                continue;
+            }
+            if (k + 1 < cluster.length()) {
+                add(options, spec, cluster.substring(k + 1));
+                return i;
+            }
+            if (i + 1 >= args.length) {
+                throw new UsageException("option requires an argument -- '" + letter + "'");
+            }
+            add(options, spec, args[i + 1]);
+            return i + 1;
+        }
+        return i;
+    }
+
+    private static void add(Map<String, List<String>> options, Spec spec, String value) {
+        options.computeIfAbsent(spec.longName(), k -> new ArrayList<>()).add(value);
+    }
+}
