@@ -8,4 +8,5 @@ module dev.sockact {
     requires info.picocli;
 
     opens dev.sockact.cli to info.picocli;
+    opens dev.sockact.cli.sockctl to info.picocli;
 }
