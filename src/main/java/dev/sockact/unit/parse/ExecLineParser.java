@@ -81,7 +81,7 @@ public final class ExecLineParser implements ValueParser<List<ExecCommand>> {
             if (!separateArgv0) {
                 argv.add(path);
             }
-            while (p < value.length()) {
+            while ((p = skipWhitespace(value, p)) < value.length()) {
                 if (value.charAt(p) == ';' && (p + 1 == value.length() || isWhitespace(value.charAt(p + 1)))) {
                     p = skipWhitespace(value, p + 1);
                     semicolon = true;

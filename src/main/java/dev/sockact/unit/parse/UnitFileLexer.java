@@ -91,6 +91,9 @@ public final class UnitFileLexer {
             Entry entry = parseLine(lineNumber, logical);
             if (entry != null) {
                 entries.add(entry);
+                if (entry instanceof Problem problem && problem.fatal()) {
+                    return entries;
+                }
             }
         }
         if (continuation != null) {
