@@ -5,6 +5,7 @@ import java.util.List;
 
 /**
  * The [Unit] and [Install] sections sockact keeps. Dependencies are kept by name; the daemon resolves them.
+ * {@code successAction} is recorded because it changes which [Service] settings are valid; sockact does not act on it.
  */
 public record UnitInfo(String description, List<String> documentation,
                        List<String> requires, List<String> requisite, List<String> wants, List<String> bindsTo,
@@ -12,7 +13,7 @@ public record UnitInfo(String description, List<String> documentation,
                        List<String> onFailure, boolean defaultDependencies, boolean stopWhenUnneeded,
                        boolean refuseManualStart, boolean refuseManualStop,
                        List<String> wantedBy, List<String> requiredBy, List<String> alias, List<String> also,
-                       String defaultInstance) {
+                       String defaultInstance, String successAction) {
 
     public UnitInfo {
         documentation = List.copyOf(documentation);
@@ -53,6 +54,7 @@ public record UnitInfo(String description, List<String> documentation,
         private final List<String> alias = new ArrayList<>();
         private final List<String> also = new ArrayList<>();
         private String defaultInstance;
+        private String successAction = "none";
 
         public void description(String value) { description = value; }
         public List<String> documentation() { return documentation; }
@@ -74,11 +76,13 @@ public record UnitInfo(String description, List<String> documentation,
         public List<String> alias() { return alias; }
         public List<String> also() { return also; }
         public void defaultInstance(String value) { defaultInstance = value; }
+        public void successAction(String value) { successAction = value; }
 
         public UnitInfo build() {
             return new UnitInfo(description, documentation, requires, requisite, wants, bindsTo, partOf,
                     conflicts, before, after, onFailure, defaultDependencies, stopWhenUnneeded,
-                    refuseManualStart, refuseManualStop, wantedBy, requiredBy, alias, also, defaultInstance);
+                    refuseManualStart, refuseManualStop, wantedBy, requiredBy, alias, also, defaultInstance,
+                    successAction);
         }
     }
 }

@@ -65,9 +65,7 @@ public final class VerifyCommand implements Callable<Integer> {
                 String shown = socket.serviceName().isTemplate()
                         ? socket.serviceName().withInstance("internal").toString() : serviceName;
                 problems.add(socket.name() + ": service " + shown + " not loaded, socket cannot be started.");
-            } else {
-                problems.addAll(commandProblems(serviceName, service.unit().allCommands()));
-            }
+            }   // like systemd-analyze, only the commands of the units named on the command line are checked
         } else if (result.unit() instanceof ServiceUnit service) {
             problems.addAll(commandProblems(service.name().toString(), service.allCommands()));
         }

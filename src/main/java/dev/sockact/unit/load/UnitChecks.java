@@ -50,12 +50,13 @@ final class UnitChecks {
     static List<String> service(ServiceUnit service) {
         List<String> problems = new ArrayList<>();
         boolean oneshot = service.type().equals("oneshot");
-        if (service.execStart().isEmpty() && service.execStop().isEmpty()) {
+        boolean successAction = !service.unit().successAction().equals("none");
+        if (service.execStart().isEmpty() && service.execStop().isEmpty() && !successAction) {
             problems.add("Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.");
         } else if (!oneshot && service.execStart().isEmpty()) {
             problems.add("Service has no ExecStart= setting, which is only allowed for Type=oneshot services."
                     + " Refusing.");
-        } else if (!service.remainAfterExit() && service.execStart().isEmpty()) {
+        } else if (!service.remainAfterExit() && service.execStart().isEmpty() && !successAction) {
             problems.add("Service has no ExecStart= and no SuccessAction= settings and does not have"
                     + " RemainAfterExit=yes set. Refusing.");
         } else if (!oneshot && service.execStart().size() > 1) {

@@ -19,8 +19,7 @@ public final class ExecLineParser implements ValueParser<List<ExecCommand>> {
 
     @Override
     public List<ExecCommand> parse(String rawValue, ParseContext context) throws InvalidValueException {
-        String value = context.expand(rawValue, Specifiers.Table.FULL, Specifiers.PATH_MAX,
-                "Failed to resolve unit specifiers in %s, ignoring: %s");
+        String value = rawValue;   // specifiers are expanded per word, after quotes are resolved
         List<ExecCommand> commands = new ArrayList<>();
         int p = 0;
         boolean semicolon;
@@ -58,8 +57,8 @@ public final class ExecLineParser implements ValueParser<List<ExecCommand>> {
                     break;
                 }
             }
-            String path = f.substring(i);
             boolean ignore = flags.contains(Flag.IGNORE_FAILURE);
+            String path = expandWord(f.substring(i), context, ignore);
             String ignoring = ignore ? ", ignoring" : "";
             if (path.isEmpty()) {
                 throw failure(ignore, "Empty path in command line" + ignoring + ": '" + rawValue + "'");
@@ -97,7 +96,7 @@ public final class ExecLineParser implements ValueParser<List<ExecCommand>> {
                     p = word.end();
                     break;
                 }
-                argv.add(word.text());
+                argv.add(expandWord(word.text(), context, ignore));
                 p = word.end();
             }
             if (argv.isEmpty()) {
@@ -143,6 +142,17 @@ public final class ExecLineParser implements ValueParser<List<ExecCommand>> {
             }
         }
         return quote != 0 || (end == value.length() && value.endsWith("\\") && !value.endsWith("\\\\"));
+    }
+
+    private static String expandWord(String word, ParseContext context, boolean ignore)
+            throws InvalidValueException {
+        try {
+            return context.expand(word, Specifiers.Table.FULL, Specifiers.PATH_MAX, "%s%s");
+        } catch (InvalidValueException e) {
+            String reason = e.getMessage().substring(word.length());
+            throw failure(ignore, "Failed to resolve unit specifiers in " + word + (ignore ? ", ignoring" : "")
+                    + ": " + reason);
+        }
     }
 
     private static InvalidValueException failure(boolean ignore, String message) {

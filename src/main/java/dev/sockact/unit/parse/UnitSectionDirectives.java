@@ -22,6 +22,7 @@ public final class UnitSectionDirectives {
             .one("StopWhenUnneeded", Values.bool(), UnitInfo.Builder::stopWhenUnneeded)
             .one("RefuseManualStart", Values.bool(), UnitInfo.Builder::refuseManualStart)
             .one("RefuseManualStop", Values.bool(), UnitInfo.Builder::refuseManualStop)
+            .one("SuccessAction", Values.string(), UnitInfo.Builder::successAction)
             .unsupported(Systemd252Keys.of("Unit"))
             .build();
 

@@ -68,8 +68,9 @@ class ExecLineParserTest {
         assertThatThrownBy(() -> parse("/usr/bin/")).hasMessage("Executable path specifies a directory: /usr/bin/");
         assertThatThrownBy(() -> parse("/usr/../bin/x")).hasMessage("Executable path is not normalized: /usr/../bin/x");
         assertThatThrownBy(() -> parse("-")).hasMessage("Empty path in command line, ignoring: '-'");
-        assertThatThrownBy(() -> parse("/bin/x %z"))
-                .hasMessage("Failed to resolve unit specifiers in /bin/x %z, ignoring: Invalid slot");
+        assertThatThrownBy(() -> parse("/bin/x %z")).hasMessage("Failed to resolve unit specifiers in %z: Invalid slot");
+        assertThatThrownBy(() -> parse("-/bin/x %z"))
+                .hasMessage("Failed to resolve unit specifiers in %z, ignoring: Invalid slot");
     }
 
     @Test
