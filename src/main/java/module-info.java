@@ -9,6 +9,7 @@ module dev.sockact {
     requires jdk.unsupported;
 
     opens dev.sockact.cli to info.picocli;
+    opens dev.sockact.cli.sockctl to info.picocli;
 
     provides System.LoggerFinder with dev.sockact.log.ConsoleLoggerFinder;
 }

@@ -1,0 +1,40 @@
+package dev.sockact.cli;
+
+import dev.sockact.cli.sockctl.ShowCommand;
+import dev.sockact.cli.sockctl.VerifyCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** {@code sockctl}: inspect and (later) control sockact units. See docs/sockctl.md. */
+@Command(name = "sockctl", mixinStandardHelpOptions = true, version = "sockctl 0.1.0",
+        description = "Inspect sockact socket and service units.",
+        subcommands = {VerifyCommand.class, ShowCommand.class})
+public final class SockctlMain implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        System.exit(run(out, err, args));
+    }
+
+    /** Runs sockctl with output going to {@code out} and {@code err}; returns the exit status. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine commandLine = new CommandLine(new SockctlMain());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        int status = commandLine.execute(args);
+        out.flush();
+        err.flush();
+        return status;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command (verify, show).");
+    }
+}

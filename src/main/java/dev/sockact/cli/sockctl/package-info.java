@@ -1,0 +1,2 @@
+/** The picocli subcommands of {@code sockctl}. */
+package dev.sockact.cli.sockctl;

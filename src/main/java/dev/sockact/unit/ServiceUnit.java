@@ -1,0 +1,153 @@
+package dev.sockact.unit;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A loaded {@code .service} unit: the parts of systemd.service(5) and systemd.exec(5) a socket-activated service
+ * needs, with systemd's defaults. {@code environment} holds {@code NAME=value} assignments in file order.
+ *
+ * @param type           Type=, e.g. {@code simple}, {@code notify}, {@code oneshot}
+ * @param restart        Restart=, e.g. {@code no}, {@code on-failure}
+ * @param umask          UMask=, default 0022
+ * @param standardInput  StandardInput=, e.g. {@code null}, {@code socket}
+ */
+public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPaths, UnitInfo unit,
+                          String type, List<ExecCommand> execCondition, List<ExecCommand> execStartPre,
+                          List<ExecCommand> execStart, List<ExecCommand> execStartPost,
+                          List<ExecCommand> execReload, List<ExecCommand> execStop, List<ExecCommand> execStopPost,
+                          String user, String group, String workingDirectory, List<String> environment,
+                          List<String> environmentFiles, List<String> passEnvironment,
+                          List<String> unsetEnvironment, String standardInput, String standardOutput,
+                          String standardError, String syslogIdentifier, int umask, String restart,
+                          TimeSpan restartSec, TimeSpan timeoutStart, TimeSpan timeoutStop,
+                          boolean remainAfterExit, String killMode, String killSignal, List<String> sockets,
+                          boolean nonBlocking, long fileDescriptorStoreMax, String pidFile,
+                          TimeSpan watchdog, String notifyAccess) {
+
+    public ServiceUnit {
+        dropInPaths = List.copyOf(dropInPaths);
+        execCondition = List.copyOf(execCondition);
+        execStartPre = List.copyOf(execStartPre);
+        execStart = List.copyOf(execStart);
+        execStartPost = List.copyOf(execStartPost);
+        execReload = List.copyOf(execReload);
+        execStop = List.copyOf(execStop);
+        execStopPost = List.copyOf(execStopPost);
+        environment = List.copyOf(environment);
+        environmentFiles = List.copyOf(environmentFiles);
+        passEnvironment = List.copyOf(passEnvironment);
+        unsetEnvironment = List.copyOf(unsetEnvironment);
+        sockets = List.copyOf(sockets);
+    }
+
+    /** Every command of the unit, for checks that apply to all of them. */
+    public List<ExecCommand> allCommands() {
+        List<ExecCommand> all = new ArrayList<>();
+        for (List<ExecCommand> list : List.of(execCondition, execStartPre, execStart, execStartPost, execReload,
+                execStop, execStopPost)) {
+            all.addAll(list);
+        }
+        return all;
+    }
+
+    /** Collects settings while the unit's files are parsed. */
+    public static final class Builder {
+        private final UnitName name;
+        private Path fragmentPath;
+        private final List<Path> dropInPaths = new ArrayList<>();
+        private final UnitInfo.Builder unit = new UnitInfo.Builder();
+        private String type;
+        private final List<ExecCommand> execCondition = new ArrayList<>();
+        private final List<ExecCommand> execStartPre = new ArrayList<>();
+        private final List<ExecCommand> execStart = new ArrayList<>();
+        private final List<ExecCommand> execStartPost = new ArrayList<>();
+        private final List<ExecCommand> execReload = new ArrayList<>();
+        private final List<ExecCommand> execStop = new ArrayList<>();
+        private final List<ExecCommand> execStopPost = new ArrayList<>();
+        private String user = "";
+        private String group = "";
+        private String workingDirectory = "";
+        private final List<String> environment = new ArrayList<>();
+        private final List<String> environmentFiles = new ArrayList<>();
+        private final List<String> passEnvironment = new ArrayList<>();
+        private final List<String> unsetEnvironment = new ArrayList<>();
+        private String standardInput = "null";
+        private String standardOutput = "inherit";
+        private String standardError = "inherit";
+        private String syslogIdentifier = "";
+        private int umask = 0022;
+        private String restart = "no";
+        private TimeSpan restartSec = new TimeSpan(100_000);
+        private TimeSpan timeoutStart = SocketUnit.DEFAULT_TIMEOUT;
+        private TimeSpan timeoutStop = SocketUnit.DEFAULT_TIMEOUT;
+        private boolean remainAfterExit;
+        private String killMode = "control-group";
+        private String killSignal = "SIGTERM";
+        private final List<String> sockets = new ArrayList<>();
+        private boolean nonBlocking;
+        private long fileDescriptorStoreMax;
+        private String pidFile = "";
+        private TimeSpan watchdog = TimeSpan.ZERO;
+        private String notifyAccess;
+
+        public Builder(UnitName name) {
+            this.name = name;
+        }
+
+        public UnitName name() { return name; }
+        public void fragmentPath(Path value) { fragmentPath = value; }
+        public List<Path> dropInPaths() { return dropInPaths; }
+        public UnitInfo.Builder unit() { return unit; }
+        public void type(String value) { type = value; }
+        public List<ExecCommand> execCondition() { return execCondition; }
+        public List<ExecCommand> execStartPre() { return execStartPre; }
+        public List<ExecCommand> execStart() { return execStart; }
+        public List<ExecCommand> execStartPost() { return execStartPost; }
+        public List<ExecCommand> execReload() { return execReload; }
+        public List<ExecCommand> execStop() { return execStop; }
+        public List<ExecCommand> execStopPost() { return execStopPost; }
+        public void user(String value) { user = value; }
+        public void group(String value) { group = value; }
+        public void workingDirectory(String value) { workingDirectory = value; }
+        public List<String> environment() { return environment; }
+        public List<String> environmentFiles() { return environmentFiles; }
+        public List<String> passEnvironment() { return passEnvironment; }
+        public List<String> unsetEnvironment() { return unsetEnvironment; }
+        public void standardInput(String value) { standardInput = value; }
+        public void standardOutput(String value) { standardOutput = value; }
+        public void standardError(String value) { standardError = value; }
+        public void syslogIdentifier(String value) { syslogIdentifier = value; }
+        public void umask(int value) { umask = value; }
+        public void restart(String value) { restart = value; }
+        public void restartSec(TimeSpan value) { restartSec = value; }
+        public void timeoutStart(TimeSpan value) { timeoutStart = value; }
+        public void timeoutStop(TimeSpan value) { timeoutStop = value; }
+        public void remainAfterExit(boolean value) { remainAfterExit = value; }
+        public void killMode(String value) { killMode = value; }
+        public void killSignal(String value) { killSignal = value; }
+        public List<String> sockets() { return sockets; }
+        public void nonBlocking(boolean value) { nonBlocking = value; }
+        public void fileDescriptorStoreMax(long value) { fileDescriptorStoreMax = value; }
+        public void pidFile(String value) { pidFile = value; }
+        public void watchdog(TimeSpan value) { watchdog = value; }
+        public void notifyAccess(String value) { notifyAccess = value; }
+
+        /**
+         * Freezes the settings. Type= defaults to {@code simple}, or {@code oneshot} when there is no ExecStart=
+         * (service_add_extras()).
+         */
+        public ServiceUnit build() {
+            String effectiveType = type != null ? type : (execStart.isEmpty() ? "oneshot" : "simple");
+            String effectiveNotifyAccess = notifyAccess != null ? notifyAccess
+                    : (effectiveType.equals("notify") || !watchdog.equals(TimeSpan.ZERO) ? "main" : "none");
+            return new ServiceUnit(name, fragmentPath, dropInPaths, unit.build(), effectiveType, execCondition,
+                    execStartPre, execStart, execStartPost, execReload, execStop, execStopPost, user, group,
+                    workingDirectory, environment, environmentFiles, passEnvironment, unsetEnvironment,
+                    standardInput, standardOutput, standardError, syslogIdentifier, umask, restart, restartSec,
+                    timeoutStart, timeoutStop, remainAfterExit, killMode, killSignal, sockets, nonBlocking,
+                    fileDescriptorStoreMax, pidFile, watchdog, effectiveNotifyAccess);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.sockact.unit.parse;
+
+import dev.sockact.unit.ServiceUnit;
+import dev.sockact.unit.TimeSpan;
+
+import java.util.Set;
+
+/**
+ * The [Service] table: what a socket-activated service needs from systemd.service(5) and systemd.exec(5). The
+ * other 252 keys (sandboxing, cgroups, credentials...) are recognised and reported as not supported.
+ */
+public final class ServiceDirectives {
+
+    private static final Set<String> TYPES = Set.of("simple", "exec", "forking", "oneshot", "dbus", "notify", "idle");
+    private static final Set<String> RESTARTS = Set.of("no", "on-success", "on-failure", "on-abnormal",
+            "on-watchdog", "on-abort", "always");
+    private static final Set<String> KILL_MODES = Set.of("control-group", "process", "mixed", "none");
+    private static final Set<String> NOTIFY_ACCESS = Set.of("none", "main", "exec", "all");
+    private static final Set<String> INPUTS = Set.of("null", "tty", "tty-force", "tty-fail", "socket", "data");
+    private static final Set<String> OUTPUTS = Set.of("inherit", "null", "tty", "journal", "kmsg", "syslog",
+            "journal+console", "kmsg+console", "syslog+console", "socket");
+    private static final Set<String> SIGNALS = Set.of("HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE",
+            "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN",
+            "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "POLL", "PWR", "SYS");
+
+    public static final DirectiveTable<ServiceUnit.Builder> SERVICE =
+            DirectiveTable.<ServiceUnit.Builder>section("Service")
+            .one("Type", word(TYPES, "Failed to parse service type"), ServiceUnit.Builder::type)
+            .listOfMany("ExecCondition", new ExecLineParser(), ServiceUnit.Builder::execCondition)
+            .listOfMany("ExecStartPre", new ExecLineParser(), ServiceUnit.Builder::execStartPre)
+            .listOfMany("ExecStart", new ExecLineParser(), ServiceUnit.Builder::execStart)
+            .listOfMany("ExecStartPost", new ExecLineParser(), ServiceUnit.Builder::execStartPost)
+            .listOfMany("ExecReload", new ExecLineParser(), ServiceUnit.Builder::execReload)
+            .listOfMany("ExecStop", new ExecLineParser(), ServiceUnit.Builder::execStop)
+            .listOfMany("ExecStopPost", new ExecLineParser(), ServiceUnit.Builder::execStopPost)
+            .one("User", UserNames.userOrGroup(), ServiceUnit.Builder::user)
+            .one("Group", UserNames.userOrGroup(), ServiceUnit.Builder::group)
+            .custom("WorkingDirectory", ServiceDirectives::workingDirectory)
+            .listOfMany("Environment", ListParsers.environment(), ServiceUnit.Builder::environment)
+            .list("EnvironmentFile", Values.stringPrintf(), ServiceUnit.Builder::environmentFiles)
+            .listOfMany("PassEnvironment", ListParsers.environmentNames(), ServiceUnit.Builder::passEnvironment)
+            .listOfMany("UnsetEnvironment", ListParsers.environmentNames(), ServiceUnit.Builder::unsetEnvironment)
+            .one("StandardInput", stdio(INPUTS, "Failed to parse input specifier"),
+                    ServiceUnit.Builder::standardInput)
+            .one("StandardOutput", stdio(OUTPUTS, "Failed to parse output specifier"),
+                    ServiceUnit.Builder::standardOutput)
+            .one("StandardError", stdio(OUTPUTS, "Failed to parse output specifier"),
+                    ServiceUnit.Builder::standardError)
+            .one("SyslogIdentifier", Values.stringPrintf(), ServiceUnit.Builder::syslogIdentifier)
+            .one("UMask", Values.mode(), ServiceUnit.Builder::umask)
+            .one("Restart", word(RESTARTS, "Failed to parse service restart specifier"),
+                    ServiceUnit.Builder::restart)
+            .one("RestartSec", Values.sec(), ServiceUnit.Builder::restartSec)
+            .one("TimeoutStartSec", serviceTimeout(), ServiceUnit.Builder::timeoutStart)
+            .one("TimeoutStopSec", SocketDirectives.timeValueFix0(), ServiceUnit.Builder::timeoutStop)
+            .custom("TimeoutSec", (b, value, context) -> {
+                TimeSpan timeout = serviceTimeout().parse(value, context);
+                b.timeoutStart(timeout);
+                b.timeoutStop(timeout);
+            })
+            .one("RemainAfterExit", Values.bool(), ServiceUnit.Builder::remainAfterExit)
+            .one("KillMode", word(KILL_MODES, "Failed to parse kill mode specification"),
+                    ServiceUnit.Builder::killMode)
+            .one("KillSignal", signal(), ServiceUnit.Builder::killSignal)
+            .appendOnly("Sockets", ListParsers.unitNames(), ServiceUnit.Builder::sockets)
+            .one("NonBlocking", Values.bool(), ServiceUnit.Builder::nonBlocking)
+            .one("FileDescriptorStoreMax", Values.unsigned(), ServiceUnit.Builder::fileDescriptorStoreMax)
+            .one("PIDFile", Values.stringPrintf(), ServiceUnit.Builder::pidFile)
+            .one("WatchdogSec", Values.sec(), ServiceUnit.Builder::watchdog)
+            .one("NotifyAccess", word(NOTIFY_ACCESS, "Failed to parse notify access specifier"),
+                    ServiceUnit.Builder::notifyAccess)
+            .unsupported(Systemd252Keys.of("Service"))
+            .build();
+
+    private ServiceDirectives() {
+    }
+
+    private static ValueParser<String> word(Set<String> allowed, String messagePrefix) {
+        return (value, context) -> {
+            if (!allowed.contains(value)) {
+                throw InvalidValueException.ignoring(messagePrefix + ", ignoring: " + value);
+            }
+            return value;
+        };
+    }
+
+    /** Standard streams: a fixed word, or {@code fd:NAME}, {@code file:PATH}, {@code append:PATH}, ... */
+    private static ValueParser<String> stdio(Set<String> allowed, String messagePrefix) {
+        return (value, context) -> {
+            String expanded = context.expandFull(value);
+            if (allowed.contains(expanded) || expanded.startsWith("fd:") || expanded.startsWith("file:/")
+                    || (allowed == OUTPUTS && (expanded.startsWith("append:/") || expanded.startsWith("truncate:/")))) {
+                return expanded;
+            }
+            throw InvalidValueException.ignoring(messagePrefix + ", ignoring: " + value);
+        };
+    }
+
+    /** {@code config_parse_signal}: a name with or without SIG, or a number 1-64. */
+    private static ValueParser<String> signal() {
+        return (value, context) -> {
+            String name = value.startsWith("SIG") ? value.substring(3) : value;
+            if (SIGNALS.contains(name) || name.matches("RTMIN(\\+\\d+)?|RTMAX(-\\d+)?")) {
+                return "SIG" + name;
+            }
+            try {
+                long number = CNumbers.parseUnsigned32(value);
+                if (number >= 1 && number <= 64) {
+                    return value;
+                }
+            } catch (NumberFormatException e) {
+                // not a number either
+            }
+            throw InvalidValueException.ignoring("Failed to parse signal name, ignoring: " + value);
+        };
+    }
+
+    /** {@code config_parse_service_timeout}: 0 means no timeout. */
+    private static ValueParser<TimeSpan> serviceTimeout() {
+        return (value, context) -> {
+            try {
+                TimeSpan span = TimeSpan.parseSec(value);
+                return span.micros() == 0 ? TimeSpan.INFINITY : span;
+            } catch (NumberFormatException e) {
+                throw InvalidValueException.ignoring(
+                        "Failed to parse " + context.key() + "= parameter, ignoring: " + value);
+            }
+        };
+    }
+
+    /** {@code config_parse_working_directory}: an absolute path, {@code ~}, optionally prefixed with {@code -}. */
+    private static void workingDirectory(ServiceUnit.Builder b, String value, ParseContext context)
+            throws InvalidValueException {
+        if (value.isEmpty()) {
+            b.workingDirectory("");
+            return;
+        }
+        boolean missingOk = value.startsWith("-");
+        String path = context.expandFull(missingOk ? value.substring(1) : value);
+        if (!path.equals("~") && !path.startsWith("/")) {
+            throw InvalidValueException.fatal("WorkingDirectory= path is not absolute: " + path);
+        }
+        b.workingDirectory((missingOk ? "-" : "") + path);
+    }
+}
