@@ -12,7 +12,6 @@ import dev.sockact.posix.Spawner;
 import dev.sockact.proxy.ProxyConfig;
 import dev.sockact.proxy.ProxyServer;
 import dev.sockact.proxy.Target;
-import dev.sockact.proxy.TimeSpan;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -75,7 +74,7 @@ public final class AotTraining {
             Io.setNonBlocking(listener.fd(), true);
             int port = ((SockAddr.In4) Sockets.localAddress(listener.fd())).port();
             ProxyServer proxy = new ProxyServer(new ProxyConfig(Target.parse("127.0.0.1:" + echo.getLocalPort()),
-                    64, TimeSpan.INFINITY, TimeSpan.parseNanos("5s"), 1), List.of(listener));
+                    64, Long.MAX_VALUE, dev.sockact.unit.TimeSpan.parseSec("5s").toNanos(), 1), List.of(listener));
             Thread loop = Thread.ofPlatform().start(() -> {
                 try {
                     proxy.run();

@@ -13,7 +13,6 @@ import dev.sockact.posix.Sockets;
 import dev.sockact.proxy.ProxyConfig;
 import dev.sockact.proxy.ProxyServer;
 import dev.sockact.proxy.Target;
-import dev.sockact.proxy.TimeSpan;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -197,11 +196,11 @@ final class SocketProxydCommand {
 
     private static long span(String value, String option) throws Failure {
         if (value == null) {
-            return TimeSpan.INFINITY;
+            return Long.MAX_VALUE;
         }
         try {
-            return TimeSpan.parseNanos(value);
-        } catch (IllegalArgumentException e) {
+            return dev.sockact.unit.TimeSpan.parseSec(value).toNanos();
+        } catch (IllegalArgumentException | ArithmeticException e) {
             throw new Failure("Failed to parse " + option + " argument: " + value);
         }
     }

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import dev.sockact.text.Ipv6Text;
 import java.util.Arrays;
 
 /**
@@ -81,8 +82,9 @@ public sealed interface SockAddr {
 
         @Override
         public String toString() {
+            // systemd's sockaddr_pretty puts the scope after the port: [fe80::1]:80%2
             String scope = scopeId != 0 ? "%" + scopeId : "";
-            return "[" + Ipv6Text.format(address.getAddress()) + scope + "]:" + port;
+            return "[" + Ipv6Text.format(address.getAddress()) + "]:" + port + scope;
         }
     }
 

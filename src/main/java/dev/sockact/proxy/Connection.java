@@ -51,7 +51,7 @@ final class Connection {
         candidates = addresses;
         state = State.CONNECTING;
         long timeout = worker.config().connectTimeoutNanos();
-        if (timeout != TimeSpan.INFINITY) {
+        if (timeout != Long.MAX_VALUE) {
             connectTimer = worker.loop().schedule(timeout, this::connectTimedOut);
         }
         connectNext();

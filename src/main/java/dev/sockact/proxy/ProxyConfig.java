@@ -5,8 +5,8 @@ package dev.sockact.proxy;
  *
  * @param target              where every connection goes
  * @param connectionsMax      connections open at once (resolving and connecting ones count); more are refused
- * @param exitIdleNanos       exit after this long without a connection, or {@link TimeSpan#INFINITY}
- * @param connectTimeoutNanos give up connecting to the target after this long, or {@link TimeSpan#INFINITY}
+ * @param exitIdleNanos       exit after this long without a connection, or {@link Long#MAX_VALUE}
+ * @param connectTimeoutNanos give up connecting to the target after this long, or {@link Long#MAX_VALUE}
  * @param threads             event loops the connections are spread over
  */
 public record ProxyConfig(Target target, int connectionsMax, long exitIdleNanos, long connectTimeoutNanos, int threads) {

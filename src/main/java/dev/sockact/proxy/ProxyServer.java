@@ -139,7 +139,7 @@ public final class ProxyServer {
     }
 
     private void scheduleIdleCheck(long delayNanos) {
-        if (config.exitIdleNanos() != TimeSpan.INFINITY && idleCheckScheduled.compareAndSet(false, true)) {
+        if (config.exitIdleNanos() != Long.MAX_VALUE && idleCheckScheduled.compareAndSet(false, true)) {
             EventLoop first = loops.getFirst();
             first.execute(() -> first.schedule(delayNanos, this::checkIdle));
         }

@@ -36,7 +36,7 @@ public sealed interface ListenSpec {
         public String addressText() {
             if (address instanceof Inet6Address) {
                 String scope = scopeInterface == null ? "" : "%" + scopeInterface;
-                return "[" + Ipv6Text.compress(address.getAddress()) + "]:" + port + scope;
+                return "[" + dev.sockact.text.Ipv6Text.format(address.getAddress()) + "]:" + port + scope;
             }
             return address.getHostAddress() + ":" + port;
         }

@@ -63,6 +63,11 @@ public record TimeSpan(long micros) implements Comparable<TimeSpan> {
      *
      * @throws NumberFormatException with {@code EINVAL} or {@code ERANGE} as message, like the errno systemd returns
      */
+    /** In nanoseconds, for timers; {@link Long#MAX_VALUE} when infinite. */
+    public long toNanos() {
+        return isInfinite() ? Long.MAX_VALUE : Math.multiplyExact(micros, 1000L);
+    }
+
     public static TimeSpan parse(String text, long defaultUnitMicros) {
         String s = text.strip();
         if (s.equals("infinity")) {

@@ -91,7 +91,8 @@ public final class ListenParser {
     }
 
     /** A parse failure with the errno systemd reports. */
-    static final class AddressException extends Exception {
+    /** An address systemd refuses; {@link #errnoName()} is the errno its parser returns (EINVAL, ERANGE, ...). */
+    public static final class AddressException extends Exception {
         private static final long serialVersionUID = 1L;
         final transient Errno errno;
 
@@ -99,6 +100,18 @@ public final class ListenParser {
             super(errno.text(), null, false, false);
             this.errno = errno;
         }
+
+        public String errnoName() {
+            return errno.name();
+        }
+    }
+
+    /**
+     * Exactly systemd's {@code socket_address_parse()}, without sockact's extensions: what
+     * {@code systemd-socket-activate -l} accepts.
+     */
+    public static ListenSpec parseStrict(String s, SocketKind kind) throws AddressException {
+        return parseAddress(s, kind, null);
     }
 
     /** {@code socket_address_parse()} plus sockact's {@code *:PORT} and port names. */
@@ -220,6 +233,9 @@ public final class ListenParser {
      */
     private static ListenSpec parseServiceName(String whole, String port, SocketKind kind, String allInterfaces,
                                                ParseContext context) throws AddressException {
+        if (context == null) {
+            throw new AddressException(Errno.EINVAL);   // strict parsing: no sockact-only spellings
+        }
         int number;
         String what;
         OptionalInt named = port.isEmpty() || Character.isDigit(port.charAt(0)) || port.charAt(0) == '+'

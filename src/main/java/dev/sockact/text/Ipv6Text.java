@@ -1,12 +1,15 @@
-package dev.sockact.posix;
+package dev.sockact.text;
 
-/** RFC 5952 text for an IPv6 address ("::1", "fe80::1"), as inet_ntop writes it; Java's is uncompressed. */
-final class Ipv6Text {
+/**
+ * RFC 5952 text for an IPv6 address ("::1", "fe80::1"), as inet_ntop writes it
+ * (Java's own text is uncompressed). Shared by posix and unit, which depend on nothing else.
+ */
+public final class Ipv6Text {
     private Ipv6Text() {
         throw new AssertionError();
     }
 
-    static String format(byte[] a) {
+    public static String format(byte[] a) {
         int[] groups = new int[8];
         for (int i = 0; i < 8; i++) {
             groups[i] = ((a[2 * i] & 0xff) << 8) | (a[2 * i + 1] & 0xff);
