@@ -5,8 +5,6 @@ import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.EventFd;
 import dev.sockact.posix.ExitStatus;
 import dev.sockact.posix.Pidfd;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -36,7 +34,9 @@ public final class EventLoop implements AutoCloseable {
     private final Queue<Runnable> posted = new ConcurrentLinkedQueue<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private Watch[] watches = new Watch[64];
-    private final List<Integer> freeSlots = new ArrayList<>();
+    /** Free slots as an int stack: no boxing on the per-connection path. */
+    private int[] freeSlots = new int[64];
+    private int freeCount;
     private int nextSlot = 1;
     private long timerSequence;
     private long watchGeneration;
@@ -72,7 +72,7 @@ public final class EventLoop implements AutoCloseable {
      * must be cancelled before the fd is closed.
      */
     public Watch watch(int fd, int interest, IoHandler handler) throws ErrnoException {
-        int slot = freeSlots.isEmpty() ? nextSlot++ : freeSlots.removeLast();
+        int slot = freeCount == 0 ? nextSlot++ : freeSlots[--freeCount];
         if (slot >= watches.length) {
             watches = java.util.Arrays.copyOf(watches, watches.length * 2);
         }
@@ -89,9 +89,16 @@ public final class EventLoop implements AutoCloseable {
 
     void release(Watch w) {
         epoll.remove(w.fd());
+        forget(w);
+    }
+
+    void forget(Watch w) {
         if (watches[w.slot()] == w) {
             watches[w.slot()] = null;
-            freeSlots.add(w.slot());
+            if (freeCount == freeSlots.length) {
+                freeSlots = java.util.Arrays.copyOf(freeSlots, freeCount * 2);
+            }
+            freeSlots[freeCount++] = w.slot();
         }
     }
 

@@ -53,6 +53,18 @@ public final class Watch {
         return cancelled;
     }
 
+    /**
+     * Stops watching without telling the kernel, for a caller that closes the fd
+     * next and never duplicated it: close(2) removes it from the epoll set, and
+     * the epoll_ctl(DEL) would be a wasted system call per connection.
+     */
+    public void cancelBeforeClose() {
+        if (!cancelled) {
+            cancelled = true;
+            loop.forget(this);
+        }
+    }
+
     /** Stops watching; idempotent. */
     public void cancel() {
         if (!cancelled) {

@@ -1,6 +1,7 @@
 package dev.sockact.posix;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * Owns one file descriptor and closes it exactly once.
@@ -14,8 +15,20 @@ public final class Fd implements AutoCloseable {
     private static final int CLOSED = 1;
     private static final int TAKEN = 2;
 
+    /** A VarHandle on a plain field rather than an AtomicInteger: a proxy holds two Fds per connection. */
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Fd.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final int fd;
-    private final AtomicInteger state = new AtomicInteger(OPEN);
+    @SuppressWarnings("unused") // accessed through STATE
+    private volatile int state = OPEN;
 
     private Fd(int fd) {
         if (fd < 0) {
@@ -35,12 +48,12 @@ public final class Fd implements AutoCloseable {
     }
 
     public boolean isOpen() {
-        return state.get() == OPEN;
+        return state == OPEN;
     }
 
     /** Gives up ownership without closing (systemd's TAKE_FD): the caller now owns the number. */
     public int take() {
-        if (!state.compareAndSet(OPEN, TAKEN)) {
+        if (!STATE.compareAndSet(this, OPEN, TAKEN)) {
             throw new IllegalStateException("fd " + fd + " is no longer owned");
         }
         return fd;
@@ -49,7 +62,7 @@ public final class Fd implements AutoCloseable {
     /** Closes once; later calls do nothing. close() errors are ignored: the fd is gone either way. */
     @Override
     public void close() {
-        if (state.compareAndSet(OPEN, CLOSED)) {
+        if (STATE.compareAndSet(this, OPEN, CLOSED)) {
             Io.close(fd);
         }
     }

@@ -132,6 +132,11 @@ public final class Sockets {
         }
     }
 
+    /** connect(2) to an address already encoded ({@link SockAddr#encode}): 0 or -errno. For hot paths. */
+    public static int connectRaw(int fd, MemorySegment encodedAddress) {
+        return (int) Native.sys(Syscalls.CONNECT, fd, encodedAddress.address(), encodedAddress.byteSize());
+    }
+
     /** connect(2), throwing; blocking sockets. */
     public static void connect(Fd fd, SockAddr address) throws ErrnoException {
         int r = connectRaw(fd, address);

@@ -6,7 +6,6 @@ import dev.sockact.posix.Epoll;
 import dev.sockact.posix.Errno;
 import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.Fd;
-import dev.sockact.posix.SockAddr;
 import dev.sockact.posix.Sockets;
 import java.util.List;
 
@@ -15,6 +14,9 @@ import java.util.List;
  * RESOLVING (the target's addresses), CONNECTING (one address after another),
  * RELAYING (two {@link Relay}s, one per direction), CLOSED. Every path ends
  * in {@link #close}, which gives the connection's slot back exactly once.
+ *
+ * <p>Kept small on purpose: an idle connection is this object, two relays,
+ * two watches and two descriptors (no pipes), well under a kilobyte.
  */
 final class Connection {
     enum State { RESOLVING, CONNECTING, RELAYING, CLOSED }
@@ -24,7 +26,7 @@ final class Connection {
     private final ProxyWorker worker;
     private final Fd client;
     private State state = State.RESOLVING;
-    private List<SockAddr> candidates = List.of();
+    private List<TargetResolver.Candidate> candidates = List.of();
     private int nextCandidate;
     private int lastErrno;
     private Fd target;
@@ -33,6 +35,10 @@ final class Connection {
     private Timer connectTimer;
     private Relay upstream;
     private Relay downstream;
+
+    /** Neighbours in the worker's list of open connections (intrusive: no node objects). */
+    Connection previous;
+    Connection next;
 
     Connection(ProxyWorker worker, Fd client) {
         this.worker = worker;
@@ -44,7 +50,7 @@ final class Connection {
     }
 
     /** The target's addresses are known: try them in turn. */
-    void connect(List<SockAddr> addresses) {
+    void connect(List<TargetResolver.Candidate> addresses) {
         if (state != State.RESOLVING) {
             return;
         }
@@ -66,21 +72,21 @@ final class Connection {
     private void connectNext() {
         closeTarget();
         while (nextCandidate < candidates.size()) {
-            SockAddr address = candidates.get(nextCandidate++);
+            TargetResolver.Candidate candidate = candidates.get(nextCandidate++);
             try {
-                target = Sockets.socket(address.family(), Sockets.SOCK_STREAM | Sockets.SOCK_NONBLOCK, 0);
+                target = Sockets.socket(candidate.address().family(), Sockets.SOCK_STREAM | Sockets.SOCK_NONBLOCK, 0);
             } catch (ErrnoException e) {
                 lastErrno = e.errno();
                 continue;
             }
-            int r = Sockets.connectRaw(target, address);
-            if (r == 0) {
-                startRelaying();
-                return;
-            }
-            if (r == -Errno.EINPROGRESS.number()) {
+            int r = Sockets.connectRaw(target.fd(), candidate.encoded());
+            if (r == 0 || r == -Errno.EINPROGRESS.number()) {
                 try {
-                    targetWatch = worker.loop().watch(target.fd(), Epoll.EPOLLOUT, events -> connectFinished());
+                    // One registration for the target's whole life: OUT until connected, then IN.
+                    targetWatch = worker.loop().watch(target.fd(), r == 0 ? Epoll.EPOLLIN : Epoll.EPOLLOUT, this::targetReady);
+                    if (r == 0) {
+                        startRelaying();
+                    }
                     return;
                 } catch (ErrnoException e) {
                     lastErrno = e.errno();
@@ -95,8 +101,6 @@ final class Connection {
 
     private void connectFinished() throws ErrnoException {
         int error = Sockets.pendingError(target.fd());
-        targetWatch.cancel();
-        targetWatch = null;
         if (error != 0) {
             lastErrno = error;
             connectNext();
@@ -126,7 +130,6 @@ final class Connection {
         downstream = new Relay(target.fd(), client.fd(), worker.pipes(), worker.buffer());
         try {
             clientWatch = worker.loop().watch(client.fd(), Epoll.EPOLLIN, this::clientReady);
-            targetWatch = worker.loop().watch(target.fd(), Epoll.EPOLLIN, this::targetReady);
         } catch (ErrnoException e) {
             LOG.log(System.Logger.Level.WARNING, "Failed to watch connection: " + e.getMessage());
             close();
@@ -139,8 +142,12 @@ final class Connection {
         onReady(events, clientWatch);
     }
 
-    private void targetReady(int events) {
-        onReady(events, targetWatch);
+    private void targetReady(int events) throws ErrnoException {
+        if (state == State.CONNECTING) {
+            connectFinished();
+        } else {
+            onReady(events, targetWatch);
+        }
     }
 
     private void onReady(int events, Watch side) {
@@ -189,7 +196,7 @@ final class Connection {
             connectTimer.cancel();
         }
         if (clientWatch != null) {
-            clientWatch.cancel();
+            clientWatch.cancelBeforeClose();
         }
         closeTarget();
         if (upstream != null) {
@@ -202,7 +209,7 @@ final class Connection {
 
     private void closeTarget() {
         if (targetWatch != null) {
-            targetWatch.cancel();
+            targetWatch.cancelBeforeClose();
             targetWatch = null;
         }
         if (target != null) {

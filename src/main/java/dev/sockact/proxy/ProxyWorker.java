@@ -9,9 +9,7 @@ import dev.sockact.posix.Sockets;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.UnknownHostException;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
@@ -32,7 +30,8 @@ final class ProxyWorker {
     private final Executor resolverThreads;
     private final PipePool pipes = new PipePool();
     private final MemorySegment buffer = Arena.ofAuto().allocate(BUFFER_SIZE, 4096);
-    private final Set<Connection> connections = new HashSet<>();
+    /** Head of the intrusive list of this loop's open connections. */
+    private Connection first;
 
     ProxyWorker(ProxyServer server, EventLoop loop, TargetResolver resolver, Executor resolverThreads) {
         this.server = server;
@@ -70,18 +69,19 @@ final class ProxyWorker {
     }
 
     private void start(Connection connection) {
-        connections.add(connection);
-        if (resolver.isLiteral()) {
-            try {
-                connection.connect(resolver.resolve());
-            } catch (UnknownHostException e) {
-                connection.resolveFailed(e.getMessage());
-            }
+        connection.next = first;
+        if (first != null) {
+            first.previous = connection;
+        }
+        first = connection;
+        var literal = resolver.literalCandidates();
+        if (literal != null) {
+            connection.connect(literal);
             return;
         }
         resolverThreads.execute(() -> {
             try {
-                var addresses = resolver.resolve();
+                var addresses = resolver.candidates();
                 loop.execute(() -> connection.connect(addresses));
             } catch (UnknownHostException e) {
                 loop.execute(() -> connection.resolveFailed("Name or service not known"));
@@ -89,16 +89,29 @@ final class ProxyWorker {
         });
     }
 
+    /** Called once per connection, by its close(). */
     void connectionClosed(Connection connection) {
-        if (connections.remove(connection)) {
-            server.releaseSlot();
+        if (connection.previous != null) {
+            connection.previous.next = connection.next;
+        } else {
+            first = connection.next;
         }
+        if (connection.next != null) {
+            connection.next.previous = connection.previous;
+        }
+        connection.previous = null;
+        connection.next = null;
+        server.releaseSlot();
     }
 
     /** Ends every connection (shutdown). */
     void closeAll() {
-        for (Connection c : List.copyOf(connections)) {
+        while (first != null) {
+            Connection c = first;
             c.close();
+            if (first == c) {   // close() failed half-way: unlink it anyway, never loop forever
+                first = c.next;
+            }
         }
         pipes.close();
     }

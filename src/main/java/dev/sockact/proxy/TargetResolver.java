@@ -24,10 +24,38 @@ final class TargetResolver {
 
     private final Target target;
     private final int port;
+    /** For a literal target: its address, resolved and encoded once. */
+    private final List<Candidate> literal;
+
+    /** One address to try, with its sockaddr already in native memory for connect(2). */
+    record Candidate(SockAddr address, java.lang.foreign.MemorySegment encoded) {
+        static Candidate of(SockAddr address) {
+            return new Candidate(address, address.encode(java.lang.foreign.Arena.global()));
+        }
+    }
 
     TargetResolver(Target target) {
         this.target = target;
         this.port = target instanceof Target.HostPort hp ? port(hp.service()) : 0;
+        List<Candidate> resolved = null;
+        if (isLiteral()) {
+            try {
+                resolved = resolve().stream().map(Candidate::of).toList();
+            } catch (UnknownHostException e) {
+                resolved = null;   // not quite a literal after all: resolved per connection
+            }
+        }
+        this.literal = resolved;
+    }
+
+    /** The literal target's candidates (computed once), or null when it must be resolved per connection. */
+    List<Candidate> literalCandidates() {
+        return literal;
+    }
+
+    /** Resolves (blocking: off the loop) and encodes every address of the target. */
+    List<Candidate> candidates() throws UnknownHostException {
+        return literal != null ? literal : resolve().stream().map(c -> new Candidate(c, c.encode(java.lang.foreign.Arena.ofAuto()))).toList();
     }
 
     /** Whether {@link #resolve()} is instant (a literal or a UNIX socket) and may run on the loop. */
