@@ -99,8 +99,9 @@ final class Connection {
         connectFailed(lastErrno);
     }
 
-    private void connectFinished() throws ErrnoException {
-        int error = Sockets.pendingError(target.fd());
+    private void connectFinished(int events) throws ErrnoException {
+        // Writable without ERR/HUP means connected: SO_ERROR is only read on failure.
+        int error = (events & (Epoll.EPOLLERR | Epoll.EPOLLHUP)) == 0 ? 0 : Sockets.pendingError(target.fd());
         if (error != 0) {
             lastErrno = error;
             connectNext();
@@ -128,6 +129,7 @@ final class Connection {
         state = State.RELAYING;
         upstream = new Relay(client.fd(), target.fd(), worker.pipes(), worker.buffer());
         downstream = new Relay(target.fd(), client.fd(), worker.pipes(), worker.buffer());
+        upstream.pairWith(downstream);
         try {
             clientWatch = worker.loop().watch(client.fd(), Epoll.EPOLLIN, this::clientReady);
         } catch (ErrnoException e) {
@@ -135,22 +137,27 @@ final class Connection {
             close();
             return;
         }
-        pumpBoth();
+        // The target has said nothing yet; only the client may have (its request is often waiting).
+        pump(upstream, null);
     }
 
     private void clientReady(int events) {
-        onReady(events, clientWatch);
+        onReady(events, clientWatch, upstream, downstream);
     }
 
     private void targetReady(int events) throws ErrnoException {
         if (state == State.CONNECTING) {
-            connectFinished();
+            connectFinished(events);
         } else {
-            onReady(events, targetWatch);
+            onReady(events, targetWatch, downstream, upstream);
         }
     }
 
-    private void onReady(int events, Watch side) {
+    /**
+     * Readiness of one side: readable moves the direction it is the source of, writable the one
+     * it is the sink of. Pumping only those saves a read that would return EAGAIN per event.
+     */
+    private void onReady(int events, Watch side, Relay fromSide, Relay toSide) {
         if (state != State.RELAYING) {
             return;
         }
@@ -159,15 +166,19 @@ final class Connection {
             close();
             return;
         }
-        pumpBoth();
+        boolean readable = (events & (Epoll.EPOLLIN | Epoll.EPOLLHUP | Epoll.EPOLLRDHUP)) != 0;
+        boolean writable = (events & Epoll.EPOLLOUT) != 0;
+        pump(readable ? fromSide : null, writable ? toSide : null);
     }
 
-    private void pumpBoth() {
+    /** Moves data in the given directions (null: not this time), then ends the pair or re-arms interest. */
+    private void pump(Relay first, Relay second) {
         try {
-            int up = upstream.pump();
-            int down = up == 0 ? downstream.pump() : up;
-            if (up != 0 || down != 0) {
-                int errno = up != 0 ? up : down;
+            int errno = first != null ? first.pump() : 0;
+            if (errno == 0 && second != null) {
+                errno = second.pump();
+            }
+            if (errno != 0) {
                 if (!Errno.isDisconnect(errno)) {
                     LOG.log(System.Logger.Level.WARNING, "Failed to splice: " + new ErrnoException("splice", errno, null).reason());
                 }

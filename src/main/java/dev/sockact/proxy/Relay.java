@@ -39,12 +39,19 @@ final class Relay {
     private boolean bulk;
     private boolean sourceEof;
     private boolean done;
+    /** The other direction of the same connection. */
+    private Relay opposite;
 
     Relay(int source, int sink, PipePool pool, MemorySegment buffer) {
         this.source = source;
         this.sink = sink;
         this.pool = pool;
         this.buffer = buffer;
+    }
+
+    void pairWith(Relay other) {
+        this.opposite = other;
+        other.opposite = this;
     }
 
     /** Moves what it can: 0 when fine (maybe waiting), or an errno that ends the connection. */
@@ -68,6 +75,11 @@ final class Relay {
             }
             if (n < 0) {
                 return (int) -n;
+            }
+            if (n > 0 && n < buffer.byteSize() && !bulk) {
+                // A short read drained the socket: the (level-triggered) loop says when more comes,
+                // so the read that would only return EAGAIN is saved, once per message.
+                return flush();
             }
         }
         return 0;
@@ -167,12 +179,17 @@ final class Relay {
         }
     }
 
-    /** Source at EOF and everything forwarded: tell the sink no more is coming. */
+    /**
+     * Source at EOF and everything forwarded: tell the sink no more is coming. When the other
+     * direction is finished too, the connection is about to be closed, and close sends the FIN.
+     */
     private void finish() {
         done = true;
         releasePipeIfEmpty();
-        // ENOTCONN when the sink already went away: nothing left to tell it.
-        Sockets.shutdownRaw(sink, Sockets.SHUT_WR);
+        if (opposite == null || !opposite.done) {
+            // ENOTCONN when the sink already went away: nothing left to tell it.
+            Sockets.shutdownRaw(sink, Sockets.SHUT_WR);
+        }
     }
 
     boolean wantsRead() {
