@@ -84,11 +84,21 @@ public final class AotTraining {
             });
             byte[] small = new byte[100];
             byte[] large = new byte[4 << 20];
-            for (int round = 0; round < 200; round++) {
+            // New connection per request (the churn path), a large transfer now and then (splice).
+            for (int round = 0; round < 1500; round++) {
                 try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                    roundTrip(s, round % 50 == 0 ? large : small);
+                    roundTrip(s, round % 300 == 0 ? large : small);
                     s.shutdownOutput();
                     s.getInputStream().read();
+                }
+            }
+            // Keep-alive: many small messages on one connection.
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                OutputStream out = s.getOutputStream();
+                InputStream in = s.getInputStream();
+                for (int i = 0; i < 20000; i++) {
+                    out.write(small);
+                    in.readNBytes(small.length);
                 }
             }
             proxy.stop();
