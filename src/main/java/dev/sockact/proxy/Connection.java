@@ -142,14 +142,14 @@ final class Connection {
     }
 
     private void clientReady(int events) {
-        onReady(events, clientWatch, upstream, downstream);
+        onReady(events, upstream, downstream);
     }
 
     private void targetReady(int events) throws ErrnoException {
         if (state == State.CONNECTING) {
             connectFinished(events);
         } else {
-            onReady(events, targetWatch, downstream, upstream);
+            onReady(events, downstream, upstream);
         }
     }
 
@@ -157,12 +157,13 @@ final class Connection {
      * Readiness of one side: readable moves the direction it is the source of, writable the one
      * it is the sink of. Pumping only those saves a read that would return EAGAIN per event.
      */
-    private void onReady(int events, Watch side, Relay fromSide, Relay toSide) {
+    private void onReady(int events, Relay fromSide, Relay toSide) {
         if (state != State.RELAYING) {
             return;
         }
-        // ERR, or HUP on a side we no longer read or write: a reset nobody would otherwise see.
-        if ((events & Epoll.EPOLLERR) != 0 || ((events & Epoll.EPOLLHUP) != 0 && side.interest() == 0)) {
+        // ERR is a reset. HUP alone says both directions of that socket are shut: data may
+        // still wait in its receive queue behind a slow sink, so it is drained, not dropped.
+        if ((events & Epoll.EPOLLERR) != 0) {
             close();
             return;
         }
@@ -189,12 +190,21 @@ final class Connection {
                 close();
                 return;
             }
-            clientWatch.setInterest((upstream.wantsRead() ? Epoll.EPOLLIN : 0) | (downstream.wantsWrite() ? Epoll.EPOLLOUT : 0));
-            targetWatch.setInterest((downstream.wantsRead() ? Epoll.EPOLLIN : 0) | (upstream.wantsWrite() ? Epoll.EPOLLOUT : 0));
+            clientWatch.setInterest(armed((upstream.wantsRead() ? Epoll.EPOLLIN : 0) | (downstream.wantsWrite() ? Epoll.EPOLLOUT : 0)));
+            targetWatch.setInterest(armed((downstream.wantsRead() ? Epoll.EPOLLIN : 0) | (upstream.wantsWrite() ? Epoll.EPOLLOUT : 0)));
         } catch (ErrnoException e) {
             LOG.log(System.Logger.Level.WARNING, "Connection failed: " + e.getMessage());
             close();
         }
+    }
+
+    /**
+     * epoll always reports HUP and ERR, whatever the interest. A side we wait on for nothing is
+     * registered EPOLLONESHOT, so such an event is delivered once instead of spinning the loop;
+     * the next real interest re-arms it.
+     */
+    private static int armed(int interest) {
+        return interest == 0 ? Epoll.EPOLLONESHOT : interest;
     }
 
     /** Ends the connection (idempotent): watches, descriptors, pipes, and its slot. */
