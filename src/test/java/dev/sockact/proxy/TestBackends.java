@@ -100,7 +100,9 @@ final class TestBackends {
                     ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
             server.bind(address, 4096);
             InetSocketAddress bound = (InetSocketAddress) server.getLocalAddress();
-            String host = bound.getAddress().getHostAddress();
+            // The JDK writes ::1 as 0:0:0:0:0:0:0:1; the proxy's users write ::1.
+            String host = bound.getAddress().isLoopbackAddress() && bound.getAddress() instanceof java.net.Inet6Address
+                    ? "::1" : bound.getAddress().getHostAddress();
             String target = bound.getAddress() instanceof java.net.Inet6Address ? "[" + host + "]:" + bound.getPort()
                     : host + ":" + bound.getPort();
             return new ChannelBackend(server, target, handler);
