@@ -36,7 +36,7 @@ class TimeSpanTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"1us, 1000", "1µs, 1000", "5ns, 5", "1M, 2629800000000000", "1y, 31557600000000000"})
+    @CsvSource({"1us, 1000", "1µs, 1000", "1μs, 1000", "5ns, 5", "1M, 2629800000000000", "1y, 31557600000000000"})
     void smallAndLargeUnits(String text, long nanos) {
         assertThat(TimeSpan.parseNanos(text)).isEqualTo(nanos);
     }
