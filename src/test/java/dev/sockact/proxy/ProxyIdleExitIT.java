@@ -10,28 +10,13 @@ import dev.sockact.proxy.ProxyProcess.Setup;
 import dev.sockact.proxy.TestBackends.Backend;
 import java.net.Socket;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** --exit-idle-time: exit 0 after the span without a connection; never while one is open. */
-class ProxyIdleExitIT {
-    @TempDir Path dir;
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() {
-        cleanup.reversed().forEach(ProxyClients::closeQuietly);
-    }
-
-    private <T extends AutoCloseable> T keep(T resource) {
-        cleanup.add(resource);
-        return resource;
-    }
+class ProxyIdleExitIT extends ProxyTestBase {
 
     /** Started at once (--now), so no client ever comes. */
     private ProxyProcess startedWithoutClient(Proxyd proxyd, String target) {

@@ -8,40 +8,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sockact.proxy.ProxyProcess.Setup;
 import dev.sockact.proxy.TestBackends.Backend;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** --connections-max: ours serves exactly N, systemd-socket-proxyd 252 serves N + 1. */
-class ProxyLimitIT {
+class ProxyLimitIT extends ProxyTestBase {
     private static final int MAX = 3;
-
-    @TempDir Path dir;
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() {
-        cleanup.reversed().forEach(ProxyClients::closeQuietly);
-    }
 
     @ParameterizedTest
     @EnumSource(names = {"OURS_UNDER_SOCKACT", "OURS_UNDER_SYSTEMD", "SYSTEMD_UNDER_SYSTEMD"})
     void connectionLimitIsExact(Setup setup) throws Exception {
-        Backend backend = TestBackends.echo();
-        cleanup.add(backend);
+        Backend backend = keep(TestBackends.echo());
         int port = ProxyProcess.freePort();
-        ProxyProcess proxy = setup.start(dir, port, "-c", Integer.toString(MAX), backend.target());
-        cleanup.add(proxy);
+        ProxyProcess proxy = keep(setup.start(dir, port, "-c", Integer.toString(MAX), backend.target()));
         int served = setup.isSystemdProxy() ? MAX + 1 : MAX;
 
         List<Socket> open = new ArrayList<>();
         for (int i = 0; i < served; i++) {
-            Socket s = connect(port);
-            cleanup.add(s);
+            Socket s = keep(connect(port));
             open.add(s);
             assertRelayed(s);
         }
@@ -62,8 +48,7 @@ class ProxyLimitIT {
 
         // One closes: a new connection is served again (once the proxy has seen the close).
         ProxyClients.closeQuietly(open.removeFirst());
-        Socket next = awaitServed(port, proxy);
-        cleanup.add(next);
+        Socket next = keep(awaitServed(port, proxy));
         if (!setup.isSystemdProxy()) {
             assertThat(proxy.logCount("Hit connection limit")).as("log:%n%s", proxy.log()).isEqualTo(1);
         }

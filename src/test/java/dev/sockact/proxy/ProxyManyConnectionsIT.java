@@ -6,28 +6,17 @@ import dev.sockact.proxy.TestBackends.Backend;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * 5000 idle connections held at once: each costs the proxy its two sockets and
  * no pipes (systemd-socket-proxyd holds six descriptors per connection).
  */
-class ProxyManyConnectionsIT {
+class ProxyManyConnectionsIT extends ProxyTestBase {
     private static final int CONNECTIONS = 5000;
-
-    @TempDir Path dir;
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() {
-        cleanup.reversed().forEach(ProxyClients::closeQuietly);
-    }
 
     private static long hardDescriptorLimit() throws IOException, InterruptedException {
         Process p = new ProcessBuilder("sh", "-c", "ulimit -Hn").start();
@@ -39,11 +28,9 @@ class ProxyManyConnectionsIT {
     @Test
     void fiveThousandIdleConnectionsAllWork() throws Exception {
         Assumptions.assumeTrue(hardDescriptorLimit() >= 20000, "needs a hard RLIMIT_NOFILE of at least 20000");
-        Backend backend = TestBackends.echo();
-        cleanup.add(backend);
+        Backend backend = keep(TestBackends.echo());
         int port = ProxyProcess.freePort();
-        ProxyProcess proxy = ProxyProcess.activated(dir, port, "-c", "6000", backend.target());
-        cleanup.add(proxy);
+        ProxyProcess proxy = keep(ProxyProcess.activated(dir, port, "-c", "6000", backend.target()));
 
         List<Socket> clients = new ArrayList<>(CONNECTIONS);
         try {

@@ -5,28 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sockact.proxy.ProxyProcess.Activator;
 import dev.sockact.proxy.ProxyProcess.Proxyd;
 import dev.sockact.proxy.TestBackends.Backend;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** sd_notify: READY=1 once serving, WATCHDOG=1 when asked, STOPPING=1 and exit 0 on SIGTERM. */
-class ProxyNotifyIT {
-    @TempDir Path dir;
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() {
-        cleanup.reversed().forEach(ProxyClients::closeQuietly);
-    }
-
-    private <T extends AutoCloseable> T keep(T resource) {
-        cleanup.add(resource);
-        return resource;
-    }
+class ProxyNotifyIT extends ProxyTestBase {
 
     @Test
     void readyWatchdogAndStoppingOnSigterm() throws Exception {

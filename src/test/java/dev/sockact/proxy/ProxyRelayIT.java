@@ -14,7 +14,6 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -27,28 +26,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Forwarding through the real proxy process: bulk data, half-close per direction, many connections. */
-class ProxyRelayIT {
+class ProxyRelayIT extends ProxyTestBase {
     private static final int MIB = 1024 * 1024;
-
-    @TempDir Path dir;
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() {
-        cleanup.reversed().forEach(ProxyClients::closeQuietly);
-    }
-
-    private <T extends AutoCloseable> T keep(T resource) {
-        cleanup.add(resource);
-        return resource;
-    }
 
     @ParameterizedTest
     @EnumSource(names = {"OURS_UNDER_SOCKACT", "OURS_UNDER_SYSTEMD"})

@@ -14,31 +14,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Start-up failures: bad arguments and every kind of unusable passed socket, compared with systemd's proxy. */
-class ProxyStartupIT {
+class ProxyStartupIT extends ProxyTestBase {
     private static final String TARGET = "127.0.0.1:1";
-
-    @TempDir Path dir;
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() {
-        cleanup.reversed().forEach(ProxyClients::closeQuietly);
-    }
 
     /** Runs {@code proxyd ARGS} with {@code environment} to its end. */
     private ProxyProcess run(Proxyd proxyd, Map<String, String> environment, List<String> command) {
-        ProxyProcess p = ProxyProcess.run(dir, environment, command);
-        cleanup.add(p);
+        ProxyProcess p = keep(ProxyProcess.run(dir, environment, command));
         return p;
     }
 
@@ -149,7 +138,7 @@ class ProxyStartupIT {
         int port = ProxyProcess.freePort();
         ProxyProcess p = ProxyProcess.activated(dir, setup.activator, List.of("-d", "-l", "127.0.0.1:" + port),
                 setup.proxyd, List.of(TARGET));
-        cleanup.add(p);
+        keep(p);
         try (DatagramSocket d = new DatagramSocket()) {
             byte[] wake = {1};
             d.send(new DatagramPacket(wake, 1, InetAddress.getLoopbackAddress(), port)); // activates: exec
@@ -165,7 +154,7 @@ class ProxyStartupIT {
         int port = ProxyProcess.freePort();
         ProxyProcess p = ProxyProcess.activated(dir, setup.activator, List.of("-a", "-l", "127.0.0.1:" + port),
                 setup.proxyd, List.of(TARGET));
-        cleanup.add(p);
+        keep(p);
         try (Socket client = ProxyClients.connect(port)) {
             assertThat(ProxyClients.readUntilClosed(client).data()).isEmpty();
         } catch (java.io.IOException e) {
