@@ -1,0 +1,221 @@
+package dev.sockact.proxy;
+
+import static dev.sockact.proxy.ProxyClients.assertRelayed;
+import static dev.sockact.proxy.ProxyClients.connect;
+import static dev.sockact.proxy.ProxyClients.readUntilClosed;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sockact.proxy.ProxyProcess.Setup;
+import dev.sockact.proxy.TestBackends.Backend;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Forwarding through the real proxy process: bulk data, half-close per direction, many connections. */
+class ProxyRelayIT extends ProxyTestBase {
+    private static final int MIB = 1024 * 1024;
+
+    @ParameterizedTest
+    @EnumSource(names = {"OURS_UNDER_SOCKACT", "OURS_UNDER_SYSTEMD"})
+    void largeRandomPayloadsBothWaysAreByteExact(Setup setup) throws Exception {
+        byte[] up = random(32 * MIB, 1);
+        byte[] down = random(32 * MIB, 2);
+        CompletableFuture<String> uploadSeen = new CompletableFuture<>();
+        Backend backend = keep(TestBackends.tcp(InetAddress.getLoopbackAddress(), connection -> {
+            // Read and write at once: neither direction may wait for the other.
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try {
+                    uploadSeen.complete(sha256(TestBackends.readToEof(connection)));
+                } catch (IOException e) {
+                    uploadSeen.completeExceptionally(e);
+                }
+            });
+            TestBackends.writeFully(connection, ByteBuffer.wrap(down));
+            connection.shutdownOutput();
+            reader.join();
+        }));
+        int port = ProxyProcess.freePort();
+        ProxyProcess proxy = keep(setup.start(dir, port, backend.target()));
+
+        Socket client = keep(connect(port));
+        try (ExecutorService writer = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> upload = writer.submit(() -> {
+                OutputStream out = client.getOutputStream();
+                for (int at = 0; at < up.length; at += MIB) {
+                    out.write(up, at, MIB);
+                }
+                client.shutdownOutput();
+                return null;
+            });
+            ProxyClients.Ending received = readUntilClosed(client);
+            upload.get(60, TimeUnit.SECONDS);
+            assertThat(received.reset()).as("reset; log:%n%s", proxy.log()).isFalse();
+            assertThat(received.data().length).isEqualTo(down.length);
+            assertThat(sha256(received.data())).isEqualTo(sha256(down));
+        }
+        assertThat(uploadSeen.get(60, TimeUnit.SECONDS)).isEqualTo(sha256(up));
+    }
+
+    /**
+     * The client sends a request and shuts down its write side; the reply comes 1 s later.
+     * Ours forwards the FIN and keeps the other direction: the whole reply, then EOF.
+     * systemd-socket-proxyd 252 tears the pair down at the client's EOF and loses the reply.
+     */
+    @ParameterizedTest
+    @EnumSource(Setup.class)
+    void clientHalfCloseStillGetsTheLateReply(Setup setup) throws Exception {
+        byte[] reply = random(300 * 1024, 3);
+        CompletableFuture<byte[]> request = new CompletableFuture<>();
+        Backend backend = keep(TestBackends.tcp(InetAddress.getLoopbackAddress(),
+                TestBackends.replyAfterEof(Duration.ofSeconds(1), reply, request)));
+        int port = ProxyProcess.freePort();
+        ProxyProcess proxy = keep(setup.start(dir, port, backend.target()));
+
+        Socket client = keep(connect(port));
+        client.getOutputStream().write("GET /slow\n".getBytes(StandardCharsets.US_ASCII));
+        client.shutdownOutput();
+        ProxyClients.Ending ending = readUntilClosed(client);
+
+        if (setup.isSystemdProxy()) {
+            assertThat(ending.data()).as("systemd 252 loses the reply after a client half-close").isEmpty();
+        } else {
+            assertThat(request.get(20, TimeUnit.SECONDS)).asString(StandardCharsets.US_ASCII).isEqualTo("GET /slow\n");
+            assertThat(ending.reset()).as("reset; log:%n%s", proxy.log()).isFalse();
+            assertThat(sha256(ending.data())).as("reply of %s bytes", ending.data().length).isEqualTo(sha256(reply));
+        }
+    }
+
+    /**
+     * A client half-closes and reads the (large) reply only later. The backend sends it and
+     * closes at once, so the proxy sees the target hang up (EPOLLHUP: both directions shut)
+     * while the reply still waits in its buffers for the slow client: every byte must arrive.
+     */
+    @Test
+    void halfClosedSlowReaderGetsAllOfALargeReply() throws Exception {
+        byte[] reply = random(4 * MIB, 5);
+        CompletableFuture<byte[]> request = new CompletableFuture<>();
+        Backend backend = keep(TestBackends.tcp(InetAddress.getLoopbackAddress(),
+                TestBackends.replyAfterEof(Duration.ZERO, reply, request)));
+        int port = ProxyProcess.freePort();
+        ProxyProcess proxy = keep(ProxyProcess.activated(dir, port, backend.target()));
+
+        Socket client = keep(connect(port));
+        client.getOutputStream().write('?');
+        client.shutdownOutput();
+        request.get(20, TimeUnit.SECONDS);
+        Thread.sleep(1000); // not a timing assertion: gives the backend time to send and hang up first
+        ProxyClients.Ending ending = readUntilClosed(client);
+
+        assertThat(ending.data().length).as("bytes received; log:%n%s", proxy.log()).isEqualTo(reply.length);
+        assertThat(sha256(ending.data())).isEqualTo(sha256(reply));
+    }
+
+    /**
+     * The backend sends data then FIN: the client gets all of it, then EOF. Ours keeps the
+     * client-to-backend direction open, so what the client sends afterwards still arrives;
+     * systemd 252 closes both sockets and the backend sees nothing after its FIN.
+     */
+    @ParameterizedTest
+    @EnumSource(Setup.class)
+    void backendHalfCloseKeepsTheOtherDirection(Setup setup) throws Exception {
+        byte[] data = random(MIB, 4);
+        CompletableFuture<byte[]> afterFin = new CompletableFuture<>();
+        Backend backend = keep(TestBackends.tcp(InetAddress.getLoopbackAddress(), TestBackends.sendThenFin(data, afterFin)));
+        int port = ProxyProcess.freePort();
+        ProxyProcess proxy = keep(setup.start(dir, port, backend.target()));
+
+        Socket client = keep(connect(port));
+        InputStream in = client.getInputStream();
+        assertThat(sha256(in.readNBytes(data.length))).isEqualTo(sha256(data));
+        assertThat(in.read()).as("EOF after the backend's data").isEqualTo(-1);
+
+        byte[] late = "sent after the backend's FIN\n".getBytes(StandardCharsets.US_ASCII);
+        if (setup.isSystemdProxy()) {
+            try {
+                client.getOutputStream().write(late);
+                client.shutdownOutput();
+            } catch (IOException expected) {
+                // EPIPE / reset: systemd already closed the connection
+            }
+            byte[] seen = afterFin.exceptionally(e -> new byte[0]).get(20, TimeUnit.SECONDS);
+            assertThat(seen).as("systemd 252 forwards nothing after the backend's FIN").isEmpty();
+        } else {
+            client.getOutputStream().write(late);
+            client.shutdownOutput();
+            assertThat(afterFin.get(20, TimeUnit.SECONDS)).as("log:%n%s", proxy.log()).isEqualTo(late);
+        }
+    }
+
+    @Test
+    void twoThreadsRelayHundredsOfConnections() throws Exception {
+        try (Backend backend = TestBackends.echo()) {
+            int port = ProxyProcess.freePort();
+            ProxyProcess proxy = keep(ProxyProcess.activated(dir, port, "--threads=2", "-c", "1000", backend.target()));
+            int connections = 300;
+            List<Future<Boolean>> results = new ArrayList<>();
+            try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < connections; i++) {
+                    int seed = i;
+                    results.add(clients.submit(() -> {
+                        try (Socket s = connect(port)) {
+                            byte[] data = random(4096 + seed, seed);
+                            boolean echoed = java.util.Arrays.equals(ProxyClients.roundTrip(s, data), data);
+                            s.shutdownOutput();
+                            return echoed && s.getInputStream().read() == -1;
+                        }
+                    }));
+                }
+            }
+            for (Future<Boolean> r : results) {
+                assertThat(r.get()).as("log:%n%s", proxy.log()).isTrue();
+            }
+            assertThat(backend.accepted()).isEqualTo(connections);
+        }
+    }
+
+    @Test
+    void keepsServingAcrossManySequentialConnections() throws Exception {
+        Backend backend = keep(TestBackends.echo());
+        int port = ProxyProcess.freePort();
+        keep(ProxyProcess.activated(dir, port, backend.target()));
+        for (int i = 0; i < 50; i++) {
+            try (Socket s = connect(port)) {
+                assertRelayed(s);
+            }
+        }
+    }
+
+    static byte[] random(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new SplittableRandom(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+}
