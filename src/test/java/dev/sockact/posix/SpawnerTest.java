@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sockact.activation.ListenEnvironment;
+import dev.sockact.testing.ChildReport;
 import dev.sockact.testing.FdIo;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,55 +20,35 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SpawnerTest {
-    /**
-     * Lists open descriptors without opening one (lstat of /proc/$$/fd/N), then
-     * the environment and /proc status lines. Runs as the program itself, so $$ is its pid.
-     */
-    private static final String REPORT = """
-            fds=
-            i=0
-            while [ $i -lt 64 ]; do
-              if [ -L /proc/$$/fd/$i ]; then fds="$fds $i"; fi
-              i=$((i + 1))
-            done
-            echo "fds:$fds"
-            echo "pid: $$"
-            env | grep '^LISTEN_' | sort
-            grep -E '^(SigBlk|SigIgn):' /proc/$$/status
-            i=3
-            while [ $i -lt 64 ]; do
-              if [ -L /proc/$$/fd/$i ]; then echo "fd $i: $(readlink /proc/$$/fd/$i)"; fi
-              i=$((i + 1))
-            done
-            """;
-
-    private record Report(int pid, ExitStatus status, String text) {
+    private record Report(int pid, ExitStatus status, ChildReport report) {
         List<Integer> fds() {
-            return Arrays.stream(line("fds:").trim().split(" +")).filter(s -> !s.isEmpty()).map(Integer::valueOf).toList();
+            return report.fds();
         }
 
         String line(String prefix) {
-            return text.lines().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length()))
-                    .findFirst().orElse(null);
+            return report.line(prefix);
         }
 
         Map<String, String> listenVariables() {
-            return text.lines().filter(l -> l.startsWith("LISTEN_"))
-                    .collect(Collectors.toMap(l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1)));
+            return report.listenVariables();
+        }
+
+        String text() {
+            return report.text();
         }
     }
 
     /** Spawns the report script with {@code fds} at 3.. and its stdout on a pipe we read to the end. */
     private static Report spawnReport(List<Fd> fds, List<String> environment, boolean setListenPid) throws ErrnoException {
         try (Pipes.Pipe output = Pipes.pipe(0)) {
-            SpawnRequest request = SpawnRequest.of("/bin/sh", List.of("sh", "-c", REPORT))
+            SpawnRequest request = SpawnRequest.of("/bin/sh", List.of("sh", "-c", ChildReport.SCRIPT))
                     .passFds(fds).environment(environment).setListenPid(setListenPid)
                     .stdout(output.writeEnd()).build();
             int pid = Spawner.spawn(request);
             try (Pidfd child = Pidfd.open(pid)) {
                 output.writeEnd().close();
                 String text = FdIo.readAllText(output.readEnd());
-                return new Report(pid, child.await(), text);
+                return new Report(pid, child.await(), new ChildReport(text));
             }
         }
     }
