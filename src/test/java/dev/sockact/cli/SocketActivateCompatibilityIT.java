@@ -100,7 +100,8 @@ class SocketActivateCompatibilityIT {
 
         assertThat(ours.fds()).isEqualTo(systemd.fds()).containsExactly(0, 1, 2, 3, 4);
         assertThat(comparable(ours)).isEqualTo(comparable(systemd));
-        assertThat(ours.line("SigBlk:")).isEqualTo(systemd.line("SigBlk:"));
+        // systemd 252 execs with whatever signal mask it inherited; we always hand over an empty one.
+        assertThat(ours.line("SigBlk:").trim()).isEqualTo("0000000000000000");
         // systemd 252 keeps TERM, PATH, USER, HOME; newer systemd and we also COLORTERM and NO_COLOR.
         assertThat(ours.variableNames()).containsAll(systemd.variableNames());
     }
