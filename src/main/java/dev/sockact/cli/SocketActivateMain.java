@@ -1,5 +1,6 @@
 package dev.sockact.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /** bin/socket-activate: the only place that exits the process. */
@@ -13,7 +14,12 @@ public final class SocketActivateMain {
     }
 
     static int run(String[] args) {
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs with picocli's output going to {@code out} and {@code err} (tests capture them). */
+    static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = GetoptStyle.configure(new CommandLine(new SocketActivateCommand()), "socket-activate");
-        return cl.execute(args);
+        return cl.setOut(out).setErr(err).execute(args);
     }
 }

@@ -80,11 +80,19 @@ public sealed interface SockAddr {
             return s;
         }
 
+        /** systemd's form: the scope after the port, by interface name when there is one ({@code [fe80::1]:87%eth0}). */
         @Override
         public String toString() {
-            // systemd's sockaddr_pretty puts the scope after the port: [fe80::1]:80%2
-            String scope = scopeId != 0 ? "%" + scopeId : "";
-            return "[" + Ipv6Text.format(address.getAddress()) + "]:" + port + scope;
+            return "[" + Ipv6Text.format(address.getAddress()) + "]:" + port + (scopeId != 0 ? "%" + scopeName(scopeId) : "");
+        }
+
+        private static String scopeName(int index) {
+            try {
+                java.net.NetworkInterface nic = java.net.NetworkInterface.getByIndex(index);
+                return nic != null ? nic.getName() : Integer.toString(index);
+            } catch (java.net.SocketException e) {
+                return Integer.toString(index);
+            }
         }
     }
 
@@ -183,7 +191,8 @@ public sealed interface SockAddr {
 
         @Override
         public String toString() {
-            return "vsock:" + Integer.toUnsignedString(cid) + ":" + Integer.toUnsignedString(port);
+            // VMADDR_CID_ANY (-1) is printed as an empty CID, as systemd does: vsock::1234.
+            return "vsock:" + (cid == -1 ? "" : Integer.toUnsignedString(cid)) + ":" + Integer.toUnsignedString(port);
         }
     }
 

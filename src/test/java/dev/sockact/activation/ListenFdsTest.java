@@ -1,0 +1,109 @@
+package dev.sockact.activation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sockact.posix.ErrnoException;
+import dev.sockact.posix.Fd;
+import dev.sockact.posix.Pidfd;
+import dev.sockact.posix.Pipes;
+import dev.sockact.posix.SpawnRequest;
+import dev.sockact.posix.Spawner;
+import dev.sockact.posix.Sockets;
+import dev.sockact.testing.FdIo;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * sd_listen_fds semantics. The refusals are checked in process (they return
+ * before touching any descriptor); the positive cases run {@link ListenFdsProbe}
+ * in a child JVM that really has the sockets at 3.., spawned by our producer side.
+ */
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ListenFdsTest {
+    private static final int PID = 4242;
+
+    private static Map<String, String> env(String... pairs) {
+        Map<String, String> env = new HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            env.put(pairs[i], pairs[i + 1]);
+        }
+        return env;
+    }
+
+    @Test
+    void nothingWhenListenPidIsMissingOrNamesAnotherProcess() throws Exception {
+        assertThat(ListenFds.fromEnvironment(env("LISTEN_FDS", "2"), PID)).isEmpty();
+        assertThat(ListenFds.fromEnvironment(env("LISTEN_FDS", "2", "LISTEN_PID", "4243"), PID)).isEmpty();
+        assertThat(ListenFds.fromEnvironment(env("LISTEN_PID", Integer.toString(PID)), PID)).isEmpty();
+        assertThat(ListenFds.fromEnvironment(Map.of(), PID)).isEmpty();
+    }
+
+    @Test
+    void malformedVariablesAreErrors() {
+        for (Map<String, String> bad : List.of(
+                env("LISTEN_PID", "42x", "LISTEN_FDS", "1"),
+                env("LISTEN_PID", "4242", "LISTEN_FDS", "0"),
+                env("LISTEN_PID", "4242", "LISTEN_FDS", "-1"),
+                env("LISTEN_PID", "4242", "LISTEN_FDS", "two"),
+                env("LISTEN_PID", "4242", "LISTEN_FDS", ""),
+                env("LISTEN_PID", "4242", "LISTEN_FDS", "2", "LISTEN_FDNAMES", "a"),
+                env("LISTEN_PID", "4242", "LISTEN_FDS", "2", "LISTEN_FDNAMES", "a:b:c"))) {
+            assertThatThrownBy(() -> ListenFds.fromEnvironment(bad, PID))
+                    .as(bad.toString())
+                    .isInstanceOf(ListenFds.MalformedException.class);
+        }
+    }
+
+    @Test
+    void aChildAdoptsItsSocketsWithNamesAndCloexec() throws Exception {
+        String out = runProbe(2, List.of("web", "admin"), true, List.of());
+
+        assertThat(out.lines()).containsExactly(
+                "count=2",
+                "fd=3 name=web type=" + Sockets.SOCK_STREAM + " cloexec=true",
+                "fd=4 name=admin type=" + Sockets.SOCK_STREAM + " cloexec=true");
+    }
+
+    @Test
+    void missingNamesAreUnknown() throws Exception {
+        assertThat(runProbe(1, List.of(), true, List.of()).lines())
+                .containsExactly("count=1", "fd=3 name=unknown type=" + Sockets.SOCK_STREAM + " cloexec=true");
+    }
+
+    @Test
+    void aChildWhoseListenPidIsNotItsOwnIgnoresTheVariables() throws Exception {
+        assertThat(runProbe(1, List.of(), false, List.of("LISTEN_PID=1")).lines()).containsExactly("count=0");
+    }
+
+    private static String runProbe(int sockets, List<String> names, boolean setListenPid, List<String> extraEnv)
+            throws ErrnoException {
+        List<Fd> fds = new ArrayList<>();
+        try (Pipes.Pipe output = Pipes.pipe(0)) {
+            for (int i = 0; i < sockets; i++) {
+                fds.add(Sockets.socketPair(Sockets.SOCK_STREAM)[0]);
+            }
+            List<String> env = new ArrayList<>(ListenEnvironment.withListenFds(List.of(), sockets, names));
+            env.addAll(extraEnv);
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            SpawnRequest request = SpawnRequest.of(java, List.of("java", "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+                            "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                            ListenFdsProbe.class.getName()))
+                    .passFds(fds).environment(env).setListenPid(setListenPid).stdout(output.writeEnd()).build();
+            int pid = Spawner.spawn(request);
+            try (Pidfd child = Pidfd.open(pid)) {
+                output.writeEnd().close();
+                String text = FdIo.readAllText(output.readEnd());
+                assertThat(child.await().success()).as(text).isTrue();
+                return text;
+            }
+        } finally {
+            fds.forEach(Fd::close);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.sockact.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import dev.sockact.testing.Await;
+import dev.sockact.testing.ChildReport;
+import dev.sockact.testing.Children;
+import dev.sockact.testing.Clients;
+import dev.sockact.testing.Launchers;
+import dev.sockact.testing.Ports;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/socket-activate as a real process (the built jar, the launcher, the
+ * JVM), with real clients on random loopback ports. Every process it starts
+ * is killed after each test.
+ */
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class SocketActivateIT {
+    @TempDir
+    Path temp;
+
+    private Children children;
+    private int port;
+
+    @BeforeEach
+    void setUp() {
+        children = new Children(temp);
+        port = Ports.freeTcpPort();
+    }
+
+    @AfterEach
+    void killEverything() {
+        children.close();
+    }
+
+    private Children.Started socketActivate(String... args) {
+        ProcessBuilder builder = new ProcessBuilder(Launchers.command(Launchers.socketActivate(), args));
+        builder.environment().put("SOCKACT_TEST_SCRUBBED", "must not reach the program");
+        builder.environment().put("LISTEN_FDS", "9");
+        builder.environment().put("LISTEN_PID", "1");
+        return children.start(builder);
+    }
+
+    private String address() {
+        return "127.0.0.1:" + port;
+    }
+
+    @Test
+    void withoutAcceptTheListenerIsHandedToTheProgramOnTheFirstConnection() throws IOException {
+        Children.Started activate = socketActivate("-l", address(), "--fdname=web", "-E", "EXTRA=1",
+                "sh", "-c", ChildReport.SCRIPT);
+        activate.awaitStderr("Listening on " + address() + " as 3.");
+        assertThat(activate.stdoutText()).as("nothing runs before a connection").isEmpty();
+
+        try (Socket trigger = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            activate.awaitStdout("end of report", Await.DEFAULT);
+        }
+        ChildReport report = new ChildReport(activate.stdoutText());
+
+        assertThat(activate.exitCode()).isZero();
+        assertThat(report.fds()).containsExactly(0, 1, 2, 3);
+        assertThat(report.line("fd 3: ")).startsWith("socket:[");
+        // Exec in place: the program is the very process we started, so LISTEN_PID is its own pid.
+        assertThat(report.pid()).isEqualTo(activate.process().pid());
+        assertThat(report.listenVariables()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "LISTEN_FDS", "1", "LISTEN_PID", Integer.toString(report.pid()), "LISTEN_FDNAMES", "web"));
+        assertThat(report.variableNames()).contains("EXTRA", "PATH").doesNotContain("SOCKACT_TEST_SCRUBBED");
+        assertThat(report.line("SigBlk:").trim()).isEqualTo("0000000000000000");
+        assertThat(activate.stderrText()).contains("Communication attempt on fd 3.");
+    }
+
+    @Test
+    void nowStartsTheProgramWithoutAConnection() {
+        Children.Started activate = socketActivate("--now", "-l", address(), "-l", "@sockact-it-" + port,
+                "sh", "-c", ChildReport.SCRIPT);
+
+        ChildReport report = new ChildReport(awaitReport(activate));
+
+        assertThat(activate.exitCode()).isZero();
+        assertThat(report.fds()).containsExactly(0, 1, 2, 3, 4);
+        assertThat(report.listenVariables()).containsEntry("LISTEN_FDS", "2")
+                .containsEntry("LISTEN_PID", Long.toString(activate.process().pid()))
+                .doesNotContainKey("LISTEN_FDNAMES");
+    }
+
+    @Test
+    void acceptInetdRunsCatPerConnection() throws IOException {
+        Children.Started activate = socketActivate("-l", address(), "-a", "--inetd", "cat");
+        activate.awaitStderr("Listening on " + address() + " as 3.");
+
+        assertThat(Clients.exchange(port, "first client\n")).isEqualTo("first client\n");
+        assertThat(Clients.exchange(port, "second client\nwith two lines\n")).isEqualTo("second client\nwith two lines\n");
+        assertThat(activate.process().isAlive()).as("socket-activate -a keeps listening").isTrue();
+        assertThat(activate.stderrText()).contains("Connection from 127.0.0.1:", " to " + address());
+    }
+
+    @Test
+    void acceptGivesEachChildItsConnectionAsFd3WithItsOwnPid() throws IOException {
+        Children.Started activate = socketActivate("-l", address(), "-a", "sh", "-c", ChildReport.scriptWritingTo(3));
+        activate.awaitStderr("Listening on " + address() + " as 3.");
+
+        ChildReport first = new ChildReport(Clients.read(port));
+        ChildReport second = new ChildReport(Clients.read(port));
+
+        for (ChildReport report : List.of(first, second)) {
+            assertThat(report.complete()).as(report.text()).isTrue();
+            assertThat(report.fds()).containsExactly(0, 1, 2, 3);
+            assertThat(report.listenVariables()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                    "LISTEN_FDS", "1", "LISTEN_PID", Integer.toString(report.pid())));
+            assertThat(report.variableNames()).doesNotContain("SOCKACT_TEST_SCRUBBED");
+            assertThat(report.line("SigBlk:").trim()).isEqualTo("0000000000000000");
+        }
+        assertThat(first.pid()).isNotEqualTo(second.pid());
+    }
+
+    @Test
+    void systemdSocketProxydStartedByUsForwardsARequest() throws IOException {
+        assumeThat(Launchers.installed(Launchers.SYSTEMD_SOCKET_PROXYD)).as("systemd-socket-proxyd installed").isTrue();
+        try (Clients.Backend backend = new Clients.Backend()) {
+            Children.Started activate = socketActivate("-l", address(),
+                    Launchers.SYSTEMD_SOCKET_PROXYD.toString(), "127.0.0.1:" + backend.port());
+            activate.awaitStderr("Listening on " + address() + " as 3.");
+
+            // No half-close: systemd-socket-proxyd ends the whole connection at the client's EOF.
+            String response = Clients.exchange(port, "GET /via-proxy HTTP/1.0\r\n\r\n", false);
+
+            assertThat(response).startsWith("HTTP/1.0 200 OK\r\n").endsWith("backend saw: GET /via-proxy HTTP/1.0\n");
+            assertThat(backend.served()).isEqualTo(1);
+            assertThat(activate.process().isAlive()).as("the proxy keeps serving the listener it was given").isTrue();
+        }
+    }
+
+    @Test
+    void aBusyPortFailsAtOnceWithStatus1() throws IOException {
+        try (ServerSocket taken = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            Children.Started activate = socketActivate("-l", address(), "true");
+
+            assertThat(activate.exitCode()).isEqualTo(1);
+            assertThat(activate.stderrText()).startsWith("Failed to listen on " + address() + ": ")
+                    .contains("Address already in use");
+        }
+    }
+
+    private static String awaitReport(Children.Started started) {
+        started.awaitStdout("end of report", Await.DEFAULT);
+        return started.stdoutText();
+    }
+}

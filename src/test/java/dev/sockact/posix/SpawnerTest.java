@@ -1,0 +1,171 @@
+package dev.sockact.posix;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sockact.activation.ListenEnvironment;
+import dev.sockact.testing.ChildReport;
+import dev.sockact.testing.FdIo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A child started by {@link Spawner} reports what it received: which
+ * descriptors are open, its LISTEN_* variables, its own pid and its signal
+ * mask and ignored signals (from /proc). Nothing in it may come from us by accident.
+ */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class SpawnerTest {
+    private record Report(int pid, ExitStatus status, ChildReport report) {
+        List<Integer> fds() {
+            return report.fds();
+        }
+
+        String line(String prefix) {
+            return report.line(prefix);
+        }
+
+        Map<String, String> listenVariables() {
+            return report.listenVariables();
+        }
+
+        String text() {
+            return report.text();
+        }
+    }
+
+    /** Spawns the report script with {@code fds} at 3.. and its stdout on a pipe we read to the end. */
+    private static Report spawnReport(List<Fd> fds, List<String> environment, boolean setListenPid) throws ErrnoException {
+        try (Pipes.Pipe output = Pipes.pipe(0)) {
+            SpawnRequest request = SpawnRequest.of("/bin/sh", List.of("sh", "-c", ChildReport.SCRIPT))
+                    .passFds(fds).environment(environment).setListenPid(setListenPid)
+                    .stdout(output.writeEnd()).build();
+            int pid = Spawner.spawn(request);
+            try (Pidfd child = Pidfd.open(pid)) {
+                output.writeEnd().close();
+                String text = FdIo.readAllText(output.readEnd());
+                return new Report(pid, child.await(), new ChildReport(text));
+            }
+        }
+    }
+
+    private static List<String> path() {
+        return List.of("PATH=/usr/local/bin:/usr/bin:/bin");
+    }
+
+    @Test
+    void childGetsExactlyStdioAndThePassedFdsWithListenVariablesAndItsOwnPid() throws ErrnoException {
+        Fd[] pair = Sockets.socketPair(Sockets.SOCK_STREAM);
+        try (Fd a = pair[0]; Fd b = pair[1]; Pipes.Pipe pipe = Pipes.pipe(0);
+             Fd unrelated = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_STREAM, 0)) {
+            // Parent-side descriptors the child must not see: b, the pipe's read end, unrelated.
+            List<Fd> passed = List.of(a, pipe.writeEnd(), Io.duplicate(a.fd(), 40));
+            List<String> env = ListenEnvironment.withListenFds(path(), 3, List.of("one", "two", "three"));
+
+            Report report = spawnReport(passed, env, true);
+
+            assertThat(report.status().success()).as(report.text()).isTrue();
+            assertThat(report.fds()).as(report.text()).containsExactly(0, 1, 2, 3, 4, 5);
+            assertThat(report.listenVariables()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                    "LISTEN_FDS", "3",
+                    "LISTEN_FDNAMES", "one:two:three",
+                    "LISTEN_PID", Integer.toString(report.pid())));
+            assertThat(report.line("pid: ")).isEqualTo(Integer.toString(report.pid()));
+            assertThat(report.line("fd 3: ")).startsWith("socket:[");
+            assertThat(report.line("fd 4: ")).startsWith("pipe:[");
+            assertThat(report.line("fd 5: ")).isEqualTo(report.line("fd 3: "));
+            passed.get(2).close();
+        }
+    }
+
+    /**
+     * glibc's posix_spawn leaves its two internal signals (32 SIGCANCEL, 33 SIGSETXID) at SIG_IGN in
+     * the child: its sigfillset never includes them in the "set to default" set. Every ordinary signal
+     * must be at its default and none blocked. (The exec-in-place path of socket-activate has no such gap.)
+     */
+    private static final long GLIBC_INTERNAL_SIGNALS = (1L << 31) | (1L << 32);
+
+    @Test
+    void signalMaskIsEmptyAndNoOrdinarySignalIsIgnored() throws ErrnoException {
+        Report report = spawnReport(List.of(), path(), false);
+
+        assertThat(report.line("SigBlk:").trim()).isEqualTo("0000000000000000");
+        long ignored = Long.parseUnsignedLong(report.line("SigIgn:").trim(), 16);
+        assertThat(ignored & ~GLIBC_INTERNAL_SIGNALS).as("SigIgn %x", ignored).isZero();
+    }
+
+    @Test
+    void inheritedListenVariablesAreNotPassedOn() throws ErrnoException {
+        Map<String, String> ours = Map.of("PATH", "/usr/bin:/bin", "LISTEN_FDS", "7", "LISTEN_PID", "1",
+                "LISTEN_FDNAMES", "stale", "KEEP", "me");
+
+        Report report = spawnReport(List.of(), ListenEnvironment.withoutListenVariables(ours), false);
+
+        assertThat(report.listenVariables()).isEmpty();
+        assertThat(report.report().variableNames()).contains("KEEP", "PATH");
+        assertThat(report.fds()).containsExactly(0, 1, 2);
+    }
+
+    @Test
+    void withoutListenPidRequestedTheChildGetsNone() throws ErrnoException {
+        Fd[] pair = Sockets.socketPair(Sockets.SOCK_STREAM);
+        try (Fd a = pair[0]; Fd b = pair[1]) {
+            Report report = spawnReport(List.of(a), ListenEnvironment.withListenFds(path(), 1, List.of()), false);
+
+            assertThat(report.listenVariables()).containsExactlyEntriesOf(Map.of("LISTEN_FDS", "1"));
+            assertThat(report.fds()).containsExactly(0, 1, 2, 3);
+        }
+    }
+
+    @Test
+    void passedFdsKeepTheirOrderWhateverTheirNumbers() throws ErrnoException {
+        // Sources at 3.. in reverse order: placing fd 3 must not clobber a source still to be placed.
+        List<Fd> sources = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                sources.add(Io.duplicate(0, 3));
+            }
+            Fd[] pair = Sockets.socketPair(Sockets.SOCK_STREAM);
+            sources.add(pair[0]);
+            sources.add(pair[1]);
+            List<Fd> passed = List.of(pair[1], pair[0]);
+
+            Report report = spawnReport(passed, path(), false);
+
+            assertThat(report.fds()).containsExactly(0, 1, 2, 3, 4);
+            assertThat(report.line("fd 3: ")).startsWith("socket:[").isNotEqualTo(report.line("fd 4: "));
+        } finally {
+            sources.forEach(Fd::close);
+        }
+    }
+
+    @Test
+    void exitStatusAndKillingSignalAreReported() throws ErrnoException {
+        int pid = Spawner.spawn(SpawnRequest.of("/bin/sh", List.of("sh", "-c", "exit 3")).build());
+        try (Pidfd child = Pidfd.open(pid)) {
+            ExitStatus status = child.await();
+            assertThat(status).isEqualTo(ExitStatus.exited(pid, 3));
+            assertThat(status).hasToString("code=exited, status=3");
+        }
+
+        int sleeper = Spawner.spawn(SpawnRequest.of("/bin/sleep", List.of("sleep", "600")).build());
+        try (Pidfd child = Pidfd.open(sleeper)) {
+            assertThat(child.poll()).isEmpty();
+            assertThat(child.signal(Signals.SIGTERM)).isTrue();
+            ExitStatus status = child.await();
+            assertThat(status.signal()).isEqualTo(Signals.SIGTERM);
+            assertThat(status.shellStatus()).isEqualTo(128 + 15);
+            assertThat(status).hasToString("code=killed, signal=TERM");
+        }
+    }
+
+    @Test
+    void aMissingProgramIsAnErrorNotAnExitStatus() {
+        assertThatThrownBy(() -> Spawner.spawn(SpawnRequest.of("/nonexistent/program", List.of("program")).build()))
+                .isInstanceOf(ErrnoException.class)
+                .hasMessage("posix_spawn(/nonexistent/program): ENOENT (No such file or directory)");
+    }
+}
