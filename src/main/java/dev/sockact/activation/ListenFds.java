@@ -3,6 +3,7 @@ package dev.sockact.activation;
 import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.Fd;
 import dev.sockact.posix.Io;
+import dev.sockact.posix.Sockets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +23,16 @@ public final class ListenFds {
     /** The first passed descriptor: SD_LISTEN_FDS_START. */
     public static final int START = 3;
 
-    /** One passed descriptor and its name ("unknown" when none was given). */
-    public record Passed(Fd fd, String name) {
+    /**
+     * One passed descriptor, its name ("unknown" when none was given), and what it is, read
+     * from the fd as sd_is_socket() does: its SO_TYPE (0 when it is not a socket) and
+     * whether it listens (SO_ACCEPTCONN).
+     */
+    public record Passed(Fd fd, String name, int socketType, boolean listening) {
+        /** sd_is_socket(fd, AF_UNSPEC, SOCK_STREAM, 1): what socket-proxyd accepts. */
+        public boolean isListeningStream() {
+            return socketType == Sockets.SOCK_STREAM && listening;
+        }
     }
 
     private ListenFds() {
@@ -72,9 +81,25 @@ public final class ListenFds {
         for (int i = 0; i < n; i++) {
             int fd = START + i;
             Io.setCloseOnExec(fd, true);
-            passed.add(new Passed(Fd.adopt(fd), names.get(i)));
+            passed.add(new Passed(Fd.adopt(fd), names.get(i), socketType(fd), isListening(fd)));
         }
         return passed;
+    }
+
+    private static int socketType(int fd) {
+        try {
+            return Sockets.type(fd);
+        } catch (ErrnoException e) {
+            return 0;   // ENOTSOCK: a FIFO, a special file, a message queue
+        }
+    }
+
+    private static boolean isListening(int fd) {
+        try {
+            return Sockets.isListening(fd);
+        } catch (ErrnoException e) {
+            return false;
+        }
     }
 
     private static List<String> names(String joined, int n) throws MalformedException {

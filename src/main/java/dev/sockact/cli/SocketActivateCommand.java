@@ -192,7 +192,8 @@ final class SocketActivateCommand implements Callable<Integer> {
     /** One child per connection, until killed. */
     private int acceptForever(List<Fd> fds, Program program, List<String> environment, List<String> names)
             throws ErrnoException {
-        ConnectionSpawner spawner = new ConnectionSpawner(program, environment, inetd, fdnames.isEmpty() ? List.of() : names.subList(0, 1));
+        // As systemd: each connection's LISTEN_FDNAMES is the --fdname names as given, joined.
+        ConnectionSpawner spawner = new ConnectionSpawner(program, environment, inetd, names);
         try (EventLoop loop = EventLoop.create()) {
             loop.onHandlerFailure(t -> LOG.log(System.Logger.Level.WARNING, "Failed to handle connection: " + t.getMessage()));
             for (Fd listener : fds) {

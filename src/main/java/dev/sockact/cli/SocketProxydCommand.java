@@ -142,17 +142,15 @@ final class SocketProxydCommand {
         List<Fd> fds = new ArrayList<>();
         try {
             for (ListenFds.Passed passed : ListenFds.fromEnvironment(System.getenv(), Processes.pid())) {
+                // A listening stream socket of any family (INET, INET6, UNIX, VSOCK), as systemd requires.
+                if (!passed.isListeningStream()) {
+                    throw new Failure("Passed in socket is not a stream socket.");
+                }
+                Io.setNonBlocking(passed.fd().fd(), true);
                 fds.add(passed.fd());
             }
         } catch (ListenFds.MalformedException e) {
             throw new Failure("Failed to receive sockets from parent.");
-        }
-        for (Fd fd : fds) {
-            // sd_is_socket(fd, AF_UNSPEC, SOCK_STREAM, 1): a listening stream socket of any family.
-            if (!isListeningStream(fd)) {
-                throw new Failure("Passed in socket is not a stream socket.");
-            }
-            Io.setNonBlocking(fd.fd(), true);
         }
         for (String text : listen) {
             SockAddr address;
@@ -173,14 +171,6 @@ final class SocketProxydCommand {
             throw new Failure("Didn't get any sockets passed in.");
         }
         return fds;
-    }
-
-    private static boolean isListeningStream(Fd fd) {
-        try {
-            return Sockets.type(fd.fd()) == Sockets.SOCK_STREAM && Sockets.isListening(fd.fd());
-        } catch (ErrnoException e) {
-            return false;
-        }
     }
 
     private static int unsigned(String value, String option) throws Failure {

@@ -40,7 +40,8 @@ public final class EventLoop implements AutoCloseable {
     private int nextSlot = 1;
     private long timerSequence;
     private long watchGeneration;
-    private volatile boolean running;
+    /** Set by stop(), never cleared: a stop that comes before run() starts is not lost. */
+    private volatile boolean stopRequested;
     private Thread thread;
     private Consumer<Throwable> failureHandler = t -> LOG.log(System.Logger.Level.DEBUG, "handler failed", t);
 
@@ -130,7 +131,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** Makes {@link #run()} return after the current iteration; safe from any thread. */
     public void stop() {
-        running = false;
+        stopRequested = true;
         wakeup.signal();
     }
 
@@ -141,8 +142,7 @@ public final class EventLoop implements AutoCloseable {
     /** Runs until {@link #stop()}. */
     public void run() throws ErrnoException {
         thread = Thread.currentThread();
-        running = true;
-        while (running) {
+        while (!stopRequested) {
             int n = epoll.await(nextTimeoutMillis());
             for (int i = 0; i < n; i++) {
                 long token = epoll.readyToken(i);
