@@ -137,7 +137,7 @@ public final class ListenPorts {
         Fd fd = PosixFiles.open(path, O_RDWR | O_NOCTTY | Io.O_NONBLOCK, 0);
         if (unit.options().pipeSize() > 0) {
             try {
-                Io.setPipeSize(fd.fd(), (int) Math.min(Integer.MAX_VALUE, unit.options().pipeSize()));
+                dev.sockact.posix.Pipes.setCapacity(fd, (int) Math.min(Integer.MAX_VALUE, unit.options().pipeSize()));
             } catch (ErrnoException e) {
                 fd.close();
                 throw e;

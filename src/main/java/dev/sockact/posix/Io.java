@@ -94,16 +94,6 @@ public final class Io {
         return Fd.adopt(fcntl(fd, F_DUPFD_CLOEXEC, minimum, "fcntl(F_DUPFD_CLOEXEC)"));
     }
 
-    /** fcntl(F_SETPIPE_SZ): the capacity of a pipe or FIFO (PipeSize=). */
-    public static void setPipeSize(int fd, int size) throws ErrnoException {
-        fcntl(fd, F_SETPIPE_SZ, size, "fcntl(F_SETPIPE_SZ)");
-    }
-
-    /** fcntl(F_GETPIPE_SZ). */
-    public static int pipeSize(int fd) throws ErrnoException {
-        return fcntl(fd, F_GETPIPE_SZ, 0, "fcntl(F_GETPIPE_SZ)");
-    }
-
     /** Whether {@code fd} is an open descriptor in this process. */
     public static boolean isOpen(int fd) {
         try {
