@@ -259,7 +259,7 @@ class SockactdIT {
                 ListenSequentialPacket=@sockact-it-seq-%d
                 ListenDatagram=[::1]:%d
                 SocketMode=0600
-                DirectoryMode=0750
+                DirectoryMode=0751
                 SocketUser=nobody
                 Symlinks=%s
                 RemoveOnStop=yes
@@ -276,6 +276,7 @@ class SockactdIT {
                 RemoveOnStop=yes
                 """.formatted(fifo, queue));
         write(units.resolve("other.service"), "[Service]\nExecStart=/bin/true\n");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Daemon d = start(units);
         d.await("Listening on kinds.socket.");
         d.await("other.socket: Failed with result 'resources'.");
@@ -283,19 +284,46 @@ class SockactdIT {
                 + "ListenUSBFunction=/dev/usb-ffs/x is not supported by sockact");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sock))).isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sock.getParent())))
-                .isEqualTo("rwxr-x---");
+                .isEqualTo("rwxr-x--x");
         assertThat(Files.getOwner(sock).getName()).isEqualTo("nobody");
         assertThat(Files.readSymbolicLink(link)).isEqualTo(sock);
         try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             assertThat(c.connect(UnixDomainSocketAddress.of(sock))).isTrue();
         }
+        // The kernel enforces SocketMode=0600 + SocketUser=: nobody (the owner) may connect to it.
+        assertThat(connectsAsNobody(sock)).isTrue();
         assertThat(d.terminate()).isZero();
         assertThat(sock).doesNotExist();
         assertThat(link).doesNotExist();
     }
 
+    /** A connect(2) by uid 65534 through setpriv and socat, where both are installed. */
+    private static boolean connectsAsNobody(Path socket) throws IOException, InterruptedException {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) && Files.isExecutable(Path.of("/usr/bin/socat"))
+                && ProcessHandle.current().info().user().orElse("").equals("root"), "needs root, setpriv and socat");
+        Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                "/usr/bin/socat", "-u", "OPEN:/dev/null", "UNIX-CONNECT:" + socket)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(p.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS)).isTrue();
+        return p.exitValue() == 0;
+    }
+
     @Test
-    void fifoMessageQueueSpecialAndNetlinkOpen() throws Exception {
+    void socketModeRefusesOtherUsers() throws Exception {
+        Path units = units();
+        Path sock = dir.resolve("private.sock");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        write(units.resolve("m.socket"), "[Socket]\nListenStream=" + sock + "\nSocketMode=0600\n");
+        write(units.resolve("m.service"), "[Service]\nExecStart=/bin/true\n");
+        Daemon d = start(units);
+        d.await("Listening on m.socket.");
+        assertThat(connectsAsNobody(sock)).isFalse();
+        assertThat(d.terminate()).isZero();
+        assertThat(sock).exists();   // no RemoveOnStop=: left for the next bind, as systemd does
+    }
+
+    @Test
+    void fifoMessageQueueAndNetlinkOpen() throws Exception {
         Path units = units();
         Path fifo = dir.resolve("nodes/fifo");
         String queue = "/sockact-it-" + ProcessHandle.current().pid();
@@ -303,8 +331,7 @@ class SockactdIT {
                 [Socket]
                 ListenFIFO=%s
                 ListenMessageQueue=%s
-                ListenSpecial=/dev/null
-                ListenNetlink=route 0
+                                ListenNetlink=route 0
                 SocketMode=0640
                 PipeSize=131072
                 RemoveOnStop=yes
@@ -312,6 +339,7 @@ class SockactdIT {
         write(units.resolve("other.service"), "[Service]\nExecStart=/bin/true\n");
         Daemon d = start(units);
         d.await("Listening on other.socket.");
+        assertThat(d.log()).doesNotContain("Failed");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fifo))).isEqualTo("rw-r-----");
         assertThat(d.terminate()).isZero();
         assertThat(fifo).doesNotExist();
