@@ -47,6 +47,29 @@ final class ExecSpawner {
     record Spawned(Child child, Pidfd pidfd) {
     }
 
+    /**
+     * Spawns {@code command} and calls {@code onExit} on the loop when it exits. An exec failure is logged as
+     * systemd's child logs it and reported, as that child's exit would be, as status 203/EXEC (posix_spawn tells
+     * us synchronously; the report still comes through the loop, so callers see one path).
+     */
+    static Child start(dev.sockact.event.EventLoop loop, ExecCommand command, Context context, Stdio stdio,
+                       Map<String, String> extra, java.util.function.BiConsumer<Child, dev.sockact.posix.ExitStatus> onExit) {
+        try {
+            Spawned spawned = spawn(command, context, stdio, extra);
+            Child child = spawned.child();
+            loop.watchExit(spawned.pidfd(), status -> onExit.accept(child, status));
+            return child;
+        } catch (IOException e) {
+            String reason = e instanceof ErrnoException errno ? errno.reason() : e.getMessage();
+            System.getLogger("sockactd").log(System.Logger.Level.ERROR, context.unit() + ": Failed at step EXEC spawning "
+                    + command.path() + ": " + reason);
+            Child child = new Child(0, command.path());
+            child.markExited();
+            loop.execute(() -> onExit.accept(child, dev.sockact.posix.ExitStatus.exited(0, ExitStatuses.EXIT_EXEC)));
+            return child;
+        }
+    }
+
     static Spawned spawn(ExecCommand command, Context context, Stdio stdio, Map<String, String> extraEnvironment)
             throws IOException {
         Map<String, String> environment = new java.util.LinkedHashMap<>(context.environment());

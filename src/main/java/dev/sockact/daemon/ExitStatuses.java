@@ -47,6 +47,20 @@ final class ExitStatuses {
                 || status.signal() == Signals.SIGTERM || status.signal() == Signals.SIGPIPE);
     }
 
+    /**
+     * Whether a control process's exit lets the unit go on: clean, or failed with the {@code -} prefix. A failure
+     * is logged ("foo.service: Control process exited, code=exited, status=1/FAILURE").
+     */
+    static boolean controlSucceeded(String unit, dev.sockact.unit.ExecCommand command, ExitStatus status) {
+        boolean clean = clean(status, false);
+        boolean ignore = command != null && command.ignoresFailure();
+        if (!clean) {
+            System.getLogger("sockactd").log(System.Logger.Level.INFO, unit + ": Control process exited, "
+                    + describe(status) + (ignore ? " (ignoring)" : ""));
+        }
+        return clean || ignore;
+    }
+
     static ServiceResult serviceResult(ExitStatus status) {
         return status.signal() == 0 ? ServiceResult.EXIT_CODE
                 : status.dumped() ? ServiceResult.CORE_DUMP : ServiceResult.SIGNAL;

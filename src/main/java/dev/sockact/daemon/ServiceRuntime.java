@@ -535,26 +535,24 @@ final class ServiceRuntime {
      * exit status 203/EXEC.
      */
     private Child spawn(ExecCommand command, List<Fd> fds, Map<String, String> extra, boolean isMain) {
-        ServiceStdio.Prepared stdio = null;
+        ServiceStdio.Prepared stdio;
         try {
             stdio = ServiceStdio.prepare(manager.loop(), unit, name, isMain ? fds : List.of(), isMain);
-            ExecSpawner.Spawned spawned = ExecSpawner.spawn(command, context, stdio.stdio(), extra);
-            stdio.spawned(spawned.child().pid());
-            Child child = spawned.child();
-            this.spawned.add(child);
-            manager.loop().watchExit(spawned.pidfd(), status -> exited(child, isMain, status));
-            return child;
-        } catch (IOException e) {
-            String reason = e instanceof ErrnoException errno ? errno.reason() : e.getMessage();
-            LOG.log(Level.ERROR, name + ": Failed at step EXEC spawning " + command.path() + ": " + reason);
+        } catch (ErrnoException e) {
+            LOG.log(Level.ERROR, name + ": Failed to set up standard input/output: " + e.reason());
             Child child = new Child(0, command.path());
             child.markExited();
             manager.loop().execute(() -> exited(child, isMain, ExitStatus.exited(0, ExitStatuses.EXIT_EXEC)));
             return child;
+        }
+        try {
+            Child child = ExecSpawner.start(manager.loop(), command, context, stdio.stdio(), extra,
+                    (c, status) -> exited(c, isMain, status));
+            stdio.spawned(child.pid());
+            spawned.add(child);
+            return child;
         } finally {
-            if (stdio != null) {
-                stdio.closeChildEnds();
-            }
+            stdio.closeChildEnds();
         }
     }
 
@@ -616,13 +614,8 @@ final class ServiceRuntime {
     }
 
     private void controlExited(ExitStatus status) {
-        boolean clean = ExitStatuses.clean(status, false);
-        boolean ignore = controlCommand != null && controlCommand.ignoresFailure();
-        ServiceResult f = clean || ignore ? ServiceResult.SUCCESS : ExitStatuses.serviceResult(status);
-        if (!clean) {
-            LOG.log(Level.INFO, name + ": Control process exited, " + ExitStatuses.describe(status)
-                    + (ignore ? " (ignoring)" : ""));
-        }
+        ServiceResult f = ExitStatuses.controlSucceeded(name, controlCommand, status) ? ServiceResult.SUCCESS
+                : ExitStatuses.serviceResult(status);
         control = null;
         if (f == ServiceResult.SUCCESS && !controlQueue.isEmpty()) {
             spawnNextControl();

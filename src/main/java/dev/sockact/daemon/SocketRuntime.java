@@ -427,19 +427,8 @@ final class SocketRuntime {
         controlCommand = controlQueue.poll();
         ExecSpawner.Context context = new ExecSpawner.Context(name, manager.managerEnvironment(), List.of(),
                 manager.userManager() ? System.getProperty("user.home") : "/");
-        try {
-            ExecSpawner.Spawned spawned = ExecSpawner.spawn(controlCommand, context, ExecSpawner.Stdio.NONE, Map.of());
-            Child child = spawned.child();
-            control = child;
-            manager.loop().watchExit(spawned.pidfd(), status -> controlExited(child, status));
-        } catch (IOException e) {
-            String reason = e instanceof ErrnoException errno ? errno.reason() : e.getMessage();
-            LOG.log(Level.ERROR, name + ": Failed at step EXEC spawning " + controlCommand.path() + ": " + reason);
-            Child child = new Child(0, controlCommand.path());
-            child.markExited();
-            control = child;
-            manager.loop().execute(() -> controlExited(child, ExitStatus.exited(0, ExitStatuses.EXIT_EXEC)));
-        }
+        control = ExecSpawner.start(manager.loop(), controlCommand, context, ExecSpawner.Stdio.NONE, Map.of(),
+                this::controlExited);
     }
 
     private void controlExited(Child child, ExitStatus status) {
@@ -447,13 +436,8 @@ final class SocketRuntime {
         if (child != control) {
             return;
         }
-        boolean clean = ExitStatuses.clean(status, false);
-        boolean ignore = controlCommand != null && controlCommand.ignoresFailure();
-        SocketResult f = clean || ignore ? SocketResult.SUCCESS : ExitStatuses.socketResult(status);
-        if (!clean) {
-            LOG.log(Level.INFO, name + ": Control process exited, " + ExitStatuses.describe(status)
-                    + (ignore ? " (ignoring)" : ""));
-        }
+        SocketResult f = ExitStatuses.controlSucceeded(name, controlCommand, status) ? SocketResult.SUCCESS
+                : ExitStatuses.socketResult(status);
         if (f == SocketResult.SUCCESS && !controlQueue.isEmpty()) {
             spawnNextControl();
             return;
