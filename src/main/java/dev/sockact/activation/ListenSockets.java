@@ -44,7 +44,19 @@ public final class ListenSockets {
     }
 
     public static Fd open(SockAddr address, Options options) throws ErrnoException {
-        Fd fd = Sockets.socket(address.family(), options.type(), 0);
+        return open(address, options, 0, fd -> { });
+    }
+
+    /** Called on the new socket after sockact's own options and before bind(2) (socket-unit options). */
+    @FunctionalInterface
+    public interface BeforeBind {
+        void configure(Fd fd) throws ErrnoException;
+    }
+
+    /** As {@link #open(SockAddr, Options)}, with a protocol (SocketProtocol=) and options set before bind. */
+    public static Fd open(SockAddr address, Options options, int protocol, BeforeBind beforeBind)
+            throws ErrnoException {
+        Fd fd = Sockets.socket(address.family(), options.type(), protocol);
         try {
             if (address instanceof SockAddr.In4 || address instanceof SockAddr.In6) {
                 Sockets.setIntOption(fd.fd(), Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, 1);
@@ -53,6 +65,7 @@ public final class ListenSockets {
                 boolean only = options.ipv6Only() != null && options.ipv6Only();
                 Sockets.setIntOption(fd.fd(), Sockets.IPPROTO_IPV6, Sockets.IPV6_V6ONLY, only ? 1 : 0);
             }
+            beforeBind.configure(fd);
             if (address instanceof SockAddr.UnixPath path) {
                 bindPath(fd, path, options);
             } else {
@@ -73,19 +86,33 @@ public final class ListenSockets {
         if (parent != null) {
             makeDirectories(parent, options.directoryMode());
         }
-        synchronized (UMASK_LOCK) {
-            int previous = PosixFiles.umask(~options.socketMode() & 0777);
+        underUmask(options.socketMode(), () -> {
             try {
-                try {
-                    Sockets.bind(fd, path);
-                } catch (ErrnoException e) {
-                    if (e.errno() != Errno.EADDRINUSE.number()) {
-                        throw e;
-                    }
-                    // A node left by an earlier run; systemd removes it and binds again.
-                    PosixFiles.unlink(path.path());
-                    Sockets.bind(fd, path);
+                Sockets.bind(fd, path);
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.EADDRINUSE.number()) {
+                    throw e;
                 }
+                // A node left by an earlier run; systemd removes it and binds again.
+                PosixFiles.unlink(path.path());
+                Sockets.bind(fd, path);
+            }
+            return null;
+        });
+    }
+
+    /** A step that creates a file-system node. */
+    @FunctionalInterface
+    interface NodeCreation<T> {
+        T create() throws ErrnoException;
+    }
+
+    /** Runs {@code creation} with the umask that gives new nodes {@code mode} (umask is process-wide). */
+    static <T> T underUmask(int mode, NodeCreation<T> creation) throws ErrnoException {
+        synchronized (UMASK_LOCK) {
+            int previous = PosixFiles.umask(~mode & 0777);
+            try {
+                return creation.create();
             } finally {
                 PosixFiles.umask(previous);
             }

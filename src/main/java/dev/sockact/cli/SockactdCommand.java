@@ -1,0 +1,76 @@
+package dev.sockact.cli;
+
+import dev.sockact.daemon.Daemon;
+import dev.sockact.daemon.Manager;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** sockactd: the socket-unit manager, in the foreground. */
+@Command(name = "sockactd", sortOptions = false)
+final class SockactdCommand implements Callable<Integer> {
+    static final String HELP = """
+            sockactd [OPTIONS...]
+
+            Socket-unit manager: listens on the sockets of every .socket unit and starts
+            the matching service on the first connection, as systemd does.
+
+              -h --help                 Show this help
+                 --version              Show package version
+                 --unit-dir=DIR         Read units from DIR (repeatable; replaces the defaults)
+                 --user                 Run as a user's manager (XDG folders)
+                 --control-socket=PATH  Hold this control socket (default: RUNTIME/control.sock)
+                 --log-prefix           Prefix log lines with <N> syslog priorities
+            """;
+
+    @Option(names = {"-h", "--help"}) boolean help;
+    @Option(names = "--version") boolean version;
+    @Option(names = "--unit-dir", paramLabel = "DIR") List<Path> unitDirs = new ArrayList<>();
+    @Option(names = "--user") boolean user;
+    @Option(names = "--control-socket", paramLabel = "PATH") Path controlSocket;
+    /** Handled by bin/sockactd (SOCKACT_LOG_PREFIX=1), before the logger exists. */
+    @Option(names = "--log-prefix") boolean logPrefix;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (help) {
+            out.print(HELP);
+            return 0;
+        }
+        if (version) {
+            out.println(Version.of("sockactd"));
+            return 0;
+        }
+        Path runtime;
+        if (user) {
+            String xdg = System.getenv("XDG_RUNTIME_DIR");
+            if (xdg == null || xdg.isEmpty()) {
+                if (controlSocket == null) {
+                    err.println("sockactd: --user needs $XDG_RUNTIME_DIR (or --control-socket).");
+                    return 1;
+                }
+                runtime = controlSocket.toAbsolutePath().getParent();
+            } else {
+                runtime = Path.of(xdg, "sockact");
+            }
+        } else {
+            runtime = Path.of("/run/sockact");
+        }
+        Path control = controlSocket != null ? controlSocket.toAbsolutePath() : runtime.resolve("control.sock");
+        if (controlSocket != null) {
+            runtime = control.getParent();
+        }
+        List<Path> dirs = unitDirs.isEmpty() ? Manager.defaultUnitDirs(user) : unitDirs;
+        return Daemon.run(new Manager.Config(dirs, user, runtime), control, StopSignals::onTermination, err);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.sockact.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/** bin/sockactd: the only place that exits the process. */
+public final class SockactdMain {
+    private SockactdMain() {
+        throw new AssertionError();
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine line = new CommandLine(new SockactdCommand()).setOut(out).setErr(err);
+        line.setParameterExceptionHandler((e, a) -> {
+            err.println("sockactd: " + e.getMessage());
+            return 1;
+        });
+        return line.execute(args);
+    }
+}

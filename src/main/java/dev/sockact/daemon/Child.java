@@ -1,0 +1,61 @@
+package dev.sockact.daemon;
+
+import dev.sockact.posix.ErrnoException;
+import dev.sockact.posix.Processes;
+import dev.sockact.posix.Signals;
+
+/**
+ * A process sockactd started, leader of its own process group (sockact's stand-in for a unit's cgroup: its
+ * descendants stay in the group unless they leave it).
+ */
+final class Child {
+    private static final System.Logger LOG = System.getLogger(Child.class.getName());
+
+    private final int pid;
+    private final String name;
+    private boolean exited;
+
+    Child(int pid, String name) {
+        this.pid = pid;
+        this.name = name;
+    }
+
+    int pid() {
+        return pid;
+    }
+
+    /** The executable's name, for messages ("Killing process 42 (sleep) with signal SIGKILL."). */
+    String name() {
+        return name;
+    }
+
+    boolean exited() {
+        return exited;
+    }
+
+    void markExited() {
+        exited = true;
+    }
+
+    /** Signals the process ({@code group} false) or its whole process group; false if nothing was there. */
+    boolean signal(int signal, boolean group) {
+        if (pid <= 0) {
+            return false;   // a command that never started; kill(0) would hit sockactd's own group
+        }
+        try {
+            if (group) {
+                return Processes.kill(-pid, signal);
+            }
+            return !exited && Processes.kill(pid, signal);
+        } catch (ErrnoException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "Failed to send SIG" + Signals.name(signal) + " to " + pid + ": "
+                    + e.reason());
+            return false;
+        }
+    }
+
+    /** Whether any process is left in the group (the leader may be gone while its children run on). */
+    boolean groupAlive() {
+        return signal(0, true);
+    }
+}

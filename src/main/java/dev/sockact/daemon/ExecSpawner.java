@@ -1,0 +1,159 @@
+package dev.sockact.daemon;
+
+import dev.sockact.activation.Program;
+import dev.sockact.posix.ErrnoException;
+import dev.sockact.posix.Fd;
+import dev.sockact.posix.Pidfd;
+import dev.sockact.posix.SpawnRequest;
+import dev.sockact.posix.Spawner;
+import dev.sockact.unit.ExecCommand;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts one Exec*= command: {@code $VAR}/{@code ${VAR}} expanded against the unit's environment (unless the
+ * {@code :} prefix), the executable looked up in PATH, User=/Group= applied through setpriv(1) (which execs the
+ * command in place, so the pid and LISTEN_PID stay right), the child in a process group of its own.
+ */
+final class ExecSpawner {
+    private ExecSpawner() {
+        throw new AssertionError();
+    }
+
+    /**
+     * What every command of a unit shares.
+     *
+     * @param environment      NAME to value, in order
+     * @param credentials      argv prefix switching user (setpriv ...), or empty
+     * @param workingDirectory chdir there, or null
+     */
+    record Context(String unit, Map<String, String> environment, List<String> credentials, String workingDirectory) {
+        Context {
+            environment = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environment));
+            credentials = List.copyOf(credentials);
+        }
+    }
+
+    /** One command's descriptors: fds at 3.., and stdio (null inherits sockactd's). */
+    record Stdio(List<Fd> fds, Fd stdin, Fd stdout, Fd stderr) {
+        static final Stdio NONE = new Stdio(List.of(), null, null, null);
+    }
+
+    record Spawned(Child child, Pidfd pidfd) {
+    }
+
+    /**
+     * Spawns {@code command} and calls {@code onExit} on the loop when it exits. An exec failure is logged as
+     * systemd's child logs it and reported, as that child's exit would be, as status 203/EXEC (posix_spawn tells
+     * us synchronously; the report still comes through the loop, so callers see one path).
+     */
+    static Child start(dev.sockact.event.EventLoop loop, ExecCommand command, Context context, Stdio stdio,
+                       Map<String, String> extra, java.util.function.BiConsumer<Child, dev.sockact.posix.ExitStatus> onExit) {
+        try {
+            Spawned spawned = spawn(command, context, stdio, extra);
+            Child child = spawned.child();
+            loop.watchExit(spawned.pidfd(), status -> onExit.accept(child, status));
+            return child;
+        } catch (IOException e) {
+            String reason = e instanceof ErrnoException errno ? errno.reason() : e.getMessage();
+            System.getLogger("sockactd").log(System.Logger.Level.ERROR, context.unit() + ": Failed at step EXEC spawning "
+                    + command.path() + ": " + reason);
+            Child child = new Child(0, command.path());
+            child.markExited();
+            loop.execute(() -> onExit.accept(child, dev.sockact.posix.ExitStatus.exited(0, ExitStatuses.EXIT_EXEC)));
+            return child;
+        }
+    }
+
+    static Spawned spawn(ExecCommand command, Context context, Stdio stdio, Map<String, String> extraEnvironment)
+            throws IOException {
+        Map<String, String> environment = new java.util.LinkedHashMap<>(context.environment());
+        environment.putAll(extraEnvironment);
+        List<String> argv = command.flags().contains(ExecCommand.Flag.NO_ENV_EXPAND) ? command.argv()
+                : expand(command.argv(), environment);
+        if (argv.isEmpty()) {
+            throw new IOException("Command line of " + command.path() + " is empty after variable expansion");
+        }
+        String path = command.path().startsWith("/") ? command.path()
+                : Program.resolve(List.of(command.path()), environment.get("PATH")).path();
+        List<String> fullArgv = new ArrayList<>();
+        String program = path;
+        boolean privileged = command.flags().contains(ExecCommand.Flag.FULL_PRIVILEGES);
+        if (!context.credentials().isEmpty() && !privileged) {
+            fullArgv.addAll(context.credentials());
+            program = context.credentials().getFirst();
+            fullArgv.add(path);
+            fullArgv.addAll(argv.subList(1, argv.size()));
+            // setpriv takes the program path; argv[0] is lost, as with any exec wrapper.
+        } else {
+            fullArgv.addAll(argv);
+        }
+        List<String> env = new ArrayList<>();
+        environment.forEach((k, v) -> env.add(k + "=" + v));
+        SpawnRequest.Builder request = SpawnRequest.of(program, fullArgv).environment(env).passFds(stdio.fds())
+                .setListenPid(!stdio.fds().isEmpty()).newProcessGroup(true)
+                .stdin(stdio.stdin()).stdout(stdio.stdout()).stderr(stdio.stderr());
+        if (context.workingDirectory() != null) {
+            request.workingDirectory(context.workingDirectory());
+        }
+        if (!privileged && !context.credentials().isEmpty() && !Files.isExecutable(Path.of(path))) {
+            throw new ErrnoException("execve", dev.sockact.posix.Errno.ENOENT.number(), path);
+        }
+        int pid = Spawner.spawn(request.build());
+        Pidfd pidfd = Pidfd.open(pid);
+        return new Spawned(new Child(pid, Path.of(path).getFileName().toString()), pidfd);
+    }
+
+    /**
+     * systemd's replace_env_argv(): a word that is exactly {@code $NAME} becomes the value split at whitespace
+     * (no words when unset); {@code ${NAME}} inside a word is replaced by the value (empty when unset).
+     */
+    static List<String> expand(List<String> argv, Map<String, String> environment) {
+        List<String> result = new ArrayList<>();
+        for (String word : argv) {
+            if (word.length() > 1 && word.charAt(0) == '$' && isName(word.substring(1))) {
+                String value = environment.get(word.substring(1));
+                if (value != null) {
+                    for (String part : value.strip().split("\\s+")) {
+                        if (!part.isEmpty()) {
+                            result.add(part);
+                        }
+                    }
+                }
+                continue;
+            }
+            StringBuilder out = new StringBuilder();
+            int i = 0;
+            while (i < word.length()) {
+                int start = word.indexOf("${", i);
+                int end = start < 0 ? -1 : word.indexOf('}', start + 2);
+                if (start < 0 || end < 0) {
+                    out.append(word, i, word.length());
+                    break;
+                }
+                out.append(word, i, start);
+                String name = word.substring(start + 2, end);
+                if (isName(name)) {
+                    out.append(environment.getOrDefault(name, ""));
+                } else {
+                    out.append(word, start, end + 1);
+                }
+                i = end + 1;
+            }
+            result.add(out.toString());
+        }
+        return result;
+    }
+
+    private static boolean isName(String s) {
+        if (s.isEmpty() || Character.isDigit(s.charAt(0))) {
+            return false;
+        }
+        return s.chars().allMatch(c -> c == '_' || (c < 128 && Character.isLetterOrDigit(c)));
+    }
+}

@@ -1,0 +1,44 @@
+package dev.sockact.daemon;
+
+/**
+ * systemd's ratelimit_below(): at most {@code burst} events per {@code intervalNanos}; an interval or burst of 0
+ * disables the limit. Time comes from the caller so the logic is testable without clocks.
+ */
+final class RateLimit {
+    private final long intervalNanos;
+    private final long burst;
+    private long windowStart;
+    private long count;
+    private boolean started;
+
+    RateLimit(long intervalNanos, long burst) {
+        this.intervalNanos = intervalNanos;
+        this.burst = burst;
+    }
+
+    /** Counts one event at {@code now}; false when it is over the limit. */
+    boolean below(long now) {
+        if (intervalNanos <= 0 || burst <= 0) {
+            return true;
+        }
+        if (!started || now - windowStart >= intervalNanos) {
+            started = true;
+            windowStart = now;
+            count = 0;
+        }
+        if (count < burst) {
+            count++;
+            return true;
+        }
+        return false;
+    }
+
+    void reset() {
+        started = false;
+        count = 0;
+    }
+
+    long burst() {
+        return burst;
+    }
+}

@@ -1,0 +1,689 @@
+package dev.sockact.daemon;
+
+import dev.sockact.event.Timer;
+import dev.sockact.posix.ErrnoException;
+import dev.sockact.posix.ExitStatus;
+import dev.sockact.posix.Fd;
+import dev.sockact.posix.PosixFiles;
+import dev.sockact.posix.Signals;
+import dev.sockact.unit.ExecCommand;
+import dev.sockact.unit.ServiceUnit;
+import dev.sockact.unit.TimeSpan;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One service unit's state machine, after systemd's service.c: start-pre, start, start-post, running, stop,
+ * stop-sigterm, stop-sigkill, stop-post, final-sigterm, final-sigkill, then dead, failed or auto-restart. Every
+ * transition goes through {@link #setState}; {@link #result} keeps the first failure. Runs on the manager's loop.
+ */
+final class ServiceRuntime {
+    private static final System.Logger LOG = System.getLogger("sockactd");
+    /** systemd's DefaultStartLimitIntervalSec=/DefaultStartLimitBurst=: every start counts, restarts included. */
+    static final long START_LIMIT_INTERVAL_NANOS = 10_000_000_000L;
+    static final int START_LIMIT_BURST = 5;
+    /** How often a process group whose leader is gone is checked for stragglers (no cgroups to wait on). */
+    private static final long GROUP_POLL_NANOS = 100_000_000L;
+
+    private final Manager manager;
+    private final ServiceUnit unit;
+    private final String name;
+    private final List<SocketRuntime> sockets = new ArrayList<>();
+    private final RateLimit startLimit = new RateLimit(START_LIMIT_INTERVAL_NANOS, START_LIMIT_BURST);
+    private final List<Child> spawned = new ArrayList<>();
+
+    private ServiceState state = ServiceState.DEAD;
+    private ServiceResult result = ServiceResult.SUCCESS;
+    private ExecSpawner.Context context;
+    private Child main;
+    private int mainPidOverride;
+    private Child control;
+    private final ArrayDeque<ExecCommand> controlQueue = new ArrayDeque<>();
+    private ExecCommand controlCommand;
+    private final ArrayDeque<ExecCommand> mainQueue = new ArrayDeque<>();
+    private ExecCommand mainCommand;
+    private Timer timer;
+    private Timer groupPoll;
+    private NotifySocket notify;
+    private String statusText = "";
+    private int restartCount;
+    private boolean forbidRestart;
+
+    ServiceRuntime(Manager manager, ServiceUnit unit) {
+        this.manager = manager;
+        this.unit = unit;
+        this.name = unit.name().toString();
+    }
+
+    String name() {
+        return name;
+    }
+
+    ServiceUnit unit() {
+        return unit;
+    }
+
+    ServiceState state() {
+        return state;
+    }
+
+    ServiceResult result() {
+        return result;
+    }
+
+    String statusText() {
+        return statusText;
+    }
+
+    int mainPid() {
+        return mainPidOverride > 0 ? mainPidOverride : main != null && !main.exited() ? main.pid() : 0;
+    }
+
+    void addSocket(SocketRuntime socket) {
+        sockets.add(socket);
+    }
+
+    // ---- state -----------------------------------------------------------------------------------------------
+
+    private void setState(ServiceState next) {
+        ServiceState previous = state;
+        state = next;
+        if (timer != null && !keepsTimer(next)) {
+            timer.cancel();
+            timer = null;
+        }
+        if (groupPoll != null && !isKilling(next)) {
+            groupPoll.cancel();
+            groupPoll = null;
+        }
+        if (next.isInactive() || next == ServiceState.AUTO_RESTART) {
+            main = null;
+            mainPidOverride = 0;
+            control = null;
+            spawned.clear();
+            controlQueue.clear();
+            mainQueue.clear();
+            if (notify != null) {
+                notify.close();
+                notify = null;
+            }
+        }
+        if (previous != next) {
+            LOG.log(Level.DEBUG, () -> name + ": Changed " + previous + " -> " + next);
+        }
+        for (SocketRuntime socket : List.copyOf(sockets)) {
+            socket.serviceStateChanged(this);
+        }
+        manager.unitChanged();
+    }
+
+    private boolean keepsTimer(ServiceState s) {
+        return s != ServiceState.DEAD && s != ServiceState.FAILED && s != ServiceState.RUNNING
+                && s != ServiceState.EXITED;
+    }
+
+    private static boolean isKilling(ServiceState s) {
+        return s == ServiceState.STOP_SIGTERM || s == ServiceState.STOP_SIGKILL || s == ServiceState.FINAL_SIGTERM
+                || s == ServiceState.FINAL_SIGKILL;
+    }
+
+    private void armTimer(TimeSpan timeout) {
+        if (timer != null) {
+            timer.cancel();
+            timer = null;
+        }
+        if (!timeout.isInfinite() && timeout.micros() > 0) {
+            ServiceState armedIn = state;
+            timer = manager.loop().schedule(timeout.toNanos(), () -> {
+                timer = null;
+                if (state == armedIn) {
+                    timedOut();
+                }
+            });
+        }
+    }
+
+    private void fail(ServiceResult f) {
+        result = ServiceResult.firstFailure(result, f);
+    }
+
+    // ---- start -----------------------------------------------------------------------------------------------
+
+    /** A start request (a socket's trigger, or an automatic restart). Ignored unless the service is inactive. */
+    void start() {
+        if (!state.isInactive() && state != ServiceState.AUTO_RESTART) {
+            return;
+        }
+        if (manager.shuttingDown()) {
+            return;
+        }
+        result = ServiceResult.SUCCESS;
+        forbidRestart = false;
+        statusText = "";
+        if (!startLimit.below(System.nanoTime())) {
+            LOG.log(Level.WARNING, name + ": Start request repeated too quickly.");
+            fail(ServiceResult.START_LIMIT_HIT);
+            LOG.log(Level.WARNING, name + ": Failed with result '" + result + "'.");
+            LOG.log(Level.ERROR, "Failed to start " + describe() + ".");
+            setState(ServiceState.FAILED);
+            return;
+        }
+        if (!List.of("simple", "exec", "notify", "oneshot", "idle", "dbus").contains(unit.type())) {
+            LOG.log(Level.ERROR, name + ": Type=" + unit.type() + " is not supported by sockactd, refusing.");
+            fail(ServiceResult.RESOURCES);
+            setState(ServiceState.FAILED);
+            return;
+        }
+        try {
+            UnitEnvironment.Credentials credentials = UnitEnvironment.credentials(unit);
+            Map<String, String> env = UnitEnvironment.build(unit, manager.managerEnvironment(),
+                    credentials, manager.userManager());
+            if (!"none".equals(unit.notifyAccess())) {
+                notify = NotifySocket.open(manager, this);
+                env.put("NOTIFY_SOCKET", notify.path());
+            }
+            context = new ExecSpawner.Context(name, env, credentials.argvPrefix(), workingDirectory(credentials));
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, name + ": Failed to set up the execution environment: " + e.getMessage());
+            fail(ServiceResult.RESOURCES);
+            enterDead(ServiceResult.RESOURCES, true);
+            return;
+        }
+        enterStartPre();
+    }
+
+    private String workingDirectory(UnitEnvironment.Credentials credentials) throws IOException {
+        String dir = unit.workingDirectory();
+        if (dir.isEmpty()) {
+            return manager.userManager() ? System.getProperty("user.home") : "/";
+        }
+        boolean optional = dir.startsWith("-");
+        if (optional) {
+            dir = dir.substring(1);
+        }
+        if (dir.equals("~")) {
+            dir = credentials.user() != null ? credentials.user().home() : System.getProperty("user.home");
+        }
+        if (!Files.isDirectory(Path.of(dir))) {
+            if (optional) {
+                return null;
+            }
+            throw new IOException("Changing to the requested working directory failed: No such file or directory ("
+                    + dir + ")");
+        }
+        return dir;
+    }
+
+    private String describe() {
+        return unit.unit().description().isEmpty() ? name : unit.unit().description();
+    }
+
+    private void enterStartPre() {
+        if (unit.execStartPre().isEmpty()) {
+            enterStart();
+            return;
+        }
+        setState(ServiceState.START_PRE);
+        armTimer(unit.timeoutStart());
+        runControl(unit.execStartPre());
+    }
+
+    private void enterStart() {
+        if (unit.execStart().isEmpty()) {
+            enterStartPost();
+            return;
+        }
+        mainQueue.clear();
+        mainQueue.addAll(unit.execStart());
+        setState(ServiceState.START);
+        armTimer(unit.timeoutStart());
+        spawnNextMain();
+        if (state == ServiceState.START && !unit.type().equals("notify") && !unit.type().equals("oneshot")) {
+            enterStartPost();
+        }
+    }
+
+    private void spawnNextMain() {
+        mainCommand = mainQueue.poll();
+        List<Fd> fds = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (SocketRuntime socket : sockets) {
+            socket.collectFds(fds, names);
+        }
+        Map<String, String> extra = new HashMap<>();
+        if (!fds.isEmpty()) {
+            extra.put("LISTEN_FDS", Integer.toString(fds.size()));
+            extra.put("LISTEN_FDNAMES", String.join(":", names));
+        }
+        main = spawn(mainCommand, fds, extra, true);
+        if (main != null) {
+            LOG.log(Level.DEBUG, () -> name + ": Main process " + main.pid() + " started");
+        }
+    }
+
+    private void enterStartPost() {
+        if (unit.execStartPost().isEmpty()) {
+            enterRunning(ServiceResult.SUCCESS);
+            return;
+        }
+        setState(ServiceState.START_POST);
+        armTimer(unit.timeoutStart());
+        runControl(unit.execStartPost());
+    }
+
+    private boolean mainAlive() {
+        return mainPidOverride > 0 || (main != null && !main.exited());
+    }
+
+    private void enterRunning(ServiceResult f) {
+        fail(f);
+        if (result != ServiceResult.SUCCESS) {
+            enterSignal(ServiceState.STOP_SIGTERM, f);
+        } else if (mainAlive()) {
+            if (state != ServiceState.RUNNING) {
+                LOG.log(Level.INFO, "Started " + describe() + ".");
+            }
+            setState(ServiceState.RUNNING);
+        } else if (unit.remainAfterExit()) {
+            LOG.log(Level.INFO, "Finished " + describe() + ".");
+            setState(ServiceState.EXITED);
+        } else {
+            if (unit.type().equals("oneshot")) {
+                LOG.log(Level.INFO, "Finished " + describe() + ".");
+            }
+            enterStop(ServiceResult.SUCCESS);
+        }
+    }
+
+    // ---- stop ------------------------------------------------------------------------------------------------
+
+    /** A stop request (sockactd shutting down): no restart afterwards. */
+    void stop() {
+        forbidRestart = true;
+        switch (state) {
+            case DEAD, FAILED -> manager.unitChanged();
+            case AUTO_RESTART -> setState(result == ServiceResult.SUCCESS ? ServiceState.DEAD : ServiceState.FAILED);
+            case START_PRE, START, START_POST -> enterSignal(ServiceState.STOP_SIGTERM, ServiceResult.SUCCESS);
+            case RUNNING, EXITED -> enterStop(ServiceResult.SUCCESS);
+            default -> { }   // already stopping
+        }
+    }
+
+    private void enterStop(ServiceResult f) {
+        fail(f);
+        if (unit.execStop().isEmpty()) {
+            enterSignal(ServiceState.STOP_SIGTERM, ServiceResult.SUCCESS);
+            return;
+        }
+        setState(ServiceState.STOP);
+        armTimer(unit.timeoutStop());
+        runControl(unit.execStop());
+    }
+
+    private void enterStopPost(ServiceResult f) {
+        fail(f);
+        if (unit.execStopPost().isEmpty()) {
+            enterSignal(ServiceState.FINAL_SIGTERM, ServiceResult.SUCCESS);
+            return;
+        }
+        setState(ServiceState.STOP_POST);
+        armTimer(unit.timeoutStop());
+        runControl(unit.execStopPost());
+    }
+
+    /**
+     * Signals what is left (KillMode=: control-group signals every process group the service started, mixed
+     * only the main process on SIGTERM, process the main process, none nothing; control processes always), then
+     * waits for it with TimeoutStopSec=, or moves on at once when nothing is left.
+     */
+    private void enterSignal(ServiceState next, ServiceResult f) {
+        fail(f);
+        boolean kill = next == ServiceState.STOP_SIGKILL || next == ServiceState.FINAL_SIGKILL;
+        int signal = kill ? Signals.SIGKILL : killSignal();
+        String mode = unit.killMode();
+        spawned.removeIf(c -> c.exited() && !c.groupAlive());
+        for (Child child : spawned) {
+            boolean isControl = child == control;
+            boolean isMain = child == main;
+            boolean group = mode.equals("control-group") || (mode.equals("mixed") && kill);
+            if (!group && !isControl && !isMain) {
+                continue;
+            }
+            if (mode.equals("none") && !isControl) {
+                continue;
+            }
+            if (kill && (!child.exited() || group)) {
+                LOG.log(Level.INFO, name + ": Killing process " + child.pid() + " (" + child.name()
+                        + ") with signal SIGKILL.");
+            }
+            child.signal(signal, group);
+            if (!kill) {
+                child.signal(Signals.SIGCONT, group);   // a stopped process could not act on SIGTERM
+            }
+        }
+        if (mainPidOverride > 0 && !mode.equals("none")) {
+            try {
+                dev.sockact.posix.Processes.kill(mainPidOverride, signal);
+            } catch (ErrnoException e) {
+                mainPidOverride = 0;
+            }
+        }
+        if (somethingLeft()) {
+            setState(next);
+            armTimer(unit.timeoutStop());
+            pollGroupsIfNeeded();
+            return;
+        }
+        afterSignal(next);
+    }
+
+    private int killSignal() {
+        String s = unit.killSignal().startsWith("SIG") ? unit.killSignal().substring(3) : unit.killSignal();
+        for (int i = 1; i < 32; i++) {
+            if (Signals.name(i).equals(s)) {
+                return i;
+            }
+        }
+        if (s.chars().allMatch(Character::isDigit) && !s.isEmpty()) {
+            return Integer.parseInt(s);
+        }
+        return Signals.SIGTERM;
+    }
+
+    private boolean somethingLeft() {
+        if (mainAlive() || (control != null && !control.exited())) {
+            return true;
+        }
+        String mode = unit.killMode();
+        if (mode.equals("control-group") || mode.equals("mixed")) {
+            return spawned.stream().anyMatch(Child::groupAlive);
+        }
+        return false;
+    }
+
+    /** Without cgroups nothing reports an emptied process group: check now and then while waiting for one. */
+    private void pollGroupsIfNeeded() {
+        if (groupPoll != null || mainAlive() || (control != null && !control.exited())) {
+            return;
+        }
+        ServiceState waitingIn = state;
+        groupPoll = manager.loop().schedule(GROUP_POLL_NANOS, () -> {
+            groupPoll = null;
+            if (state != waitingIn) {
+                return;
+            }
+            if (somethingLeft()) {
+                pollGroupsIfNeeded();
+            } else {
+                afterSignal(state);
+            }
+        });
+    }
+
+    private void afterSignal(ServiceState phase) {
+        switch (phase) {
+            case STOP_SIGTERM, STOP_SIGKILL -> enterStopPost(ServiceResult.SUCCESS);
+            default -> enterDead(ServiceResult.SUCCESS, true);
+        }
+    }
+
+    private void enterDead(ServiceResult f, boolean allowRestart) {
+        fail(f);
+        if (result == ServiceResult.SUCCESS) {
+            LOG.log(Level.INFO, name + ": Deactivated successfully.");
+        } else {
+            LOG.log(Level.WARNING, name + ": Failed with result '" + result + "'.");
+        }
+        if (allowRestart && shouldRestart()) {
+            setState(ServiceState.AUTO_RESTART);
+            timer = manager.loop().schedule(unit.restartSec().toNanos(), this::autoRestart);
+            return;
+        }
+        setState(result == ServiceResult.SUCCESS ? ServiceState.DEAD : ServiceState.FAILED);
+    }
+
+    private void autoRestart() {
+        timer = null;
+        if (state != ServiceState.AUTO_RESTART) {
+            return;
+        }
+        restartCount++;
+        LOG.log(Level.INFO, name + ": Scheduled restart job, restart counter is at " + restartCount + ".");
+        start();
+    }
+
+    /** service_shall_restart(). */
+    private boolean shouldRestart() {
+        if (forbidRestart || manager.shuttingDown() || result == ServiceResult.START_LIMIT_HIT) {
+            return false;
+        }
+        return switch (unit.restart()) {
+            case "always" -> true;
+            case "on-success" -> result == ServiceResult.SUCCESS;
+            case "on-failure" -> result != ServiceResult.SUCCESS;
+            case "on-abnormal" -> result == ServiceResult.SIGNAL || result == ServiceResult.CORE_DUMP
+                    || result == ServiceResult.TIMEOUT || result == ServiceResult.WATCHDOG;
+            case "on-watchdog" -> result == ServiceResult.WATCHDOG;
+            case "on-abort" -> result == ServiceResult.SIGNAL || result == ServiceResult.CORE_DUMP;
+            default -> false;
+        };
+    }
+
+    private void timedOut() {
+        switch (state) {
+            case START_PRE, START, START_POST -> {
+                LOG.log(Level.WARNING, name + ": " + (state == ServiceState.START_PRE ? "start-pre"
+                        : state == ServiceState.START_POST ? "start-post" : "start") + " operation timed out. Terminating.");
+                enterSignal(ServiceState.STOP_SIGTERM, ServiceResult.TIMEOUT);
+            }
+            case STOP -> {
+                LOG.log(Level.WARNING, name + ": Stopping timed out. Terminating.");
+                enterSignal(ServiceState.STOP_SIGTERM, ServiceResult.TIMEOUT);
+            }
+            case STOP_SIGTERM -> {
+                LOG.log(Level.WARNING, name + ": State 'stop-sigterm' timed out. Killing.");
+                enterSignal(ServiceState.STOP_SIGKILL, ServiceResult.TIMEOUT);
+            }
+            case STOP_SIGKILL -> {
+                LOG.log(Level.WARNING, name + ": Processes still around after SIGKILL. Ignoring.");
+                enterStopPost(ServiceResult.TIMEOUT);
+            }
+            case STOP_POST -> {
+                LOG.log(Level.WARNING, name + ": State 'stop-post' timed out. Terminating.");
+                enterSignal(ServiceState.FINAL_SIGTERM, ServiceResult.TIMEOUT);
+            }
+            case FINAL_SIGTERM -> {
+                LOG.log(Level.WARNING, name + ": State 'final-sigterm' timed out. Killing.");
+                enterSignal(ServiceState.FINAL_SIGKILL, ServiceResult.TIMEOUT);
+            }
+            case FINAL_SIGKILL -> {
+                LOG.log(Level.WARNING, name + ": Processes still around after final SIGKILL. Entering failed mode.");
+                enterDead(ServiceResult.TIMEOUT, true);
+            }
+            default -> { }
+        }
+    }
+
+    // ---- processes -------------------------------------------------------------------------------------------
+
+    private void runControl(List<ExecCommand> commands) {
+        controlQueue.clear();
+        controlQueue.addAll(commands);
+        spawnNextControl();
+    }
+
+    private void spawnNextControl() {
+        controlCommand = controlQueue.poll();
+        Map<String, String> extra = new HashMap<>();
+        int pid = mainPid();
+        if (pid > 0) {
+            extra.put("MAINPID", Integer.toString(pid));
+        }
+        control = spawn(controlCommand, List.of(), extra, false);
+    }
+
+    /**
+     * Starts a command and watches its exit; an exec failure is reported, as systemd's child reports it, as
+     * exit status 203/EXEC.
+     */
+    private Child spawn(ExecCommand command, List<Fd> fds, Map<String, String> extra, boolean isMain) {
+        ServiceStdio.Prepared stdio;
+        try {
+            stdio = ServiceStdio.prepare(manager.loop(), unit, name, isMain ? fds : List.of(), isMain);
+        } catch (ErrnoException e) {
+            LOG.log(Level.ERROR, name + ": Failed to set up standard input/output: " + e.reason());
+            Child child = new Child(0, command.path());
+            child.markExited();
+            manager.loop().execute(() -> exited(child, isMain, ExitStatus.exited(0, ExitStatuses.EXIT_EXEC)));
+            return child;
+        }
+        try {
+            Child child = ExecSpawner.start(manager.loop(), command, context, stdio.stdio(), extra,
+                    (c, status) -> exited(c, isMain, status));
+            stdio.spawned(child.pid());
+            spawned.add(child);
+            return child;
+        } finally {
+            stdio.closeChildEnds();
+        }
+    }
+
+    private void exited(Child child, boolean isMain, ExitStatus status) {
+        child.markExited();
+        if (isMain && child == main) {
+            mainExited(status);
+        } else if (!isMain && child == control) {
+            controlExited(status);
+        } else if (isKilling(state) && !somethingLeft()) {
+            afterSignal(state);
+        }
+    }
+
+    private void mainExited(ExitStatus status) {
+        boolean clean = ExitStatuses.clean(status, !unit.type().equals("oneshot"));
+        boolean ignore = mainCommand != null && mainCommand.ignoresFailure();
+        ServiceResult f = clean || ignore ? ServiceResult.SUCCESS : ExitStatuses.serviceResult(status);
+        if (!clean || LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(clean ? Level.DEBUG : Level.INFO, name + ": Main process exited, " + ExitStatuses.describe(status)
+                    + (ignore && !clean ? " (ignoring)" : ""));
+        }
+        switch (state) {
+            case START -> {
+                if (f != ServiceResult.SUCCESS) {
+                    enterSignal(ServiceState.STOP_SIGTERM, f);
+                } else if (unit.type().equals("oneshot")) {
+                    if (mainQueue.isEmpty()) {
+                        enterStartPost();
+                    } else {
+                        spawnNextMain();
+                    }
+                } else {
+                    // Type=notify exited before READY=1.
+                    LOG.log(Level.WARNING, name + ": Main process exited before sending READY=1.");
+                    enterSignal(ServiceState.STOP_SIGTERM, ServiceResult.PROTOCOL);
+                }
+            }
+            case RUNNING -> enterRunning(f);
+            case START_POST, STOP -> fail(f);   // the control process decides what comes next
+            case STOP_SIGTERM, STOP_SIGKILL -> {
+                fail(f);
+                if (!somethingLeft()) {
+                    enterStopPost(ServiceResult.SUCCESS);
+                } else {
+                    pollGroupsIfNeeded();
+                }
+            }
+            case FINAL_SIGTERM, FINAL_SIGKILL -> {
+                fail(f);
+                if (!somethingLeft()) {
+                    enterDead(ServiceResult.SUCCESS, true);
+                } else {
+                    pollGroupsIfNeeded();
+                }
+            }
+            default -> fail(f);
+        }
+    }
+
+    private void controlExited(ExitStatus status) {
+        ServiceResult f = ExitStatuses.controlSucceeded(name, controlCommand, status) ? ServiceResult.SUCCESS
+                : ExitStatuses.serviceResult(status);
+        control = null;
+        if (f == ServiceResult.SUCCESS && !controlQueue.isEmpty()) {
+            spawnNextControl();
+            return;
+        }
+        switch (state) {
+            case START_PRE -> {
+                if (f == ServiceResult.SUCCESS) {
+                    enterStart();
+                } else {
+                    enterSignal(ServiceState.STOP_SIGTERM, f);
+                }
+            }
+            case START_POST -> enterRunning(f);
+            case STOP -> enterSignal(ServiceState.STOP_SIGTERM, f);
+            case STOP_SIGTERM, STOP_SIGKILL -> {
+                fail(f);
+                if (!somethingLeft()) {
+                    enterStopPost(ServiceResult.SUCCESS);
+                }
+            }
+            case STOP_POST -> enterSignal(ServiceState.FINAL_SIGTERM, f);
+            case FINAL_SIGTERM, FINAL_SIGKILL -> {
+                fail(f);
+                if (!somethingLeft()) {
+                    enterDead(ServiceResult.SUCCESS, true);
+                }
+            }
+            default -> fail(f);
+        }
+    }
+
+    // ---- sd_notify -------------------------------------------------------------------------------------------
+
+    /** One datagram from NOTIFY_SOCKET: READY=1, STATUS=, STOPPING=1, MAINPID=. */
+    void notified(Map<String, String> message) {
+        String status = message.get("STATUS");
+        if (status != null) {
+            statusText = status;
+            LOG.log(Level.DEBUG, () -> name + ": Status: " + status);
+        }
+        String mainPid = message.get("MAINPID");
+        if (mainPid != null && mainPid.chars().allMatch(Character::isDigit) && !mainPid.isEmpty()) {
+            int pid = Integer.parseInt(mainPid);
+            if (main == null || pid != main.pid()) {
+                mainPidOverride = pid;
+            }
+        }
+        if ("1".equals(message.get("READY")) && state == ServiceState.START && unit.type().equals("notify")) {
+            enterStartPost();
+        }
+        if ("1".equals(message.get("STOPPING")) && state == ServiceState.RUNNING) {
+            // The service stops on its own: wait for it as if we had sent the signal.
+            setState(ServiceState.STOP_SIGTERM);
+            armTimer(unit.timeoutStop());
+        }
+    }
+
+    /** A path for a new notify socket, removed again by {@link NotifySocket#close}. */
+    Path notifyPath() {
+        return manager.runtimeDirectory().resolve("notify").resolve(manager.nextNotifyId());
+    }
+
+    static void removeQuietly(Path path) {
+        try {
+            PosixFiles.unlink(path.toString());
+        } catch (ErrnoException ignored) {
+            // nothing to clean up
+        }
+    }
+}

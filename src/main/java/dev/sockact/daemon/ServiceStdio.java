@@ -1,0 +1,105 @@
+package dev.sockact.daemon;
+
+import dev.sockact.event.EventLoop;
+import dev.sockact.posix.ErrnoException;
+import dev.sockact.posix.Fd;
+import dev.sockact.posix.PosixFiles;
+import dev.sockact.unit.ServiceUnit;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * StandardInput= (null, socket) and StandardOutput=/StandardError= (inherit, null, journal, file:, append:,
+ * truncate:, socket) for one spawn. "journal" (and syslog, kmsg) is sockactd's own log; "inherit" is sockactd's
+ * own stdout/stderr, or the socket when StandardInput=socket, as systemd's setup_output() has it.
+ */
+final class ServiceStdio {
+    private static final System.Logger LOG = System.getLogger("sockactd");
+    private static final int O_WRONLY = 1;
+    private static final int O_RDONLY = 0;
+    private static final int O_CREAT = 0x40;
+    private static final int O_NOCTTY = 0x100;
+    private static final int O_TRUNC = 0x200;
+    private static final int O_APPEND = 0x400;
+
+    private ServiceStdio() {
+        throw new AssertionError();
+    }
+
+    /** The fds for one spawn; the child's ends are ours to close once it has been spawned. */
+    static final class Prepared {
+        private final List<Fd> owned = new ArrayList<>();
+        private final List<OutputLog> logs = new ArrayList<>();
+        private ExecSpawner.Stdio stdio = ExecSpawner.Stdio.NONE;
+
+        ExecSpawner.Stdio stdio() {
+            return stdio;
+        }
+
+        void spawned(int pid) {
+            logs.forEach(log -> log.attach(pid));
+        }
+
+        void closeChildEnds() {
+            owned.forEach(Fd::close);
+        }
+    }
+
+    static Prepared prepare(EventLoop loop, ServiceUnit unit, String name, List<Fd> fds, boolean isMain)
+            throws ErrnoException {
+        Prepared p = new Prepared();
+        try {
+            Fd socket = fds.isEmpty() ? null : fds.getFirst();
+            Fd stdin = unit.standardInput().equals("socket") && socket != null ? socket
+                    : own(p, PosixFiles.open("/dev/null", O_RDONLY | O_NOCTTY, 0));
+            boolean stdinSocket = stdin == socket && socket != null;
+            Fd stdout = output(p, loop, unit.standardOutput(), name, socket, stdinSocket ? socket : null, null);
+            Fd stderr = output(p, loop, unit.standardError(), name, socket, stdout, stdout);
+            p.stdio = new ExecSpawner.Stdio(isMain ? fds : List.of(), stdin, stdout, stderr);
+            return p;
+        } catch (ErrnoException | RuntimeException e) {
+            p.closeChildEnds();
+            throw e;
+        }
+    }
+
+    /**
+     * @param inherited what "inherit" means here (stdin's socket for stdout, stdout for stderr), or null for
+     *                  sockactd's own
+     * @param sameAs    stdout's fd when resolving stderr, so both journal streams share one pipe
+     */
+    private static Fd output(Prepared p, EventLoop loop, String setting, String name, Fd socket, Fd inherited,
+                             Fd sameAs) throws ErrnoException {
+        String kind = setting.contains(":") ? setting.substring(0, setting.indexOf(':')) : setting;
+        String path = setting.contains(":") ? setting.substring(setting.indexOf(':') + 1) : "";
+        return switch (kind) {
+            case "inherit" -> inherited;
+            case "null" -> own(p, PosixFiles.open("/dev/null", O_WRONLY | O_NOCTTY, 0));
+            case "journal", "journal+console", "syslog", "syslog+console", "kmsg", "kmsg+console" -> {
+                if (sameAs != null && !p.logs.isEmpty()) {
+                    yield sameAs;
+                }
+                OutputLog[] created = new OutputLog[1];
+                Fd writeEnd = own(p, OutputLog.open(loop, name, created));
+                p.logs.add(created[0]);
+                yield writeEnd;
+            }
+            case "socket" -> socket != null ? socket : inherited;
+            case "file" -> own(p, PosixFiles.open(path, O_WRONLY | O_CREAT | O_NOCTTY, 0644));
+            case "append" -> own(p, PosixFiles.open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOCTTY, 0644));
+            case "truncate" -> own(p, PosixFiles.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY, 0644));
+            default -> {
+                LOG.log(System.Logger.Level.DEBUG, () -> name + ": StandardOutput/StandardError=" + setting
+                        + " is not supported by sockactd, using inherit.");
+                yield inherited;
+            }
+        };
+    }
+
+    private static Fd own(Prepared p, Fd fd) {
+        p.owned.add(fd);
+        return fd;
+    }
+
+}

@@ -1,0 +1,501 @@
+package dev.sockact.daemon;
+
+import dev.sockact.activation.ListenPorts;
+import dev.sockact.activation.ListenSockets;
+import dev.sockact.activation.OptionFailure;
+import dev.sockact.event.Timer;
+import dev.sockact.event.Watch;
+import dev.sockact.posix.Epoll;
+import dev.sockact.posix.Errno;
+import dev.sockact.posix.ErrnoException;
+import dev.sockact.posix.ExitStatus;
+import dev.sockact.posix.Fd;
+import dev.sockact.posix.MessageQueues;
+import dev.sockact.posix.PosixFiles;
+import dev.sockact.posix.Signals;
+import dev.sockact.posix.Users;
+import dev.sockact.unit.ExecCommand;
+import dev.sockact.unit.ListenSpec;
+import dev.sockact.unit.SocketUnit;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One socket unit's state machine, after systemd's socket.c (Accept=no): start-pre, (open), start-chown,
+ * start-post, listening, running, stop-pre, stop-post, final-sigterm/sigkill, then dead or failed. Every
+ * transition goes through {@link #setState}, which watches the fds only in listening and closes them in the states
+ * that do not keep them; {@link #result} keeps the first failure.
+ */
+final class SocketRuntime {
+    private static final System.Logger LOG = System.getLogger("sockactd");
+
+    private final Manager manager;
+    private final SocketUnit unit;
+    private final String name;
+    private final ServiceRuntime service;
+    private final RateLimit triggerLimit;
+    private final List<ListenPorts.OpenPort> ports = new ArrayList<>();
+    private final List<Watch> watches = new ArrayList<>();
+    private final List<Path> createdLinks = new ArrayList<>();
+    private final ArrayDeque<ExecCommand> controlQueue = new ArrayDeque<>();
+
+    private SocketState state = SocketState.DEAD;
+    private SocketResult result = SocketResult.SUCCESS;
+    private ExecCommand controlCommand;
+    private Child control;
+    private Timer timer;
+    private boolean announced;
+
+    SocketRuntime(Manager manager, SocketUnit unit, ServiceRuntime service) {
+        this.manager = manager;
+        this.unit = unit;
+        this.name = unit.name().toString();
+        this.service = service;
+        this.triggerLimit = new RateLimit(unit.triggerLimitInterval().toNanos(), unit.triggerLimitBurst());
+        service.addSocket(this);
+    }
+
+    String name() {
+        return name;
+    }
+
+    SocketState state() {
+        return state;
+    }
+
+    SocketResult result() {
+        return result;
+    }
+
+    SocketUnit unit() {
+        return unit;
+    }
+
+    // ---- state -----------------------------------------------------------------------------------------------
+
+    private void setState(SocketState next) {
+        SocketState previous = state;
+        state = next;
+        if (next != SocketState.LISTENING || manager.shuttingDown()) {
+            unwatch();
+        } else if (watches.isEmpty()) {
+            watch();
+        }
+        if (!next.keepsFdsOpen()) {
+            closeFds();
+        }
+        if (!next.hasControlProcess() && timer != null) {
+            timer.cancel();
+            timer = null;
+        }
+        if (!next.hasControlProcess()) {
+            control = null;
+            controlQueue.clear();
+        }
+        if (previous != next) {
+            LOG.log(Level.DEBUG, () -> name + ": Changed " + previous + " -> " + next);
+        }
+        manager.unitChanged();
+    }
+
+    private void fail(SocketResult f) {
+        result = SocketResult.firstFailure(result, f);
+    }
+
+    private void armTimer() {
+        if (timer != null) {
+            timer.cancel();
+            timer = null;
+        }
+        if (!unit.timeout().isInfinite() && unit.timeout().micros() > 0) {
+            SocketState armedIn = state;
+            timer = manager.loop().schedule(unit.timeout().toNanos(), () -> {
+                timer = null;
+                if (state == armedIn) {
+                    timedOut();
+                }
+            });
+        }
+    }
+
+    private void watch() {
+        for (ListenPorts.OpenPort port : ports) {
+            try {
+                watches.add(manager.loop().watch(port.fd().fd(), Epoll.EPOLLIN, events -> ready(events)));
+            } catch (ErrnoException e) {
+                LOG.log(Level.ERROR, name + ": Failed to watch listening fds: " + e.reason());
+                unwatch();
+                manager.loop().execute(() -> enterStopPre(SocketResult.RESOURCES));
+                return;
+            }
+        }
+    }
+
+    private void unwatch() {
+        watches.forEach(Watch::cancel);
+        watches.clear();
+    }
+
+    // ---- start -----------------------------------------------------------------------------------------------
+
+    void start() {
+        if (state != SocketState.DEAD && state != SocketState.FAILED) {
+            return;
+        }
+        result = SocketResult.SUCCESS;
+        triggerLimit.reset();
+        if (unit.execStartPre().isEmpty()) {
+            enterOpen();
+            return;
+        }
+        setState(SocketState.START_PRE);
+        armTimer();
+        runControl(unit.execStartPre());
+    }
+
+    /** socket_open_fds(), then the chown step, then ExecStartPost=. */
+    private void enterOpen() {
+        for (ListenSpec spec : unit.listens()) {
+            try {
+                ListenPorts.OpenPort port = ListenPorts.open(spec, unit);
+                ports.add(port);
+                for (OptionFailure warning : port.warnings()) {
+                    LOG.log(Level.WARNING, name + ": " + warning.message());
+                }
+            } catch (IOException e) {
+                String reason = e instanceof ErrnoException errno ? errno.reason() : e.getMessage();
+                LOG.log(Level.ERROR, name + ": Failed to create listening socket (" + spec.addressText() + "): "
+                        + reason);
+                closeFds();
+                enterStopPre(SocketResult.RESOURCES);
+                return;
+            }
+        }
+        createSymlinks();
+        if (!unit.socketUser().isEmpty() || !unit.socketGroup().isEmpty()) {
+            setState(SocketState.START_CHOWN);
+            try {
+                chownNodes();
+            } catch (IOException e) {
+                String reason = e instanceof ErrnoException errno ? errno.reason() : e.getMessage();
+                LOG.log(Level.ERROR, name + ": Failed to chown socket nodes: " + reason);
+                enterStopPre(SocketResult.RESOURCES);
+                return;
+            }
+        }
+        if (unit.execStartPost().isEmpty()) {
+            enterListening();
+            return;
+        }
+        setState(SocketState.START_POST);
+        armTimer();
+        runControl(unit.execStartPost());
+    }
+
+    private void chownNodes() throws IOException {
+        int uid = -1;
+        int gid = -1;
+        if (!unit.socketUser().isEmpty()) {
+            Users.User user = numeric(unit.socketUser()) ? null : Users.user(unit.socketUser())
+                    .orElseThrow(() -> new IOException("Failed to resolve user " + unit.socketUser() + ": No such process"));
+            uid = user == null ? Integer.parseInt(unit.socketUser()) : user.uid();
+            gid = user == null ? -1 : user.gid();
+        }
+        if (!unit.socketGroup().isEmpty()) {
+            gid = numeric(unit.socketGroup()) ? Integer.parseInt(unit.socketGroup()) : Users.groupId(unit.socketGroup())
+                    .orElseThrow(() -> new IOException("Failed to resolve group " + unit.socketGroup() + ": No such process"));
+        }
+        for (ListenPorts.OpenPort port : ports) {
+            Path node = port.spec().fileSystemNode();
+            if (node != null) {
+                PosixFiles.chown(node.toString(), uid, gid);
+            }
+        }
+    }
+
+    private static boolean numeric(String s) {
+        return !s.isEmpty() && s.chars().allMatch(Character::isDigit);
+    }
+
+    /** Symlinks=: links to the one file-system node; a failure is only a warning, as in systemd. */
+    private void createSymlinks() {
+        Path node = unit.listens().stream().map(ListenSpec::fileSystemNode).filter(java.util.Objects::nonNull)
+                .findFirst().orElse(null);
+        if (node == null) {
+            return;
+        }
+        for (Path link : unit.symlinks()) {
+            try {
+                if (link.getParent() != null) {
+                    ListenSockets.makeDirectories(link.getParent(), unit.directoryMode());
+                }
+                if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).equals(node)) {
+                    createdLinks.add(link);
+                    continue;
+                }
+                try {
+                    PosixFiles.symlink(node.toString(), link.toString());
+                } catch (ErrnoException e) {
+                    if (e.errno() != Errno.EEXIST.number() || !unit.removeOnStop()) {
+                        throw e;
+                    }
+                    PosixFiles.unlink(link.toString());
+                    PosixFiles.symlink(node.toString(), link.toString());
+                }
+                createdLinks.add(link);
+            } catch (IOException e) {
+                String reason = e instanceof ErrnoException errno ? errno.reason() : e.getMessage();
+                LOG.log(Level.WARNING, name + ": Failed to create symlink " + link + ", ignoring: " + reason);
+            }
+        }
+    }
+
+    private void enterListening() {
+        setState(SocketState.LISTENING);
+        if (!announced) {
+            announced = true;
+            LOG.log(Level.INFO, "Listening on " + describe() + ".");
+        }
+    }
+
+    private String describe() {
+        return unit.unit().description().isEmpty() ? name : unit.unit().description();
+    }
+
+    // ---- activation ------------------------------------------------------------------------------------------
+
+    private void ready(int events) {
+        if (state != SocketState.LISTENING) {
+            return;
+        }
+        if ((events & (Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0) {
+            if ((events & Epoll.EPOLLHUP) != 0) {
+                LOG.log(Level.ERROR, name + ": Got POLLHUP on a listening socket. The service probably invoked"
+                        + " shutdown() on it, and should better not do that.");
+            } else {
+                LOG.log(Level.ERROR, name + ": Got unexpected poll event (0x" + Integer.toHexString(events)
+                        + ") on socket.");
+            }
+            enterStopPre(SocketResult.RESOURCES);
+            return;
+        }
+        if (!triggerLimit.below(System.nanoTime())) {
+            LOG.log(Level.WARNING, name + ": Trigger limit hit, refusing further activation.");
+            enterStopPre(SocketResult.TRIGGER_LIMIT_HIT);
+            return;
+        }
+        setState(SocketState.RUNNING);
+        service.start();
+    }
+
+    /** socket_trigger_notify(): follows the service it activates. */
+    void serviceStateChanged(ServiceRuntime changed) {
+        ServiceState s = changed.state();
+        if (state == SocketState.RUNNING && s.releasesSocket()) {
+            if (changed.result() == ServiceResult.START_LIMIT_HIT) {
+                enterStopPre(SocketResult.SERVICE_START_LIMIT_HIT);
+            } else {
+                enterListening();
+            }
+        } else if (state == SocketState.LISTENING && !s.releasesSocket() && s.activeState() != ActiveState.DEACTIVATING) {
+            setState(SocketState.RUNNING);   // started through another socket: it has our fds too
+        }
+    }
+
+    /** Our fds in Listen= order, each named FileDescriptorName= (service_collect_fds()). */
+    void collectFds(List<Fd> fds, List<String> names) {
+        if (!state.keepsFdsOpen()) {
+            return;
+        }
+        for (ListenPorts.OpenPort port : ports) {
+            fds.add(port.fd());
+            names.add(unit.fileDescriptorName());
+        }
+    }
+
+    // ---- stop ------------------------------------------------------------------------------------------------
+
+    void stop() {
+        switch (state) {
+            case DEAD, FAILED -> manager.unitChanged();
+            case START_PRE, START_CHOWN, START_POST -> enterSignal(SocketState.STOP_PRE_SIGTERM, SocketResult.SUCCESS);
+            case LISTENING, RUNNING -> enterStopPre(SocketResult.SUCCESS);
+            default -> { }
+        }
+    }
+
+    private void enterStopPre(SocketResult f) {
+        fail(f);
+        if (unit.execStopPre().isEmpty()) {
+            enterSignal(SocketState.STOP_PRE_SIGTERM, SocketResult.SUCCESS);
+            return;
+        }
+        setState(SocketState.STOP_PRE);
+        armTimer();
+        runControl(unit.execStopPre());
+    }
+
+    private void enterStopPost(SocketResult f) {
+        fail(f);
+        if (unit.execStopPost().isEmpty()) {
+            enterSignal(SocketState.FINAL_SIGTERM, SocketResult.SUCCESS);
+            return;
+        }
+        setState(SocketState.STOP_POST);
+        armTimer();
+        runControl(unit.execStopPost());
+    }
+
+    private void enterSignal(SocketState next, SocketResult f) {
+        fail(f);
+        boolean kill = next == SocketState.STOP_PRE_SIGKILL || next == SocketState.FINAL_SIGKILL;
+        if (control != null && !control.exited()) {
+            control.signal(kill ? Signals.SIGKILL : Signals.SIGTERM, true);
+            setState(next);
+            armTimer();
+            return;
+        }
+        if (next == SocketState.STOP_PRE_SIGTERM || next == SocketState.STOP_PRE_SIGKILL) {
+            enterStopPost(SocketResult.SUCCESS);
+        } else {
+            enterDead(SocketResult.SUCCESS);
+        }
+    }
+
+    private void enterDead(SocketResult f) {
+        fail(f);
+        if (result != SocketResult.SUCCESS) {
+            LOG.log(Level.WARNING, name + ": Failed with result '" + result + "'.");
+        }
+        setState(result == SocketResult.SUCCESS ? SocketState.DEAD : SocketState.FAILED);
+    }
+
+    private void timedOut() {
+        switch (state) {
+            case START_PRE -> {
+                LOG.log(Level.WARNING, name + ": Starting timed out. Terminating.");
+                enterSignal(SocketState.FINAL_SIGTERM, SocketResult.TIMEOUT);
+            }
+            case START_CHOWN, START_POST -> {
+                LOG.log(Level.WARNING, name + ": Starting timed out. Stopping.");
+                enterStopPre(SocketResult.TIMEOUT);
+            }
+            case STOP_PRE -> {
+                LOG.log(Level.WARNING, name + ": Stopping timed out. Terminating.");
+                enterSignal(SocketState.STOP_PRE_SIGTERM, SocketResult.TIMEOUT);
+            }
+            case STOP_PRE_SIGTERM -> {
+                LOG.log(Level.WARNING, name + ": Stopping timed out. Killing.");
+                enterSignal(SocketState.STOP_PRE_SIGKILL, SocketResult.TIMEOUT);
+            }
+            case STOP_PRE_SIGKILL -> {
+                LOG.log(Level.WARNING, name + ": Processes still around after SIGKILL. Ignoring.");
+                enterStopPost(SocketResult.TIMEOUT);
+            }
+            case STOP_POST -> {
+                LOG.log(Level.WARNING, name + ": Stopping timed out (2). Terminating.");
+                enterSignal(SocketState.FINAL_SIGTERM, SocketResult.TIMEOUT);
+            }
+            case FINAL_SIGTERM -> {
+                LOG.log(Level.WARNING, name + ": Stopping timed out (2). Killing.");
+                enterSignal(SocketState.FINAL_SIGKILL, SocketResult.TIMEOUT);
+            }
+            case FINAL_SIGKILL -> {
+                LOG.log(Level.WARNING, name + ": Still around after SIGKILL (2). Entering failed mode.");
+                enterDead(SocketResult.TIMEOUT);
+            }
+            default -> { }
+        }
+    }
+
+    // ---- control processes -----------------------------------------------------------------------------------
+
+    private void runControl(List<ExecCommand> commands) {
+        controlQueue.clear();
+        controlQueue.addAll(commands);
+        spawnNextControl();
+    }
+
+    private void spawnNextControl() {
+        controlCommand = controlQueue.poll();
+        ExecSpawner.Context context = new ExecSpawner.Context(name, manager.managerEnvironment(), List.of(),
+                manager.userManager() ? System.getProperty("user.home") : "/");
+        control = ExecSpawner.start(manager.loop(), controlCommand, context, ExecSpawner.Stdio.NONE, Map.of(),
+                this::controlExited);
+    }
+
+    private void controlExited(Child child, ExitStatus status) {
+        child.markExited();
+        if (child != control) {
+            return;
+        }
+        SocketResult f = ExitStatuses.controlSucceeded(name, controlCommand, status) ? SocketResult.SUCCESS
+                : ExitStatuses.socketResult(status);
+        if (f == SocketResult.SUCCESS && !controlQueue.isEmpty()) {
+            spawnNextControl();
+            return;
+        }
+        control = null;
+        switch (state) {
+            case START_PRE -> {
+                if (f == SocketResult.SUCCESS) {
+                    enterOpen();
+                } else {
+                    enterSignal(SocketState.FINAL_SIGTERM, f);
+                }
+            }
+            case START_POST -> {
+                if (f == SocketResult.SUCCESS) {
+                    enterListening();
+                } else {
+                    enterStopPre(f);
+                }
+            }
+            case STOP_PRE, STOP_PRE_SIGTERM, STOP_PRE_SIGKILL -> enterStopPost(f);
+            case STOP_POST, FINAL_SIGTERM, FINAL_SIGKILL -> enterDead(f);
+            default -> fail(f);
+        }
+    }
+
+    // ---- fds -------------------------------------------------------------------------------------------------
+
+    /** socket_close_fds(): closes, and with RemoveOnStop= removes the nodes, queues and symlinks. */
+    private void closeFds() {
+        if (ports.isEmpty()) {
+            return;
+        }
+        unwatch();
+        for (ListenPorts.OpenPort port : ports) {
+            port.fd().close();
+            if (unit.removeOnStop()) {
+                remove(port.spec());
+            }
+        }
+        ports.clear();
+        if (unit.removeOnStop()) {
+            for (Path link : createdLinks) {
+                ServiceRuntime.removeQuietly(link);
+            }
+        }
+        createdLinks.clear();
+    }
+
+    private void remove(ListenSpec spec) {
+        try {
+            if (spec instanceof ListenSpec.MessageQueue queue) {
+                MessageQueues.unlink(queue.name());
+            } else if (spec.fileSystemNode() != null) {
+                PosixFiles.unlink(spec.fileSystemNode().toString());
+            }
+        } catch (ErrnoException e) {
+            LOG.log(Level.DEBUG, () -> name + ": Failed to remove " + spec.addressText() + ": " + e.reason());
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package dev.sockact.daemon;
+
+import dev.sockact.posix.ErrnoException;
+import dev.sockact.posix.Processes;
+import dev.sockact.posix.Users;
+import dev.sockact.unit.ServiceUnit;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The environment and credentials a service's commands run with, as systemd's exec_context builds them: the
+ * manager's few variables, USER/LOGNAME/HOME/SHELL, Environment=, EnvironmentFile=, PassEnvironment=, then
+ * UnsetEnvironment=.
+ */
+final class UnitEnvironment {
+    static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    /** Bound on an EnvironmentFile=; bigger files are refused. */
+    static final long MAX_ENVIRONMENT_FILE = 1 << 20;
+    private static final List<String> SETPRIV = List.of("/usr/bin/setpriv", "/bin/setpriv");
+
+    private UnitEnvironment() {
+        throw new AssertionError();
+    }
+
+    /** What the manager passes to every unit: PATH, and LANG when set. */
+    static Map<String, String> managerEnvironment(boolean userManager) {
+        Map<String, String> env = new LinkedHashMap<>();
+        Map<String, String> own = System.getenv();
+        env.put("PATH", userManager ? own.getOrDefault("PATH", DEFAULT_PATH) : DEFAULT_PATH);
+        for (String name : List.of("LANG", "XDG_RUNTIME_DIR")) {
+            if (own.containsKey(name) && (userManager || name.equals("LANG"))) {
+                env.put(name, own.get(name));
+            }
+        }
+        return env;
+    }
+
+    /** The user a service runs as, or null for sockactd's own. */
+    record Credentials(Users.User user, Integer gid, List<String> argvPrefix) {
+    }
+
+    /**
+     * User=/Group= resolved. As root they become a setpriv(1) prefix; for another user without root the start
+     * fails with EPERM, as systemd's user manager cannot switch either.
+     */
+    static Credentials credentials(ServiceUnit unit) throws IOException {
+        String userName = unit.user();
+        String groupName = unit.group();
+        if (userName.isEmpty() && groupName.isEmpty()) {
+            return new Credentials(null, null, List.of());
+        }
+        Users.User user = null;
+        if (!userName.isEmpty()) {
+            user = lookupUser(userName);
+        }
+        Integer gid = groupName.isEmpty() ? null : lookupGroup(groupName);
+        int ownUid = Processes.uid();
+        boolean sameUser = user == null || user.uid() == ownUid;
+        boolean sameGroup = gid == null || gid == Processes.gid();
+        if (sameUser && sameGroup) {
+            return new Credentials(user, gid, List.of());
+        }
+        if (ownUid != 0) {
+            throw new ErrnoException("setresuid", dev.sockact.posix.Errno.EPERM.number(),
+                    user != null ? user.name() : groupName);
+        }
+        String setpriv = SETPRIV.stream().filter(p -> Files.isExecutable(Path.of(p))).findFirst()
+                .orElseThrow(() -> new IOException("User=/Group= need setpriv(1) (util-linux), which is not installed"));
+        List<String> prefix = new ArrayList<>(List.of(setpriv));
+        if (user != null) {
+            prefix.add("--reuid=" + user.uid());
+            prefix.add("--regid=" + (gid != null ? gid : user.gid()));
+            prefix.add("--init-groups");
+        } else {
+            prefix.add("--regid=" + gid);
+            prefix.add("--clear-groups");
+        }
+        prefix.add("--");
+        return new Credentials(user, gid, prefix);
+    }
+
+    private static Users.User lookupUser(String name) throws IOException {
+        if (name.chars().allMatch(Character::isDigit)) {
+            int uid = Integer.parseInt(name);
+            return new Users.User(name, uid, uid, "/", "/bin/sh");
+        }
+        return Users.user(name).orElseThrow(() -> new IOException("Failed to determine user credentials: No such process"
+                + " (user '" + name + "' not found)"));
+    }
+
+    private static int lookupGroup(String name) throws IOException {
+        if (name.chars().allMatch(Character::isDigit)) {
+            return Integer.parseInt(name);
+        }
+        return Users.groupId(name).orElseThrow(() -> new IOException("Failed to determine group credentials: No such"
+                + " process (group '" + name + "' not found)"));
+    }
+
+    /** The environment of {@code unit}'s commands (before LISTEN_* and NOTIFY_SOCKET). */
+    static Map<String, String> build(ServiceUnit unit, Map<String, String> manager, Credentials credentials,
+                                     boolean userManager) throws IOException {
+        Map<String, String> env = new LinkedHashMap<>(manager);
+        Users.User user = credentials.user();
+        if (user == null && userManager) {
+            user = Users.user(System.getProperty("user.name")).orElse(null);
+        }
+        if (user != null) {
+            env.put("USER", user.name());
+            env.put("LOGNAME", user.name());
+            env.put("HOME", user.home());
+            env.put("SHELL", user.shell());
+        }
+        for (String assignment : unit.environment()) {
+            put(env, assignment);
+        }
+        for (String file : unit.environmentFiles()) {
+            boolean optional = file.startsWith("-");
+            Path path = Path.of(optional ? file.substring(1) : file);
+            if (!Files.isRegularFile(path)) {
+                if (optional) {
+                    continue;
+                }
+                throw new IOException("Failed to load environment files: No such file or directory (" + path + ")");
+            }
+            if (Files.size(path) > MAX_ENVIRONMENT_FILE) {
+                throw new IOException("Failed to load environment file " + path + ": larger than "
+                        + MAX_ENVIRONMENT_FILE + " bytes");
+            }
+            parseEnvironmentFile(Files.readString(path, StandardCharsets.UTF_8)).forEach(env::put);
+        }
+        Map<String, String> own = System.getenv();
+        for (String name : unit.passEnvironment()) {
+            if (own.containsKey(name)) {
+                env.put(name, own.get(name));
+            }
+        }
+        for (String entry : unit.unsetEnvironment()) {
+            int eq = entry.indexOf('=');
+            if (eq < 0) {
+                env.remove(entry);
+            } else if (entry.substring(eq + 1).equals(env.get(entry.substring(0, eq)))) {
+                env.remove(entry.substring(0, eq));
+            }
+        }
+        return env;
+    }
+
+    private static void put(Map<String, String> env, String assignment) {
+        int eq = assignment.indexOf('=');
+        if (eq > 0) {
+            env.put(assignment.substring(0, eq), assignment.substring(eq + 1));
+        }
+    }
+
+    /**
+     * EnvironmentFile= syntax (load_env_file()): {@code KEY=VALUE} lines, {@code #}/{@code ;} comments, optional
+     * {@code export}, single or double quotes, backslash line continuation.
+     */
+    static Map<String, String> parseEnvironmentFile(String text) {
+        Map<String, String> result = new LinkedHashMap<>();
+        String joined = text.replace("\\\n", "");
+        for (String raw : joined.split("\n")) {
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) {
+                continue;
+            }
+            if (line.startsWith("export ")) {
+                line = line.substring(7).strip();
+            }
+            int eq = line.indexOf('=');
+            if (eq <= 0) {
+                continue;
+            }
+            String key = line.substring(0, eq).strip();
+            String value = line.substring(eq + 1).strip();
+            if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
+                    || value.startsWith("'") && value.endsWith("'"))) {
+                boolean doubleQuoted = value.charAt(0) == '"';
+                value = value.substring(1, value.length() - 1);
+                if (doubleQuoted) {
+                    value = value.replaceAll("\\\\([\"\\\\`$])", "$1");
+                }
+            }
+            result.put(key, value);
+        }
+        return result;
+    }
+}

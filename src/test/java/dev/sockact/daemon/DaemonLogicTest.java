@@ -1,0 +1,61 @@
+package dev.sockact.daemon;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The pure parts of sockactd: variable expansion, EnvironmentFile= syntax, the rate limit, results. */
+class DaemonLogicTest {
+
+    @Test
+    void wholeWordVariablesSplitAndBracedOnesReplaceInPlace() {
+        Map<String, String> env = Map.of("ARGS", " -a  -b ", "DIR", "/srv");
+        assertThat(ExecSpawner.expand(List.of("/bin/x", "$ARGS", "--root=${DIR}/x", "$UNSET", "${UNSET}", "$$"), env))
+                .containsExactly("/bin/x", "-a", "-b", "--root=/srv/x", "", "$$");
+    }
+
+    @Test
+    void environmentFilesFollowLoadEnvFile() {
+        assertThat(UnitEnvironment.parseEnvironmentFile("""
+                # comment
+                ; other comment
+                A=1
+                export B="two words \\" q"
+                C='single'
+                D=con\\
+                tinued
+                not an assignment
+                """)).containsExactly(Map.entry("A", "1"), Map.entry("B", "two words \" q"), Map.entry("C", "single"),
+                Map.entry("D", "continued"));
+    }
+
+    @Test
+    void rateLimitAllowsBurstPerIntervalAndZeroDisablesIt() {
+        RateLimit limit = new RateLimit(1_000, 3);
+        assertThat(limit.below(0)).isTrue();
+        assertThat(limit.below(1)).isTrue();
+        assertThat(limit.below(2)).isTrue();
+        assertThat(limit.below(3)).isFalse();
+        assertThat(limit.below(1_000)).isTrue();
+        RateLimit off = new RateLimit(0, 3);
+        for (int i = 0; i < 10; i++) {
+            assertThat(off.below(i)).isTrue();
+        }
+    }
+
+    @Test
+    void firstFailureWins() {
+        assertThat(SocketResult.firstFailure(SocketResult.SUCCESS, SocketResult.TIMEOUT)).isEqualTo(SocketResult.TIMEOUT);
+        assertThat(SocketResult.firstFailure(SocketResult.TRIGGER_LIMIT_HIT, SocketResult.TIMEOUT))
+                .isEqualTo(SocketResult.TRIGGER_LIMIT_HIT);
+        assertThat(ServiceResult.firstFailure(ServiceResult.EXIT_CODE, ServiceResult.SUCCESS))
+                .isEqualTo(ServiceResult.EXIT_CODE);
+        assertThat(SocketState.RUNNING.activeState()).isEqualTo(ActiveState.ACTIVE);
+        assertThat(SocketState.STOP_POST.keepsFdsOpen()).isFalse();
+        assertThat(ServiceState.AUTO_RESTART.releasesSocket()).isTrue();
+        assertThat(SocketResult.SERVICE_START_LIMIT_HIT.text()).isEqualTo("service-start-limit-hit");
+    }
+}

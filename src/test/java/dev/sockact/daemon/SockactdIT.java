@@ -1,0 +1,480 @@
+package dev.sockact.daemon;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * bin/sockactd as a real process with real units, sockets and services. No timing assertions: every wait is a
+ * deadline that only keeps a broken run from hanging.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class SockactdIT {
+    private static final Path LAUNCHER = Path.of("bin/sockactd").toAbsolutePath();
+    private static final long DEADLINE_MS = 60_000;
+
+    @TempDir
+    Path dir;
+
+    private final List<Daemon> daemons = new ArrayList<>();
+
+    /** A running bin/sockactd and everything it logged so far. */
+    static final class Daemon {
+        final Process process;
+        final StringBuilder log = new StringBuilder();
+
+        Daemon(Process process) {
+            this.process = process;
+            Thread.ofVirtual().start(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(),
+                        StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        synchronized (log) {
+                            log.append(line).append('\n');
+                            log.notifyAll();
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // process gone
+                }
+            });
+        }
+
+        String log() {
+            synchronized (log) {
+                return log.toString();
+            }
+        }
+
+        /** Waits until the log holds {@code text} {@code times} times. */
+        String await(String text, int times) throws InterruptedException {
+            long end = System.currentTimeMillis() + DEADLINE_MS;
+            synchronized (log) {
+                while (count(log.toString(), text) < times) {
+                    long left = end - System.currentTimeMillis();
+                    assertThat(left).as("waiting for '" + text + "' x" + times + " in:\n" + log).isPositive();
+                    log.wait(Math.min(left, 200));
+                }
+                return log.toString();
+            }
+        }
+
+        String await(String text) throws InterruptedException {
+            return await(text, 1);
+        }
+
+        int terminate() throws InterruptedException {
+            process.toHandle().destroy();   // SIGTERM
+            assertThat(process.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS)).as(log()).isTrue();
+            return process.exitValue();
+        }
+
+        private static int count(String haystack, String needle) {
+            int n = 0;
+            for (int i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + 1)) {
+                n++;
+            }
+            return n;
+        }
+    }
+
+    @AfterEach
+    void killLeftovers() throws InterruptedException {
+        for (Daemon d : daemons) {
+            if (d.process.isAlive()) {
+                d.process.toHandle().destroy();
+                if (!d.process.waitFor(30, TimeUnit.SECONDS)) {
+                    d.process.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    private Daemon start(Path units, String... extra) throws IOException {
+        assumeTrue(Files.exists(Path.of("target/sockact.jar")), "target/sockact.jar not built");
+        List<String> command = new ArrayList<>(List.of(LAUNCHER.toString(), "--unit-dir", units.toString(),
+                "--control-socket", dir.resolve("run/control.sock").toString()));
+        command.addAll(List.of(extra));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("SOCKACT_LOG_LEVEL", "debug");
+        Daemon d = new Daemon(pb.start());
+        daemons.add(d);
+        return d;
+    }
+
+    private Path units() throws IOException {
+        return Files.createDirectories(dir.resolve("units"));
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        Files.writeString(file, text);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** ExecStart= of the Java test service. */
+    private static String echoService(String args) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = Path.of("target/classes").toAbsolutePath() + ":" + Path.of("target/test-classes").toAbsolutePath();
+        return java + " --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp " + cp
+                + " dev.sockact.daemon.EchoService " + args;
+    }
+
+    /** Connects, reads the header line, sends a line and returns header + "|" + echo. */
+    private static String talk(int port, String message) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+            s.setSoTimeout((int) DEADLINE_MS);
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            String header = in.readLine();
+            OutputStream out = s.getOutputStream();
+            out.write((message + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            return header + "|" + in.readLine();
+        }
+    }
+
+    @Test
+    void startsOnDemandWithListenFdsAndAgainForTheNextClient() throws Exception {
+        int port = freePort();
+        Path units = units();
+        write(units.resolve("echo.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\nListenStream="
+                + dir.resolve("echo.sock") + "\nFileDescriptorName=web\n");
+        write(units.resolve("echo.service"), "[Service]\nExecStart=" + echoService("--clients 1")
+                + "\nStandardOutput=journal\n");
+        write(units.resolve("broken.socket"), "[Socket]\nBacklog=lots\n");
+        Daemon d = start(units);
+        d.await("Listening on echo.socket.");
+        assertThat(d.log()).contains("broken.socket: Failed to load (bad-setting), skipping.");
+
+        String first = talk(port, "one");
+        assertThat(first).contains("fds=2 names=web:web").endsWith("|one");
+        d.await("echo.service: Deactivated successfully.");
+        d.await("echo.socket: Changed running -> listening");
+        String second = talk(port, "two");
+        assertThat(second).endsWith("|two");
+        assertThat(pid(second)).isNotEqualTo(pid(first));
+        assertThat(d.log()).containsPattern("echo\\.service\\[\\d+\\]: echo service \\d+ up with 2 fds");
+
+        assertThat(d.terminate()).isZero();
+        assertThat(d.log()).contains("echo.socket: Changed listening -> dead");
+    }
+
+    private static String pid(String header) {
+        return header.substring(header.indexOf("pid=") + 4, header.indexOf(' '));
+    }
+
+    @Test
+    void clientsThatConnectWhileTheServiceStartsAreNotLost() throws Exception {
+        int port = freePort();
+        Path units = units();
+        write(units.resolve("echo.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\n");
+        write(units.resolve("echo.service"), "[Service]\nExecStart=" + echoService("--clients 1") + "\n");
+        Daemon d = start(units);
+        d.await("Listening on echo.socket.");
+        List<Thread> clients = new ArrayList<>();
+        List<String> replies = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < 3; i++) {
+            String message = "m" + i;
+            clients.add(Thread.ofVirtual().start(() -> {
+                try {
+                    replies.add(talk(port, message));
+                } catch (IOException e) {
+                    replies.add("error " + e);
+                }
+            }));
+        }
+        for (Thread t : clients) {
+            t.join(DEADLINE_MS);
+        }
+        assertThat(replies).hasSize(3).allMatch(r -> r.matches("pid=\\d+ .*\\|m\\d"));
+        assertThat(d.terminate()).isZero();
+    }
+
+    @Test
+    void socketOptionsAreAppliedAndReadBackByTheService() throws Exception {
+        int port = freePort();
+        Path units = units();
+        write(units.resolve("opt.socket"), """
+                [Socket]
+                ListenStream=127.0.0.1:%d
+                KeepAlive=yes
+                KeepAliveTimeSec=77
+                NoDelay=yes
+                Mark=7
+                Priority=3
+                IPTTL=42
+                ReusePort=yes
+                ReceiveBuffer=65536
+                TCPCongestion=no-such-algorithm
+                """.formatted(port));
+        write(units.resolve("opt.service"), "[Service]\nExecStart=" + echoService("") + "\n");
+        Daemon d = start(units);
+        d.await("Listening on opt.socket.");
+        assertThat(d.log()).contains("opt.socket: Failed to set TCP_CONGESTION on 127.0.0.1:" + port + ": ENOENT");
+        String header = talk(port, "x");
+        assertThat(header).contains("type=1,keepalive=1,nodelay=1,mark=7,priority=3,rcvbuf=131072,ttl=42,reuseport=1,keepidle=77");
+        assertThat(d.terminate()).isZero();
+    }
+
+    @Test
+    void everyListenKindOpensWithModeOwnerSymlinksAndRemoveOnStop() throws Exception {
+        Path units = units();
+        Path sock = dir.resolve("nodes/a/stream.sock");
+        Path fifo = dir.resolve("nodes/fifo");
+        Path link = dir.resolve("links/l.sock");
+        String queue = "/sockact-it-" + ProcessHandle.current().pid();
+        write(units.resolve("kinds.socket"), """
+                [Socket]
+                ListenStream=%s
+                ListenDatagram=127.0.0.1:%d
+                ListenSequentialPacket=@sockact-it-seq-%d
+                ListenDatagram=[::1]:%d
+                SocketMode=0600
+                DirectoryMode=0751
+                SocketUser=nobody
+                Symlinks=%s
+                RemoveOnStop=yes
+                """.formatted(sock, freePort(), ProcessHandle.current().pid(), freePort(), link));
+        write(units.resolve("kinds.service"), "[Service]\nExecStart=/bin/true\n");
+        write(units.resolve("other.socket"), """
+                [Socket]
+                ListenFIFO=%s
+                ListenMessageQueue=%s
+                ListenSpecial=/dev/null
+                ListenNetlink=route 0
+                ListenUSBFunction=/dev/usb-ffs/x
+                SocketMode=0640
+                RemoveOnStop=yes
+                """.formatted(fifo, queue));
+        write(units.resolve("other.service"), "[Service]\nExecStart=/bin/true\n");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Daemon d = start(units);
+        d.await("Listening on kinds.socket.");
+        d.await("other.socket: Failed with result 'resources'.");
+        assertThat(d.log()).contains("other.socket: Failed to create listening socket (/dev/usb-ffs/x): "
+                + "ListenUSBFunction=/dev/usb-ffs/x is not supported by sockact");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sock))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sock.getParent())))
+                .isEqualTo("rwxr-x--x");
+        assertThat(Files.getOwner(sock).getName()).isEqualTo("nobody");
+        assertThat(Files.readSymbolicLink(link)).isEqualTo(sock);
+        try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            assertThat(c.connect(UnixDomainSocketAddress.of(sock))).isTrue();
+        }
+        // The kernel enforces SocketMode=0600 + SocketUser=: nobody (the owner) may connect to it.
+        assertThat(connectsAsNobody(sock)).isTrue();
+        assertThat(d.terminate()).isZero();
+        assertThat(sock).doesNotExist();
+        assertThat(link).doesNotExist();
+    }
+
+    /** A connect(2) by uid 65534 through setpriv and socat, where both are installed. */
+    private static boolean connectsAsNobody(Path socket) throws IOException, InterruptedException {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) && Files.isExecutable(Path.of("/usr/bin/socat"))
+                && ProcessHandle.current().info().user().orElse("").equals("root"), "needs root, setpriv and socat");
+        Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                "/usr/bin/socat", "-u", "OPEN:/dev/null", "UNIX-CONNECT:" + socket)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(p.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS)).isTrue();
+        return p.exitValue() == 0;
+    }
+
+    @Test
+    void socketModeRefusesOtherUsers() throws Exception {
+        Path units = units();
+        Path sock = dir.resolve("private.sock");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        write(units.resolve("m.socket"), "[Socket]\nListenStream=" + sock + "\nSocketMode=0600\n");
+        write(units.resolve("m.service"), "[Service]\nExecStart=/bin/true\n");
+        Daemon d = start(units);
+        d.await("Listening on m.socket.");
+        assertThat(connectsAsNobody(sock)).isFalse();
+        assertThat(d.terminate()).isZero();
+        assertThat(sock).exists();   // no RemoveOnStop=: left for the next bind, as systemd does
+    }
+
+    @Test
+    void fifoMessageQueueAndNetlinkOpen() throws Exception {
+        Path units = units();
+        Path fifo = dir.resolve("nodes/fifo");
+        String queue = "/sockact-it-" + ProcessHandle.current().pid();
+        write(units.resolve("other.socket"), """
+                [Socket]
+                ListenFIFO=%s
+                ListenMessageQueue=%s
+                                ListenNetlink=route 0
+                SocketMode=0640
+                PipeSize=131072
+                RemoveOnStop=yes
+                """.formatted(fifo, queue));
+        write(units.resolve("other.service"), "[Service]\nExecStart=/bin/true\n");
+        Daemon d = start(units);
+        d.await("Listening on other.socket.");
+        assertThat(d.log()).doesNotContain("Failed");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fifo))).isEqualTo("rw-r-----");
+        assertThat(d.terminate()).isZero();
+        assertThat(fifo).doesNotExist();
+    }
+
+    @Test
+    void triggerLimitFailsTheSocket() throws Exception {
+        int port = freePort();
+        Path units = units();
+        write(units.resolve("t.socket"), "[Socket]\nListenStream=127.0.0.1:" + port
+                + "\nTriggerLimitBurst=3\nTriggerLimitIntervalSec=1min\n");
+        // Never accepts: the pending client triggers the socket again each time the service exits.
+        write(units.resolve("t.service"), "[Service]\nExecStart=/bin/true\n");
+        Daemon d = start(units);
+        d.await("Listening on t.socket.");
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            d.await("t.socket: Trigger limit hit, refusing further activation.");
+            d.await("t.socket: Failed with result 'trigger-limit-hit'.");
+        }
+        assertThat(d.terminate()).isZero();
+    }
+
+    @Test
+    void crashingServiceIsRestartedAndTheSocketListensAgain() throws Exception {
+        int port = freePort();
+        Path units = units();
+        write(units.resolve("c.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\n");
+        write(units.resolve("c.service"), "[Service]\nExecStart=" + echoService("--exit 3")
+                + "\nRestart=on-failure\nRestartSec=50ms\n");
+        Daemon d = start(units);
+        d.await("Listening on c.socket.");
+        assertThat(talk(port, "a")).endsWith("|a");
+        d.await("c.service: Main process exited, code=exited, status=3/NOTIMPLEMENTED");
+        d.await("c.service: Failed with result 'exit-code'.");
+        d.await("c.service: Scheduled restart job, restart counter is at 1.");
+        assertThat(talk(port, "b")).endsWith("|b");
+        assertThat(d.terminate()).isZero();
+    }
+
+    @Test
+    void notifyServiceIsStartedOnReadyAndExecStartPreFailureFailsTheService() throws Exception {
+        int port = freePort();
+        int port2 = freePort();
+        Path units = units();
+        write(units.resolve("n.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\n");
+        write(units.resolve("n.service"), "[Unit]\nDescription=Notify echo\n[Service]\nType=notify\nExecStart="
+                + echoService("--notify") + "\n");
+        write(units.resolve("p.socket"), "[Socket]\nListenStream=127.0.0.1:" + port2 + "\n");
+        write(units.resolve("p.service"), "[Service]\nExecStartPre=/bin/false\nExecStart=/bin/true\n");
+        Daemon d = start(units);
+        d.await("Listening on n.socket.");
+        d.await("Listening on p.socket.");
+        assertThat(talk(port, "n")).endsWith("|n");
+        d.await("Started Notify echo.");
+        assertThat(d.log()).contains("n.service: Changed start -> running");
+
+        try (Socket s = new Socket("127.0.0.1", port2)) {
+            d.await("p.service: Control process exited, code=exited, status=1/FAILURE");
+            d.await("p.service: Failed with result 'exit-code'.");
+        }
+        assertThat(d.terminate()).isZero();
+    }
+
+    @Test
+    void aSecondInstanceRefusesToStart() throws Exception {
+        Path units = units();
+        write(units.resolve("e.socket"), "[Socket]\nListenStream=127.0.0.1:" + freePort() + "\n");
+        write(units.resolve("e.service"), "[Service]\nExecStart=/bin/true\n");
+        Daemon d = start(units);
+        d.await("Listening on e.socket.");
+        Daemon second = start(units);
+        assertThat(second.process.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(second.process.exitValue()).isEqualTo(1);
+        second.await("Another sockactd is already running on control socket");
+        assertThat(d.terminate()).isZero();
+    }
+
+    @Test
+    void stopTimesOutIntoSigkill() throws Exception {
+        int port = freePort();
+        Path units = units();
+        write(units.resolve("h.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\n");
+        write(units.resolve("h.service"), "[Service]\nExecStart=/bin/sh -c 'trap \"\" TERM; echo up; while :; do sleep 1; done'"
+                + "\nTimeoutStopSec=1\nStandardOutput=journal\n");
+        Daemon d = start(units);
+        d.await("Listening on h.socket.");
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            d.await("]: up");
+            d.process.toHandle().destroy();
+            d.await("h.service: State 'stop-sigterm' timed out. Killing.");
+            assertThat(d.process.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS)).isTrue();
+            assertThat(d.process.exitValue()).isZero();
+        }
+    }
+
+    @Test
+    void systemdSocketProxydAndOurSocketProxydAsActivatedServices() throws Exception {
+        try (ServerSocket backend = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                while (!backend.isClosed()) {
+                    try {
+                        Socket c = backend.accept();
+                        Thread.ofVirtual().start(() -> {
+                            try (c) {
+                                c.getOutputStream().write("backend\n".getBytes(StandardCharsets.UTF_8));
+                                c.getInputStream().transferTo(c.getOutputStream());
+                            } catch (IOException ignored) {
+                                // client gone
+                            }
+                        });
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            Path units = units();
+            List<Integer> ports = new ArrayList<>();
+            List<String> proxies = new ArrayList<>();
+            if (Files.isExecutable(Path.of("/lib/systemd/systemd-socket-proxyd"))) {
+                proxies.add("/lib/systemd/systemd-socket-proxyd");
+            }
+            proxies.add(Path.of("bin/socket-proxyd").toAbsolutePath().toString());
+            for (int i = 0; i < proxies.size(); i++) {
+                int port = freePort();
+                ports.add(port);
+                write(units.resolve("proxy" + i + ".socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\n");
+                write(units.resolve("proxy" + i + ".service"), "[Service]\nExecStart=" + proxies.get(i)
+                        + " 127.0.0.1:" + backend.getLocalPort() + "\n");
+            }
+            Daemon d = start(units);
+            for (int i = 0; i < proxies.size(); i++) {
+                d.await("Listening on proxy" + i + ".socket.");
+                assertThat(talk(ports.get(i), "through " + i)).as(proxies.get(i)).isEqualTo("backend|through " + i);
+            }
+            assertThat(d.terminate()).isZero();
+        }
+    }
+}
