@@ -17,6 +17,12 @@ public record ChildReport(String text) {
      */
     public static final String SCRIPT = """
             fds=
+            # The signal state is read first and with builtins only: dash blocks every signal in
+            # itself while it forks and waits, so a mask read after a fork can catch that window.
+            while IFS= read -r line; do
+              case $line in SigBlk:*|SigIgn:*) signals="$signals$line
+            "; esac
+            done < /proc/$$/status
             i=0
             while [ $i -lt 64 ]; do
               if [ -L /proc/$$/fd/$i ]; then fds="$fds $i"; fi
@@ -24,9 +30,9 @@ public record ChildReport(String text) {
             done
             echo "fds:$fds"
             echo "pid: $$"
+            printf '%s' "$signals"
             env | grep '^LISTEN_' | sort
             echo "vars: $(env | cut -d= -f1 | sort | tr '\\n' ' ')"
-            grep -E '^(SigBlk|SigIgn):' /proc/$$/status
             i=3
             while [ $i -lt 64 ]; do
               if [ -L /proc/$$/fd/$i ]; then echo "fd $i: $(readlink /proc/$$/fd/$i)"; fi
