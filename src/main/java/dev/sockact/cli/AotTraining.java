@@ -34,7 +34,9 @@ public final class AotTraining {
     }
 
     public static void main(String[] args) throws Exception {
+        dev.sockact.posix.Native.warmUp();
         parseCommandLines();
+        proxyStartUp();
         spawnChild();
         proxyTraffic();
         System.out.println("training done");
@@ -51,6 +53,17 @@ public final class AotTraining {
         SocketProxydMain.run(new String[] {"-c", "0", "x"}, sink, sink);
         SocketProxydMain.run(new String[] {"--exit-idle-time=5min 20s", "--bogus"}, sink, sink);
         System.getLogger("training").log(System.Logger.Level.DEBUG, "warming the logger");
+    }
+
+    /** socket-proxyd's own start-up, end to end: options, listener, signals, loop, idle exit. */
+    private static void proxyStartUp() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        PrintWriter sink = new PrintWriter(new StringWriter());
+        SocketProxydMain.run(new String[] {"--listen", "127.0.0.1:" + port, "--exit-idle-time=300ms", "-c", "16",
+            "127.0.0.1:1"}, sink, sink);
     }
 
     private static void spawnChild() throws Exception {

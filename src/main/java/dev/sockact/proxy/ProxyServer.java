@@ -91,7 +91,8 @@ public final class ProxyServer {
     public int run() throws ErrnoException {
         TargetResolver resolver = new TargetResolver(config.target());
         List<ProxyWorker> workers = new ArrayList<>();
-        try (ExecutorService resolverThreads = Executors.newVirtualThreadPerTaskExecutor()) {
+        // Host names are resolved off the loop; literal targets never start this executor.
+        try (LazyExecutor resolverThreads = new LazyExecutor()) {
             for (int i = 0; i < config.threads(); i++) {
                 EventLoop loop = EventLoop.create();
                 loop.onHandlerFailure(t -> LOG.log(System.Logger.Level.WARNING, "Connection failed: " + t));
@@ -125,6 +126,26 @@ public final class ProxyServer {
             notify.ifPresent(SdNotify::close);
         }
         return 0;
+    }
+
+    /** A virtual-thread executor created on first use: start-up does not pay for it. */
+    private static final class LazyExecutor implements java.util.concurrent.Executor, AutoCloseable {
+        private ExecutorService executor;
+
+        @Override
+        public synchronized void execute(Runnable task) {
+            if (executor == null) {
+                executor = Executors.newVirtualThreadPerTaskExecutor();
+            }
+            executor.execute(task);
+        }
+
+        @Override
+        public synchronized void close() {
+            if (executor != null) {
+                executor.close();
+            }
+        }
     }
 
     private void runLoop(ProxyWorker worker) {

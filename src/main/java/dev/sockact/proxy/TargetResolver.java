@@ -65,17 +65,18 @@ final class TargetResolver {
 
     /** Every address to try, first to last. */
     List<SockAddr> resolve() throws UnknownHostException {
-        return switch (target) {
-            case Target.Unix unix -> List.of(unix.address());
-            case Target.HostPort hp -> {
-                List<SockAddr> addresses = new ArrayList<>();
-                for (InetAddress a : InetAddress.getAllByName(hp.host())) {
-                    addresses.add(a instanceof Inet6Address v6 ? new SockAddr.In6(v6, port, v6.getScopeId())
-                            : new SockAddr.In4((Inet4Address) a, port));
-                }
-                yield addresses;
-            }
-        };
+        // instanceof rather than a pattern switch: this runs at start-up, where a switch's
+        // bootstrap would generate a class at run time (the AOT cache cannot hold it).
+        if (target instanceof Target.Unix unix) {
+            return List.of(unix.address());
+        }
+        Target.HostPort hp = (Target.HostPort) target;
+        List<SockAddr> addresses = new ArrayList<>();
+        for (InetAddress a : InetAddress.getAllByName(hp.host())) {
+            addresses.add(a instanceof Inet6Address v6 ? new SockAddr.In6(v6, port, v6.getScopeId())
+                    : new SockAddr.In4((Inet4Address) a, port));
+        }
+        return addresses;
     }
 
     private static boolean isAddressLiteral(String host) {
