@@ -52,6 +52,10 @@ final class SocketRuntime {
     private Child control;
     private Timer timer;
     private boolean announced;
+    /** systemd's n_accepted, n_connections and n_refused (Accept=yes counts them; 0 otherwise). */
+    private long accepted;
+    private int connected;
+    private long refused;
 
     SocketRuntime(Manager manager, SocketUnit unit, ServiceRuntime service) {
         this.manager = manager;
@@ -76,6 +80,21 @@ final class SocketRuntime {
 
     SocketUnit unit() {
         return unit;
+    }
+
+    /** Connections accepted since the socket started (systemd's NAccepted). */
+    long accepted() {
+        return accepted;
+    }
+
+    /** Accept=yes instances alive now (systemd's NConnections). */
+    int connected() {
+        return connected;
+    }
+
+    /** Connections accepted and closed at once because of a limit (systemd's NRefused). */
+    long refused() {
+        return refused;
     }
 
     // ---- state -----------------------------------------------------------------------------------------------
