@@ -21,8 +21,10 @@ import java.lang.foreign.MemorySegment;
  * everything read has been written: half-close per direction.
  */
 final class Relay {
-    /** Bytes a splice read must move to keep the direction in bulk mode. */
+    /** A splice read below this is small; a bulk direction that keeps reading small goes back to copying. */
     private static final long BULK_THRESHOLD = 16 * 1024;
+    /** Small splice reads in a row that end bulk mode: a stream's odd short read must not flap it to copying. */
+    private static final int SMALL_READS_TO_LEAVE_BULK = 4;
     /** Reads per wake-up, so one busy connection cannot starve the others on its loop. */
     private static final int ROUNDS_PER_WAKEUP = 16;
 
@@ -37,6 +39,7 @@ final class Relay {
     /** Bytes a partial write to a small pipe could not hold: only when the kernel gave a tiny pipe. */
     private byte[] spill;
     private boolean bulk;
+    private int smallReads;
     private boolean sourceEof;
     private boolean done;
     /** The other direction of the same connection. */
@@ -121,8 +124,10 @@ final class Relay {
             sourceEof = true;
         } else if (n > 0) {
             buffered += n;
-            if (n < BULK_THRESHOLD) {
+            smallReads = n < BULK_THRESHOLD ? smallReads + 1 : 0;
+            if (smallReads >= SMALL_READS_TO_LEAVE_BULK) {
                 bulk = false;
+                smallReads = 0;
             }
         }
         return n;
