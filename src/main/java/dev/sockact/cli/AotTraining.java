@@ -20,7 +20,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
-import picocli.CommandLine;
 
 /**
  * The training run behind the AOT cache (bin/build-aot-cache): walks every
@@ -43,12 +42,10 @@ public final class AotTraining {
     }
 
     private static void parseCommandLines() {
-        CommandLine cl = GetoptStyle.configure(new CommandLine(new SocketActivateCommand()), "training");
-        cl.setOut(new PrintWriter(new StringWriter()));
-        cl.setErr(new PrintWriter(new StringWriter()));
-        cl.execute("--help");
-        cl.execute("--bogus");
         PrintWriter sink = new PrintWriter(new StringWriter());
+        SocketActivateMain.run(sink, sink, "--help");
+        SocketActivateMain.run(sink, sink, "--bogus");
+        SocketActivateMain.run(sink, sink, "-l", "127.0.0.1:0", "-d", "-a", "true");
         SocketProxydMain.run(new String[] {"--help"}, sink, sink);
         SocketProxydMain.run(new String[] {"-c", "0", "x"}, sink, sink);
         SocketProxydMain.run(new String[] {"--exit-idle-time=5min 20s", "--bogus"}, sink, sink);

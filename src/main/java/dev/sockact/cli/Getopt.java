@@ -14,8 +14,15 @@ import java.util.Map;
  * and getopt's error messages.
  */
 final class Getopt {
-    /** One option: its short letter (or 0), long name, and whether it takes a value. */
-    record Spec(char shortName, String longName, boolean takesValue) {
+    /** One option: its short letter (or 0), long name, whether it takes a value, and other long names. */
+    record Spec(char shortName, String longName, boolean takesValue, List<String> aliases) {
+        Spec(char shortName, String longName, boolean takesValue) {
+            this(shortName, longName, takesValue, List.of());
+        }
+
+        boolean hasLongName(String name) {
+            return longName.equals(name) || aliases.contains(name);
+        }
     }
 
     /** A command-line error, worded as getopt prints it (without the program name). */
@@ -45,9 +52,20 @@ final class Getopt {
     }
 
     private final List<Spec> specs;
+    private final boolean stopAtFirstOperand;
 
+    /** getopt_long with permutation, as systemd-socket-proxyd uses it: options may follow operands. */
     Getopt(List<Spec> specs) {
+        this(specs, false);
+    }
+
+    /**
+     * @param stopAtFirstOperand getopt's "+" mode, as systemd-socket-activate uses it: everything from the
+     *                           first operand on (the command and its own options) is operands
+     */
+    Getopt(List<Spec> specs, boolean stopAtFirstOperand) {
         this.specs = List.copyOf(specs);
+        this.stopAtFirstOperand = stopAtFirstOperand;
     }
 
     Result parse(String[] args) throws UsageException {
@@ -63,6 +81,9 @@ final class Getopt {
                 i = parseLong(args, i, options);
             } else if (arg.startsWith("-") && arg.length() > 1) {
                 i = parseShort(args, i, options);
+            } else if (stopAtFirstOperand) {
+                operands.addAll(List.of(args).subList(i, args.length));
+                break;
             } else {
                 operands.add(arg);
             }
@@ -74,7 +95,7 @@ final class Getopt {
         String body = args[i].substring(2);
         int eq = body.indexOf('=');
         String name = eq < 0 ? body : body.substring(0, eq);
-        Spec spec = specs.stream().filter(s -> s.longName().equals(name)).findFirst()
+        Spec spec = specs.stream().filter(s -> s.hasLongName(name)).findFirst()
                 .orElseThrow(() -> new UsageException("unrecognized option '--" + name + "'"));
         if (!spec.takesValue()) {
             if (eq >= 0) {

@@ -19,11 +19,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * socket-activate: listen on sockets, then run a program with them, as
@@ -31,31 +26,68 @@ import picocli.CommandLine.Parameters;
  * connection and execs the program in its own place (so LISTEN_PID is our
  * pid); with --accept it runs one child per connection.
  */
-@Command(name = "socket-activate", mixinStandardHelpOptions = false, sortOptions = false)
-final class SocketActivateCommand implements Callable<Integer> {
+final class SocketActivateCommand {
     private static final System.Logger LOG = System.getLogger("socket-activate");
     /** Variables kept from our environment; everything else is scrubbed, as systemd does. */
     private static final List<String> KEPT_VARIABLES = List.of("TERM", "PATH", "USER", "HOME", "COLORTERM", "NO_COLOR");
     private static final int FDNAME_MAX = 255;
 
-    @Option(names = {"-h", "--help"}) boolean help;
-    @Option(names = "--version") boolean version;
-    @Option(names = {"-l", "--listen"}, paramLabel = "ADDR") List<String> listen = new ArrayList<>();
-    @Option(names = {"-d", "--datagram"}) boolean datagram;
-    @Option(names = "--seqpacket") boolean seqpacket;
-    @Option(names = {"-a", "--accept"}) boolean accept;
-    @Option(names = {"-E", "--setenv", "--environment"}, paramLabel = "NAME[=VALUE]") List<String> setenv = new ArrayList<>();
-    @Option(names = "--fdname", paramLabel = "NAME[:NAME...]") List<String> fdnames = new ArrayList<>();
-    @Option(names = "--inetd") boolean inetd;
-    @Option(names = "--now") boolean now;
-    @Parameters List<String> command = new ArrayList<>();
+    /** getopt "+": option parsing stops at the command, whose own options are its business. */
+    private static final Getopt OPTIONS = new Getopt(List.of(
+            new Getopt.Spec('h', "help", false),
+            new Getopt.Spec((char) 0, "version", false),
+            new Getopt.Spec('l', "listen", true),
+            new Getopt.Spec('d', "datagram", false),
+            new Getopt.Spec((char) 0, "seqpacket", false),
+            new Getopt.Spec('a', "accept", false),
+            new Getopt.Spec('E', "setenv", true, List.of("environment")),
+            new Getopt.Spec((char) 0, "fdname", true),
+            new Getopt.Spec((char) 0, "inetd", false),
+            new Getopt.Spec((char) 0, "now", false)), true);
 
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    boolean help;
+    boolean version;
+    List<String> listen = new ArrayList<>();
+    boolean datagram;
+    boolean seqpacket;
+    boolean accept;
+    List<String> setenv = new ArrayList<>();
+    List<String> fdnames = new ArrayList<>();
+    boolean inetd;
+    boolean now;
+    List<String> command = new ArrayList<>();
 
-    @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+    SocketActivateCommand(PrintWriter out, PrintWriter err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Parses {@code args} like getopt_long("+...") and runs: the exit status. */
+    int run(String[] args) {
+        try {
+            Getopt.Result parsed = OPTIONS.parse(args);
+            help = parsed.has("help");
+            version = parsed.has("version");
+            listen = parsed.all("listen");
+            datagram = parsed.has("datagram");
+            seqpacket = parsed.has("seqpacket");
+            accept = parsed.has("accept");
+            setenv = parsed.all("setenv");
+            fdnames = parsed.all("fdname");
+            inetd = parsed.has("inetd");
+            now = parsed.has("now");
+            command = parsed.operands();
+        } catch (Getopt.UsageException e) {
+            err.println("socket-activate: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        return call();
+    }
+
+    private int call() {
         if (help) {
             out.print(HELP);
             out.flush();
@@ -131,8 +163,7 @@ final class SocketActivateCommand implements Callable<Integer> {
             try {
                 address = ListenAddress.parse(text);
             } catch (InvalidAddressException e) {
-                String reason = new ErrnoException("parse", e.errno().number(), null).reason();
-                String strerror = reason.substring(reason.indexOf('(') + 1, reason.length() - 1);
+                String strerror = new ErrnoException("parse", e.errno().number(), null).strerror();
                 err.println("Failed to parse socket address \"" + text + "\": " + strerror);
                 err.println("Failed to open '" + text + "': " + strerror);
                 err.flush();
@@ -141,7 +172,9 @@ final class SocketActivateCommand implements Callable<Integer> {
             try {
                 fds.add(ListenSockets.open(address, ListenSockets.Options.activateDefaults(type)));
             } catch (ErrnoException e) {
-                err.println("Failed to listen on " + address + ": " + e.reason());
+                // systemd's two lines: make_socket_fd() and then open_sockets() report it.
+                err.println("Failed to listen on " + address + ": " + e.strerror());
+                err.println("Failed to open '" + text + "': " + e.strerror());
                 err.flush();
                 return 1;
             }
@@ -157,7 +190,7 @@ final class SocketActivateCommand implements Callable<Integer> {
         try {
             program = Program.resolve(command, System.getenv("PATH"));
         } catch (ErrnoException e) {
-            err.println("Failed to execp " + command.getFirst() + " (" + String.join(" ", command) + "): " + e.reason());
+            err.println("Failed to execp " + command.getFirst() + " (" + String.join(" ", command) + "): " + e.strerror());
             err.flush();
             return 1;
         }
@@ -185,7 +218,7 @@ final class SocketActivateCommand implements Callable<Integer> {
         }
         LOG.log(System.Logger.Level.INFO, "Execing " + program.describe());
         ErrnoException failure = Processes.execute(program.path(), program.argv(), env, fds, inetd);
-        System.err.println("Failed to execp " + program.describe() + ": " + failure.reason());
+        System.err.println("Failed to execp " + program.describe() + ": " + failure.strerror());
         return 1;
     }
 
@@ -219,7 +252,7 @@ final class SocketActivateCommand implements Callable<Integer> {
             try {
                 pid = spawner.spawn(connection, List.of());
             } catch (ErrnoException e) {
-                LOG.log(System.Logger.Level.ERROR, "Failed to execp " + spawner.program().describe() + ": " + e.reason());
+                LOG.log(System.Logger.Level.ERROR, "Failed to execp " + spawner.program().describe() + ": " + e.strerror());
                 return;
             }
             LOG.log(System.Logger.Level.INFO, "Spawned " + spawner.program().describe() + " as PID " + pid + ".");

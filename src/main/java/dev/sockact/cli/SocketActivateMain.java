@@ -1,7 +1,7 @@
 package dev.sockact.cli;
 
+import dev.sockact.posix.Native;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 
 /** bin/socket-activate: the only place that exits the process. */
 public final class SocketActivateMain {
@@ -10,16 +10,13 @@ public final class SocketActivateMain {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        // Link the native stub while the command line is parsed.
+        Native.warmUp();
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
-    static int run(String[] args) {
-        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
-    }
-
-    /** Runs with picocli's output going to {@code out} and {@code err} (tests capture them). */
+    /** Runs with the output going to {@code out} and {@code err} (tests capture them). */
     static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = GetoptStyle.configure(new CommandLine(new SocketActivateCommand()), "socket-activate");
-        return cl.setOut(out).setErr(err).execute(args);
+        return new SocketActivateCommand(out, err).run(args);
     }
 }

@@ -44,6 +44,11 @@ public final class ErrnoException extends IOException {
         return object;
     }
 
+    /** "Address already in use": strerror alone, as systemd's %m prints it. */
+    public String strerror() {
+        return Native.strerror(errno);
+    }
+
     /** "EADDRINUSE (Address already in use)": for messages that name the object themselves. */
     public String reason() {
         return Errno.nameOf(errno) + " (" + Native.strerror(errno) + ")";

@@ -70,6 +70,8 @@ class SocketActivateCompatibilityIT {
         "--bogus",
         "-x",
         "-l",
+        "--listen",
+        "--accept=yes -l 8080 true",
         "--fdname",
         "-E",
         "-l 0 true",
