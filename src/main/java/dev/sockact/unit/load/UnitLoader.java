@@ -175,7 +175,7 @@ public final class UnitLoader {
                 content = Files.readAllBytes(file);
             } catch (IOException e) {
                 diagnostics.add(Diagnostic.unitLevel(name, Severity.ERROR,
-                        "Failed to open " + file + ": " + e.getMessage()));
+                        "Failed to open " + file + ": " + ioReason(e)));
                 return new LoadResult<>(name, LoadState.ERROR, null, diagnostics);
             }
             boolean ok = parser.apply(file, content);
@@ -212,6 +212,16 @@ public final class UnitLoader {
         return switch (type.get()) {
             case SOCKET -> socket(name, absolute);
             case SERVICE -> service(name, absolute);
+        };
+    }
+
+    /** strerror-style text: NIO exceptions carry only the path as their message. */
+    private static String ioReason(IOException e) {
+        return switch (e) {
+            case java.nio.file.NoSuchFileException n -> "No such file or directory";
+            case java.nio.file.AccessDeniedException a -> "Permission denied";
+            case java.nio.file.FileSystemException f when f.getReason() != null -> f.getReason();
+            default -> e.getMessage();
         };
     }
 }
