@@ -171,12 +171,12 @@ class AcceptIT {
         assertThat(d.log()).contains("Unit configured for accepting sockets, but sockets are non-accepting. Refusing.")
                 .contains("dg.socket: Failed to load");
 
-        // IPv4, twice: N counts from 0; the template's drop-in applies with %I.
+        // IPv4, twice: N counts from 0; the template's drop-in applies, with %I (the unescaped instance).
         for (int n = 0; n < 2; n++) {
             Socket s = connect(null, port4);
             String instance = n + "-127.0.0.1:" + port4 + "-127.0.0.1:" + s.getLocalPort();
             assertThat(greeting(s)).isEqualTo("hello " + instance + " 127.0.0.1 " + s.getLocalPort()
-                    + " 1 connection " + instance);
+                    + " 1 connection " + instance.replace('-', '/'));   // %I unescapes "-" to "/", as systemd
             assertThat(echo(s, "v4")).isEqualTo("echo v4");
             d.await("n4@" + instance + ".service: Deactivated successfully.");
         }
@@ -239,16 +239,26 @@ class AcceptIT {
         }
     }
 
-    @Test
-    void maxConnectionsHoldsUnderABurstOf200AndEverySlotComesBack() throws Exception {
+    /** sockactd running {@code prefix.socket} (Accept=yes on a fresh port, plus {@code settings}) with the instance script. */
+    private record Scripted(SockactdProcess d, int port, Path record) {
+    }
+
+    private Scripted startScripted(String prefix, String settings) throws Exception {
         Path units = units();
-        Path script = instanceScript();
         Path record = dir.resolve("record");
         int port = freePort();
-        unit(units, "m", "ListenStream=127.0.0.1:" + port + "\nMaxConnections=20\nTriggerLimitBurst=10000\n",
-                scriptService(script, record));
+        unit(units, prefix, "ListenStream=127.0.0.1:" + port + "\n" + settings, scriptService(instanceScript(), record));
         SockactdProcess d = start(units);
-        d.await("Listening on m.socket.");
+        d.await("Listening on " + prefix + ".socket.");
+        return new Scripted(d, port, record);
+    }
+
+    @Test
+    void maxConnectionsHoldsUnderABurstOf200AndEverySlotComesBack() throws Exception {
+        Scripted run = startScripted("m", "MaxConnections=20\nTriggerLimitBurst=10000\n");
+        SockactdProcess d = run.d();
+        int port = run.port();
+        Path record = run.record();
 
         List<Socket> burst = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -294,14 +304,9 @@ class AcceptIT {
 
     @Test
     void maxConnectionsPerSourceLimitsEachSourceOnItsOwn() throws Exception {
-        Path units = units();
-        Path script = instanceScript();
-        Path record = dir.resolve("record");
-        int port = freePort();
-        unit(units, "p", "ListenStream=127.0.0.1:" + port + "\nMaxConnectionsPerSource=2\n",
-                scriptService(script, record));
-        SockactdProcess d = start(units);
-        d.await("Listening on p.socket.");
+        Scripted run = startScripted("p", "MaxConnectionsPerSource=2\n");
+        SockactdProcess d = run.d();
+        int port = run.port();
 
         List<Socket> one = new ArrayList<>();
         List<Socket> two = new ArrayList<>();
@@ -380,13 +385,10 @@ class AcceptIT {
 
     @Test
     void stoppingTheDaemonStopsTheInstances() throws Exception {
-        Path units = units();
-        Path script = instanceScript();
-        Path record = dir.resolve("record");
-        int port = freePort();
-        unit(units, "s", "ListenStream=127.0.0.1:" + port + "\n", scriptService(script, record));
-        SockactdProcess d = start(units);
-        d.await("Listening on s.socket.");
+        Scripted run = startScripted("s", "");
+        SockactdProcess d = run.d();
+        int port = run.port();
+        Path record = run.record();
         List<Socket> held = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             Socket s = connect(null, port);
