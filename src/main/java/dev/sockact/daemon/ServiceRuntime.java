@@ -304,6 +304,12 @@ final class ServiceRuntime {
             extra.put("LISTEN_FDNAMES", String.join(":", names));
         }
         main = spawn(mainCommand, fds, extra, true);
+        if (instance != null && mainQueue.isEmpty()) {
+            // The last command that gets the connection has its copy (control commands never get it here):
+            // close ours, so that the client sees the end as soon as the program closes it, as with inetd.
+            // The slot is held until the instance has ended.
+            instance.connection().close();
+        }
         if (main != null) {
             LOG.log(Level.DEBUG, () -> name + ": Main process " + main.pid() + " started");
         }
