@@ -163,6 +163,9 @@ class AcceptIT {
         unit(units, "nu", "ListenStream=" + path + "\n", scriptService(script, record));
         unit(units, "cat", "ListenStream=" + dir.resolve("cat.sock") + "\n",
                 "ExecStart=/bin/cat\nStandardInput=socket\n");
+        // ls opens its folder at the lowest free fd: "0 1 2 3 4" means the instance got exactly 0-3.
+        unit(units, "fds", "ListenStream=" + dir.resolve("fds.sock") + "\n",
+                "ExecStart=/bin/ls -1 /proc/self/fd\nStandardInput=socket\n");
         unit(units, "dg", "ListenDatagram=" + dir.resolve("dg.sock") + "\n", "ExecStart=/bin/true\n");
         SockactdProcess d = start(units);
         d.await("Listening on n4.socket.");
@@ -217,6 +220,15 @@ class AcceptIT {
             assertThat(readLine(c)).isEqualTo("meow");
         }
         d.await("cat@0-" + ProcessHandle.current().pid() + "-" + uid + ".service: Deactivated successfully.");
+
+        try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            c.connect(UnixDomainSocketAddress.of(dir.resolve("fds.sock")));
+            List<String> fds = new ArrayList<>();
+            for (String line = readLine(c); line != null; line = readLine(c)) {
+                fds.add(line);
+            }
+            assertThat(fds).containsExactly("0", "1", "2", "3", "4");
+        }
 
         assertThat(count(record, "bad")).isZero();
         assertThat(mostAlive(record)).isEqualTo(1);
