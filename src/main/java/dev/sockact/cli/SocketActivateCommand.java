@@ -1,5 +1,6 @@
 package dev.sockact.cli;
 
+import dev.sockact.activation.ConnectionAcceptor;
 import dev.sockact.activation.ConnectionSpawner;
 import dev.sockact.activation.InvalidAddressException;
 import dev.sockact.activation.ListenAddress;
@@ -227,37 +228,47 @@ final class SocketActivateCommand {
             throws ErrnoException {
         // As systemd: each connection's LISTEN_FDNAMES is the --fdname names as given, joined.
         ConnectionSpawner spawner = new ConnectionSpawner(program, environment, inetd, names);
+        // systemd-socket-activate has no connection limits; the acceptor only counts.
+        ConnectionAcceptor acceptor = ConnectionAcceptor.unlimited();
         try (EventLoop loop = EventLoop.create()) {
             loop.onHandlerFailure(t -> LOG.log(System.Logger.Level.WARNING, "Failed to handle connection: " + t.getMessage()));
             for (Fd listener : fds) {
-                loop.watch(listener.fd(), Epoll.EPOLLIN, events -> acceptOne(loop, listener, spawner));
+                loop.watch(listener.fd(), Epoll.EPOLLIN, events -> acceptOne(loop, listener, acceptor, spawner));
             }
             loop.run();
         }
         return 0;
     }
 
-    private void acceptOne(EventLoop loop, Fd listener, ConnectionSpawner spawner) throws ErrnoException {
-        // Blocking, as systemd's accept4(fd, NULL, NULL, 0): the child gets an ordinary blocking socket.
-        int raw = Sockets.acceptRaw(listener.fd(), 0);
-        if (raw < 0) {
-            if (!dev.sockact.posix.Errno.isAcceptAgain(-raw)) {
-                LOG.log(System.Logger.Level.WARNING, new ErrnoException("accept4", -raw, null).getMessage());
-            }
+    private void acceptOne(EventLoop loop, Fd listener, ConnectionAcceptor acceptor, ConnectionSpawner spawner)
+            throws ErrnoException {
+        ConnectionAcceptor.Connection connection;
+        try {
+            connection = acceptor.accept(listener);
+        } catch (ErrnoException e) {
+            LOG.log(System.Logger.Level.WARNING, e.getMessage());
             return;
         }
-        try (Fd connection = Fd.adopt(raw)) {
-            LOG.log(System.Logger.Level.INFO, "Connection from " + Sockets.peerAddress(raw) + " to " + Sockets.localAddress(raw));
+        if (connection == null) {
+            return;
+        }
+        try (connection) {
+            LOG.log(System.Logger.Level.INFO, "Connection from " + connection.peer() + " to " + connection.local());
+            acceptor.admit(connection);
             int pid;
             try {
-                pid = spawner.spawn(connection, List.of());
+                pid = spawner.spawn(connection.fd(), List.of());
             } catch (ErrnoException e) {
+                acceptor.release(connection);
                 LOG.log(System.Logger.Level.ERROR, "Failed to execp " + spawner.program().describe() + ": " + e.strerror());
                 return;
             }
             LOG.log(System.Logger.Level.INFO, "Spawned " + spawner.program().describe() + " as PID " + pid + ".");
-            loop.watchExit(Pidfd.open(pid), status -> LOG.log(System.Logger.Level.INFO,
-                    "Child " + status.pid() + " died with code " + (status.signal() != 0 ? status.signal() : status.code())));
+            loop.watchExit(Pidfd.open(pid), status -> {
+                acceptor.release(connection);
+                LOG.log(System.Logger.Level.INFO,
+                        "Child " + status.pid() + " died with code " + (status.signal() != 0 ? status.signal() : status.code()));
+            });
         }
     }
 

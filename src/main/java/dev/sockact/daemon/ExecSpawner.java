@@ -101,8 +101,12 @@ final class ExecSpawner {
         if (context.workingDirectory() != null) {
             request.workingDirectory(context.workingDirectory());
         }
-        if (!privileged && !context.credentials().isEmpty() && !Files.isExecutable(Path.of(path))) {
-            throw new ErrnoException("execve", dev.sockact.posix.Errno.ENOENT.number(), path);
+        // Through setpriv or the LISTEN_PID trampoline, a missing program would be the wrapper's exit status 127:
+        // check first, so that it is reported as the exec failure it is (203/EXEC).
+        boolean wrapped = (!privileged && !context.credentials().isEmpty()) || !stdio.fds().isEmpty();
+        if (wrapped && !Files.isExecutable(Path.of(path))) {
+            throw new ErrnoException("execve", (Files.exists(Path.of(path)) ? dev.sockact.posix.Errno.EACCES
+                    : dev.sockact.posix.Errno.ENOENT).number(), path);
         }
         int pid = Spawner.spawn(request.build());
         Pidfd pidfd = Pidfd.open(pid);

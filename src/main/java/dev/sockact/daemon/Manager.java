@@ -50,6 +50,8 @@ public final class Manager {
     private boolean shuttingDown;
     private boolean socketsStopping;
     private int notifyIds;
+    /** Kept from {@link #load}: Accept=yes loads each connection's instance of the template through it. */
+    private UnitLoader loader;
 
     public Manager(Config config, EventLoop loop) {
         this.config = config;
@@ -109,7 +111,7 @@ public final class Manager {
 
     /** Loads every *.socket; a unit that does not load is reported and skipped. Returns the number loaded. */
     public int load() {
-        UnitLoader loader = new UnitLoader(config.unitDirs(), HostInfo.current(
+        loader = new UnitLoader(config.unitDirs(), HostInfo.current(
                 config.user() ? ManagerScope.USER : ManagerScope.SYSTEM));
         TreeSet<String> names = new TreeSet<>();
         for (Path dir : config.unitDirs()) {
@@ -149,13 +151,39 @@ public final class Manager {
         }
         SocketUnit socket = units.socket().unit();
         if (socket.accept()) {
-            LOG.log(Level.ERROR, name + ": Accept=yes is not supported by sockactd yet, skipping.");
+            sockets.put(name, new SocketRuntime(this, socket, null));   // an instance of NAME@.service per connection
             return;
         }
         String serviceName = socket.serviceName().toString();
         ServiceRuntime service = services.computeIfAbsent(serviceName,
                 n -> new ServiceRuntime(this, units.service().unit()));
         sockets.put(name, new SocketRuntime(this, socket, service));
+    }
+
+    /**
+     * Accept=yes: loads {@code instanceName} (the template's fragment and drop-ins, {@code %i} the instance) as a
+     * transient service for {@code connection}, registered until it ends. Null (diagnostics logged) when it does
+     * not load.
+     */
+    ServiceRuntime loadInstance(SocketRuntime socket, String instanceName,
+                                dev.sockact.activation.ConnectionAcceptor.Connection connection) {
+        var result = loader.loadService(instanceName);
+        for (Diagnostic d : result.diagnostics()) {
+            // The template's warnings were logged when the socket loaded: once, not per connection.
+            LOG.log(!result.loaded() ? Level.ERROR : Level.DEBUG, d.format());
+        }
+        if (!result.loaded()) {
+            return null;
+        }
+        ServiceRuntime instance = new ServiceRuntime(this, result.unit(),
+                new ServiceRuntime.Instance(socket, connection));
+        services.put(instanceName, instance);
+        return instance;
+    }
+
+    /** An Accept=yes instance ended: it is forgotten, as systemd garbage-collects it. */
+    void instanceEnded(ServiceRuntime instance) {
+        services.remove(instance.name(), instance);
     }
 
     /** Starts every loaded socket unit. */
@@ -172,8 +200,8 @@ public final class Manager {
         }
         LOG.log(Level.DEBUG, "Shutting down.");
         shuttingDown = true;
-        for (ServiceRuntime service : services.values()) {
-            service.stop();
+        for (ServiceRuntime service : List.copyOf(services.values())) {
+            service.stop();   // an Accept=yes instance may end, and leave the map, at once
         }
         unitChanged();
     }

@@ -1,5 +1,6 @@
 package dev.sockact.daemon;
 
+import dev.sockact.activation.ConnectionAcceptor;
 import dev.sockact.event.Timer;
 import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.ExitStatus;
@@ -56,11 +57,26 @@ final class ServiceRuntime {
     private String statusText = "";
     private int restartCount;
     private boolean forbidRestart;
+    /** Accept=yes: the connection this transient instance serves, or null for an ordinary service. */
+    private final Instance instance;
+    private boolean instanceEnded;
+
+    /**
+     * What an Accept=yes instance ({@code foo@0-...service}) serves: its connection, passed as fd 3 named
+     * "connection" with REMOTE_ADDR/REMOTE_PORT, and the socket that gets the slot back when the instance ends.
+     */
+    record Instance(SocketRuntime socket, ConnectionAcceptor.Connection connection) {
+    }
 
     ServiceRuntime(Manager manager, ServiceUnit unit) {
+        this(manager, unit, null);
+    }
+
+    ServiceRuntime(Manager manager, ServiceUnit unit, Instance instance) {
         this.manager = manager;
         this.unit = unit;
         this.name = unit.name().toString();
+        this.instance = instance;
     }
 
     String name() {
@@ -122,7 +138,23 @@ final class ServiceRuntime {
         for (SocketRuntime socket : List.copyOf(sockets)) {
             socket.serviceStateChanged(this);
         }
+        if (next == ServiceState.DEAD || next == ServiceState.FAILED) {
+            endInstance();
+        }
         manager.unitChanged();
+    }
+
+    /**
+     * An Accept=yes instance is transient: once it is dead or failed, however it got there, its connection is
+     * closed and its slot given back to the socket, which forgets it. Once only.
+     */
+    void endInstance() {
+        if (instance == null || instanceEnded) {
+            return;
+        }
+        instanceEnded = true;
+        instance.connection().close();
+        instance.socket().instanceEnded(this, instance.connection());
     }
 
     private boolean keepsTimer(ServiceState s) {
@@ -163,6 +195,7 @@ final class ServiceRuntime {
             return;
         }
         if (manager.shuttingDown()) {
+            endInstance();
             return;
         }
         result = ServiceResult.SUCCESS;
@@ -186,6 +219,9 @@ final class ServiceRuntime {
             UnitEnvironment.Credentials credentials = UnitEnvironment.credentials(unit);
             Map<String, String> env = UnitEnvironment.build(unit, manager.managerEnvironment(),
                     credentials, manager.userManager());
+            if (instance != null) {
+                env.putAll(instance.connection().remoteEnvironment());   // every command's, as service_spawn()
+            }
             if (!"none".equals(unit.notifyAccess())) {
                 notify = NotifySocket.open(manager, this);
                 env.put("NOTIFY_SOCKET", notify.path());
@@ -255,6 +291,10 @@ final class ServiceRuntime {
         mainCommand = mainQueue.poll();
         List<Fd> fds = new ArrayList<>();
         List<String> names = new ArrayList<>();
+        if (instance != null) {
+            fds.add(instance.connection().fd());
+            names.add("connection");
+        }
         for (SocketRuntime socket : sockets) {
             socket.collectFds(fds, names);
         }
@@ -264,6 +304,12 @@ final class ServiceRuntime {
             extra.put("LISTEN_FDNAMES", String.join(":", names));
         }
         main = spawn(mainCommand, fds, extra, true);
+        if (instance != null && mainQueue.isEmpty()) {
+            // The last command that gets the connection has its copy (control commands never get it here):
+            // close ours, so that the client sees the end as soon as the program closes it, as with inetd.
+            // The slot is held until the instance has ended.
+            instance.connection().close();
+        }
         if (main != null) {
             LOG.log(Level.DEBUG, () -> name + ": Main process " + main.pid() + " started");
         }
@@ -462,7 +508,8 @@ final class ServiceRuntime {
 
     /** service_shall_restart(). */
     private boolean shouldRestart() {
-        if (forbidRestart || manager.shuttingDown() || result == ServiceResult.START_LIMIT_HIT) {
+        // An Accept=yes instance is not restarted: its connection is gone with it.
+        if (forbidRestart || instance != null || manager.shuttingDown() || result == ServiceResult.START_LIMIT_HIT) {
             return false;
         }
         return switch (unit.restart()) {

@@ -1,5 +1,6 @@
 package dev.sockact.daemon;
 
+import dev.sockact.activation.ConnectionAcceptor;
 import dev.sockact.activation.ListenPorts;
 import dev.sockact.activation.ListenSockets;
 import dev.sockact.activation.OptionFailure;
@@ -24,8 +25,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One socket unit's state machine, after systemd's socket.c (Accept=no): start-pre, (open), start-chown,
@@ -35,6 +38,8 @@ import java.util.Map;
  */
 final class SocketRuntime {
     private static final System.Logger LOG = System.getLogger("sockactd");
+    /** Connections accepted per wake-up of one listening fd at most (Accept=yes). */
+    static final int ACCEPT_BATCH = 16;
 
     private final Manager manager;
     private final SocketUnit unit;
@@ -56,14 +61,22 @@ final class SocketRuntime {
     private long accepted;
     private int connected;
     private long refused;
+    /** Accept=yes: the slots of MaxConnections=/MaxConnectionsPerSource=, and the instances alive now. */
+    private final ConnectionAcceptor acceptor;
+    private final Set<ServiceRuntime> instances = new LinkedHashSet<>();
 
+    /** @param service the service to start, or null for Accept=yes (an instance per connection instead) */
     SocketRuntime(Manager manager, SocketUnit unit, ServiceRuntime service) {
         this.manager = manager;
         this.unit = unit;
         this.name = unit.name().toString();
         this.service = service;
         this.triggerLimit = new RateLimit(unit.triggerLimitInterval().toNanos(), unit.triggerLimitBurst());
-        service.addSocket(this);
+        this.acceptor = unit.accept() ? new ConnectionAcceptor(unit.maxConnections(), unit.maxConnectionsPerSource())
+                : null;
+        if (service != null) {
+            service.addSocket(this);
+        }
     }
 
     String name() {
@@ -147,7 +160,7 @@ final class SocketRuntime {
     private void watch() {
         for (ListenPorts.OpenPort port : ports) {
             try {
-                watches.add(manager.loop().watch(port.fd().fd(), Epoll.EPOLLIN, events -> ready(events)));
+                watches.add(manager.loop().watch(port.fd().fd(), Epoll.EPOLLIN, events -> ready(port, events)));
             } catch (ErrnoException e) {
                 LOG.log(Level.ERROR, name + ": Failed to watch listening fds: " + e.reason());
                 unwatch();
@@ -290,7 +303,7 @@ final class SocketRuntime {
 
     // ---- activation ------------------------------------------------------------------------------------------
 
-    private void ready(int events) {
+    private void ready(ListenPorts.OpenPort port, int events) {
         if (state != SocketState.LISTENING) {
             return;
         }
@@ -305,6 +318,10 @@ final class SocketRuntime {
             enterStopPre(SocketResult.RESOURCES);
             return;
         }
+        if (acceptor != null) {
+            acceptConnections(port);
+            return;
+        }
         if (!triggerLimit.below(System.nanoTime())) {
             LOG.log(Level.WARNING, name + ": Trigger limit hit, refusing further activation.");
             enterStopPre(SocketResult.TRIGGER_LIMIT_HIT);
@@ -312,6 +329,75 @@ final class SocketRuntime {
         }
         setState(SocketState.RUNNING);
         service.start();
+    }
+
+    /**
+     * Accept=yes (socket_dispatch_io(), socket_enter_running(cfd)): accepts what is waiting, at most
+     * {@link #ACCEPT_BATCH} per wake-up so other units get their turn (the fd stays readable and we come back).
+     */
+    private void acceptConnections(ListenPorts.OpenPort port) {
+        if (manager.shuttingDown()) {
+            unwatch();   // "Suppressing connection request since unit stop is scheduled."
+            return;
+        }
+        for (int i = 0; i < ACCEPT_BATCH && state == SocketState.LISTENING; i++) {
+            ConnectionAcceptor.Connection connection;
+            try {
+                connection = acceptor.accept(port.fd());
+            } catch (ErrnoException e) {
+                LOG.log(Level.ERROR, name + ": Failed to accept connection on " + port.spec().addressText() + ": "
+                        + e.reason());
+                enterStopPre(SocketResult.RESOURCES);
+                return;
+            }
+            if (connection == null) {
+                return;
+            }
+            startInstance(connection);
+        }
+    }
+
+    private void startInstance(ConnectionAcceptor.Connection connection) {
+        if (!triggerLimit.below(System.nanoTime())) {
+            LOG.log(Level.WARNING, name + ": Trigger limit hit, refusing further activation.");
+            connection.close();
+            refused++;
+            enterStopPre(SocketResult.TRIGGER_LIMIT_HIT);
+            return;
+        }
+        ConnectionAcceptor.Refusal refusal = acceptor.admit(connection);
+        if (refusal != null) {
+            connection.close();
+            refused++;
+            LOG.log(refusal.report() ? Level.WARNING : Level.DEBUG, name + ": " + refusal.message());
+            return;
+        }
+        String instanceName = unit.serviceName().withInstance(connection.instance(accepted)).toString();
+        ServiceRuntime instance = manager.loadInstance(this, instanceName, connection);
+        if (instance == null) {
+            acceptor.release(connection);
+            connection.close();
+            LOG.log(Level.WARNING, name + ": Failed to queue service startup job (Maybe the service file is missing"
+                    + " or not a template unit?): " + instanceName + " did not load");
+            enterStopPre(SocketResult.RESOURCES);
+            return;
+        }
+        accepted++;
+        connected = acceptor.connected();
+        instances.add(instance);
+        LOG.log(Level.DEBUG, () -> name + ": Incoming connection from " + connection.peer() + ", starting "
+                + instanceName + " (connections now " + connected + ").");
+        instance.start();
+    }
+
+    /** An Accept=yes instance ended (exit, crash, failed start, killed): its slot comes back. */
+    void instanceEnded(ServiceRuntime instance, ConnectionAcceptor.Connection connection) {
+        acceptor.release(connection);
+        connected = acceptor.connected();
+        instances.remove(instance);
+        LOG.log(Level.DEBUG, () -> name + ": " + instance.name() + " ended, connections now " + connected
+                + " (accepted " + accepted + ", refused " + refused + ").");
+        manager.instanceEnded(instance);
     }
 
     /** socket_trigger_notify(): follows the service it activates. */
@@ -342,6 +428,9 @@ final class SocketRuntime {
     // ---- stop ------------------------------------------------------------------------------------------------
 
     void stop() {
+        for (ServiceRuntime instance : List.copyOf(instances)) {
+            instance.stop();   // Accept=yes: stopping the socket stops its instances
+        }
         switch (state) {
             case DEAD, FAILED -> manager.unitChanged();
             case START_PRE, START_CHOWN, START_POST -> enterSignal(SocketState.STOP_PRE_SIGTERM, SocketResult.SUCCESS);

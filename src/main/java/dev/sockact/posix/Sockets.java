@@ -115,6 +115,32 @@ public final class Sockets {
         return (int) Native.sys(Syscalls.ACCEPT4, listenFd, 0, 0, flags | SOCK_CLOEXEC);
     }
 
+    /** A connection from {@link #acceptWithPeer} and the peer's address. */
+    public record Accepted(Fd fd, SockAddr peer) {
+    }
+
+    /**
+     * accept4(2) that also reads the peer's address, as the kernel recorded it at accept time (so it is there
+     * even when the peer has already gone and getpeername(2) would fail with ENOTCONN); CLOEXEC always added.
+     * Returns null when accept4 fails with an error {@link Errno#isAcceptAgain} (EAGAIN, ECONNABORTED, ...).
+     */
+    public static Accepted acceptWithPeer(Fd listener, int flags) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment storage = arena.allocate(SockAddr.STORAGE_SIZE);
+            MemorySegment length = arena.allocateFrom(INT, SockAddr.STORAGE_SIZE);
+            int fd = (int) Native.sys(Syscalls.ACCEPT4, listener.fd(), storage.address(), length.address(),
+                    flags | SOCK_CLOEXEC);
+            if (fd < 0) {
+                if (Errno.isAcceptAgain(-fd)) {
+                    return null;
+                }
+                throw new ErrnoException("accept4", -fd, listener);
+            }
+            Fd connection = Fd.adopt(fd);
+            return new Accepted(connection, SockAddr.decode(storage, length.get(INT, 0)));
+        }
+    }
+
     /** accept4(2), throwing; for callers that want one connection and block or fail. */
     public static Fd accept(Fd listener, int flags) throws ErrnoException {
         int fd = acceptRaw(listener.fd(), flags);

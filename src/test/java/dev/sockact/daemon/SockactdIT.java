@@ -33,95 +33,22 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SockactdIT {
-    private static final Path LAUNCHER = Path.of("bin/sockactd").toAbsolutePath();
-    private static final long DEADLINE_MS = 60_000;
+    private static final long DEADLINE_MS = SockactdProcess.DEADLINE_MS;
 
     @TempDir
     Path dir;
 
-    private final List<Daemon> daemons = new ArrayList<>();
-
-    /** A running bin/sockactd and everything it logged so far. */
-    static final class Daemon {
-        final Process process;
-        final StringBuilder log = new StringBuilder();
-
-        Daemon(Process process) {
-            this.process = process;
-            Thread.ofVirtual().start(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(),
-                        StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        synchronized (log) {
-                            log.append(line).append('\n');
-                            log.notifyAll();
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // process gone
-                }
-            });
-        }
-
-        String log() {
-            synchronized (log) {
-                return log.toString();
-            }
-        }
-
-        /** Waits until the log holds {@code text} {@code times} times. */
-        String await(String text, int times) throws InterruptedException {
-            long end = System.currentTimeMillis() + DEADLINE_MS;
-            synchronized (log) {
-                while (count(log.toString(), text) < times) {
-                    long left = end - System.currentTimeMillis();
-                    assertThat(left).as("waiting for '" + text + "' x" + times + " in:\n" + log).isPositive();
-                    log.wait(Math.min(left, 200));
-                }
-                return log.toString();
-            }
-        }
-
-        String await(String text) throws InterruptedException {
-            return await(text, 1);
-        }
-
-        int terminate() throws InterruptedException {
-            process.toHandle().destroy();   // SIGTERM
-            assertThat(process.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS)).as(log()).isTrue();
-            return process.exitValue();
-        }
-
-        private static int count(String haystack, String needle) {
-            int n = 0;
-            for (int i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + 1)) {
-                n++;
-            }
-            return n;
-        }
-    }
+    private final List<SockactdProcess> daemons = new ArrayList<>();
 
     @AfterEach
     void killLeftovers() throws InterruptedException {
-        for (Daemon d : daemons) {
-            if (d.process.isAlive()) {
-                d.process.toHandle().destroy();
-                if (!d.process.waitFor(30, TimeUnit.SECONDS)) {
-                    d.process.destroyForcibly();
-                }
-            }
+        for (SockactdProcess d : daemons) {
+            d.kill();
         }
     }
 
-    private Daemon start(Path units, String... extra) throws IOException {
-        assumeTrue(Files.exists(Path.of("target/sockact.jar")), "target/sockact.jar not built");
-        List<String> command = new ArrayList<>(List.of(LAUNCHER.toString(), "--unit-dir", units.toString(),
-                "--control-socket", dir.resolve("run/control.sock").toString()));
-        command.addAll(List.of(extra));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("SOCKACT_LOG_LEVEL", "debug");
-        Daemon d = new Daemon(pb.start());
+    private SockactdProcess start(Path units, String... extra) throws IOException {
+        SockactdProcess d = SockactdProcess.start(units, dir.resolve("run/control.sock"), extra);
         daemons.add(d);
         return d;
     }
@@ -171,7 +98,7 @@ class SockactdIT {
         write(units.resolve("echo.service"), "[Service]\nExecStart=" + echoService("--clients 1")
                 + "\nStandardOutput=journal\n");
         write(units.resolve("broken.socket"), "[Socket]\nBacklog=lots\n");
-        Daemon d = start(units);
+        SockactdProcess d = start(units);
         d.await("Listening on echo.socket.");
         assertThat(d.log()).contains("broken.socket: Failed to load (bad-setting), skipping.");
 
@@ -198,7 +125,7 @@ class SockactdIT {
         Path units = units();
         write(units.resolve("echo.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\n");
         write(units.resolve("echo.service"), "[Service]\nExecStart=" + echoService("--clients 1") + "\n");
-        Daemon d = start(units);
+        SockactdProcess d = start(units);
         d.await("Listening on echo.socket.");
         List<Thread> clients = new ArrayList<>();
         List<String> replies = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -237,7 +164,7 @@ class SockactdIT {
                 TCPCongestion=no-such-algorithm
                 """.formatted(port));
         write(units.resolve("opt.service"), "[Service]\nExecStart=" + echoService("") + "\n");
-        Daemon d = start(units);
+        SockactdProcess d = start(units);
         d.await("Listening on opt.socket.");
         assertThat(d.log()).contains("opt.socket: Failed to set TCP_CONGESTION on 127.0.0.1:" + port + ": ENOENT");
         String header = talk(port, "x");
@@ -277,7 +204,7 @@ class SockactdIT {
                 """.formatted(fifo, queue));
         write(units.resolve("other.service"), "[Service]\nExecStart=/bin/true\n");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Daemon d = start(units);
+        SockactdProcess d = start(units);
         d.await("Listening on kinds.socket.");
         d.await("other.socket: Failed with result 'resources'.");
         assertThat(d.log()).contains("other.socket: Failed to create listening socket (/dev/usb-ffs/x): "
@@ -315,7 +242,7 @@ class SockactdIT {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         write(units.resolve("m.socket"), "[Socket]\nListenStream=" + sock + "\nSocketMode=0600\n");
         write(units.resolve("m.service"), "[Service]\nExecStart=/bin/true\n");
-        Daemon d = start(units);
+        SockactdProcess d = start(units);
         d.await("Listening on m.socket.");
         assertThat(connectsAsNobody(sock)).isFalse();
         assertThat(d.terminate()).isZero();
@@ -337,7 +264,7 @@ class SockactdIT {
                 RemoveOnStop=yes
                 """.formatted(fifo, queue));
         write(units.resolve("other.service"), "[Service]\nExecStart=/bin/true\n");
-        Daemon d = start(units);
+        SockactdProcess d = start(units);
         d.await("Listening on other.socket.");
         assertThat(d.log()).doesNotContain("Failed");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fifo))).isEqualTo("rw-r-----");
@@ -353,7 +280,7 @@ class SockactdIT {
                 + "\nTriggerLimitBurst=3\nTriggerLimitIntervalSec=1min\n");
         // Never accepts: the pending client triggers the socket again each time the service exits.
         write(units.resolve("t.service"), "[Service]\nExecStart=/bin/true\n");
-        Daemon d = start(units);
+        SockactdProcess d = start(units);
         d.await("Listening on t.socket.");
         try (Socket s = new Socket("127.0.0.1", port)) {
             d.await("t.socket: Trigger limit hit, refusing further activation.");
@@ -369,7 +296,7 @@ class SockactdIT {
         write(units.resolve("c.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\n");
         write(units.resolve("c.service"), "[Service]\nExecStart=" + echoService("--exit 3")
                 + "\nRestart=on-failure\nRestartSec=50ms\n");
-        Daemon d = start(units);
+        SockactdProcess d = start(units);
         d.await("Listening on c.socket.");
         assertThat(talk(port, "a")).endsWith("|a");
         d.await("c.service: Main process exited, code=exited, status=3/NOTIMPLEMENTED");
@@ -389,7 +316,7 @@ class SockactdIT {
                 + echoService("--notify") + "\n");
         write(units.resolve("p.socket"), "[Socket]\nListenStream=127.0.0.1:" + port2 + "\n");
         write(units.resolve("p.service"), "[Service]\nExecStartPre=/bin/false\nExecStart=/bin/true\n");
-        Daemon d = start(units);
+        SockactdProcess d = start(units);
         d.await("Listening on n.socket.");
         d.await("Listening on p.socket.");
         assertThat(talk(port, "n")).endsWith("|n");
@@ -408,9 +335,9 @@ class SockactdIT {
         Path units = units();
         write(units.resolve("e.socket"), "[Socket]\nListenStream=127.0.0.1:" + freePort() + "\n");
         write(units.resolve("e.service"), "[Service]\nExecStart=/bin/true\n");
-        Daemon d = start(units);
+        SockactdProcess d = start(units);
         d.await("Listening on e.socket.");
-        Daemon second = start(units);
+        SockactdProcess second = start(units);
         assertThat(second.process.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS)).isTrue();
         assertThat(second.process.exitValue()).isEqualTo(1);
         second.await("Another sockactd is already running on control socket");
@@ -424,7 +351,7 @@ class SockactdIT {
         write(units.resolve("h.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\n");
         write(units.resolve("h.service"), "[Service]\nExecStart=/bin/sh -c 'trap \"\" TERM; echo up; while :; do sleep 1; done'"
                 + "\nTimeoutStopSec=1\nStandardOutput=journal\n");
-        Daemon d = start(units);
+        SockactdProcess d = start(units);
         d.await("Listening on h.socket.");
         try (Socket s = new Socket("127.0.0.1", port)) {
             d.await("]: up");
@@ -469,7 +396,7 @@ class SockactdIT {
                 write(units.resolve("proxy" + i + ".service"), "[Service]\nExecStart=" + proxies.get(i)
                         + " 127.0.0.1:" + backend.getLocalPort() + "\n");
             }
-            Daemon d = start(units);
+            SockactdProcess d = start(units);
             for (int i = 0; i < proxies.size(); i++) {
                 d.await("Listening on proxy" + i + ".socket.");
                 assertThat(talk(ports.get(i), "through " + i)).as(proxies.get(i)).isEqualTo("backend|through " + i);
