@@ -34,7 +34,7 @@ final class ServiceRuntime {
     private static final long GROUP_POLL_NANOS = 100_000_000L;
 
     private final Manager manager;
-    private final ServiceUnit unit;
+    private ServiceUnit unit;
     private final String name;
     private final List<SocketRuntime> sockets = new ArrayList<>();
     private final RateLimit startLimit = new RateLimit(START_LIMIT_INTERVAL_NANOS, START_LIMIT_BURST);
@@ -56,6 +56,9 @@ final class ServiceRuntime {
     private String statusText = "";
     private int restartCount;
     private boolean forbidRestart;
+    private final UnitTimes times = new UnitTimes();
+    private long mainStartMicros;
+    private int lastMainPid;
 
     ServiceRuntime(Manager manager, ServiceUnit unit) {
         this.manager = manager;
@@ -91,6 +94,36 @@ final class ServiceRuntime {
         sockets.add(socket);
     }
 
+    void removeSocket(SocketRuntime socket) {
+        sockets.remove(socket);
+    }
+
+    List<SocketRuntime> sockets() {
+        return List.copyOf(sockets);
+    }
+
+    UnitTimes times() {
+        return times;
+    }
+
+    /** ExecMainStartTimestamp (epoch microseconds, 0 before the first start) and ExecMainPID. */
+    long mainStartMicros() {
+        return mainStartMicros;
+    }
+
+    int lastMainPid() {
+        return lastMainPid;
+    }
+
+    int restartCount() {
+        return restartCount;
+    }
+
+    /** daemon-reload: the new definition applies from the next start. */
+    void reloaded(ServiceUnit newUnit) {
+        this.unit = newUnit;
+    }
+
     // ---- state -----------------------------------------------------------------------------------------------
 
     private void setState(ServiceState next) {
@@ -117,6 +150,7 @@ final class ServiceRuntime {
             }
         }
         if (previous != next) {
+            times.changed(previous.activeState(), next.activeState());
             LOG.log(Level.DEBUG, () -> name + ": Changed " + previous + " -> " + next);
         }
         for (SocketRuntime socket : List.copyOf(sockets)) {
@@ -265,6 +299,8 @@ final class ServiceRuntime {
         }
         main = spawn(mainCommand, fds, extra, true);
         if (main != null) {
+            mainStartMicros = UnitTimes.nowMicros();
+            lastMainPid = main.pid();
             LOG.log(Level.DEBUG, () -> name + ": Main process " + main.pid() + " started");
         }
     }

@@ -37,7 +37,7 @@ final class SocketRuntime {
     private static final System.Logger LOG = System.getLogger("sockactd");
 
     private final Manager manager;
-    private final SocketUnit unit;
+    private SocketUnit unit;
     private final String name;
     private final ServiceRuntime service;
     private final RateLimit triggerLimit;
@@ -56,6 +56,7 @@ final class SocketRuntime {
     private long accepted;
     private int connected;
     private long refused;
+    private final UnitTimes times = new UnitTimes();
 
     SocketRuntime(Manager manager, SocketUnit unit, ServiceRuntime service) {
         this.manager = manager;
@@ -80,6 +81,19 @@ final class SocketRuntime {
 
     SocketUnit unit() {
         return unit;
+    }
+
+    ServiceRuntime service() {
+        return service;
+    }
+
+    UnitTimes times() {
+        return times;
+    }
+
+    /** daemon-reload with unchanged Listen settings: the new definition applies, the fds stay. */
+    void reloaded(SocketUnit newUnit) {
+        this.unit = newUnit;
     }
 
     /** Connections accepted since the socket started (systemd's NAccepted). */
@@ -119,6 +133,7 @@ final class SocketRuntime {
             controlQueue.clear();
         }
         if (previous != next) {
+            times.changed(previous.activeState(), next.activeState());
             LOG.log(Level.DEBUG, () -> name + ": Changed " + previous + " -> " + next);
         }
         manager.unitChanged();

@@ -1,5 +1,6 @@
 package dev.sockact.daemon;
 
+import dev.sockact.testing.DaemonProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,6 +25,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static dev.sockact.testing.DaemonProcess.echoService;
+import static dev.sockact.testing.DaemonProcess.freePort;
+import static dev.sockact.testing.DaemonProcess.talk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -41,76 +45,17 @@ class SockactdIT {
 
     private final List<Daemon> daemons = new ArrayList<>();
 
-    /** A running bin/sockactd and everything it logged so far. */
-    static final class Daemon {
-        final Process process;
-        final StringBuilder log = new StringBuilder();
-
+    /** The daemon under test (the helper is shared with the sockctl tests). */
+    static final class Daemon extends DaemonProcess {
         Daemon(Process process) {
-            this.process = process;
-            Thread.ofVirtual().start(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(),
-                        StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        synchronized (log) {
-                            log.append(line).append('\n');
-                            log.notifyAll();
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // process gone
-                }
-            });
-        }
-
-        String log() {
-            synchronized (log) {
-                return log.toString();
-            }
-        }
-
-        /** Waits until the log holds {@code text} {@code times} times. */
-        String await(String text, int times) throws InterruptedException {
-            long end = System.currentTimeMillis() + DEADLINE_MS;
-            synchronized (log) {
-                while (count(log.toString(), text) < times) {
-                    long left = end - System.currentTimeMillis();
-                    assertThat(left).as("waiting for '" + text + "' x" + times + " in:\n" + log).isPositive();
-                    log.wait(Math.min(left, 200));
-                }
-                return log.toString();
-            }
-        }
-
-        String await(String text) throws InterruptedException {
-            return await(text, 1);
-        }
-
-        int terminate() throws InterruptedException {
-            process.toHandle().destroy();   // SIGTERM
-            assertThat(process.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS)).as(log()).isTrue();
-            return process.exitValue();
-        }
-
-        private static int count(String haystack, String needle) {
-            int n = 0;
-            for (int i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + 1)) {
-                n++;
-            }
-            return n;
+            super(process);
         }
     }
 
     @AfterEach
     void killLeftovers() throws InterruptedException {
         for (Daemon d : daemons) {
-            if (d.process.isAlive()) {
-                d.process.toHandle().destroy();
-                if (!d.process.waitFor(30, TimeUnit.SECONDS)) {
-                    d.process.destroyForcibly();
-                }
-            }
+            d.kill();
         }
     }
 
@@ -132,34 +77,6 @@ class SockactdIT {
 
     private static void write(Path file, String text) throws IOException {
         Files.writeString(file, text);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** ExecStart= of the Java test service. */
-    private static String echoService(String args) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = Path.of("target/classes").toAbsolutePath() + ":" + Path.of("target/test-classes").toAbsolutePath();
-        return java + " --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp " + cp
-                + " dev.sockact.daemon.EchoService " + args;
-    }
-
-    /** Connects, reads the header line, sends a line and returns header + "|" + echo. */
-    private static String talk(int port, String message) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-            s.setSoTimeout((int) DEADLINE_MS);
-            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-            String header = in.readLine();
-            OutputStream out = s.getOutputStream();
-            out.write((message + "\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            return header + "|" + in.readLine();
-        }
     }
 
     @Test
