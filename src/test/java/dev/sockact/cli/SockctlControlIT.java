@@ -140,7 +140,7 @@ class SockctlControlIT {
         expected.append("\n3 sockets listed.\nPass --all to see loaded but inactive sockets, too.\n");
         assertThat(list.out()).isEqualTo(expected.toString());
         assertThat(ctl("list-sockets", "--show-types").out()).startsWith(String.format(Locale.ROOT,
-                "%-" + w0 + "s TYPE   %-" + w1 + "s ACTIVATES%n", "LISTEN"));
+                "%-" + w0 + "s TYPE   %-" + w1 + "s ACTIVATES%n", "LISTEN", "UNIT"));
 
         Run json = ctl("list", "--output=json");
         assertThat(json.status()).isZero();

@@ -180,9 +180,9 @@ public final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    /** systemctl status's label column: right-aligned to 11 characters, then a space. */
+    /** systemctl status's label column: right-aligned to 12 characters, then a space. */
     private static void line(PrintWriter out, String label, String value) {
-        out.println(" ".repeat(Math.max(0, 11 - label.length())) + label + " " + value);
+        out.println(" ".repeat(Math.max(0, 12 - label.length())) + label + " " + value);
     }
 
     private static List<String> strings(Object o) {
