@@ -327,7 +327,8 @@ public final class Manager {
             if (socketsUnchanged(old.unit(), fresh)) {
                 old.reloaded(fresh);
             } else {
-                LOG.log(Level.INFO, name + ": Socket settings changed, restarting the socket.");
+                LOG.log(Level.INFO, name + ": Socket settings changed, restarting the socket"
+                        + (old.service().state().isInactive() ? "." : " once " + old.service().name() + " has stopped."));
                 retire(old, () -> {
                     loadOne(newLoader(), name);
                     SocketRuntime added = sockets.get(name);
@@ -361,7 +362,9 @@ public final class Manager {
             service.stop();
         }
         socket.stop();
-        whenTrue(() -> socket.state() == SocketState.DEAD || socket.state() == SocketState.FAILED, () -> {
+        // A replacement waits for the service too: it holds the old fds, and socket_start() refuses while it runs.
+        whenTrue(() -> (socket.state() == SocketState.DEAD || socket.state() == SocketState.FAILED)
+                && (then == null || service.state().isInactive()), () -> {
             retired.remove(socket);
             service.removeSocket(socket);
             if (then != null) {

@@ -183,6 +183,11 @@ final class SocketRuntime {
         if (state != SocketState.DEAD && state != SocketState.FAILED) {
             return;
         }
+        if (!service.state().isInactive() && service.state() != ServiceState.AUTO_RESTART) {
+            // socket_start(): the running service holds the old fds; new ones could not bind, or would shadow them.
+            LOG.log(Level.ERROR, name + ": Socket service " + service.name() + " already active, refusing.");
+            return;
+        }
         result = SocketResult.SUCCESS;
         triggerLimit.reset();
         if (unit.execStartPre().isEmpty()) {

@@ -228,6 +228,17 @@ class SockctlControlIT {
         assertThat(ctl("status", "web.service").status()).isEqualTo(3);
         awaitOut(() -> ctl("status", "web.socket"), "active (listening)");
 
+        // As systemd: a socket does not start while its service runs (the service holds the fds).
+        assertThat(ctl("start", "web.service").status()).isZero();
+        Run busy = ctl("restart", "web.socket");
+        assertThat(busy.status()).isEqualTo(1);
+        assertThat(busy.err()).isEqualTo("Job for web.socket failed.\nSee \"sockctl status web.socket\" and"
+                + " sockactd's log for details.\n");
+        d.await("web.socket: Socket service web.service already active, refusing.");
+        assertThat(ctl("stop", "web.service").status()).isZero();
+        assertThat(ctl("start", "web.socket").status()).isZero();
+        assertThat(talk(webPort, "back")).endsWith("|back");
+
         Run unknown = ctl("start", "nope.socket");
         assertThat(unknown.status()).isEqualTo(5);
         assertThat(unknown.err()).isEqualTo("Failed to start nope.socket: Unit nope.socket not found.\n");
@@ -277,7 +288,7 @@ class SockctlControlIT {
         Files.writeString(units.resolve("new.socket"), "[Socket]\nListenStream=127.0.0.1:" + movedPort + "\n");
         Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(d.process.pid())).start();
         assertThat(hup.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        d.await("new.socket: Socket settings changed, restarting the socket.");
+        d.await("new.socket: Socket settings changed, restarting the socket");
         awaitOut(() -> ctl("status", "new.socket"), "127.0.0.1:" + movedPort + " (Stream)");
         assertThat(talk(movedPort, "moved")).endsWith("|moved");
         assertThat(listeningInode(webPort)).isEqualTo(inode);
