@@ -123,8 +123,7 @@ final class ControlCommands {
             ServiceRuntime service = manager.services().get(name);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("unit", name);
-            if (socket == null && service == null) {
-                m.put("load", "not-found");
+            if (!putFiles(m, socket, service)) {
                 out.add(m);
                 status = ControlProtocol.NO_SUCH_UNIT;
                 continue;
@@ -132,13 +131,8 @@ final class ControlCommands {
             ActiveState active = socket != null ? socket.state().activeState() : service.state().activeState();
             UnitTimes times = socket != null ? socket.times() : service.times();
             var info = socket != null ? socket.unit().unit() : service.unit().unit();
-            Path fragment = socket != null ? socket.unit().fragmentPath() : service.unit().fragmentPath();
-            List<Path> dropIns = socket != null ? socket.unit().dropInPaths() : service.unit().dropInPaths();
             m.put("type", socket != null ? "socket" : "service");
             m.put("description", info.description().isEmpty() ? name : info.description());
-            m.put("load", "loaded");
-            m.put("fragmentPath", fragment == null ? "" : fragment.toString());
-            m.put("dropInPaths", dropIns.stream().map(Path::toString).toList());
             m.put("active", active.text());
             m.put("sub", socket != null ? socket.state().text() : service.state().text());
             m.put("result", socket != null ? socket.result().toString() : service.result().toString());
@@ -258,23 +252,28 @@ final class ControlCommands {
         List<Object> out = new ArrayList<>();
         int status = ControlProtocol.OK;
         for (String name : names) {
-            SocketRuntime socket = manager.sockets().get(name);
-            ServiceRuntime service = manager.services().get(name);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("unit", name);
-            if (socket == null && service == null) {
-                m.put("load", "not-found");
+            if (!putFiles(m, manager.sockets().get(name), manager.services().get(name))) {
                 status = ControlProtocol.NO_SUCH_UNIT;
-            } else {
-                Path fragment = socket != null ? socket.unit().fragmentPath() : service.unit().fragmentPath();
-                List<Path> dropIns = socket != null ? socket.unit().dropInPaths() : service.unit().dropInPaths();
-                m.put("load", "loaded");
-                m.put("fragmentPath", fragment == null ? "" : fragment.toString());
-                m.put("dropInPaths", dropIns.stream().map(Path::toString).toList());
             }
             out.add(m);
         }
         reply.send(status, null, out);
+    }
+
+    /** Puts load, fragmentPath and dropInPaths of the unit (a socket or a service); false when it is not loaded. */
+    private static boolean putFiles(Map<String, Object> m, SocketRuntime socket, ServiceRuntime service) {
+        if (socket == null && service == null) {
+            m.put("load", "not-found");
+            return false;
+        }
+        Path fragment = socket != null ? socket.unit().fragmentPath() : service.unit().fragmentPath();
+        List<Path> dropIns = socket != null ? socket.unit().dropInPaths() : service.unit().dropInPaths();
+        m.put("load", "loaded");
+        m.put("fragmentPath", fragment == null ? "" : fragment.toString());
+        m.put("dropInPaths", dropIns.stream().map(Path::toString).toList());
+        return true;
     }
 
     // ---- jobs ------------------------------------------------------------------------------------------------

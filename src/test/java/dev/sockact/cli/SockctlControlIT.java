@@ -34,7 +34,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class SockctlControlIT {
-    private static final Path SOCKACTD = Path.of("bin/sockactd").toAbsolutePath();
     private static final Path SOCKCTL = Path.of("bin/sockctl").toAbsolutePath();
 
     @TempDir
@@ -57,13 +56,7 @@ class SockctlControlIT {
     }
 
     private DaemonProcess daemon(String... extra) throws IOException {
-        assumeTrue(Files.exists(Path.of("target/sockact.jar")), "target/sockact.jar not built");
-        List<String> command = new ArrayList<>(List.of(SOCKACTD.toString(), "--unit-dir", units.toString(),
-                "--control-socket", control.toString()));
-        command.addAll(List.of(extra));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("SOCKACT_LOG_LEVEL", "debug");
-        DaemonProcess d = new DaemonProcess(pb.start());
+        DaemonProcess d = new DaemonProcess(DaemonProcess.builder(units, control, extra).start());
         daemons.add(d);
         return d;
     }

@@ -37,7 +37,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SockactdIT {
-    private static final Path LAUNCHER = Path.of("bin/sockactd").toAbsolutePath();
     private static final long DEADLINE_MS = 60_000;
 
     @TempDir
@@ -60,13 +59,7 @@ class SockactdIT {
     }
 
     private Daemon start(Path units, String... extra) throws IOException {
-        assumeTrue(Files.exists(Path.of("target/sockact.jar")), "target/sockact.jar not built");
-        List<String> command = new ArrayList<>(List.of(LAUNCHER.toString(), "--unit-dir", units.toString(),
-                "--control-socket", dir.resolve("run/control.sock").toString()));
-        command.addAll(List.of(extra));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("SOCKACT_LOG_LEVEL", "debug");
-        Daemon d = new Daemon(pb.start());
+        Daemon d = new Daemon(DaemonProcess.builder(units, dir.resolve("run/control.sock"), extra).start());
         daemons.add(d);
         return d;
     }

@@ -8,10 +8,14 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A running bin/sockactd and everything it logged so far (stderr, read by a virtual thread), with the helpers the
@@ -79,6 +83,22 @@ public class DaemonProcess {
                 process.destroyForcibly();
             }
         }
+    }
+
+    /**
+     * bin/sockactd on {@code units} with its control socket at {@code controlSocket}, debug logging, stdout
+     * discarded (skips the test when the jar is not built).
+     */
+    public static ProcessBuilder builder(Path units, Path controlSocket, String... extra) {
+        assumeTrue(Files.exists(Path.of("target/sockact.jar")),
+                "target/sockact.jar not built");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of("bin/sockactd").toAbsolutePath().toString(), "--unit-dir", units.toString(),
+                "--control-socket", controlSocket.toString()));
+        command.addAll(List.of(extra));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("SOCKACT_LOG_LEVEL", "debug");
+        return pb;
     }
 
     public static int count(String haystack, String needle) {

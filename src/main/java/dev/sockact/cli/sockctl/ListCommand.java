@@ -46,8 +46,7 @@ public final class ListCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (output.invalid() != null) {
-            err.println(output.invalid());
+        if (output.rejected(err)) {
             return 1;
         }
         ControlOptions.Result result = control.call(ControlOptions.request("list", null),

@@ -12,11 +12,14 @@ public final class OutputOption {
         return output.equals("json") || output.equals("json-pretty");
     }
 
-    /** Null when the mode is known, else the message. */
-    String invalid() {
+    /** Whether the mode is unknown; then it says so on {@code err}. */
+    boolean rejected(java.io.PrintWriter err) {
         return switch (output) {
-            case "short", "json", "json-pretty", "cat" -> null;
-            default -> "Unknown output '" + output + "'.";
+            case "short", "json", "json-pretty", "cat" -> false;
+            default -> {
+                err.println("Unknown output '" + output + "'.");
+                yield true;
+            }
         };
     }
 }

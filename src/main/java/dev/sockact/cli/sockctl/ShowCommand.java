@@ -65,8 +65,7 @@ public final class ShowCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (output.invalid() != null) {
-            err.println(output.invalid());
+        if (output.rejected(err)) {
             return 1;
         }
         Set<String> wanted = properties == null ? null : new HashSet<>(properties);

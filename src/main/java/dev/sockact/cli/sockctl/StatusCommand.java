@@ -52,8 +52,7 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (output.invalid() != null) {
-            err.println(output.invalid());
+        if (output.rejected(err)) {
             return 1;
         }
         Map<String, Object> request = ControlOptions.request("status", units);
