@@ -279,9 +279,9 @@ public final class Manager {
     }
 
     /**
-     * daemon-reload (sockctl reload, SIGHUP): reads every unit file again. A socket whose sockets are configured as
-     * before keeps its fds and takes the new definition (so is its service, from its next start); one whose
-     * Listen or socket settings changed is stopped and started anew; a removed one is stopped (with its service,
+     * daemon-reload (sockctl reload, SIGHUP): reads every unit file again. A socket whose Listen lines are as before
+     * keeps its fds and takes the new definition (so does its service, from its next start); one whose Listen lines
+     * changed is stopped and started anew (once its service has stopped); a removed one is stopped (with its service,
      * unless another socket still triggers it); a new one is started. A unit that no longer loads keeps running
      * as it was.
      */
@@ -327,7 +327,7 @@ public final class Manager {
             if (socketsUnchanged(old.unit(), fresh)) {
                 old.reloaded(fresh);
             } else {
-                LOG.log(Level.INFO, name + ": Socket settings changed, restarting the socket"
+                LOG.log(Level.INFO, name + ": Listen settings changed, restarting the socket"
                         + (old.service().state().isInactive() ? "." : " once " + old.service().name() + " has stopped."));
                 retire(old, () -> {
                     loadOne(newLoader(), name);
@@ -343,12 +343,13 @@ public final class Manager {
         unitChanged();
     }
 
-    /** Whether a reload can keep a socket's fds: everything that shapes the fds is as before. */
+    /**
+     * Whether a reload keeps a socket's fds: its Listen lines, Accept= and the service it triggers are as before. As
+     * in systemd (which re-matches the fds by address on a reload), other socket settings (Backlog=, SocketMode=,
+     * socket options) apply when the socket is next started.
+     */
     static boolean socketsUnchanged(SocketUnit a, SocketUnit b) {
-        return a.listens().equals(b.listens()) && a.accept() == b.accept() && a.options().equals(b.options())
-                && a.socketUser().equals(b.socketUser()) && a.socketGroup().equals(b.socketGroup())
-                && a.socketMode() == b.socketMode() && a.directoryMode() == b.directoryMode()
-                && a.symlinks().equals(b.symlinks()) && a.serviceName().equals(b.serviceName());
+        return a.listens().equals(b.listens()) && a.accept() == b.accept() && a.serviceName().equals(b.serviceName());
     }
 
     /** Takes a socket out of the registry, stops it, and runs {@code then} once it is down. */

@@ -257,7 +257,7 @@ class SockctlControlIT {
             }
         });
         Files.writeString(units.resolve("web.socket"), Files.readString(units.resolve("web.socket"))
-                .replace("Description=Web socket", "Description=Web socket, reloaded"));
+                .replace("Description=Web socket", "Description=Web socket, reloaded") + "SocketMode=0600\n");
         Files.delete(units.resolve("idle.socket"));
         int newPort = freePort();
         Files.writeString(units.resolve("new.socket"), "[Socket]\nListenStream=127.0.0.1:" + newPort + "\n");
@@ -272,6 +272,7 @@ class SockctlControlIT {
 
         assertThat(listeningInode(webPort)).isEqualTo(inode);
         assertThat(ctl("status", "web.socket").out()).startsWith("● web.socket - Web socket, reloaded\n");
+        assertThat(ctl("show", "web.socket", "-p", "SocketMode").out()).isEqualTo("SocketMode=0600\n");
         assertThat(ctl("status", "idle.socket").status()).isEqualTo(4);
         assertThat(connects(idlePort)).isFalse();
         assertThat(talk(newPort, "new")).endsWith("|new");
@@ -281,7 +282,7 @@ class SockctlControlIT {
         Files.writeString(units.resolve("new.socket"), "[Socket]\nListenStream=127.0.0.1:" + movedPort + "\n");
         Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(d.process.pid())).start();
         assertThat(hup.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        d.await("new.socket: Socket settings changed, restarting the socket");
+        d.await("new.socket: Listen settings changed, restarting the socket");
         awaitOut(() -> ctl("status", "new.socket"), "127.0.0.1:" + movedPort + " (Stream)");
         assertThat(talk(movedPort, "moved")).endsWith("|moved");
         assertThat(listeningInode(webPort)).isEqualTo(inode);
