@@ -25,7 +25,9 @@ final class SockactdCommand implements Callable<Integer> {
                  --version              Show package version
                  --unit-dir=DIR         Read units from DIR (repeatable; replaces the defaults)
                  --user                 Run as a user's manager (XDG folders)
-                 --control-socket=PATH  Hold this control socket (default: RUNTIME/control.sock)
+                 --control-socket=PATH  Serve sockctl on this socket (default: RUNTIME/control.sock)
+                 --control-socket-mode=MODE
+                                        Mode of the control socket (default: 0600)
                  --log-prefix           Prefix log lines with <N> syslog priorities
             """;
 
@@ -34,6 +36,7 @@ final class SockactdCommand implements Callable<Integer> {
     @Option(names = "--unit-dir", paramLabel = "DIR") List<Path> unitDirs = new ArrayList<>();
     @Option(names = "--user") boolean user;
     @Option(names = "--control-socket", paramLabel = "PATH") Path controlSocket;
+    @Option(names = "--control-socket-mode", paramLabel = "MODE") String controlSocketMode = "0600";
     /** Handled by bin/sockactd (SOCKACT_LOG_PREFIX=1), before the logger exists. */
     @Option(names = "--log-prefix") boolean logPrefix;
 
@@ -70,7 +73,18 @@ final class SockactdCommand implements Callable<Integer> {
         if (controlSocket != null) {
             runtime = control.getParent();
         }
+        int mode;
+        try {
+            mode = Integer.parseInt(controlSocketMode, 8);
+        } catch (NumberFormatException e) {
+            mode = -1;
+        }
+        if (mode < 0 || mode > 0777) {
+            err.println("sockactd: Invalid --control-socket-mode: " + controlSocketMode);
+            return 1;
+        }
         List<Path> dirs = unitDirs.isEmpty() ? Manager.defaultUnitDirs(user) : unitDirs;
-        return Daemon.run(new Manager.Config(dirs, user, runtime), control, StopSignals::onTermination, err);
+        return Daemon.run(new Manager.Config(dirs, user, runtime), control, mode, StopSignals::onTermination,
+                StopSignals::onReload, err);
     }
 }

@@ -1,16 +1,25 @@
 package dev.sockact.cli;
 
+import dev.sockact.cli.sockctl.CatCommand;
+import dev.sockact.cli.sockctl.ListCommand;
+import dev.sockact.cli.sockctl.ReloadCommand;
+import dev.sockact.cli.sockctl.RestartCommand;
 import dev.sockact.cli.sockctl.ShowCommand;
+import dev.sockact.cli.sockctl.StartCommand;
+import dev.sockact.cli.sockctl.StatusCommand;
+import dev.sockact.cli.sockctl.StopCommand;
 import dev.sockact.cli.sockctl.VerifyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 
-/** {@code sockctl}: inspect and (later) control sockact units. See docs/sockctl.md. */
+/** {@code sockctl}: inspect and control sockact units through sockactd. See docs/sockctl.md. */
 @Command(name = "sockctl", mixinStandardHelpOptions = true, version = "sockctl 0.1.0",
-        description = "Inspect sockact socket and service units.",
-        subcommands = {VerifyCommand.class, ShowCommand.class})
+        description = "Inspect and control sockact socket and service units.",
+        subcommands = {ListCommand.class, StatusCommand.class, ShowCommand.class, CatCommand.class,
+                StartCommand.class, StopCommand.class, RestartCommand.class, ReloadCommand.class,
+                VerifyCommand.class})
 public final class SockctlMain implements Runnable {
 
     @CommandLine.Spec
@@ -35,6 +44,6 @@ public final class SockctlMain implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command (verify, show).");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command (list, status, show, cat, start, stop, restart, reload, verify).");
     }
 }

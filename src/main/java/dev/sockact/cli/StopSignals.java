@@ -15,4 +15,9 @@ final class StopSignals {
         Signal.handle(new Signal("TERM"), s -> stop.run());
         Signal.handle(new Signal("INT"), s -> stop.run());
     }
+
+    /** SIGHUP: daemon-reload, as systemd does. */
+    static void onReload(Runnable reload) {
+        Signal.handle(new Signal("HUP"), s -> reload.run());
+    }
 }

@@ -14,7 +14,7 @@ import java.nio.file.Path;
 /**
  * The control socket's path, held for the daemon's lifetime: a bound, listening AF_UNIX socket. A second instance
  * finds it answering and refuses to start; a socket left by a crashed instance refuses connections and is
- * replaced. The control protocol itself is served elsewhere (issue 7); until then connections just queue.
+ * replaced. {@link ControlServer} serves the control protocol on it.
  */
 final class ControlLock implements AutoCloseable {
     private final Path path;
@@ -35,6 +35,11 @@ final class ControlLock implements AutoCloseable {
     }
 
     static ControlLock acquire(Path path) throws IOException {
+        return acquire(path, 0600);
+    }
+
+    /** @param mode the socket node's mode: 0600 by default; SO_PEERCRED still limits who may change state */
+    static ControlLock acquire(Path path, int mode) throws IOException {
         if (path.getParent() != null) {
             ListenSockets.makeDirectories(path.getParent(), 0755);
         }
@@ -43,7 +48,7 @@ final class ControlLock implements AutoCloseable {
             throw new HeldException("Another sockactd is already running on control socket " + path + ", refusing to start.");
         }
         // Not answering: nothing there, or a stale node from an instance that died; bind replaces it.
-        Fd fd = ListenSockets.open(address, new ListenSockets.Options(Sockets.SOCK_STREAM, 16, null, 0600, 0755));
+        Fd fd = ListenSockets.open(address, new ListenSockets.Options(Sockets.SOCK_STREAM, 64, null, mode, 0755));
         return new ControlLock(path, fd);
     }
 
@@ -58,6 +63,11 @@ final class ControlLock implements AutoCloseable {
             }
             throw new ErrnoException("connect", -r, address);
         }
+    }
+
+    /** The listening socket, for the control server. */
+    Fd fd() {
+        return fd;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.sockact.daemon;
 
 import dev.sockact.event.EventLoop;
+import dev.sockact.log.LogTap;
 import dev.sockact.posix.ErrnoException;
 
 import java.io.IOException;
@@ -9,7 +10,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
-/** Runs sockactd until SIGTERM/SIGINT: control lock, units, loop, orderly shutdown. */
+/** Runs sockactd until SIGTERM/SIGINT: control socket and server, units, loop, orderly shutdown. */
 public final class Daemon {
     private static final System.Logger LOG = System.getLogger("sockactd");
 
@@ -18,11 +19,13 @@ public final class Daemon {
     }
 
     /**
+     * @param controlMode   the control socket's mode (0600 unless told otherwise)
      * @param onTermination installs the SIGTERM/SIGINT handler with the given action
+     * @param onReload      installs the SIGHUP handler (daemon-reload) with the given action
      * @return the exit status: 0 after a clean stop, 1 when the daemon could not start
      */
-    public static int run(Manager.Config config, Path controlSocket, Consumer<Runnable> onTermination,
-                          PrintWriter err) {
+    public static int run(Manager.Config config, Path controlSocket, int controlMode,
+                          Consumer<Runnable> onTermination, Consumer<Runnable> onReload, PrintWriter err) {
         EventLoop loop;
         try {
             loop = EventLoop.create();
@@ -30,7 +33,7 @@ public final class Daemon {
             err.println("sockactd: Failed to create the event loop: " + e.getMessage());
             return 1;
         }
-        try (loop; ControlLock lock = acquire(controlSocket, err)) {
+        try (loop; ControlLock lock = acquire(controlSocket, controlMode, err)) {
             if (lock == null) {
                 return 1;
             }
@@ -38,20 +41,28 @@ public final class Daemon {
             manager.prepareRuntimeDirectory();
             loop.onHandlerFailure(t -> LOG.log(Level.ERROR, "Internal error, continuing: " + t, t));
             onTermination.accept(() -> loop.execute(manager::shutdown));
-            int loaded = manager.load();
-            LOG.log(Level.DEBUG, () -> "Loaded " + loaded + " socket units from " + config.unitDirs());
-            manager.startAll();
-            loop.run();
-            return 0;
+            onReload.accept(() -> loop.execute(manager::reload));
+            UnitJournal journal = manager.journal();
+            LogTap.install((level, message) -> journal.offer(message));
+            try (ControlServer server = new ControlServer(manager, lock.fd())) {
+                server.start();
+                int loaded = manager.load();
+                LOG.log(Level.DEBUG, () -> "Loaded " + loaded + " socket units from " + config.unitDirs());
+                manager.startAll();
+                loop.run();
+                return 0;
+            } finally {
+                LogTap.install(null);
+            }
         } catch (IOException e) {
             err.println("sockactd: " + e.getMessage());
             return 1;
         }
     }
 
-    private static ControlLock acquire(Path controlSocket, PrintWriter err) throws IOException {
+    private static ControlLock acquire(Path controlSocket, int mode, PrintWriter err) throws IOException {
         try {
-            return ControlLock.acquire(controlSocket);
+            return ControlLock.acquire(controlSocket, mode);
         } catch (ControlLock.HeldException e) {
             err.println("sockactd: " + e.getMessage());
             return null;

@@ -52,6 +52,15 @@ public final class Manager {
     private int notifyIds;
     /** Kept from {@link #load}: Accept=yes loads each connection's instance of the template through it. */
     private UnitLoader loader;
+    private final UnitJournal journal = new UnitJournal();
+    /** Sockets a daemon-reload removed or replaced, until they are stopped. */
+    private final List<SocketRuntime> retired = new ArrayList<>();
+    private final List<Waiter> waiters = new ArrayList<>();
+    private boolean waitersPosted;
+
+    /** An action that runs on the loop once {@code condition} holds (checked after every state change). */
+    private record Waiter(java.util.function.BooleanSupplier condition, Runnable action) {
+    }
 
     public Manager(Config config, EventLoop loop) {
         this.config = config;
@@ -111,8 +120,24 @@ public final class Manager {
 
     /** Loads every *.socket; a unit that does not load is reported and skipped. Returns the number loaded. */
     public int load() {
-        loader = new UnitLoader(config.unitDirs(), HostInfo.current(
+        loader = newLoader();
+        for (String name : socketNames()) {
+            if (sockets.size() >= MAX_UNITS) {
+                LOG.log(Level.WARNING, "More than " + MAX_UNITS + " socket units, ignoring the rest (from " + name + ").");
+                break;
+            }
+            loadOne(loader, name);
+        }
+        registerInJournal();
+        return sockets.size();
+    }
+
+    private UnitLoader newLoader() {
+        return new UnitLoader(config.unitDirs(), HostInfo.current(
                 config.user() ? ManagerScope.USER : ManagerScope.SYSTEM));
+    }
+
+    private TreeSet<String> socketNames() {
         TreeSet<String> names = new TreeSet<>();
         for (Path dir : config.unitDirs()) {
             if (!Files.isDirectory(dir)) {
@@ -126,14 +151,7 @@ public final class Manager {
                 LOG.log(Level.WARNING, "Failed to read unit folder " + dir + ", ignoring: " + e.getMessage());
             }
         }
-        for (String name : names) {
-            if (sockets.size() >= MAX_UNITS) {
-                LOG.log(Level.WARNING, "More than " + MAX_UNITS + " socket units, ignoring the rest (from " + name + ").");
-                break;
-            }
-            loadOne(loader, name);
-        }
-        return sockets.size();
+        return names;
     }
 
     private void loadOne(UnitLoader loader, String name) {
@@ -208,6 +226,10 @@ public final class Manager {
 
     /** Called after every state change: drives the shutdown forward. */
     void unitChanged() {
+        if (!waiters.isEmpty() && !waitersPosted) {
+            waitersPosted = true;
+            loop.execute(this::runWaiters);
+        }
         if (!shuttingDown) {
             return;
         }
@@ -220,8 +242,11 @@ public final class Manager {
             for (SocketRuntime socket : List.copyOf(sockets.values())) {
                 socket.stop();
             }
+            for (SocketRuntime socket : List.copyOf(retired)) {
+                socket.stop();
+            }
         }
-        boolean socketsDown = sockets.values().stream()
+        boolean socketsDown = java.util.stream.Stream.concat(sockets.values().stream(), retired.stream())
                 .allMatch(s -> s.state() == SocketState.DEAD || s.state() == SocketState.FAILED);
         if (socketsDown) {
             loop.stop();
@@ -231,5 +256,149 @@ public final class Manager {
     /** Creates the runtime folder. */
     public void prepareRuntimeDirectory() throws ErrnoException {
         dev.sockact.activation.ListenSockets.makeDirectories(config.runtimeDirectory(), 0755);
+    }
+
+    // ---- the control channel's view and entry points (loop thread only) --------------------------------------
+
+    /** The loaded socket units by name, in load order. */
+    Map<String, SocketRuntime> sockets() {
+        return java.util.Collections.unmodifiableMap(sockets);
+    }
+
+    /** The loaded service units by name. */
+    Map<String, ServiceRuntime> services() {
+        return java.util.Collections.unmodifiableMap(services);
+    }
+
+    UnitJournal journal() {
+        return journal;
+    }
+
+    Config config() {
+        return config;
+    }
+
+    /** Runs {@code action} on the loop as soon as {@code condition} holds: now, or after a later state change. */
+    void whenTrue(java.util.function.BooleanSupplier condition, Runnable action) {
+        if (condition.getAsBoolean()) {
+            action.run();
+            return;
+        }
+        waiters.add(new Waiter(condition, action));
+    }
+
+    private void runWaiters() {
+        waitersPosted = false;
+        for (Waiter w : List.copyOf(waiters)) {
+            if (waiters.contains(w) && w.condition().getAsBoolean()) {
+                waiters.remove(w);
+                w.action().run();
+            }
+        }
+    }
+
+    private void registerInJournal() {
+        for (SocketRuntime s : sockets.values()) {
+            journal.register(s.name(), s.unit().unit().description());
+        }
+        for (ServiceRuntime s : services.values()) {
+            journal.register(s.name(), s.unit().unit().description());
+        }
+    }
+
+    /**
+     * daemon-reload (sockctl reload, SIGHUP): reads every unit file again. A socket whose Listen lines are as before
+     * keeps its fds and takes the new definition (so does its service, from its next start); one whose Listen lines
+     * changed is stopped and started anew (once its service has stopped); a removed one is stopped (with its service,
+     * unless another socket still triggers it); a new one is started. A unit that no longer loads keeps running
+     * as it was.
+     */
+    public void reload() {
+        if (shuttingDown) {
+            return;
+        }
+        LOG.log(Level.INFO, "Reloading.");
+        loader = newLoader();
+        TreeSet<String> names = socketNames();
+        for (String name : List.copyOf(sockets.keySet())) {
+            if (!names.contains(name)) {
+                LOG.log(Level.INFO, name + ": Unit file removed, stopping.");
+                retire(sockets.get(name), null);
+            }
+        }
+        for (String name : names) {
+            SocketRuntime old = sockets.get(name);
+            if (old == null) {
+                if (sockets.size() < MAX_UNITS) {
+                    loadOne(loader, name);
+                    SocketRuntime added = sockets.get(name);
+                    if (added != null) {
+                        added.start();
+                    }
+                }
+                continue;
+            }
+            UnitLoader.ActivationUnits units = loader.loadActivation(name);
+            if (!units.startable()) {
+                for (Diagnostic d : units.socket().diagnostics()) {
+                    LOG.log(d.isError() ? Level.ERROR : Level.WARNING, d.format());
+                }
+                LOG.log(Level.ERROR, name + ": Failed to load (" + units.socket().state().text()
+                        + "), keeping the running unit as it was.");
+                continue;
+            }
+            SocketUnit fresh = units.socket().unit();
+            ServiceRuntime service = services.get(fresh.serviceName().toString());
+            if (service != null && units.service() != null && units.service().unit() != null) {
+                service.reloaded(units.service().unit());
+            }
+            if (socketsUnchanged(old.unit(), fresh)) {
+                old.reloaded(fresh);
+            } else {
+                LOG.log(Level.INFO, name + ": Listen settings changed, restarting the socket"
+                        + (old.service().state().isInactive() ? "." : " once " + old.service().name() + " has stopped."));
+                retire(old, () -> {
+                    loadOne(newLoader(), name);
+                    SocketRuntime added = sockets.get(name);
+                    if (added != null) {
+                        registerInJournal();
+                        added.start();
+                    }
+                });
+            }
+        }
+        registerInJournal();
+        unitChanged();
+    }
+
+    /**
+     * Whether a reload keeps a socket's fds: its Listen lines, Accept= and the service it triggers are as before. As
+     * in systemd (which re-matches the fds by address on a reload), other socket settings (Backlog=, SocketMode=,
+     * socket options) apply when the socket is next started.
+     */
+    static boolean socketsUnchanged(SocketUnit a, SocketUnit b) {
+        return a.listens().equals(b.listens()) && a.accept() == b.accept() && a.serviceName().equals(b.serviceName());
+    }
+
+    /** Takes a socket out of the registry, stops it, and runs {@code then} once it is down. */
+    private void retire(SocketRuntime socket, Runnable then) {
+        sockets.remove(socket.name());
+        retired.add(socket);
+        ServiceRuntime service = socket.service();
+        boolean orphan = sockets.values().stream().noneMatch(s -> s.service() == service);
+        if (orphan && then == null) {
+            services.remove(service.name());
+            service.stop();
+        }
+        socket.stop();
+        // A replacement waits for the service too: it holds the old fds, and socket_start() refuses while it runs.
+        whenTrue(() -> (socket.state() == SocketState.DEAD || socket.state() == SocketState.FAILED)
+                && (then == null || service.state().isInactive()), () -> {
+            retired.remove(socket);
+            service.removeSocket(socket);
+            if (then != null) {
+                then.run();
+            }
+        });
     }
 }

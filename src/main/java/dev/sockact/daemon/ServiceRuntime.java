@@ -35,7 +35,7 @@ final class ServiceRuntime {
     private static final long GROUP_POLL_NANOS = 100_000_000L;
 
     private final Manager manager;
-    private final ServiceUnit unit;
+    private ServiceUnit unit;
     private final String name;
     private final List<SocketRuntime> sockets = new ArrayList<>();
     private final RateLimit startLimit = new RateLimit(START_LIMIT_INTERVAL_NANOS, START_LIMIT_BURST);
@@ -67,6 +67,9 @@ final class ServiceRuntime {
      */
     record Instance(SocketRuntime socket, ConnectionAcceptor.Connection connection) {
     }
+    private final UnitTimes times = new UnitTimes();
+    private long mainStartMicros;
+    private int lastMainPid;
 
     ServiceRuntime(Manager manager, ServiceUnit unit) {
         this(manager, unit, null);
@@ -107,6 +110,36 @@ final class ServiceRuntime {
         sockets.add(socket);
     }
 
+    void removeSocket(SocketRuntime socket) {
+        sockets.remove(socket);
+    }
+
+    List<SocketRuntime> sockets() {
+        return List.copyOf(sockets);
+    }
+
+    UnitTimes times() {
+        return times;
+    }
+
+    /** ExecMainStartTimestamp (epoch microseconds, 0 before the first start) and ExecMainPID. */
+    long mainStartMicros() {
+        return mainStartMicros;
+    }
+
+    int lastMainPid() {
+        return lastMainPid;
+    }
+
+    int restartCount() {
+        return restartCount;
+    }
+
+    /** daemon-reload: the new definition applies from the next start. */
+    void reloaded(ServiceUnit newUnit) {
+        this.unit = newUnit;
+    }
+
     // ---- state -----------------------------------------------------------------------------------------------
 
     private void setState(ServiceState next) {
@@ -133,6 +166,7 @@ final class ServiceRuntime {
             }
         }
         if (previous != next) {
+            times.changed(previous.activeState(), next.activeState());
             LOG.log(Level.DEBUG, () -> name + ": Changed " + previous + " -> " + next);
         }
         for (SocketRuntime socket : List.copyOf(sockets)) {
@@ -311,6 +345,8 @@ final class ServiceRuntime {
             instance.connection().close();
         }
         if (main != null) {
+            mainStartMicros = UnitTimes.nowMicros();
+            lastMainPid = main.pid();
             LOG.log(Level.DEBUG, () -> name + ": Main process " + main.pid() + " started");
         }
     }

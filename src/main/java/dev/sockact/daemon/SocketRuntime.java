@@ -42,7 +42,7 @@ final class SocketRuntime {
     static final int ACCEPT_BATCH = 16;
 
     private final Manager manager;
-    private final SocketUnit unit;
+    private SocketUnit unit;
     private final String name;
     private final ServiceRuntime service;
     private final RateLimit triggerLimit;
@@ -64,6 +64,7 @@ final class SocketRuntime {
     /** Accept=yes: the slots of MaxConnections=/MaxConnectionsPerSource=, and the instances alive now. */
     private final ConnectionAcceptor acceptor;
     private final Set<ServiceRuntime> instances = new LinkedHashSet<>();
+    private final UnitTimes times = new UnitTimes();
 
     /** @param service the service to start, or null for Accept=yes (an instance per connection instead) */
     SocketRuntime(Manager manager, SocketUnit unit, ServiceRuntime service) {
@@ -93,6 +94,19 @@ final class SocketRuntime {
 
     SocketUnit unit() {
         return unit;
+    }
+
+    ServiceRuntime service() {
+        return service;
+    }
+
+    UnitTimes times() {
+        return times;
+    }
+
+    /** daemon-reload with unchanged Listen settings: the new definition applies, the fds stay. */
+    void reloaded(SocketUnit newUnit) {
+        this.unit = newUnit;
     }
 
     /** Connections accepted since the socket started (systemd's NAccepted). */
@@ -132,6 +146,7 @@ final class SocketRuntime {
             controlQueue.clear();
         }
         if (previous != next) {
+            times.changed(previous.activeState(), next.activeState());
             LOG.log(Level.DEBUG, () -> name + ": Changed " + previous + " -> " + next);
         }
         manager.unitChanged();
@@ -179,6 +194,11 @@ final class SocketRuntime {
 
     void start() {
         if (state != SocketState.DEAD && state != SocketState.FAILED) {
+            return;
+        }
+        if (!service.state().isInactive() && service.state() != ServiceState.AUTO_RESTART) {
+            // socket_start(): the running service holds the old fds; new ones could not bind, or would shadow them.
+            LOG.log(Level.ERROR, name + ": Socket service " + service.name() + " already active, refusing.");
             return;
         }
         result = SocketResult.SUCCESS;

@@ -62,6 +62,7 @@ final class ConsoleLogger implements System.Logger {
 
     @Override
     public void log(Level level, ResourceBundle bundle, String message, Throwable thrown) {
+        LogTap.offer(level, message);
         if (!isLoggable(level)) {
             return;
         }
@@ -83,7 +84,7 @@ final class ConsoleLogger implements System.Logger {
 
     @Override
     public void log(Level level, ResourceBundle bundle, String format, Object... params) {
-        if (isLoggable(level)) {
+        if (isLoggable(level) || level.getSeverity() >= Level.INFO.getSeverity()) {
             log(level, bundle, params == null || params.length == 0 ? format : MessageFormat.format(format, params),
                     (Throwable) null);
         }

@@ -92,6 +92,6 @@ class SockctlTest {
     @Test
     void usageErrorsExitTwo() {
         assertThat(run("verify").status()).isEqualTo(2);
-        assertThat(run("show", "x.socket").status()).isEqualTo(2);
+        assertThat(run("show").status()).isEqualTo(2);
     }
 }

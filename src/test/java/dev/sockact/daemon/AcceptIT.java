@@ -1,5 +1,7 @@
 package dev.sockact.daemon;
 
+import dev.sockact.testing.DaemonProcess;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,12 +38,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class AcceptIT {
-    private static final int DEADLINE_MS = (int) SockactdProcess.DEADLINE_MS;
+    private static final int DEADLINE_MS = (int) DaemonProcess.DEADLINE_MS;
 
     @TempDir
     Path dir;
 
-    private final List<SockactdProcess> daemons = new ArrayList<>();
+    private final List<DaemonProcess> daemons = new ArrayList<>();
     private final List<Socket> clients = new ArrayList<>();
 
     @AfterEach
@@ -49,13 +51,13 @@ class AcceptIT {
         for (Socket s : clients) {
             s.close();
         }
-        for (SockactdProcess d : daemons) {
+        for (DaemonProcess d : daemons) {
             d.kill();
         }
     }
 
-    private SockactdProcess start(Path units) throws IOException {
-        SockactdProcess d = SockactdProcess.start(units, dir.resolve("run/control.sock"));
+    private DaemonProcess start(Path units) throws IOException {
+        DaemonProcess d = DaemonProcess.start(units, dir.resolve("run/control.sock"));
         daemons.add(d);
         return d;
     }
@@ -167,7 +169,7 @@ class AcceptIT {
         unit(units, "fds", "ListenStream=" + dir.resolve("fds.sock") + "\n",
                 "ExecStart=/bin/ls -1 /proc/self/fd\nStandardInput=socket\n");
         unit(units, "dg", "ListenDatagram=" + dir.resolve("dg.sock") + "\n", "ExecStart=/bin/true\n");
-        SockactdProcess d = start(units);
+        DaemonProcess d = start(units);
         d.await("Listening on n4.socket.");
         d.await("Listening on nu.socket.");
         d.await("Listening on cat.socket.");
@@ -252,7 +254,7 @@ class AcceptIT {
     }
 
     /** sockactd running {@code prefix.socket} (Accept=yes on a fresh port, plus {@code settings}) with the instance script. */
-    private record Scripted(SockactdProcess d, int port, Path record) {
+    private record Scripted(DaemonProcess d, int port, Path record) {
     }
 
     private Scripted startScripted(String prefix, String settings) throws Exception {
@@ -260,7 +262,7 @@ class AcceptIT {
         Path record = dir.resolve("record");
         int port = freePort();
         unit(units, prefix, "ListenStream=127.0.0.1:" + port + "\n" + settings, scriptService(instanceScript(), record));
-        SockactdProcess d = start(units);
+        DaemonProcess d = start(units);
         d.await("Listening on " + prefix + ".socket.");
         return new Scripted(d, port, record);
     }
@@ -268,7 +270,7 @@ class AcceptIT {
     @Test
     void maxConnectionsHoldsUnderABurstOf200AndEverySlotComesBack() throws Exception {
         Scripted run = startScripted("m", "MaxConnections=20\nTriggerLimitBurst=10000\n");
-        SockactdProcess d = run.d();
+        DaemonProcess d = run.d();
         int port = run.port();
         Path record = run.record();
 
@@ -317,7 +319,7 @@ class AcceptIT {
     @Test
     void maxConnectionsPerSourceLimitsEachSourceOnItsOwn() throws Exception {
         Scripted run = startScripted("p", "MaxConnectionsPerSource=2\n");
-        SockactdProcess d = run.d();
+        DaemonProcess d = run.d();
         int port = run.port();
 
         List<Socket> one = new ArrayList<>();
@@ -368,7 +370,7 @@ class AcceptIT {
         unit(units, "gone", "ListenStream=127.0.0.1:" + gone + "\nMaxConnections=1\nMaxConnectionsPerSource=1\n",
                 "ExecStart=/bin/cat\nStandardInput=socket\n");
         unit(units, "good", "ListenStream=127.0.0.1:" + good + "\nMaxConnections=1\n", scriptService(script, record));
-        SockactdProcess d = start(units);
+        DaemonProcess d = start(units);
         d.await("Listening on good.socket.");
 
         for (int i = 1; i <= 5; i++) {
@@ -398,7 +400,7 @@ class AcceptIT {
     @Test
     void stoppingTheDaemonStopsTheInstances() throws Exception {
         Scripted run = startScripted("s", "");
-        SockactdProcess d = run.d();
+        DaemonProcess d = run.d();
         int port = run.port();
         Path record = run.record();
         List<Socket> held = new ArrayList<>();
@@ -424,7 +426,7 @@ class AcceptIT {
         int port = freePort();
         unit(units, "t", "ListenStream=127.0.0.1:" + port + "\nTriggerLimitBurst=3\nTriggerLimitIntervalSec=1min\n",
                 "ExecStart=/bin/true\n");
-        SockactdProcess d = start(units);
+        DaemonProcess d = start(units);
         d.await("Listening on t.socket.");
         for (int i = 0; i < 4; i++) {
             try (Socket s = connect(null, port)) {

@@ -1,5 +1,6 @@
 package dev.sockact.daemon;
 
+import dev.sockact.testing.DaemonProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,6 +25,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static dev.sockact.testing.DaemonProcess.echoService;
+import static dev.sockact.testing.DaemonProcess.freePort;
+import static dev.sockact.testing.DaemonProcess.talk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -33,22 +37,22 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SockactdIT {
-    private static final long DEADLINE_MS = SockactdProcess.DEADLINE_MS;
+    private static final long DEADLINE_MS = DaemonProcess.DEADLINE_MS;
 
     @TempDir
     Path dir;
 
-    private final List<SockactdProcess> daemons = new ArrayList<>();
+    private final List<DaemonProcess> daemons = new ArrayList<>();
 
     @AfterEach
     void killLeftovers() throws InterruptedException {
-        for (SockactdProcess d : daemons) {
+        for (DaemonProcess d : daemons) {
             d.kill();
         }
     }
 
-    private SockactdProcess start(Path units, String... extra) throws IOException {
-        SockactdProcess d = SockactdProcess.start(units, dir.resolve("run/control.sock"), extra);
+    private DaemonProcess start(Path units, String... extra) throws IOException {
+        DaemonProcess d = DaemonProcess.start(units, dir.resolve("run/control.sock"), extra);
         daemons.add(d);
         return d;
     }
@@ -61,34 +65,6 @@ class SockactdIT {
         Files.writeString(file, text);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** ExecStart= of the Java test service. */
-    private static String echoService(String args) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = Path.of("target/classes").toAbsolutePath() + ":" + Path.of("target/test-classes").toAbsolutePath();
-        return java + " --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp " + cp
-                + " dev.sockact.daemon.EchoService " + args;
-    }
-
-    /** Connects, reads the header line, sends a line and returns header + "|" + echo. */
-    private static String talk(int port, String message) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-            s.setSoTimeout((int) DEADLINE_MS);
-            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-            String header = in.readLine();
-            OutputStream out = s.getOutputStream();
-            out.write((message + "\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            return header + "|" + in.readLine();
-        }
-    }
-
     @Test
     void startsOnDemandWithListenFdsAndAgainForTheNextClient() throws Exception {
         int port = freePort();
@@ -98,7 +74,7 @@ class SockactdIT {
         write(units.resolve("echo.service"), "[Service]\nExecStart=" + echoService("--clients 1")
                 + "\nStandardOutput=journal\n");
         write(units.resolve("broken.socket"), "[Socket]\nBacklog=lots\n");
-        SockactdProcess d = start(units);
+        DaemonProcess d = start(units);
         d.await("Listening on echo.socket.");
         assertThat(d.log()).contains("broken.socket: Failed to load (bad-setting), skipping.");
 
@@ -125,7 +101,7 @@ class SockactdIT {
         Path units = units();
         write(units.resolve("echo.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\n");
         write(units.resolve("echo.service"), "[Service]\nExecStart=" + echoService("--clients 1") + "\n");
-        SockactdProcess d = start(units);
+        DaemonProcess d = start(units);
         d.await("Listening on echo.socket.");
         List<Thread> clients = new ArrayList<>();
         List<String> replies = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -164,7 +140,7 @@ class SockactdIT {
                 TCPCongestion=no-such-algorithm
                 """.formatted(port));
         write(units.resolve("opt.service"), "[Service]\nExecStart=" + echoService("") + "\n");
-        SockactdProcess d = start(units);
+        DaemonProcess d = start(units);
         d.await("Listening on opt.socket.");
         assertThat(d.log()).contains("opt.socket: Failed to set TCP_CONGESTION on 127.0.0.1:" + port + ": ENOENT");
         String header = talk(port, "x");
@@ -204,7 +180,7 @@ class SockactdIT {
                 """.formatted(fifo, queue));
         write(units.resolve("other.service"), "[Service]\nExecStart=/bin/true\n");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        SockactdProcess d = start(units);
+        DaemonProcess d = start(units);
         d.await("Listening on kinds.socket.");
         d.await("other.socket: Failed with result 'resources'.");
         assertThat(d.log()).contains("other.socket: Failed to create listening socket (/dev/usb-ffs/x): "
@@ -242,7 +218,7 @@ class SockactdIT {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         write(units.resolve("m.socket"), "[Socket]\nListenStream=" + sock + "\nSocketMode=0600\n");
         write(units.resolve("m.service"), "[Service]\nExecStart=/bin/true\n");
-        SockactdProcess d = start(units);
+        DaemonProcess d = start(units);
         d.await("Listening on m.socket.");
         assertThat(connectsAsNobody(sock)).isFalse();
         assertThat(d.terminate()).isZero();
@@ -264,7 +240,7 @@ class SockactdIT {
                 RemoveOnStop=yes
                 """.formatted(fifo, queue));
         write(units.resolve("other.service"), "[Service]\nExecStart=/bin/true\n");
-        SockactdProcess d = start(units);
+        DaemonProcess d = start(units);
         d.await("Listening on other.socket.");
         assertThat(d.log()).doesNotContain("Failed");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fifo))).isEqualTo("rw-r-----");
@@ -280,7 +256,7 @@ class SockactdIT {
                 + "\nTriggerLimitBurst=3\nTriggerLimitIntervalSec=1min\n");
         // Never accepts: the pending client triggers the socket again each time the service exits.
         write(units.resolve("t.service"), "[Service]\nExecStart=/bin/true\n");
-        SockactdProcess d = start(units);
+        DaemonProcess d = start(units);
         d.await("Listening on t.socket.");
         try (Socket s = new Socket("127.0.0.1", port)) {
             d.await("t.socket: Trigger limit hit, refusing further activation.");
@@ -296,7 +272,7 @@ class SockactdIT {
         write(units.resolve("c.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\n");
         write(units.resolve("c.service"), "[Service]\nExecStart=" + echoService("--exit 3")
                 + "\nRestart=on-failure\nRestartSec=50ms\n");
-        SockactdProcess d = start(units);
+        DaemonProcess d = start(units);
         d.await("Listening on c.socket.");
         assertThat(talk(port, "a")).endsWith("|a");
         d.await("c.service: Main process exited, code=exited, status=3/NOTIMPLEMENTED");
@@ -316,7 +292,7 @@ class SockactdIT {
                 + echoService("--notify") + "\n");
         write(units.resolve("p.socket"), "[Socket]\nListenStream=127.0.0.1:" + port2 + "\n");
         write(units.resolve("p.service"), "[Service]\nExecStartPre=/bin/false\nExecStart=/bin/true\n");
-        SockactdProcess d = start(units);
+        DaemonProcess d = start(units);
         d.await("Listening on n.socket.");
         d.await("Listening on p.socket.");
         assertThat(talk(port, "n")).endsWith("|n");
@@ -335,9 +311,9 @@ class SockactdIT {
         Path units = units();
         write(units.resolve("e.socket"), "[Socket]\nListenStream=127.0.0.1:" + freePort() + "\n");
         write(units.resolve("e.service"), "[Service]\nExecStart=/bin/true\n");
-        SockactdProcess d = start(units);
+        DaemonProcess d = start(units);
         d.await("Listening on e.socket.");
-        SockactdProcess second = start(units);
+        DaemonProcess second = start(units);
         assertThat(second.process.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS)).isTrue();
         assertThat(second.process.exitValue()).isEqualTo(1);
         second.await("Another sockactd is already running on control socket");
@@ -351,7 +327,7 @@ class SockactdIT {
         write(units.resolve("h.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\n");
         write(units.resolve("h.service"), "[Service]\nExecStart=/bin/sh -c 'trap \"\" TERM; echo up; while :; do sleep 1; done'"
                 + "\nTimeoutStopSec=1\nStandardOutput=journal\n");
-        SockactdProcess d = start(units);
+        DaemonProcess d = start(units);
         d.await("Listening on h.socket.");
         try (Socket s = new Socket("127.0.0.1", port)) {
             d.await("]: up");
@@ -396,7 +372,7 @@ class SockactdIT {
                 write(units.resolve("proxy" + i + ".service"), "[Service]\nExecStart=" + proxies.get(i)
                         + " 127.0.0.1:" + backend.getLocalPort() + "\n");
             }
-            SockactdProcess d = start(units);
+            DaemonProcess d = start(units);
             for (int i = 0; i < proxies.size(); i++) {
                 d.await("Listening on proxy" + i + ".socket.");
                 assertThat(talk(ports.get(i), "through " + i)).as(proxies.get(i)).isEqualTo("backend|through " + i);

@@ -1,0 +1,33 @@
+package dev.sockact.cli.sockctl;
+
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code start}, {@code stop} and {@code restart}: sockactd runs the job and replies once the units have settled.
+ * Silent on success, as systemctl is; a failed job is {@code Job for UNIT failed.} (exit 1), an unknown unit
+ * {@code Failed to start UNIT: Unit UNIT not found.} (exit 5), a peer without rights a refusal (exit 1).
+ */
+abstract class JobCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    ControlOptions control;
+
+    @Parameters(arity = "1..*", paramLabel = "UNIT", description = "Units, e.g. foo.socket foo.service.")
+    List<String> units;
+
+    abstract String verb();
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        return control.call(ControlOptions.request(verb(), units), ControlOptions.JOB_TIMEOUT_MILLIS, err).status();
+    }
+}

@@ -1,0 +1,125 @@
+package dev.sockact.cli.sockctl;
+
+import dev.sockact.ctl.ControlProtocol;
+import dev.sockact.ctl.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code sockctl list} ({@code list-sockets}): one row per listen address, LISTEN, (TYPE,) UNIT, ACTIVATES, sorted
+ * by address then type as {@code systemctl list-sockets} sorts them, and the {@code N sockets listed.} legend.
+ * Without {@code --all} inactive sockets are left out.
+ */
+@Command(name = "list", aliases = "list-sockets", description = "List socket units and what they activate.")
+public final class ListCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    ControlOptions control;
+    @Mixin
+    OutputOption output;
+
+    @Option(names = {"-a", "--all"}, description = "Include inactive sockets.")
+    boolean all;
+
+    @Option(names = "--show-types", description = "Show the type of each socket.")
+    boolean showTypes;
+
+    @Option(names = "--no-legend", description = "Leave out the header and the legend.")
+    boolean noLegend;
+
+    /** One row of the table. */
+    record Row(String listen, String type, String unit, String activates) {
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (output.rejected(err)) {
+            return 1;
+        }
+        ControlOptions.Result result = control.call(ControlOptions.request("list", null),
+                ControlOptions.QUERY_TIMEOUT_MILLIS, err);
+        if (!(result.data() instanceof List<?> units)) {
+            return result.status();
+        }
+        List<Object> shown = new ArrayList<>();
+        List<Row> rows = new ArrayList<>();
+        for (Object o : units) {
+            Map<?, ?> u = (Map<?, ?>) o;
+            String active = String.valueOf(u.get("active"));
+            if (!all && active.equals("inactive")) {
+                continue;
+            }
+            shown.add(u);
+            List<?> activates = (List<?>) u.get("activates");
+            String triggers = activates.isEmpty() ? "-" : String.join(", ", activates.stream().map(String::valueOf).toList());
+            for (Object l : (List<?>) u.get("listen")) {
+                Map<?, ?> listen = (Map<?, ?>) l;
+                rows.add(new Row(String.valueOf(listen.get("address")), String.valueOf(listen.get("type")),
+                        String.valueOf(u.get("unit")), triggers));
+            }
+        }
+        if (output.json()) {
+            out.println(Json.write(shown));
+            return ControlProtocol.OK;
+        }
+        rows.sort(Comparator.comparing(Row::listen).thenComparing(Row::type));
+        print(out, rows, showTypes, noLegend, all);
+        return ControlProtocol.OK;
+    }
+
+    static void print(PrintWriter out, List<Row> rows, boolean showTypes, boolean noLegend, boolean all) {
+        List<String[]> table = new ArrayList<>();
+        if (!noLegend) {
+            table.add(showTypes ? new String[] {"LISTEN", "TYPE", "UNIT", "ACTIVATES"}
+                    : new String[] {"LISTEN", "UNIT", "ACTIVATES"});
+        }
+        for (Row r : rows) {
+            table.add(showTypes ? new String[] {r.listen(), r.type(), r.unit(), r.activates()}
+                    : new String[] {r.listen(), r.unit(), r.activates()});
+        }
+        if (!rows.isEmpty() || noLegend) {
+            int columns = showTypes ? 4 : 3;
+            int[] width = new int[columns];
+            for (String[] line : table) {
+                for (int i = 0; i < columns; i++) {
+                    width[i] = Math.max(width[i], line[i].length());
+                }
+            }
+            for (String[] line : table) {
+                StringBuilder b = new StringBuilder();
+                for (int i = 0; i < columns; i++) {
+                    if (i > 0) {
+                        b.append(' ');
+                    }
+                    b.append(line[i]);
+                    if (i < columns - 1) {
+                        b.append(" ".repeat(width[i] - line[i].length()));
+                    }
+                }
+                out.println(b);
+            }
+        }
+        if (!noLegend) {
+            if (!rows.isEmpty()) {
+                out.println();
+            }
+            out.println(rows.size() + " sockets listed.");
+            if (!all) {
+                out.println("Pass --all to see loaded but inactive sockets, too.");
+            }
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package dev.sockact.cli.sockctl;
+
+import picocli.CommandLine.Command;
+
+/** {@code sockctl restart UNIT...}: see {@link JobCommand}. */
+@Command(name = "restart", description = "Stop, then start units.")
+public final class RestartCommand extends JobCommand {
+    @Override
+    String verb() {
+        return "restart";
+    }
+}

@@ -1,0 +1,133 @@
+package dev.sockact.ctl;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** sockctl's side of the control protocol: one request, one reply, within a deadline. */
+public final class ControlClient {
+    private final Path path;
+    private final long timeoutMillis;
+
+    /** Thrown when the daemon cannot be reached; the message is the reason only (strerror-like). */
+    public static final class ConnectException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ConnectException(String reason) {
+            super(reason);
+        }
+    }
+
+    public ControlClient(Path path, long timeoutMillis) {
+        this.path = path;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /**
+     * Sends {@code request} (the version is added) and returns the daemon's reply object.
+     *
+     * @throws ConnectException when nothing answers at the path
+     * @throws IOException      on a broken or late reply, or a reply in another protocol version
+     */
+    public Map<String, Object> call(Map<String, Object> request) throws IOException {
+        java.util.LinkedHashMap<String, Object> full = new java.util.LinkedHashMap<>();
+        full.put("version", ControlProtocol.VERSION);
+        full.putAll(request);
+        return exchange(Json.write(full));
+    }
+
+    /** Sends one raw line (tests use it for foreign versions) and returns the reply object. */
+    public Map<String, Object> exchange(String line) throws IOException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+             Selector selector = Selector.open()) {
+            try {
+                channel.connect(UnixDomainSocketAddress.of(path));
+            } catch (IOException e) {
+                throw new ConnectException(reason(e));
+            }
+            channel.configureBlocking(false);
+            ByteBuffer out = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+            SelectionKey key = channel.register(selector, SelectionKey.OP_WRITE);
+            ByteArrayOutputStream reply = new ByteArrayOutputStream();
+            ByteBuffer in = ByteBuffer.allocate(8192);
+            while (true) {
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) {
+                    throw new IOException("Timed out waiting for a reply from sockactd at " + path + ".");
+                }
+                selector.select(left);
+                if (out.hasRemaining() && key.isWritable()) {
+                    try {
+                        channel.write(out);
+                    } catch (IOException e) {
+                        out.position(out.limit());   // the daemon stopped reading: its reply says why
+                    }
+                    if (!out.hasRemaining()) {
+                        key.interestOps(SelectionKey.OP_READ);
+                    }
+                }
+                if (key.isValid() && key.isReadable()) {
+                    int n = channel.read(in);
+                    if (n < 0) {
+                        throw new IOException("sockactd at " + path + " closed the connection without a reply.");
+                    }
+                    in.flip();
+                    while (in.hasRemaining()) {
+                        byte b = in.get();
+                        if (b == '\n') {
+                            return parseReply(reply.toString(StandardCharsets.UTF_8));
+                        }
+                        reply.write(b);
+                    }
+                    in.clear();
+                    if (reply.size() > ControlProtocol.MAX_REPLY) {
+                        throw new IOException("Reply from sockactd at " + path + " is too long.");
+                    }
+                }
+                selector.selectedKeys().clear();
+            }
+        }
+    }
+
+    private Map<String, Object> parseReply(String text) throws IOException {
+        Map<String, Object> reply;
+        try {
+            reply = Json.parseObject(text);
+        } catch (Json.JsonException e) {
+            throw new IOException("Bad reply from sockactd at " + path + ": " + e.getMessage());
+        }
+        Object version = reply.get("version");
+        if (!(version instanceof Long v) || v != ControlProtocol.VERSION) {
+            throw new IOException("sockactd at " + path + " speaks control protocol version " + version
+                    + ", this sockctl speaks version " + ControlProtocol.VERSION + ".");
+        }
+        return reply;
+    }
+
+    private static String reason(IOException e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (m.contains("No such file")) {
+            return "No such file or directory";
+        }
+        if (m.contains("Connection refused")) {
+            return "Connection refused";
+        }
+        if (m.contains("Permission denied")) {
+            return "Permission denied";
+        }
+        return m;
+    }
+}

@@ -1,0 +1,248 @@
+package dev.sockact.daemon;
+
+import dev.sockact.ctl.ControlProtocol;
+import dev.sockact.ctl.Json;
+import dev.sockact.event.EventLoop;
+import dev.sockact.event.Timer;
+import dev.sockact.event.Watch;
+import dev.sockact.posix.Epoll;
+import dev.sockact.posix.Errno;
+import dev.sockact.posix.ErrnoException;
+import dev.sockact.posix.Fd;
+import dev.sockact.posix.Io;
+import dev.sockact.posix.Processes;
+import dev.sockact.posix.Sockets;
+
+import java.io.ByteArrayOutputStream;
+import java.lang.System.Logger.Level;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Serves the control protocol ({@link ControlProtocol}) on the control socket, on the manager's loop: each
+ * connection sends one request line and gets one reply line. At most {@link #MAX_CLIENTS} connections at once (a
+ * connection beyond that gets an error reply and is closed), requests of at most {@link ControlProtocol#MAX_REQUEST}
+ * bytes, {@link #REQUEST_TIMEOUT_NANOS} to send one. SO_PEERCRED decides what a peer may do: root and the user
+ * sockactd runs as may change state, others may only read.
+ */
+final class ControlServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("sockactd");
+    static final int MAX_CLIENTS = 32;
+    static final long REQUEST_TIMEOUT_NANOS = 10_000_000_000L;
+
+    private final EventLoop loop;
+    private final Fd listener;
+    private final ControlCommands commands;
+    private final List<Client> clients = new ArrayList<>();
+    private final MemorySegment readBuffer = Arena.ofAuto().allocate(8192);
+    private Watch watch;
+
+    ControlServer(Manager manager, Fd listener) {
+        this.loop = manager.loop();
+        this.listener = listener;
+        this.commands = new ControlCommands(manager);
+    }
+
+    void start() throws ErrnoException {
+        Io.setNonBlocking(listener.fd(), true);
+        watch = loop.watch(listener.fd(), Epoll.EPOLLIN, events -> acceptAll());
+    }
+
+    private void acceptAll() {
+        while (true) {
+            int fd = Sockets.acceptRaw(listener.fd(), Sockets.SOCK_NONBLOCK);
+            if (fd < 0) {
+                if (fd == -Errno.EINTR.number() || Errno.isAcceptAgain(-fd) && fd != -Errno.EAGAIN.number()) {
+                    continue;
+                }
+                return;
+            }
+            Fd connection = Fd.adopt(fd);
+            if (clients.size() >= MAX_CLIENTS) {
+                byte[] busy = reply(ControlProtocol.FAILURE, "Too many control connections (" + MAX_CLIENTS
+                        + "), try again.", null);
+                Io.writeRaw(fd, segment(busy), busy.length);
+                connection.close();
+                continue;
+            }
+            try {
+                Sockets.PeerCredentials peer = Sockets.peerCredentials(fd);
+                boolean privileged = peer.uid() == 0 || peer.uid() == Processes.uid();
+                clients.add(new Client(connection, peer, privileged));
+            } catch (ErrnoException e) {
+                LOG.log(Level.DEBUG, () -> "Control connection dropped: " + e.getMessage());
+                connection.close();
+            }
+        }
+    }
+
+    static byte[] reply(int status, String error, Object data) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("version", ControlProtocol.VERSION);
+        r.put("status", status);
+        if (error != null) {
+            r.put("error", error);
+        }
+        if (data != null) {
+            r.put("data", data);
+        }
+        return (Json.write(r) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static MemorySegment segment(byte[] bytes) {
+        MemorySegment s = Arena.ofAuto().allocate(Math.max(1, bytes.length));
+        MemorySegment.copy(bytes, 0, s, ValueLayout.JAVA_BYTE, 0, bytes.length);
+        return s;
+    }
+
+    @Override
+    public void close() {
+        if (watch != null) {
+            watch.cancel();
+        }
+        for (Client c : List.copyOf(clients)) {
+            c.close();
+        }
+    }
+
+    /** One connection: reading its request, waiting for its job, or writing its reply. */
+    private final class Client {
+        private final Fd fd;
+        private final Sockets.PeerCredentials peer;
+        private final boolean privileged;
+        private final ByteArrayOutputStream request = new ByteArrayOutputStream();
+        private Watch watch;
+        private Timer timeout;
+        private MemorySegment out;
+        private long outDone;
+        private boolean closed;
+
+        Client(Fd fd, Sockets.PeerCredentials peer, boolean privileged) throws ErrnoException {
+            this.fd = fd;
+            this.peer = peer;
+            this.privileged = privileged;
+            this.watch = loop.watch(fd.fd(), Epoll.EPOLLIN, this::readable);
+            this.timeout = loop.schedule(REQUEST_TIMEOUT_NANOS, () -> {
+                timeout = null;
+                if (out == null) {
+                    LOG.log(Level.DEBUG, "Control connection timed out before a request.");
+                    close();
+                }
+            });
+        }
+
+        private void readable(int events) {
+            while (out == null && !closed) {
+                long n = Io.readRaw(fd.fd(), readBuffer, readBuffer.byteSize());
+                if (n == -Errno.EINTR.number()) {
+                    continue;
+                }
+                if (n == -Errno.EAGAIN.number()) {
+                    return;
+                }
+                if (n <= 0) {
+                    close();
+                    return;
+                }
+                for (long i = 0; i < n; i++) {
+                    byte b = readBuffer.get(ValueLayout.JAVA_BYTE, i);
+                    if (b == '\n') {
+                        request(request.toString(StandardCharsets.UTF_8));
+                        return;
+                    }
+                    request.write(b);
+                    if (request.size() >= ControlProtocol.MAX_REQUEST) {
+                        send(reply(ControlProtocol.FAILURE, "Request too long (more than "
+                                + ControlProtocol.MAX_REQUEST + " bytes).", null));
+                        return;
+                    }
+                }
+            }
+        }
+
+        private void request(String line) {
+            watch.cancel();
+            watch = null;
+            if (timeout != null) {
+                timeout.cancel();
+                timeout = null;
+            }
+            Map<String, Object> r;
+            try {
+                r = Json.parseObject(line);
+            } catch (Json.JsonException e) {
+                send(reply(ControlProtocol.FAILURE, "Bad request: " + e.getMessage(), null));
+                return;
+            }
+            Object version = r.get("version");
+            if (!(version instanceof Long v) || v != ControlProtocol.VERSION) {
+                send(reply(ControlProtocol.FAILURE, "Control protocol version " + version
+                        + " is not supported by this sockactd (it speaks version " + ControlProtocol.VERSION + ").",
+                        null));
+                return;
+            }
+            commands.handle(r, privileged, peer.uid(), (status, error, data) -> send(reply(status, error, data)));
+        }
+
+        private void send(byte[] bytes) {
+            if (closed || out != null) {
+                return;
+            }
+            out = segment(bytes);
+            outDone = 0;
+            if (watch != null) {
+                watch.cancel();
+                watch = null;
+            }
+            writable(0);
+        }
+
+        private void writable(int events) {
+            while (outDone < out.byteSize()) {
+                long n = Io.writeRaw(fd.fd(), out.asSlice(outDone), out.byteSize() - outDone);
+                if (n == -Errno.EINTR.number()) {
+                    continue;
+                }
+                if (n == -Errno.EAGAIN.number()) {
+                    if (watch == null) {
+                        try {
+                            watch = loop.watch(fd.fd(), Epoll.EPOLLOUT, this::writable);
+                        } catch (ErrnoException e) {
+                            close();
+                        }
+                    }
+                    return;
+                }
+                if (n < 0) {
+                    close();
+                    return;
+                }
+                outDone += n;
+            }
+            close();
+        }
+
+        void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (watch != null) {
+                watch.cancel();
+                watch = null;
+            }
+            if (timeout != null) {
+                timeout.cancel();
+                timeout = null;
+            }
+            fd.close();
+            clients.remove(this);
+        }
+    }
+}

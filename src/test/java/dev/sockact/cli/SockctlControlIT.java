@@ -1,0 +1,376 @@
+package dev.sockact.cli;
+
+import dev.sockact.ctl.ControlClient;
+import dev.sockact.ctl.Json;
+import dev.sockact.testing.DaemonProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static dev.sockact.testing.DaemonProcess.echoService;
+import static dev.sockact.testing.DaemonProcess.freePort;
+import static dev.sockact.testing.DaemonProcess.talk;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * bin/sockctl against a real bin/sockactd over its control socket: output shapes, exit codes, jobs, reload with the
+ * fds kept, rights, protocol errors. Waits are deadlines, never timing assertions.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class SockctlControlIT {
+    private static final Path SOCKCTL = Path.of("bin/sockctl").toAbsolutePath();
+
+    @TempDir
+    Path dir;
+
+    private final List<DaemonProcess> daemons = new ArrayList<>();
+    private Path control;
+    private Path units;
+    private int webPort;
+    private int idlePort;
+
+    record Run(int status, String out, String err) {
+    }
+
+    @AfterEach
+    void stopDaemons() throws InterruptedException {
+        for (DaemonProcess d : daemons) {
+            d.kill();
+        }
+    }
+
+    private DaemonProcess daemon(String... extra) throws IOException {
+        DaemonProcess d = new DaemonProcess(DaemonProcess.builder(units, control, extra).start());
+        daemons.add(d);
+        return d;
+    }
+
+    private Run sockctl(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(SOCKCTL.toString()));
+        command.addAll(List.of(args));
+        return run(command);
+    }
+
+    private Run run(List<String> command) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(DaemonProcess.DEADLINE_MS * 2, TimeUnit.MILLISECONDS)).isTrue();
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /** sockctl with --control-socket of the daemon under test appended. */
+    private Run ctl(String... args) throws IOException, InterruptedException {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--control-socket");
+        all.add(control.toString());
+        return sockctl(all.toArray(String[]::new));
+    }
+
+    /** web.socket (TCP + AF_UNIX, with a drop-in) activating the echo service, and idle.socket. */
+    private DaemonProcess standardDaemon(String... extra) throws Exception {
+        units = Files.createDirectories(dir.resolve("units"));
+        control = dir.resolve("run/control.sock");
+        webPort = freePort();
+        idlePort = freePort();
+        Files.writeString(units.resolve("web.socket"), "[Unit]\nDescription=Web socket\n\n[Socket]\nListenStream=127.0.0.1:"
+                + webPort + "\nListenStream=" + dir.resolve("web.sock") + "\n");
+        Files.createDirectories(units.resolve("web.socket.d"));
+        Files.writeString(units.resolve("web.socket.d/extra.conf"), "[Socket]\nBacklog=64\n");
+        Files.writeString(units.resolve("web.service"), "[Unit]\nDescription=Web service\n\n[Service]\nExecStart="
+                + echoService("--clients 1") + "\nStandardOutput=journal\n");
+        Files.writeString(units.resolve("idle.socket"), "[Socket]\nListenStream=127.0.0.1:" + idlePort + "\n");
+        Files.writeString(units.resolve("idle.service"), "[Service]\nExecStart=" + echoService("--clients 1") + "\n");
+        DaemonProcess d = daemon(extra);
+        d.await("Listening on Web socket.");
+        d.await("Listening on idle.socket.");
+        return d;
+    }
+
+    @Test
+    void listStatusShowAndCat() throws Exception {
+        standardDaemon();
+        String sock = dir.resolve("web.sock").toString();
+
+        Run list = ctl("list");
+        assertThat(list.status()).as(list.err()).isZero();
+        String[][] rows = {
+                {"LISTEN", "UNIT", "ACTIVATES"},
+                {sock, "web.socket", "web.service"},
+                {"127.0.0.1:" + Math.min(webPort, idlePort), webPort < idlePort ? "web.socket" : "idle.socket",
+                        webPort < idlePort ? "web.service" : "idle.service"},
+                {"127.0.0.1:" + Math.max(webPort, idlePort), webPort < idlePort ? "idle.socket" : "web.socket",
+                        webPort < idlePort ? "idle.service" : "web.service"}};
+        if (String.valueOf(webPort).length() != String.valueOf(idlePort).length()) {
+            java.util.Arrays.sort(rows, 2, 4, (a, b) -> a[0].compareTo(b[0]));
+        }
+        int w0 = 0;
+        int w1 = 0;
+        for (String[] r : rows) {
+            w0 = Math.max(w0, r[0].length());
+            w1 = Math.max(w1, r[1].length());
+        }
+        StringBuilder expected = new StringBuilder();
+        for (String[] r : rows) {
+            expected.append(String.format(Locale.ROOT, "%-" + w0 + "s %-" + w1 + "s %s%n", r[0], r[1], r[2]));
+        }
+        expected.append("\n3 sockets listed.\nPass --all to see loaded but inactive sockets, too.\n");
+        assertThat(list.out()).isEqualTo(expected.toString());
+        assertThat(ctl("list-sockets", "--show-types").out()).startsWith(String.format(Locale.ROOT,
+                "%-" + w0 + "s TYPE   %-" + w1 + "s ACTIVATES%n", "LISTEN", "UNIT"));
+
+        Run json = ctl("list", "--output=json");
+        assertThat(json.status()).isZero();
+        List<?> parsed = (List<?>) Json.parse(json.out().strip());
+        assertThat(parsed).hasSize(2);
+        assertThat(((Map<?, ?>) parsed.get(0)).get("unit")).isIn("web.socket", "idle.socket");
+
+        Run status = ctl("status", "web.socket");
+        assertThat(status.status()).as(status.err()).isZero();
+        assertThat(status.out()).startsWith("● web.socket - Web socket\n     Loaded: loaded ("
+                        + units.resolve("web.socket") + ")\n    Drop-In: " + units.resolve("web.socket.d")
+                        + "\n             └─extra.conf\n     Active: active (listening) since ")
+                .contains("\n   Triggers: ○ web.service\n     Listen: 127.0.0.1:" + webPort + " (Stream)\n             "
+                        + sock + " (Stream)\n\n")
+                .containsPattern("\\n\\w{3} \\d\\d \\d\\d:\\d\\d:\\d\\d \\S+ sockactd\\[\\d+\\]: Listening on Web socket\\.\\n");
+
+        assertThat(talk(webPort, "hello")).endsWith("|hello");
+        awaitOut(() -> ctl("status", "web.service"), "inactive (dead)");
+        Run service = ctl("status", "web.service");
+        assertThat(service.status()).isEqualTo(3);
+        assertThat(service.out()).startsWith("○ web.service - Web service\n")
+                .contains("\nTriggeredBy: ● web.socket\n")
+                .containsPattern("web\\.service\\[\\d+\\]: echo service \\d+ up with 2 fds");
+        Run both = ctl("status", "web.socket", "--output=json");
+        Map<?, ?> socketJson = (Map<?, ?>) ((List<?>) Json.parse(both.out().strip())).get(0);
+        assertThat(socketJson.get("active")).isEqualTo("active");
+        assertThat(socketJson.get("sub")).isEqualTo("listening");
+
+        Run missing = ctl("status", "nope.socket");
+        assertThat(missing.status()).isEqualTo(4);
+        assertThat(missing.err()).isEqualTo("Unit nope.socket could not be found.\n");
+
+        Run show = ctl("show", "web.socket", "-p", "Id,ActiveState,SubState,LoadState,NAccepted,NConnections,NRefused,Listen,Result");
+        assertThat(show.status()).isZero();
+        assertThat(show.out()).isEqualTo("Id=web.socket\nLoadState=loaded\nActiveState=active\nSubState=listening\n"
+                + "Listen=127.0.0.1:" + webPort + " (Stream)\nListen=" + sock + " (Stream)\nResult=success\n"
+                + "NAccepted=0\nNConnections=0\nNRefused=0\n");
+        Run showService = ctl("show", "web.service", "-p", "MainPID,ExecMainStartTimestamp,ActiveState");
+        assertThat(showService.out()).containsPattern("ActiveState=inactive\nMainPID=0\n"
+                + "ExecMainStartTimestamp=\\w{3} \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\w+\n");
+        Run showJson = ctl("show", "web.socket", "-o", "json");
+        Map<?, ?> props = (Map<?, ?>) ((Map<?, ?>) ((List<?>) Json.parse(showJson.out().strip())).get(0)).get("properties");
+        assertThat(props.get("Listen")).isEqualTo(List.of("127.0.0.1:" + webPort + " (Stream)", sock + " (Stream)"));
+        assertThat(ctl("show", "nope.socket").status()).isEqualTo(4);
+
+        Run cat = ctl("cat", "web.socket");
+        assertThat(cat.status()).isZero();
+        assertThat(cat.out()).isEqualTo("# " + units.resolve("web.socket") + "\n"
+                + Files.readString(units.resolve("web.socket")) + "\n# " + units.resolve("web.socket.d/extra.conf")
+                + "\n[Socket]\nBacklog=64\n");
+        Run catMissing = ctl("cat", "nope.socket");
+        assertThat(catMissing.status()).isEqualTo(1);
+        assertThat(catMissing.err()).isEqualTo("No files found for nope.socket.\n");
+    }
+
+    @Test
+    void startStopAndRestartSocketsAndServices() throws Exception {
+        DaemonProcess d = standardDaemon();
+        Run stop = ctl("stop", "idle.socket");
+        assertThat(stop.status()).as(stop.err()).isZero();
+        assertThat(stop.out() + stop.err()).isEmpty();
+        assertThat(connects(idlePort)).isFalse();
+        assertThat(ctl("status", "idle.socket").status()).isEqualTo(3);
+        assertThat(ctl("list").out()).doesNotContain("idle.socket").contains("2 sockets listed.");
+        assertThat(ctl("list", "--all").out()).contains("idle.socket").contains("3 sockets listed.\n")
+                .doesNotContain("Pass --all");
+
+        assertThat(ctl("start", "idle.socket").status()).isZero();
+        assertThat(ctl("status", "idle.socket").out()).contains("Active: active (listening)");
+        assertThat(ctl("restart", "idle.socket").status()).isZero();
+        assertThat(talk(idlePort, "again")).endsWith("|again");
+
+        // A service started by hand gets its socket's fds.
+        Run start = ctl("start", "web.service");
+        assertThat(start.status()).as(start.err()).isZero();
+        Run running = ctl("status", "web.service");
+        assertThat(running.status()).isZero();
+        assertThat(running.out()).contains("Active: active (running) since ").containsPattern("Main PID: \\d+ \\(");
+        assertThat(ctl("status", "web.socket").out()).contains("Active: active (running)");
+        assertThat(talk(webPort, "byhand")).contains("fds=2").endsWith("|byhand");
+        d.await("web.service: Deactivated successfully.");
+
+        assertThat(ctl("start", "web.service").status()).isZero();
+        assertThat(ctl("stop", "web.service").status()).isZero();
+        assertThat(ctl("status", "web.service").status()).isEqualTo(3);
+        awaitOut(() -> ctl("status", "web.socket"), "active (listening)");
+
+        // As systemd: a socket does not start while its service runs (the service holds the fds).
+        assertThat(ctl("start", "web.service").status()).isZero();
+        Run busy = ctl("restart", "web.socket");
+        assertThat(busy.status()).isEqualTo(1);
+        assertThat(busy.err()).isEqualTo("Job for web.socket failed.\nSee \"sockctl status web.socket\" and"
+                + " sockactd's log for details.\n");
+        d.await("web.socket: Socket service web.service already active, refusing.");
+        assertThat(ctl("stop", "web.service").status()).isZero();
+        assertThat(ctl("start", "web.socket").status()).isZero();
+        assertThat(talk(webPort, "back")).endsWith("|back");
+
+        Run unknown = ctl("start", "nope.socket");
+        assertThat(unknown.status()).isEqualTo(5);
+        assertThat(unknown.err()).isEqualTo("Failed to start nope.socket: Unit nope.socket not found.\n");
+    }
+
+    @Test
+    void reloadKeepsUnchangedSocketsAndAppliesTheRest() throws Exception {
+        DaemonProcess d = standardDaemon();
+        long inode = listeningInode(webPort);
+        assertThat(inode).isPositive();
+
+        AtomicInteger failures = new AtomicInteger();
+        AtomicInteger served = new AtomicInteger();
+        Thread client = Thread.ofVirtual().start(() -> {
+            for (int i = 0; i < 5; i++) {
+                try {
+                    if (talk(webPort, "during" + i).endsWith("|during" + i)) {
+                        served.incrementAndGet();
+                    }
+                } catch (IOException e) {
+                    failures.incrementAndGet();
+                }
+            }
+        });
+        Files.writeString(units.resolve("web.socket"), Files.readString(units.resolve("web.socket"))
+                .replace("Description=Web socket", "Description=Web socket, reloaded") + "SocketMode=0600\n");
+        Files.delete(units.resolve("idle.socket"));
+        int newPort = freePort();
+        Files.writeString(units.resolve("new.socket"), "[Socket]\nListenStream=127.0.0.1:" + newPort + "\n");
+        Files.writeString(units.resolve("new.service"), "[Service]\nExecStart=" + echoService("--clients 1") + "\n");
+        for (int i = 0; i < 5; i++) {
+            Run reload = ctl("reload");
+            assertThat(reload.status()).as(reload.err()).isZero();
+        }
+        client.join(DaemonProcess.DEADLINE_MS * 2);
+        assertThat(failures.get()).as(d.log()).isZero();
+        assertThat(served.get()).isEqualTo(5);
+
+        assertThat(listeningInode(webPort)).isEqualTo(inode);
+        assertThat(ctl("status", "web.socket").out()).startsWith("● web.socket - Web socket, reloaded\n");
+        assertThat(ctl("show", "web.socket", "-p", "SocketMode").out()).isEqualTo("SocketMode=0600\n");
+        assertThat(ctl("status", "idle.socket").status()).isEqualTo(4);
+        assertThat(connects(idlePort)).isFalse();
+        assertThat(talk(newPort, "new")).endsWith("|new");
+
+        // A changed Listen= gets new fds; SIGHUP reloads as well.
+        int movedPort = freePort();
+        Files.writeString(units.resolve("new.socket"), "[Socket]\nListenStream=127.0.0.1:" + movedPort + "\n");
+        Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(d.process.pid())).start();
+        assertThat(hup.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        d.await("new.socket: Listen settings changed, restarting the socket");
+        awaitOut(() -> ctl("status", "new.socket"), "127.0.0.1:" + movedPort + " (Stream)");
+        assertThat(talk(movedPort, "moved")).endsWith("|moved");
+        assertThat(listeningInode(webPort)).isEqualTo(inode);
+        assertThat(d.terminate()).isZero();
+    }
+
+    @Test
+    void errorsWithoutDaemonAndForForeignVersions() throws Exception {
+        Path nowhere = dir.resolve("none/control.sock");
+        Run run = sockctl("list", "--control-socket", nowhere.toString());
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("Failed to connect to sockactd at " + nowhere + ": No such file or directory\n");
+
+        standardDaemon();
+        ControlClient client = new ControlClient(control, 30_000);
+        Map<String, Object> reply = client.exchange("{\"version\":2,\"command\":\"list\"}");
+        assertThat(reply.get("status")).isEqualTo(1L);
+        assertThat((String) reply.get("error")).isEqualTo(
+                "Control protocol version 2 is not supported by this sockactd (it speaks version 1).");
+        assertThat(client.exchange("not json").get("error").toString()).startsWith("Bad request: invalid JSON");
+        assertThat(client.exchange("{\"version\":1,\"command\":\"" + "x".repeat(70_000) + "\"}").get("error"))
+                .isEqualTo("Request too long (more than 65536 bytes).");
+        assertThat(client.exchange("{\"version\":1,\"command\":\"dance\"}").get("error"))
+                .isEqualTo("Unknown command 'dance'.");
+        // The daemon still answers after all that.
+        assertThat(ctl("status", "web.socket").status()).isZero();
+    }
+
+    @Test
+    void otherUsersMayReadButNotChange() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv"))
+                && ProcessHandle.current().info().user().orElse("").equals("root"), "needs root and setpriv");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        standardDaemon("--control-socket-mode", "0666");
+        List<String> nobody = List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
+
+        List<String> stop = new ArrayList<>(nobody);
+        stop.addAll(List.of(SOCKCTL.toString(), "stop", "web.socket", "--control-socket", control.toString()));
+        Run refused = run(stop);
+        assertThat(refused.status()).as(refused.err()).isEqualTo(1);
+        assertThat(refused.err()).isEqualTo("Failed to stop web.socket: Access denied (uid 65534 may only read;"
+                + " changes need root or uid 0, the user sockactd runs as).\n");
+        List<String> reload = new ArrayList<>(nobody);
+        reload.addAll(List.of(SOCKCTL.toString(), "reload", "--control-socket", control.toString()));
+        assertThat(run(reload).err()).startsWith("Failed to reload daemon: Access denied");
+
+        List<String> status = new ArrayList<>(nobody);
+        status.addAll(List.of(SOCKCTL.toString(), "status", "web.socket", "--control-socket", control.toString()));
+        Run read = run(status);
+        assertThat(read.status()).as(read.err()).isZero();
+        assertThat(read.out()).contains("Active: active (listening)");
+        assertThat(ctl("status", "web.socket").status()).isZero();
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------
+
+    private interface Call {
+        Run run() throws Exception;
+    }
+
+    private static void awaitOut(Call call, String text) throws Exception {
+        long end = System.currentTimeMillis() + DaemonProcess.DEADLINE_MS;
+        Run last = call.run();
+        while (!last.out().contains(text)) {
+            assertThat(System.currentTimeMillis()).as("waiting for '" + text + "' in:\n" + last.out()).isLessThan(end);
+            Thread.sleep(100);
+            last = call.run();
+        }
+    }
+
+    private static boolean connects(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The inode of the TCP socket listening on 127.0.0.1:port, from /proc/net/tcp (0 when none). */
+    private static long listeningInode(int port) throws IOException {
+        String local = String.format(Locale.ROOT, "0100007F:%04X", port);
+        for (String line : Files.readAllLines(Path.of("/proc/net/tcp"), StandardCharsets.US_ASCII)) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 9 && f[1].equals(local) && f[3].equals("0A")) {
+                return Long.parseLong(f[9]);
+            }
+        }
+        return 0;
+    }
+}
