@@ -100,7 +100,8 @@ final class ControlCommands {
             m.put("load", "loaded");
             m.put("active", s.state().activeState().text());
             m.put("sub", s.state().text());
-            m.put("activates", List.of(s.service().name()));
+            // Accept=yes: the template, as systemctl list-sockets shows it (NAME@.service).
+            m.put("activates", List.of(s.service() != null ? s.service().name() : s.unit().serviceName().toString()));
             m.put("listen", listens(s));
             out.add(m);
         }
@@ -138,9 +139,11 @@ final class ControlCommands {
             m.put("result", socket != null ? socket.result().toString() : service.result().toString());
             m.put("sinceMicros", times.since(active));
             if (socket != null) {
-                ServiceRuntime triggered = socket.service();
-                m.put("triggers", List.of(Map.of("unit", triggered.name(),
-                        "active", triggered.state().activeState().text())));
+                List<Object> triggers = new ArrayList<>();
+                for (ServiceRuntime triggered : socket.service() != null ? List.of(socket.service()) : socket.instances()) {
+                    triggers.add(Map.of("unit", triggered.name(), "active", triggered.state().activeState().text()));
+                }
+                m.put("triggers", triggers);
                 m.put("listen", listens(socket));
                 m.put("accept", socket.unit().accept());
                 m.put("accepted", socket.accepted());

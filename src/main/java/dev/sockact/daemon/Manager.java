@@ -207,7 +207,12 @@ public final class Manager {
     /** Starts every loaded socket unit. */
     public void startAll() {
         for (SocketRuntime socket : sockets.values()) {
-            socket.start();
+            // One unit's failure, even a bug of ours, must not keep the others from starting.
+            try {
+                socket.start();
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, socket.name() + ": Failed to start: " + e);
+            }
         }
     }
 
@@ -356,7 +361,8 @@ public final class Manager {
                 old.reloaded(fresh);
             } else {
                 LOG.log(Level.INFO, name + ": Listen settings changed, restarting the socket"
-                        + (old.service().state().isInactive() ? "." : " once " + old.service().name() + " has stopped."));
+                        + (old.service() == null || old.service().state().isInactive() ? "."
+                        : " once " + old.service().name() + " has stopped."));
                 retire(old, () -> {
                     loadOne(newLoader(), name);
                     SocketRuntime added = sockets.get(name);
@@ -385,7 +391,7 @@ public final class Manager {
         sockets.remove(socket.name());
         retired.add(socket);
         ServiceRuntime service = socket.service();
-        boolean orphan = sockets.values().stream().noneMatch(s -> s.service() == service);
+        boolean orphan = service != null && sockets.values().stream().noneMatch(s -> s.service() == service);
         if (orphan && then == null) {
             services.remove(service.name());
             service.stop();
@@ -393,9 +399,11 @@ public final class Manager {
         socket.stop();
         // A replacement waits for the service too: it holds the old fds, and socket_start() refuses while it runs.
         whenTrue(() -> (socket.state() == SocketState.DEAD || socket.state() == SocketState.FAILED)
-                && (then == null || service.state().isInactive()), () -> {
+                && (then == null || service == null || service.state().isInactive()), () -> {
             retired.remove(socket);
-            service.removeSocket(socket);
+            if (service != null) {
+                service.removeSocket(socket);
+            }
             if (then != null) {
                 then.run();
             }

@@ -114,6 +114,11 @@ final class SocketRuntime {
         return accepted;
     }
 
+    /** Accept=yes: the instances alive now (status lists them under Triggers:). */
+    java.util.Collection<ServiceRuntime> instances() {
+        return java.util.Collections.unmodifiableSet(instances);
+    }
+
     /** Accept=yes instances alive now (systemd's NConnections). */
     int connected() {
         return connected;
@@ -196,7 +201,8 @@ final class SocketRuntime {
         if (state != SocketState.DEAD && state != SocketState.FAILED) {
             return;
         }
-        if (!service.state().isInactive() && service.state() != ServiceState.AUTO_RESTART) {
+        // (Accept=yes sockets have no one service: each connection gets its own instance.)
+        if (service != null && !service.state().isInactive() && service.state() != ServiceState.AUTO_RESTART) {
             // socket_start(): the running service holds the old fds; new ones could not bind, or would shadow them.
             LOG.log(Level.ERROR, name + ": Socket service " + service.name() + " already active, refusing.");
             return;

@@ -343,6 +343,30 @@ class SockctlControlIT {
         Run run() throws Exception;
     }
 
+    /** Accept=yes sockets have no single service: list shows the template, status the counters. */
+    @Test
+    void listAndStatusOfAnAcceptingSocket() throws Exception {
+        units = Files.createDirectories(dir.resolve("units"));
+        control = dir.resolve("run/control.sock");
+        int port = freePort();
+        Files.writeString(units.resolve("each.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\nAccept=yes\n");
+        Files.writeString(units.resolve("each@.service"), "[Service]\nExecStart=/bin/echo hello\nStandardOutput=socket\n");
+        DaemonProcess d = daemon();
+        d.await("Listening on each.socket.");
+        try (java.net.Socket client = new java.net.Socket("127.0.0.1", port)) {
+            assertThat(new String(client.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo("hello\n");
+        }
+
+        Run list = ctl("list");
+        assertThat(list.status()).as(list.err()).isZero();
+        assertThat(list.out()).contains("127.0.0.1:" + port + " each.socket each@.service");
+        awaitOut(() -> ctl("status", "each.socket"), "Accepted: 1; Connected: 0;");
+        Run status = ctl("status", "each.socket");
+        assertThat(status.status()).as(status.err()).isZero();
+        assertThat(status.out()).contains("Active: active (listening)");
+    }
+
     private static void awaitOut(Call call, String text) throws Exception {
         long end = System.currentTimeMillis() + DaemonProcess.DEADLINE_MS;
         Run last = call.run();
