@@ -28,9 +28,6 @@ import java.util.Map;
  */
 final class ServiceRuntime {
     private static final System.Logger LOG = System.getLogger("sockactd");
-    /** systemd's DefaultStartLimitIntervalSec=/DefaultStartLimitBurst=: every start counts, restarts included. */
-    static final long START_LIMIT_INTERVAL_NANOS = 10_000_000_000L;
-    static final int START_LIMIT_BURST = 5;
     /** How often a process group whose leader is gone is checked for stragglers (no cgroups to wait on). */
     private static final long GROUP_POLL_NANOS = 100_000_000L;
 
@@ -38,7 +35,8 @@ final class ServiceRuntime {
     private ServiceUnit unit;
     private final String name;
     private final List<SocketRuntime> sockets = new ArrayList<>();
-    private final RateLimit startLimit = new RateLimit(START_LIMIT_INTERVAL_NANOS, START_LIMIT_BURST);
+    /** StartLimitIntervalSec=/StartLimitBurst= (systemd's defaults: 5 in 10 s): every start counts, restarts too. */
+    private RateLimit startLimit;
     private final List<Child> spawned = new ArrayList<>();
 
     private ServiceState state = ServiceState.DEAD;
@@ -80,6 +78,11 @@ final class ServiceRuntime {
         this.unit = unit;
         this.name = unit.name().toString();
         this.instance = instance;
+        this.startLimit = startLimitOf(unit);
+    }
+
+    private static RateLimit startLimitOf(ServiceUnit unit) {
+        return new RateLimit(unit.unit().startLimitInterval().toNanos(), unit.unit().startLimitBurst());
     }
 
     String name() {
@@ -138,6 +141,7 @@ final class ServiceRuntime {
     /** daemon-reload: the new definition applies from the next start. */
     void reloaded(ServiceUnit newUnit) {
         this.unit = newUnit;
+        this.startLimit = startLimitOf(newUnit);
     }
 
     // ---- state -----------------------------------------------------------------------------------------------

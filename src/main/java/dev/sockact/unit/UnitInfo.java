@@ -13,7 +13,11 @@ public record UnitInfo(String description, List<String> documentation,
                        List<String> onFailure, boolean defaultDependencies, boolean stopWhenUnneeded,
                        boolean refuseManualStart, boolean refuseManualStop,
                        List<String> wantedBy, List<String> requiredBy, List<String> alias, List<String> also,
-                       String defaultInstance, String successAction) {
+                       String defaultInstance, String successAction,
+                       TimeSpan startLimitInterval, long startLimitBurst) {
+    /** systemd's DefaultStartLimitIntervalSec= and DefaultStartLimitBurst=. */
+    public static final TimeSpan DEFAULT_START_LIMIT_INTERVAL = TimeSpan.ofSeconds(10);
+    public static final long DEFAULT_START_LIMIT_BURST = 5;
 
     public UnitInfo {
         documentation = List.copyOf(documentation);
@@ -55,6 +59,8 @@ public record UnitInfo(String description, List<String> documentation,
         private final List<String> also = new ArrayList<>();
         private String defaultInstance;
         private String successAction = "none";
+        private TimeSpan startLimitInterval = DEFAULT_START_LIMIT_INTERVAL;
+        private long startLimitBurst = DEFAULT_START_LIMIT_BURST;
 
         public void description(String value) { description = value; }
         public List<String> documentation() { return documentation; }
@@ -77,12 +83,14 @@ public record UnitInfo(String description, List<String> documentation,
         public List<String> also() { return also; }
         public void defaultInstance(String value) { defaultInstance = value; }
         public void successAction(String value) { successAction = value; }
+        public void startLimitInterval(TimeSpan value) { startLimitInterval = value; }
+        public void startLimitBurst(long value) { startLimitBurst = value; }
 
         public UnitInfo build() {
             return new UnitInfo(description, documentation, requires, requisite, wants, bindsTo, partOf,
                     conflicts, before, after, onFailure, defaultDependencies, stopWhenUnneeded,
                     refuseManualStart, refuseManualStop, wantedBy, requiredBy, alias, also, defaultInstance,
-                    successAction);
+                    successAction, startLimitInterval, startLimitBurst);
         }
     }
 }

@@ -23,6 +23,10 @@ public final class UnitSectionDirectives {
             .one("RefuseManualStart", Values.bool(), UnitInfo.Builder::refuseManualStart)
             .one("RefuseManualStop", Values.bool(), UnitInfo.Builder::refuseManualStop)
             .one("SuccessAction", Values.string(), UnitInfo.Builder::successAction)
+            // StartLimitInterval= is the old spelling systemd still accepts; 0 disables the limit.
+            .one("StartLimitIntervalSec", Values.sec(), UnitInfo.Builder::startLimitInterval)
+            .one("StartLimitInterval", Values.sec(), UnitInfo.Builder::startLimitInterval)
+            .one("StartLimitBurst", Values.unsigned(), UnitInfo.Builder::startLimitBurst)
             .unsupported(Systemd252Keys.of("Unit"))
             .build();
 

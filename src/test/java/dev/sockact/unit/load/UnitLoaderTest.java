@@ -58,6 +58,23 @@ class UnitLoaderTest {
     }
 
     @Test
+    void serviceStartLimitHasSystemdsDefaultsAndBothSpellings() throws IOException {
+        write("plain.service", "[Service]\nExecStart=/bin/true\n");
+        write("lifted.service", "[Unit]\nStartLimitIntervalSec=0\nStartLimitBurst=3\n[Service]\nExecStart=/bin/true\n");
+        write("old.service", "[Unit]\nStartLimitInterval=1min\n[Service]\nExecStart=/bin/true\n");
+        UnitLoader loader = new UnitLoader(List.of(dir), TestContexts.HOST);
+
+        var plain = loader.loadService("plain.service").unit().unit();
+        assertThat(plain.startLimitInterval()).isEqualTo(TimeSpan.ofSeconds(10));
+        assertThat(plain.startLimitBurst()).isEqualTo(5);
+        var lifted = loader.loadService("lifted.service");
+        assertThat(lifted.diagnostics()).isEmpty();
+        assertThat(lifted.unit().unit().startLimitInterval()).isEqualTo(TimeSpan.ZERO);
+        assertThat(lifted.unit().unit().startLimitBurst()).isEqualTo(3);
+        assertThat(loader.loadService("old.service").unit().unit().startLimitInterval()).isEqualTo(TimeSpan.ofSeconds(60));
+    }
+
+    @Test
     void acceptYesRaisesTheTriggerLimitAndActivatesTheTemplate() throws IOException {
         write("echo.socket", "[Socket]\nListenStream=/run/echo.sock\nAccept=yes\n");
         SocketUnit socket = socket("echo.socket").unit();
