@@ -39,6 +39,15 @@ final class ExitStatuses {
      * is_clean_exit(): exit code 0; for a daemon's main process also death by SIGHUP, SIGINT, SIGTERM or SIGPIPE
      * (the signals a stop sends).
      */
+    /** Whether SuccessExitStatus= names this status: its exit code ("75") or its signal ("SIGUSR1", "SIG10"). */
+    static boolean listed(ExitStatus status, java.util.List<String> successExitStatus) {
+        if (status.signal() == 0) {
+            return successExitStatus.contains(Integer.toString(status.code()));
+        }
+        return successExitStatus.contains("SIG" + Signals.name(status.signal()))
+                || successExitStatus.contains("SIG" + status.signal());
+    }
+
     static boolean clean(ExitStatus status, boolean daemon) {
         if (status.signal() == 0) {
             return status.code() == 0;

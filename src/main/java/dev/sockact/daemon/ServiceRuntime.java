@@ -655,7 +655,8 @@ final class ServiceRuntime {
     }
 
     private void mainExited(ExitStatus status) {
-        boolean clean = ExitStatuses.clean(status, !unit.type().equals("oneshot"));
+        boolean clean = ExitStatuses.clean(status, !unit.type().equals("oneshot"))
+                || ExitStatuses.listed(status, unit.successExitStatus());
         boolean ignore = mainCommand != null && mainCommand.ignoresFailure();
         ServiceResult f = clean || ignore ? ServiceResult.SUCCESS : ExitStatuses.serviceResult(status);
         if (!clean || LOG.isLoggable(Level.DEBUG)) {

@@ -24,7 +24,8 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
                           TimeSpan restartSec, TimeSpan timeoutStart, TimeSpan timeoutStop,
                           boolean remainAfterExit, String killMode, String killSignal, List<String> sockets,
                           boolean nonBlocking, long fileDescriptorStoreMax, String pidFile,
-                          TimeSpan watchdog, String notifyAccess) {
+                          TimeSpan watchdog, String notifyAccess,
+                          List<String> successExitStatus) {
 
     public ServiceUnit {
         dropInPaths = List.copyOf(dropInPaths);
@@ -85,6 +86,8 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
         private boolean remainAfterExit;
         private String killMode = "control-group";
         private String killSignal = "SIGTERM";
+        /** SuccessExitStatus=: exit codes ("75") and signals ("SIGUSR1") that also count as success. */
+        private final List<String> successExitStatus = new ArrayList<>();
         private final List<String> sockets = new ArrayList<>();
         private boolean nonBlocking;
         private long fileDescriptorStoreMax;
@@ -127,6 +130,7 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
         public void remainAfterExit(boolean value) { remainAfterExit = value; }
         public void killMode(String value) { killMode = value; }
         public void killSignal(String value) { killSignal = value; }
+        public List<String> successExitStatus() { return successExitStatus; }
         public List<String> sockets() { return sockets; }
         public void nonBlocking(boolean value) { nonBlocking = value; }
         public void fileDescriptorStoreMax(long value) { fileDescriptorStoreMax = value; }
@@ -147,7 +151,7 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
                     workingDirectory, environment, environmentFiles, passEnvironment, unsetEnvironment,
                     standardInput, standardOutput, standardError, syslogIdentifier, umask, restart, restartSec,
                     timeoutStart, timeoutStop, remainAfterExit, killMode, killSignal, sockets, nonBlocking,
-                    fileDescriptorStoreMax, pidFile, watchdog, effectiveNotifyAccess);
+                    fileDescriptorStoreMax, pidFile, watchdog, effectiveNotifyAccess, successExitStatus);
         }
     }
 }

@@ -58,4 +58,14 @@ class DaemonLogicTest {
         assertThat(ServiceState.AUTO_RESTART.releasesSocket()).isTrue();
         assertThat(SocketResult.SERVICE_START_LIMIT_HIT.text()).isEqualTo("service-start-limit-hit");
     }
+
+    @Test
+    void successExitStatusCountsListedCodesAndSignalsAsSuccess() {
+        var listed = List.of("75", "SIGUSR1", "SIG12");
+        assertThat(ExitStatuses.listed(dev.sockact.posix.ExitStatus.exited(1, 75), listed)).isTrue();
+        assertThat(ExitStatuses.listed(dev.sockact.posix.ExitStatus.exited(1, 1), listed)).isFalse();
+        assertThat(ExitStatuses.listed(dev.sockact.posix.ExitStatus.killed(1, 10, false), listed)).isTrue();
+        assertThat(ExitStatuses.listed(dev.sockact.posix.ExitStatus.killed(1, 12, false), listed)).isTrue();
+        assertThat(ExitStatuses.listed(dev.sockact.posix.ExitStatus.killed(1, 9, false), listed)).isFalse();
+    }
 }

@@ -3,6 +3,7 @@ package dev.sockact.unit.parse;
 import dev.sockact.unit.ServiceUnit;
 import dev.sockact.unit.TimeSpan;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -62,6 +63,7 @@ public final class ServiceDirectives {
             .one("KillMode", word(KILL_MODES, "Failed to parse kill mode specification"),
                     ServiceUnit.Builder::killMode)
             .one("KillSignal", signal(), ServiceUnit.Builder::killSignal)
+            .listOfMany("SuccessExitStatus", exitStatusSet(), ServiceUnit.Builder::successExitStatus)
             .appendOnly("Sockets", ListParsers.unitNames(), ServiceUnit.Builder::sockets)
             .one("NonBlocking", Values.bool(), ServiceUnit.Builder::nonBlocking)
             .one("FileDescriptorStoreMax", Values.unsigned(), ServiceUnit.Builder::fileDescriptorStoreMax)
@@ -93,6 +95,104 @@ public final class ServiceDirectives {
                 return expanded;
             }
             throw InvalidValueException.ignoring(messagePrefix + ", ignoring: " + value);
+        };
+    }
+
+    /** Exit status names systemd accepts (exit-status.c): LSB, BSD sysexits, and systemd's own 2xx codes. */
+    private static final java.util.Map<String, String> EXIT_STATUS_NAMES = java.util.Map.ofEntries(
+            java.util.Map.entry("SUCCESS", "0"),
+            java.util.Map.entry("FAILURE", "1"),
+            java.util.Map.entry("INVALIDARGUMENT", "2"),
+            java.util.Map.entry("NOTIMPLEMENTED", "3"),
+            java.util.Map.entry("NOPERMISSION", "4"),
+            java.util.Map.entry("NOTINSTALLED", "5"),
+            java.util.Map.entry("NOTCONFIGURED", "6"),
+            java.util.Map.entry("NOTRUNNING", "7"),
+            java.util.Map.entry("USAGE", "64"),
+            java.util.Map.entry("DATAERR", "65"),
+            java.util.Map.entry("NOINPUT", "66"),
+            java.util.Map.entry("NOUSER", "67"),
+            java.util.Map.entry("NOHOST", "68"),
+            java.util.Map.entry("UNAVAILABLE", "69"),
+            java.util.Map.entry("SOFTWARE", "70"),
+            java.util.Map.entry("OSERR", "71"),
+            java.util.Map.entry("OSFILE", "72"),
+            java.util.Map.entry("CANTCREAT", "73"),
+            java.util.Map.entry("IOERR", "74"),
+            java.util.Map.entry("TEMPFAIL", "75"),
+            java.util.Map.entry("PROTOCOL", "76"),
+            java.util.Map.entry("NOPERM", "77"),
+            java.util.Map.entry("CONFIG", "78"),
+            java.util.Map.entry("CHDIR", "200"),
+            java.util.Map.entry("NICE", "201"),
+            java.util.Map.entry("FDS", "202"),
+            java.util.Map.entry("EXEC", "203"),
+            java.util.Map.entry("MEMORY", "204"),
+            java.util.Map.entry("LIMITS", "205"),
+            java.util.Map.entry("OOM_ADJUST", "206"),
+            java.util.Map.entry("SIGNAL_MASK", "207"),
+            java.util.Map.entry("STDIN", "208"),
+            java.util.Map.entry("STDOUT", "209"),
+            java.util.Map.entry("CHROOT", "210"),
+            java.util.Map.entry("IOPRIO", "211"),
+            java.util.Map.entry("TIMERSLACK", "212"),
+            java.util.Map.entry("SECUREBITS", "213"),
+            java.util.Map.entry("SETSCHEDULER", "214"),
+            java.util.Map.entry("CPUAFFINITY", "215"),
+            java.util.Map.entry("GROUP", "216"),
+            java.util.Map.entry("USER", "217"),
+            java.util.Map.entry("CAPABILITIES", "218"),
+            java.util.Map.entry("CGROUP", "219"),
+            java.util.Map.entry("SETSID", "220"),
+            java.util.Map.entry("CONFIRM", "221"),
+            java.util.Map.entry("STDERR", "222"),
+            java.util.Map.entry("PAM", "224"),
+            java.util.Map.entry("NETWORK", "225"),
+            java.util.Map.entry("NAMESPACE", "226"),
+            java.util.Map.entry("NO_NEW_PRIVILEGES", "227"),
+            java.util.Map.entry("SECCOMP", "228"),
+            java.util.Map.entry("SELINUX_CONTEXT", "229"),
+            java.util.Map.entry("PERSONALITY", "230"),
+            java.util.Map.entry("APPARMOR_PROFILE", "231"),
+            java.util.Map.entry("ADDRESS_FAMILIES", "232"),
+            java.util.Map.entry("RUNTIME_DIRECTORY", "233"),
+            java.util.Map.entry("CHOWN", "235"),
+            java.util.Map.entry("SMACK_PROCESS_LABEL", "236"),
+            java.util.Map.entry("KEYRING", "237"),
+            java.util.Map.entry("STATE_DIRECTORY", "238"),
+            java.util.Map.entry("CACHE_DIRECTORY", "239"),
+            java.util.Map.entry("LOGS_DIRECTORY", "240"),
+            java.util.Map.entry("CONFIGURATION_DIRECTORY", "241"),
+            java.util.Map.entry("NUMA_POLICY", "242"),
+            java.util.Map.entry("CREDENTIALS", "243"),
+            java.util.Map.entry("BPF", "245"));
+
+    /**
+     * {@code config_parse_set_status}: exit codes 0-255, exit status names, and signal names or numbers,
+     * separated by whitespace. Codes come out as "75", signals as "SIGUSR1" (or "SIG10" when given as a number).
+     */
+    private static ValueParser<List<String>> exitStatusSet() {
+        ValueParser<String> signal = signal();
+        return (value, context) -> {
+            List<String> statuses = new java.util.ArrayList<>();
+            for (String word : value.trim().split("\\s+")) {
+                if (word.isEmpty()) {
+                    continue;
+                }
+                if (word.chars().allMatch(Character::isDigit)) {
+                    int code = word.length() > 3 ? 256 : Integer.parseInt(word);
+                    if (code > 255) {
+                        throw InvalidValueException.ignoring("Value " + word + " is outside range 0-255, ignoring");
+                    }
+                    statuses.add(Integer.toString(code));
+                } else if (EXIT_STATUS_NAMES.containsKey(word)) {
+                    statuses.add(EXIT_STATUS_NAMES.get(word));
+                } else {
+                    String s = signal.parse(word, context);
+                    statuses.add(s.startsWith("SIG") ? s : "SIG" + s);
+                }
+            }
+            return statuses;
         };
     }
 

@@ -75,6 +75,19 @@ class UnitLoaderTest {
     }
 
     @Test
+    void successExitStatusTakesCodesNamesAndSignalsAndAnEmptyValueResets() throws IOException {
+        write("a.service", "[Service]\nExecStart=/bin/true\nSuccessExitStatus=75 FAILURE\nSuccessExitStatus=SIGUSR1 TERM 10\n");
+        write("b.service", "[Service]\nExecStart=/bin/true\nSuccessExitStatus=75\nSuccessExitStatus=\nSuccessExitStatus=300\n");
+        UnitLoader loader = new UnitLoader(List.of(dir), TestContexts.HOST);
+
+        assertThat(loader.loadService("a.service").unit().successExitStatus())
+                .containsExactly("75", "1", "SIGUSR1", "SIGTERM", "10");
+        var b = loader.loadService("b.service");
+        assertThat(b.unit().successExitStatus()).isEmpty();
+        assertThat(messages(b)).containsExactly("5: Value 300 is outside range 0-255, ignoring");
+    }
+
+    @Test
     void acceptYesRaisesTheTriggerLimitAndActivatesTheTemplate() throws IOException {
         write("echo.socket", "[Socket]\nListenStream=/run/echo.sock\nAccept=yes\n");
         SocketUnit socket = socket("echo.socket").unit();
