@@ -277,7 +277,7 @@ final class ServiceRuntime {
     private String workingDirectory(UnitEnvironment.Credentials credentials) throws IOException {
         String dir = unit.workingDirectory();
         if (dir.isEmpty()) {
-            return manager.userManager() ? System.getProperty("user.home") : "/";
+            return manager.userManager() ? userHome() : "/";
         }
         boolean optional = dir.startsWith("-");
         if (optional) {
@@ -294,6 +294,19 @@ final class ServiceRuntime {
                     + dir + ")");
         }
         return dir;
+    }
+
+    /**
+     * A user manager's default working directory: $HOME as the daemon got it (the JVM's user.home comes from
+     * the passwd entry, which for a system account may be /nonexistent), else "/" when that is no folder.
+     */
+    private static String userHome() {
+        for (String candidate : new String[] {System.getenv("HOME"), System.getProperty("user.home")}) {
+            if (candidate != null && Files.isDirectory(Path.of(candidate))) {
+                return candidate;
+            }
+        }
+        return "/";
     }
 
     private String describe() {
@@ -320,7 +333,10 @@ final class ServiceRuntime {
         setState(ServiceState.START);
         armTimer(unit.timeoutStart());
         spawnNextMain();
-        if (state == ServiceState.START && !unit.type().equals("notify") && !unit.type().equals("oneshot")) {
+        // A spawn that failed (exec, stdio) comes back already exited; its 203/EXEC status is on its way and
+        // fails the start. Carrying on to running here would report a clean run that never happened.
+        if (state == ServiceState.START && !unit.type().equals("notify") && !unit.type().equals("oneshot")
+                && main != null && !main.exited()) {
             enterStartPost();
         }
     }

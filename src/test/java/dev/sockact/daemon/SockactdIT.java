@@ -65,6 +65,44 @@ class SockactdIT {
         Files.writeString(file, text);
     }
 
+    /** --user as an ordinary user (uid 65534): XDG runtime folder, sockets, and instances run as that user. */
+    @Test
+    void runsAsAnUnprivilegedUserWithUser() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv"))
+                && ProcessHandle.current().info().user().orElse("").equals("root"), "needs root and setpriv");
+        Path home = Files.createTempDirectory("sockactd-user");
+        try {
+            Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path units = Files.createDirectories(home.resolve("units"));
+            Path runtime = Files.createDirectories(home.resolve("run"));
+            Files.setAttribute(runtime, "unix:uid", 65534);
+            Files.setAttribute(runtime, "unix:gid", 65534);
+            int port = freePort();
+            Files.writeString(units.resolve("who.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\nAccept=yes\n");
+            Files.writeString(units.resolve("who@.service"), "[Service]\nExecStart=/usr/bin/id -u\nStandardOutput=socket\n");
+            ProcessBuilder pb = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                    Path.of("bin/sockactd").toAbsolutePath().toString(), "--user", "--unit-dir", units.toString())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().put("XDG_RUNTIME_DIR", runtime.toString());
+            pb.environment().put("HOME", home.toString());
+            pb.environment().put("SOCKACT_LOG_LEVEL", "debug");
+            DaemonProcess d = new DaemonProcess(pb.start());
+            daemons.add(d);
+            d.await("Listening on who.socket.");
+
+            assertThat(Files.exists(runtime.resolve("sockact/control.sock"))).as(d.log()).isTrue();
+            try (Socket client = new Socket("127.0.0.1", port)) {
+                assertThat(new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).as(d::log)
+                        .isEqualTo("65534\n");
+            }
+            assertThat(d.terminate()).as(d.log()).isZero();
+        } finally {
+            try (var files = Files.walk(home)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
     @Test
     void startsOnDemandWithListenFdsAndAgainForTheNextClient() throws Exception {
         int port = freePort();
