@@ -280,8 +280,9 @@ class SockctlControlIT {
         // A changed Listen= gets new fds; SIGHUP reloads as well.
         int movedPort = freePort();
         Files.writeString(units.resolve("new.socket"), "[Socket]\nListenStream=127.0.0.1:" + movedPort + "\n");
-        Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(d.process.pid())).start();
-        assertThat(hup.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        // kill(2) directly, checked: a failed external `kill` would look like a lost SIGHUP.
+        assertThat(dev.sockact.posix.Processes.kill((int) d.process.pid(), dev.sockact.posix.Signals.SIGHUP)).isTrue();
+        d.await("Reloading.", 6);
         d.await("new.socket: Listen settings changed, restarting the socket");
         awaitOut(() -> ctl("status", "new.socket"), "127.0.0.1:" + movedPort + " (Stream)");
         assertThat(talk(movedPort, "moved")).endsWith("|moved");
