@@ -27,7 +27,7 @@ import java.util.Map;
  * connection and execs the program in its own place (so LISTEN_PID is our
  * pid); with --accept it runs one child per connection.
  */
-final class SocketActivateCommand {
+final class SocketActivateCommand extends GetoptCommand {
     private static final System.Logger LOG = System.getLogger("socket-activate");
     /** Variables kept from our environment; everything else is scrubbed, as systemd does. */
     private static final List<String> KEPT_VARIABLES = List.of("TERM", "PATH", "USER", "HOME", "COLORTERM", "NO_COLOR");
@@ -46,10 +46,6 @@ final class SocketActivateCommand {
             new Getopt.Spec((char) 0, "inetd", false),
             new Getopt.Spec((char) 0, "now", false)), true);
 
-    private final PrintWriter out;
-    private final PrintWriter err;
-    boolean help;
-    boolean version;
     List<String> listen = new ArrayList<>();
     boolean datagram;
     boolean seqpacket;
@@ -61,56 +57,28 @@ final class SocketActivateCommand {
     List<String> command = new ArrayList<>();
 
     SocketActivateCommand(PrintWriter out, PrintWriter err) {
-        this.out = out;
-        this.err = err;
+        super("socket-activate", OPTIONS, HELP, out, err);
     }
 
-    /** Parses {@code args} like getopt_long("+...") and runs: the exit status. */
-    int run(String[] args) {
-        try {
-            Getopt.Result parsed = OPTIONS.parse(args);
-            help = parsed.has("help");
-            version = parsed.has("version");
-            listen = parsed.all("listen");
-            datagram = parsed.has("datagram");
-            seqpacket = parsed.has("seqpacket");
-            accept = parsed.has("accept");
-            setenv = parsed.all("setenv");
-            fdnames = parsed.all("fdname");
-            inetd = parsed.has("inetd");
-            now = parsed.has("now");
-            command = parsed.operands();
-        } catch (Getopt.UsageException e) {
-            err.println("socket-activate: " + e.getMessage());
-            err.flush();
-            return 1;
-        }
-        return call();
-    }
-
-    private int call() {
-        if (help) {
-            out.print(HELP);
-            out.flush();
-            return 0;
-        }
-        if (version) {
-            out.println(Version.of("socket-activate"));
-            out.flush();
-            return 0;
-        }
+    @Override
+    protected int execute(Getopt.Result parsed) {
+        listen = parsed.all("listen");
+        datagram = parsed.has("datagram");
+        seqpacket = parsed.has("seqpacket");
+        accept = parsed.has("accept");
+        setenv = parsed.all("setenv");
+        fdnames = parsed.all("fdname");
+        inetd = parsed.has("inetd");
+        now = parsed.has("now");
+        command = parsed.operands();
         String conflict = conflict();
         if (conflict != null) {
-            err.println(conflict);
-            err.flush();
-            return 1;
+            return fail(conflict);
         }
         try {
             return run(err);
         } catch (ErrnoException e) {
-            err.println(e.getMessage());
-            err.flush();
-            return 1;
+            return fail(e.getMessage());
         }
     }
 

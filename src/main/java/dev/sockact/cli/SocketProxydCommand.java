@@ -22,7 +22,7 @@ import java.util.List;
  * sockets to one target, as systemd-socket-proxyd(8) does, with the same
  * arguments, messages and exit status.
  */
-final class SocketProxydCommand {
+final class SocketProxydCommand extends GetoptCommand {
     private static final Getopt OPTIONS = new Getopt(List.of(
             new Getopt.Spec('h', "help", false),
             new Getopt.Spec((char) 0, "version", false),
@@ -32,10 +32,6 @@ final class SocketProxydCommand {
             new Getopt.Spec((char) 0, "connect-timeout", true),
             new Getopt.Spec((char) 0, "threads", true)));
 
-    private final PrintWriter out;
-    private final PrintWriter err;
-    private boolean help;
-    private boolean version;
     private String connectionsMax;
     private String exitIdleTime;
     private List<String> listen = new ArrayList<>();
@@ -44,8 +40,7 @@ final class SocketProxydCommand {
     private List<String> positional = new ArrayList<>();
 
     SocketProxydCommand(PrintWriter out, PrintWriter err) {
-        this.out = out;
-        this.err = err;
+        super("socket-proxyd", OPTIONS, HELP, out, err);
     }
 
     /** A message for the user and the exit status 1, the only failure status systemd's proxy has. */
@@ -57,51 +52,22 @@ final class SocketProxydCommand {
         }
     }
 
-    /** Parses {@code args} and runs: the exit status. */
-    int run(String[] args) {
-        try {
-            Getopt.Result parsed = OPTIONS.parse(args);
-            help = parsed.has("help");
-            version = parsed.has("version");
-            connectionsMax = parsed.last("connections-max");
-            exitIdleTime = parsed.last("exit-idle-time");
-            listen = parsed.all("listen");
-            connectTimeout = parsed.last("connect-timeout");
-            threads = parsed.last("threads");
-            positional = parsed.operands();
-        } catch (Getopt.UsageException e) {
-            err.println("socket-proxyd: " + e.getMessage());
-            err.flush();
-            return 1;
-        }
-        return call();
-    }
-
-    private int call() {
-        if (help) {
-            out.print(HELP);
-            out.flush();
-            return 0;
-        }
-        if (version) {
-            out.println(Version.of("socket-proxyd"));
-            out.flush();
-            return 0;
-        }
+    @Override
+    protected int execute(Getopt.Result parsed) {
+        connectionsMax = parsed.last("connections-max");
+        exitIdleTime = parsed.last("exit-idle-time");
+        listen = parsed.all("listen");
+        connectTimeout = parsed.last("connect-timeout");
+        threads = parsed.last("threads");
+        positional = parsed.operands();
         try {
             ProxyConfig config = config();
             List<Fd> listeners = listeners();
             ProxyServer server = new ProxyServer(config, listeners);
             StopSignals.onTermination(server::stop);
             return server.run();
-        } catch (Failure e) {
-            err.println(e.getMessage());
-            err.flush();
-            return 1;
-        } catch (ErrnoException e) {
-            err.println(e.getMessage());
-            err.flush();
-            return 1;
+        } catch (Failure | ErrnoException e) {
+            return fail(e.getMessage());
         }
     }
 
