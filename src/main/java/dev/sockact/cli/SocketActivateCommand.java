@@ -284,7 +284,7 @@ final class SocketActivateCommand extends GetoptCommand {
         return names;
     }
 
-    private static final String HELP = """
+    static final String HELP = """
             socket-activate [OPTIONS...] COMMAND [ARGS...]
 
             Listen on sockets and launch child on connection.

@@ -161,7 +161,7 @@ final class SocketProxydCommand extends GetoptCommand {
         }
     }
 
-    private static final String HELP = """
+    static final String HELP = """
             socket-proxyd [HOST:PORT]
             socket-proxyd [SOCKET]
 
