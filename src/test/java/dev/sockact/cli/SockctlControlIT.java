@@ -368,6 +368,32 @@ class SockctlControlIT {
         assertThat(status.out()).contains("Active: active (listening)");
     }
 
+    /** Stopping an Accept=yes socket closes its listener and stops the instances serving connections. */
+    @Test
+    void stoppingAnAcceptingSocketStopsItsInstances() throws Exception {
+        units = Files.createDirectories(dir.resolve("units"));
+        control = dir.resolve("run/control.sock");
+        int port = freePort();
+        Files.writeString(units.resolve("hold.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\nAccept=yes\n");
+        Files.writeString(units.resolve("hold@.service"),
+                "[Service]\nExecStart=/bin/sleep 600\nStandardInput=socket\nStandardOutput=socket\n");
+        DaemonProcess d = daemon();
+        d.await("Listening on hold.socket.");
+        try (java.net.Socket client = new java.net.Socket("127.0.0.1", port)) {
+            awaitOut(() -> ctl("status", "hold.socket"), "Connected: 1;");
+
+            Run stop = ctl("stop", "hold.socket");
+            assertThat(stop.status()).as(stop.err()).isZero();
+            client.setSoTimeout((int) DaemonProcess.DEADLINE_MS);
+            // The instance (sleep, holding the connection) was stopped: the client sees the end.
+            assertThat(client.getInputStream().read()).isEqualTo(-1);
+        }
+        Run status = ctl("status", "hold.socket");
+        assertThat(status.status()).isEqualTo(3);
+        assertThat(status.out()).contains("Active: inactive (dead)");
+        assertThat(connects(port)).isFalse();
+    }
+
     private static void awaitOut(Call call, String text) throws Exception {
         long end = System.currentTimeMillis() + DaemonProcess.DEADLINE_MS;
         Run last = call.run();
