@@ -58,6 +58,8 @@ final class ServiceRuntime {
     /** Accept=yes: the connection this transient instance serves, or null for an ordinary service. */
     private final Instance instance;
     private boolean instanceEnded;
+    /** The main process's last exit is listed in RestartPreventExitStatus=. */
+    private boolean mainExitPreventsRestart;
 
     /**
      * What an Accept=yes instance ({@code foo@0-...service}) serves: its connection, passed as fd 3 named
@@ -324,6 +326,7 @@ final class ServiceRuntime {
     }
 
     private void enterStart() {
+        mainExitPreventsRestart = false;
         if (unit.execStart().isEmpty()) {
             enterStartPost();
             return;
@@ -565,7 +568,8 @@ final class ServiceRuntime {
     /** service_shall_restart(). */
     private boolean shouldRestart() {
         // An Accept=yes instance is not restarted: its connection is gone with it.
-        if (forbidRestart || instance != null || manager.shuttingDown() || result == ServiceResult.START_LIMIT_HIT) {
+        if (forbidRestart || instance != null || manager.shuttingDown() || result == ServiceResult.START_LIMIT_HIT
+                || mainExitPreventsRestart) {
             return false;
         }
         return switch (unit.restart()) {
@@ -671,6 +675,7 @@ final class ServiceRuntime {
     }
 
     private void mainExited(ExitStatus status) {
+        mainExitPreventsRestart = ExitStatuses.listed(status, unit.restartPreventExitStatus());
         boolean clean = ExitStatuses.clean(status, !unit.type().equals("oneshot"))
                 || ExitStatuses.listed(status, unit.successExitStatus());
         boolean ignore = mainCommand != null && mainCommand.ignoresFailure();

@@ -25,7 +25,8 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
                           boolean remainAfterExit, String killMode, String killSignal, List<String> sockets,
                           boolean nonBlocking, long fileDescriptorStoreMax, String pidFile,
                           TimeSpan watchdog, String notifyAccess,
-                          List<String> successExitStatus) {
+                          List<String> successExitStatus,
+                          List<String> restartPreventExitStatus) {
 
     public ServiceUnit {
         dropInPaths = List.copyOf(dropInPaths);
@@ -88,6 +89,8 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
         private String killSignal = "SIGTERM";
         /** SuccessExitStatus=: exit codes ("75") and signals ("SIGUSR1") that also count as success. */
         private final List<String> successExitStatus = new ArrayList<>();
+        /** RestartPreventExitStatus=: exit codes and signals after which Restart= does not restart. */
+        private final List<String> restartPreventExitStatus = new ArrayList<>();
         private final List<String> sockets = new ArrayList<>();
         private boolean nonBlocking;
         private long fileDescriptorStoreMax;
@@ -131,6 +134,7 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
         public void killMode(String value) { killMode = value; }
         public void killSignal(String value) { killSignal = value; }
         public List<String> successExitStatus() { return successExitStatus; }
+        public List<String> restartPreventExitStatus() { return restartPreventExitStatus; }
         public List<String> sockets() { return sockets; }
         public void nonBlocking(boolean value) { nonBlocking = value; }
         public void fileDescriptorStoreMax(long value) { fileDescriptorStoreMax = value; }
@@ -151,7 +155,8 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
                     workingDirectory, environment, environmentFiles, passEnvironment, unsetEnvironment,
                     standardInput, standardOutput, standardError, syslogIdentifier, umask, restart, restartSec,
                     timeoutStart, timeoutStop, remainAfterExit, killMode, killSignal, sockets, nonBlocking,
-                    fileDescriptorStoreMax, pidFile, watchdog, effectiveNotifyAccess, successExitStatus);
+                    fileDescriptorStoreMax, pidFile, watchdog, effectiveNotifyAccess, successExitStatus,
+                    restartPreventExitStatus);
         }
     }
 }

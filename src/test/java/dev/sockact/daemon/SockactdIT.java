@@ -320,6 +320,24 @@ class SockactdIT {
         assertThat(d.terminate()).isZero();
     }
 
+    /** RestartPreventExitStatus=: the same crash, but listed, is not restarted; the socket still activates it. */
+    @Test
+    void restartPreventExitStatusStopsTheRestart() throws Exception {
+        int port = freePort();
+        Path units = units();
+        write(units.resolve("x.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\n");
+        write(units.resolve("x.service"), "[Service]\nExecStart=" + echoService("--exit 3")
+                + "\nRestart=on-failure\nRestartSec=50ms\nRestartPreventExitStatus=NOTIMPLEMENTED\n");
+        DaemonProcess d = start(units);
+        d.await("Listening on x.socket.");
+        assertThat(talk(port, "a")).endsWith("|a");
+        d.await("x.service: Failed with result 'exit-code'.");
+        assertThat(talk(port, "b")).endsWith("|b");   // the socket still activates it on demand
+        assertThat(d.terminate()).isZero();
+        // Read once the daemon has exited, so the whole log is in.
+        assertThat(d.log()).doesNotContain("x.service: Scheduled restart job");
+    }
+
     @Test
     void notifyServiceIsStartedOnReadyAndExecStartPreFailureFailsTheService() throws Exception {
         int port = freePort();

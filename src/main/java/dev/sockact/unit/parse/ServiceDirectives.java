@@ -64,6 +64,7 @@ public final class ServiceDirectives {
                     ServiceUnit.Builder::killMode)
             .one("KillSignal", signal(), ServiceUnit.Builder::killSignal)
             .listOfMany("SuccessExitStatus", exitStatusSet(), ServiceUnit.Builder::successExitStatus)
+            .listOfMany("RestartPreventExitStatus", exitStatusSet(), ServiceUnit.Builder::restartPreventExitStatus)
             .appendOnly("Sockets", ListParsers.unitNames(), ServiceUnit.Builder::sockets)
             .one("NonBlocking", Values.bool(), ServiceUnit.Builder::nonBlocking)
             .one("FileDescriptorStoreMax", Values.unsigned(), ServiceUnit.Builder::fileDescriptorStoreMax)

@@ -82,6 +82,9 @@ class UnitLoaderTest {
 
         assertThat(loader.loadService("a.service").unit().successExitStatus())
                 .containsExactly("75", "1", "SIGUSR1", "SIGTERM", "10");
+        write("c.service", "[Service]\nExecStart=/bin/true\nRestart=on-failure\nRestartPreventExitStatus=3 SIGKILL DATAERR\n");
+        assertThat(loader.loadService("c.service").unit().restartPreventExitStatus())
+                .containsExactly("3", "SIGKILL", "65");
         var b = loader.loadService("b.service");
         assertThat(b.unit().successExitStatus()).isEmpty();
         assertThat(messages(b)).containsExactly("5: Value 300 is outside range 0-255, ignoring");
