@@ -320,6 +320,30 @@ class SockactdIT {
         assertThat(d.terminate()).isZero();
     }
 
+    /** User= (through setpriv; the daemon runs as root) and StandardError=append: for each instance. */
+    @Test
+    void userAndAppendOutputApplyToEveryInstance() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv"))
+                && ProcessHandle.current().info().user().orElse("").equals("root"), "needs root and setpriv");
+        int port = freePort();
+        Path units = units();
+        Path errors = units.resolveSibling("errors.log");
+        write(units.resolve("u.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\nAccept=yes\n");
+        write(units.resolve("u@.service"), "[Service]\nUser=nobody\nExecStart=/bin/sh -c 'id -u; echo to-stderr >&2'\n"
+                + "StandardOutput=socket\nStandardError=append:" + errors + "\n");
+        DaemonProcess d = start(units);
+        d.await("Listening on u.socket.");
+        for (int i = 0; i < 2; i++) {
+            try (Socket client = new Socket("127.0.0.1", port)) {
+                assertThat(new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).as(d::log)
+                        .isEqualTo("65534\n");
+            }
+        }
+        d.await("u@1-", 1);
+        assertThat(d.terminate()).isZero();
+        assertThat(Files.readString(errors)).isEqualTo("to-stderr\nto-stderr\n");
+    }
+
     /** RestartPreventExitStatus=: the same crash, but listed, is not restarted; the socket still activates it. */
     @Test
     void restartPreventExitStatusStopsTheRestart() throws Exception {
