@@ -95,9 +95,13 @@ public final class EchoService {
             {Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY}, {Sockets.SOL_SOCKET, Sockets.SO_MARK},
             {Sockets.SOL_SOCKET, Sockets.SO_PRIORITY}, {Sockets.SOL_SOCKET, Sockets.SO_RCVBUF},
             {Sockets.IPPROTO_IP, Sockets.IP_TTL}, {Sockets.SOL_SOCKET, Sockets.SO_REUSEPORT},
-            {Sockets.IPPROTO_TCP, Sockets.TCP_KEEPIDLE},
+            {Sockets.IPPROTO_TCP, Sockets.TCP_KEEPIDLE}, {Sockets.IPPROTO_TCP, Sockets.TCP_KEEPINTVL},
+            {Sockets.IPPROTO_TCP, Sockets.TCP_KEEPCNT}, {Sockets.SOL_SOCKET, Sockets.SO_SNDBUF},
+            {Sockets.IPPROTO_IP, Sockets.IP_TOS}, {Sockets.IPPROTO_IP, Sockets.IP_FREEBIND},
+            {Sockets.IPPROTO_IP, Sockets.IP_TRANSPARENT},
         };
-        String[] names = {"type", "keepalive", "nodelay", "mark", "priority", "rcvbuf", "ttl", "reuseport", "keepidle"};
+        String[] names = {"type", "keepalive", "nodelay", "mark", "priority", "rcvbuf", "ttl", "reuseport", "keepidle",
+            "keepintvl", "keepcnt", "sndbuf", "tos", "freebind", "transparent"};
         for (int i = 0; i < options.length; i++) {
             String value;
             try {
@@ -106,6 +110,17 @@ public final class EchoService {
                 value = "-";
             }
             s.append(i == 0 ? ":" : ",").append(names[i]).append('=').append(value);
+        }
+        int[][] strings = {{Sockets.SOL_SOCKET, Sockets.SO_BINDTODEVICE}, {Sockets.IPPROTO_TCP, Sockets.TCP_CONGESTION}};
+        String[] stringNames = {"device", "congestion"};
+        for (int i = 0; i < strings.length; i++) {
+            String value;
+            try {
+                value = Sockets.getStringOption(fd, strings[i][0], strings[i][1]);
+            } catch (Exception e) {
+                value = "-";
+            }
+            s.append(',').append(stringNames[i]).append('=').append(value.isEmpty() ? "-" : value);
         }
         return s.toString();
     }
