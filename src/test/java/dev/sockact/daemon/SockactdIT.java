@@ -357,6 +357,33 @@ class SockactdIT {
         assertThat(Files.readString(errors)).isEqualTo("to-stderr\nto-stderr\n");
     }
 
+    /** ListenStream=vsock::PORT opens a listening AF_VSOCK socket (this kernel has no vsock loopback to connect). */
+    @Test
+    void vsockListenerOpens() throws Exception {
+        boolean vsock;
+        try (var probe = dev.sockact.posix.Sockets.socket(dev.sockact.posix.SockAddr.AF_VSOCK,
+                dev.sockact.posix.Sockets.SOCK_STREAM, 0)) {
+            vsock = true;
+        } catch (dev.sockact.posix.ErrnoException e) {
+            vsock = false;
+        }
+        assumeTrue(vsock, "no AF_VSOCK in this kernel");
+        int port = 20000 + (int) (ProcessHandle.current().pid() % 20000);
+        Path units = units();
+        write(units.resolve("v.socket"), "[Socket]\nListenStream=vsock::" + port + "\n");
+        write(units.resolve("v.service"), "[Service]\nExecStart=/bin/true\n");
+        DaemonProcess d = start(units);
+        d.await("Listening on v.socket.");
+        // sockactd holds the port: binding it again fails (no /proc table or ss lists vsock here).
+        try (var again = dev.sockact.posix.Sockets.socket(dev.sockact.posix.SockAddr.AF_VSOCK,
+                dev.sockact.posix.Sockets.SOCK_STREAM, 0)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.sockact.posix.Sockets.bind(again,
+                            new dev.sockact.posix.SockAddr.Vsock(-1, port)))
+                    .hasMessageContaining("EADDRINUSE");
+        }
+        assertThat(d.terminate()).isZero();
+    }
+
     /** RestartPreventExitStatus=: the same crash, but listed, is not restarted; the socket still activates it. */
     @Test
     void restartPreventExitStatusStopsTheRestart() throws Exception {
