@@ -98,10 +98,14 @@ public final class EchoService {
             {Sockets.IPPROTO_TCP, Sockets.TCP_KEEPIDLE}, {Sockets.IPPROTO_TCP, Sockets.TCP_KEEPINTVL},
             {Sockets.IPPROTO_TCP, Sockets.TCP_KEEPCNT}, {Sockets.SOL_SOCKET, Sockets.SO_SNDBUF},
             {Sockets.IPPROTO_IP, Sockets.IP_TOS}, {Sockets.IPPROTO_IP, Sockets.IP_FREEBIND},
-            {Sockets.IPPROTO_IP, Sockets.IP_TRANSPARENT},
+            {Sockets.IPPROTO_IP, Sockets.IP_TRANSPARENT}, {Sockets.SOL_SOCKET, Sockets.SO_BROADCAST},
+            {Sockets.IPPROTO_IP, Sockets.IP_PKTINFO}, {Sockets.SOL_SOCKET, Sockets.SO_TIMESTAMP},
+            {Sockets.SOL_SOCKET, Sockets.SO_PASSCRED}, {Sockets.SOL_SOCKET, Sockets.SO_PASSSEC},
+            {Sockets.IPPROTO_TCP, Sockets.TCP_DEFER_ACCEPT},
         };
         String[] names = {"type", "keepalive", "nodelay", "mark", "priority", "rcvbuf", "ttl", "reuseport", "keepidle",
-            "keepintvl", "keepcnt", "sndbuf", "tos", "freebind", "transparent"};
+            "keepintvl", "keepcnt", "sndbuf", "tos", "freebind", "transparent", "broadcast", "pktinfo", "timestamp",
+            "passcred", "passsec", "deferaccept"};
         for (int i = 0; i < options.length; i++) {
             String value;
             try {

@@ -182,6 +182,10 @@ class SockactdIT {
                 FreeBind=yes
                 Transparent=yes
                 BindToDevice=lo
+                Broadcast=yes
+                PassPacketInfo=yes
+                Timestamping=us
+                DeferAcceptSec=1
                 TCPCongestion=no-such-algorithm
                 """.formatted(port));
         write(units.resolve("opt.service"), "[Service]\nExecStart=" + echoService("") + "\n");
@@ -194,8 +198,10 @@ class SockactdIT {
         // result. A refused TCPCongestion= leaves the system's default algorithm.
         String congestion = Files.readString(Path.of("/proc/sys/net/ipv4/tcp_congestion_control")).strip();
         assertThat(header).contains("type=1,keepalive=1,nodelay=1,mark=7,priority=6,rcvbuf=131072,ttl=42,reuseport=1,"
-                + "keepidle=77,keepintvl=11,keepcnt=4,sndbuf=131072,tos=16,freebind=1,transparent=1,device=lo,"
-                + "congestion=" + congestion + "|");
+                + "keepidle=77,keepintvl=11,keepcnt=4,sndbuf=131072,tos=16,freebind=1,transparent=1,broadcast=1,"
+                // SO_PASSCRED/SO_PASSSEC are AF_UNIX/netlink-only on this kernel ("-": not readable on TCP).
+                // DeferAcceptSec=1 holds the accept until the client speaks or 1 s passes (the client here waits).
+                + "pktinfo=1,timestamp=1,passcred=-,passsec=-,deferaccept=1,device=lo,congestion=" + congestion + "|");
         assertThat(d.terminate()).isZero();
     }
 
@@ -382,6 +388,31 @@ class SockactdIT {
                     .hasMessageContaining("EADDRINUSE");
         }
         assertThat(d.terminate()).isZero();
+    }
+
+    /** The socket's ExecStartPre/Post and ExecStopPre/Post, and the service's ExecStop=, run in their order. */
+    @Test
+    void execHooksOfTheSocketAndExecStopOfTheServiceRun() throws Exception {
+        int port = freePort();
+        Path units = units();
+        Path trace = units.resolveSibling("trace.txt");
+        String echo = "/bin/sh -c 'echo %s >> " + trace + "'";
+        write(units.resolve("h.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\n"
+                + "ExecStartPre=" + echo.formatted("socket-start-pre") + "\n"
+                + "ExecStartPost=" + echo.formatted("socket-start-post") + "\n"
+                + "ExecStopPre=" + echo.formatted("socket-stop-pre") + "\n"
+                + "ExecStopPost=" + echo.formatted("socket-stop-post") + "\n");
+        write(units.resolve("h.service"), "[Service]\nExecStart=" + echoService("--clients 2") + "\n"
+                + "ExecStop=" + echo.formatted("service-stop") + "\n");
+        DaemonProcess d = start(units);
+        d.await("Listening on h.socket.");
+        assertThat(Files.readString(trace)).isEqualTo("socket-start-pre\nsocket-start-post\n");
+        assertThat(talk(port, "a")).endsWith("|a");   // the service now runs, waiting for a second client
+        assertThat(d.terminate()).isZero();
+        List<String> lines = Files.readAllLines(trace);
+        assertThat(lines).containsExactlyInAnyOrder("socket-start-pre", "socket-start-post", "service-stop",
+                "socket-stop-pre", "socket-stop-post");
+        assertThat(lines.indexOf("socket-stop-pre")).isLessThan(lines.indexOf("socket-stop-post"));
     }
 
     /** RestartPreventExitStatus=: the same crash, but listed, is not restarted; the socket still activates it. */
