@@ -4,9 +4,6 @@
 # Builtins only on the common path: every fork here delays a socket-activated start.
 
 # sockact_self: the launcher's real path, set by the launcher that sources this file.
-if [ -z "${sockact_self:-}" ]; then
-    sockact_self=$(readlink -f "$0")
-fi
 # The absolute, symlink-free root: the AOT cache only maps for the exact module path it was built with.
 sockact_cwd=$PWD
 cd -P -- "${sockact_self%/*}/.." || exit 1

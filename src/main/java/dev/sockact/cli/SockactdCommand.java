@@ -54,25 +54,13 @@ final class SockactdCommand implements Callable<Integer> {
             out.println(Version.of("sockactd"));
             return 0;
         }
-        Path runtime;
-        if (user) {
-            String xdg = System.getenv("XDG_RUNTIME_DIR");
-            if (xdg == null || xdg.isEmpty()) {
-                if (controlSocket == null) {
-                    err.println("sockactd: --user needs $XDG_RUNTIME_DIR (or --control-socket).");
-                    return 1;
-                }
-                runtime = controlSocket.toAbsolutePath().getParent();
-            } else {
-                runtime = Path.of(xdg, "sockact");
-            }
-        } else {
-            runtime = Path.of("/run/sockact");
+        // The same rule sockctl uses to find us; the runtime folder is the control socket's.
+        Path control = dev.sockact.ctl.ControlProtocol.controlSocket(user, controlSocket, System.getenv("XDG_RUNTIME_DIR"));
+        if (control == null) {
+            err.println("sockactd: --user needs $XDG_RUNTIME_DIR (or --control-socket).");
+            return 1;
         }
-        Path control = controlSocket != null ? controlSocket.toAbsolutePath() : runtime.resolve("control.sock");
-        if (controlSocket != null) {
-            runtime = control.getParent();
-        }
+        Path runtime = control.getParent();
         int mode;
         try {
             mode = Integer.parseInt(controlSocketMode, 8);

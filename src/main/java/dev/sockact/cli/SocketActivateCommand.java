@@ -76,7 +76,7 @@ final class SocketActivateCommand extends GetoptCommand {
             return fail(conflict);
         }
         try {
-            return run(err);
+            return run();
         } catch (ErrnoException e) {
             return fail(e.getMessage());
         }
@@ -96,35 +96,21 @@ final class SocketActivateCommand extends GetoptCommand {
         if (now && accept) {
             return "--now cannot be combined with --accept.";
         }
-        if (inetd && !accept && listen.size() + inheritedCount() != 1) {
-            return "--inetd only supported for single file descriptors.";
-        }
         return null;
     }
 
-    private static int inheritedCount() {
-        String count = System.getenv("LISTEN_FDS");
-        String pid = System.getenv("LISTEN_PID");
-        if (count == null || pid == null || !pid.equals(Long.toString(ProcessHandle.current().pid()))) {
-            return 0;
-        }
-        try {
-            return Math.max(0, Integer.parseInt(count));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
-    private int run(PrintWriter err) throws ErrnoException {
+    private int run() throws ErrnoException {
         List<Fd> fds = new ArrayList<>();
         try {
             for (ListenFds.Passed passed : ListenFds.fromEnvironment(System.getenv(), Processes.pid())) {
                 fds.add(passed.fd());
             }
         } catch (ListenFds.MalformedException e) {
-            err.println("Failed to get passed file descriptors: " + e.getMessage());
-            err.flush();
-            return 1;
+            return fail("Failed to get passed file descriptors: " + e.getMessage());
+        }
+        // Before any socket is opened, as newer systemd checks it at parse time.
+        if (inetd && !accept && listen.size() + fds.size() != 1) {
+            return fail("--inetd only supported for single file descriptors.");
         }
         int type = datagram ? Sockets.SOCK_DGRAM : seqpacket ? Sockets.SOCK_SEQPACKET : Sockets.SOCK_STREAM;
         for (String text : listen) {
@@ -132,36 +118,28 @@ final class SocketActivateCommand extends GetoptCommand {
             try {
                 address = ListenAddress.parse(text);
             } catch (InvalidAddressException e) {
-                String strerror = new ErrnoException("parse", e.errno().number(), null).strerror();
-                err.println("Failed to parse socket address \"" + text + "\": " + strerror);
-                err.println("Failed to open '" + text + "': " + strerror);
-                err.flush();
-                return 1;
+                String strerror = e.errno().text();
+                return fail("Failed to parse socket address \"" + text + "\": " + strerror + "\n"
+                        + "Failed to open '" + text + "': " + strerror);
             }
             try {
                 fds.add(ListenSockets.open(address, ListenSockets.Options.activateDefaults(type)));
             } catch (ErrnoException e) {
                 // systemd's two lines: make_socket_fd() and then open_sockets() report it.
-                err.println("Failed to listen on " + address + ": " + e.strerror());
-                err.println("Failed to open '" + text + "': " + e.strerror());
-                err.flush();
-                return 1;
+                return fail("Failed to listen on " + address + ": " + e.strerror() + "\n"
+                        + "Failed to open '" + text + "': " + e.strerror());
             }
             LOG.log(System.Logger.Level.INFO, "Listening on " + address + " as " + (ListenFds.START + fds.size() - 1) + ".");
         }
         if (fds.isEmpty()) {
-            err.println("No sockets to listen on specified or passed in.");
-            err.flush();
-            return 1;
+            return fail("No sockets to listen on specified or passed in.");
         }
         List<String> names = fdNames(fds.size());
         Program program;
         try {
             program = Program.resolve(command, System.getenv("PATH"));
         } catch (ErrnoException e) {
-            err.println("Failed to execp " + command.getFirst() + " (" + String.join(" ", command) + "): " + e.strerror());
-            err.flush();
-            return 1;
+            return fail("Failed to execp " + command.getFirst() + " (" + String.join(" ", command) + "): " + e.strerror());
         }
         List<String> environment = childEnvironment();
         return accept ? acceptForever(fds, program, environment, names) : execOnFirstConnection(fds, program, environment, names);

@@ -96,7 +96,7 @@ final class SocketProxydCommand extends GetoptCommand {
             target = Target.parse(positional.getFirst());
             if (target instanceof Target.HostPort hp) {
                 // Fail now on a port that can never work, not on every connection.
-                dev.sockact.proxy.TargetPorts.check(hp.service());
+                hp.port();
             }
         } catch (IllegalArgumentException e) {
             throw new Failure(e.getMessage());

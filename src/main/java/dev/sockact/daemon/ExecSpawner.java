@@ -63,11 +63,20 @@ final class ExecSpawner {
             String reason = e instanceof ErrnoException errno ? errno.reason() : e.getMessage();
             System.getLogger("sockactd").log(System.Logger.Level.ERROR, context.unit() + ": Failed at step EXEC spawning "
                     + command.path() + ": " + reason);
-            Child child = new Child(0, command.path());
-            child.markExited();
-            loop.execute(() -> onExit.accept(child, dev.sockact.posix.ExitStatus.exited(0, ExitStatuses.EXIT_EXEC)));
-            return child;
+            return failed(loop, command, onExit);
         }
+    }
+
+    /**
+     * The stand-in for a command that could not be started: already exited, and its 203/EXEC status (what
+     * systemd's child reports when exec fails) delivered on the loop like any exit.
+     */
+    static Child failed(dev.sockact.event.EventLoop loop, ExecCommand command,
+                        java.util.function.BiConsumer<Child, dev.sockact.posix.ExitStatus> onExit) {
+        Child child = new Child(0, command.path());
+        child.markExited();
+        loop.execute(() -> onExit.accept(child, dev.sockact.posix.ExitStatus.exited(0, ExitStatuses.EXIT_EXEC)));
+        return child;
     }
 
     static Spawned spawn(ExecCommand command, Context context, Stdio stdio, Map<String, String> extraEnvironment)

@@ -7,7 +7,6 @@ import dev.sockact.posix.Errno;
 import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.Fd;
 import dev.sockact.posix.Io;
-import dev.sockact.posix.PosixFiles;
 import dev.sockact.posix.SockAddr;
 import dev.sockact.posix.Sockets;
 
@@ -41,8 +40,7 @@ final class NotifySocket implements AutoCloseable {
 
     static NotifySocket open(Manager manager, ServiceRuntime service) throws ErrnoException {
         Path path = service.notifyPath();
-        ListenSockets.makeDirectories(path.getParent(), 0755);
-        PosixFiles.unlink(path.toString());
+        // ListenSockets creates the folder and replaces a stale node itself.
         Fd fd = ListenSockets.open(new SockAddr.UnixPath(path.toString()),
                 new ListenSockets.Options(Sockets.SOCK_DGRAM, 0, null, 0777, 0755));
         try {

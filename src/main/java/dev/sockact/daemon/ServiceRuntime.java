@@ -647,10 +647,7 @@ final class ServiceRuntime {
             stdio = ServiceStdio.prepare(manager.loop(), unit, name, isMain ? fds : List.of(), isMain);
         } catch (ErrnoException e) {
             LOG.log(Level.ERROR, name + ": Failed to set up standard input/output: " + e.reason());
-            Child child = new Child(0, command.path());
-            child.markExited();
-            manager.loop().execute(() -> exited(child, isMain, ExitStatus.exited(0, ExitStatuses.EXIT_EXEC)));
-            return child;
+            return ExecSpawner.failed(manager.loop(), command, (c, status) -> exited(c, isMain, status));
         }
         try {
             Child child = ExecSpawner.start(manager.loop(), command, context, stdio.stdio(), extra,

@@ -59,7 +59,6 @@ final class SocketRuntime {
     private boolean announced;
     /** systemd's n_accepted, n_connections and n_refused (Accept=yes counts them; 0 otherwise). */
     private long accepted;
-    private int connected;
     private long refused;
     /** Accept=yes: the slots of MaxConnections=/MaxConnectionsPerSource=, and the instances alive now. */
     private final ConnectionAcceptor acceptor;
@@ -121,7 +120,7 @@ final class SocketRuntime {
 
     /** Accept=yes instances alive now (systemd's NConnections). */
     int connected() {
-        return connected;
+        return acceptor == null ? 0 : acceptor.connected();
     }
 
     /** Connections accepted and closed at once because of a limit (systemd's NRefused). */
@@ -409,19 +408,17 @@ final class SocketRuntime {
             return;
         }
         accepted++;
-        connected = acceptor.connected();
         instances.add(instance);
         LOG.log(Level.DEBUG, () -> name + ": Incoming connection from " + connection.peer() + ", starting "
-                + instanceName + " (connections now " + connected + ").");
+                + instanceName + " (connections now " + connected() + ").");
         instance.start();
     }
 
     /** An Accept=yes instance ended (exit, crash, failed start, killed): its slot comes back. */
     void instanceEnded(ServiceRuntime instance, ConnectionAcceptor.Connection connection) {
         acceptor.release(connection);
-        connected = acceptor.connected();
         instances.remove(instance);
-        LOG.log(Level.DEBUG, () -> name + ": " + instance.name() + " ended, connections now " + connected
+        LOG.log(Level.DEBUG, () -> name + ": " + instance.name() + " ended, connections now " + connected()
                 + " (accepted " + accepted + ", refused " + refused + ").");
         manager.instanceEnded(instance);
     }

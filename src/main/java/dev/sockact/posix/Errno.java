@@ -42,6 +42,11 @@ public enum Errno {
         return number > 0 && number < BY_NUMBER.length ? BY_NUMBER[number] : null;
     }
 
+    /** The C library's text for this errno ("Address already in use"), as systemd's %m prints it. */
+    public String text() {
+        return Native.strerror(number);
+    }
+
     /** "EADDRINUSE", or "errno 200" for a number the table does not name. */
     public static String nameOf(int number) {
         Errno e = of(number);

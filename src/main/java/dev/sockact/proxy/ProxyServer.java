@@ -75,11 +75,6 @@ public final class ProxyServer {
         }
     }
 
-    /** Connections open now (for tests and status). */
-    public int openConnections() {
-        return open.get();
-    }
-
     /** Stops accepting and makes {@link #run()} return; safe from any thread (a signal handler). */
     public void stop() {
         accepting = false;

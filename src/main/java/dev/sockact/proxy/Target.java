@@ -10,6 +10,22 @@ import java.nio.charset.StandardCharsets;
 public sealed interface Target {
     /** A host name or address literal and a port number or service name. */
     record HostPort(String host, String service) implements Target {
+        /**
+         * The port: a number from 1 to 65535, or a service name from /etc/services, as getaddrinfo would read
+         * it. IllegalArgumentException naming the service otherwise (the command line checks it at start).
+         */
+        public int port() {
+            if (!service.isEmpty() && service.chars().allMatch(Character::isDigit)) {
+                int p = service.length() > 5 ? 0 : Integer.parseInt(service);
+                if (p < 1 || p > 65535) {
+                    throw new IllegalArgumentException("Port out of range: " + service);
+                }
+                return p;
+            }
+            return dev.sockact.unit.parse.ServicePorts.lookup(service, false).orElseThrow(
+                    () -> new IllegalArgumentException("Unknown port or service name: " + service));
+        }
+
         @Override
         public String toString() {
             return host.contains(":") ? "[" + host + "]:" + service : host + ":" + service;

@@ -1,16 +1,12 @@
 package dev.sockact.proxy;
 
 import dev.sockact.posix.SockAddr;
-import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -36,7 +32,7 @@ final class TargetResolver {
 
     TargetResolver(Target target) {
         this.target = target;
-        this.port = target instanceof Target.HostPort hp ? port(hp.service()) : 0;
+        this.port = target instanceof Target.HostPort hp ? hp.port() : 0;
         List<Candidate> resolved = null;
         if (isLiteral()) {
             try {
@@ -84,35 +80,4 @@ final class TargetResolver {
                 && host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.' || c == '%'));
     }
 
-    /** A port number, or a service name looked up in /etc/services (tcp). */
-    static int port(String service) {
-        if (!service.isEmpty() && service.chars().allMatch(Character::isDigit)) {
-            int p;
-            try {
-                p = Integer.parseInt(service);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("Port out of range: " + service);
-            }
-            if (p < 1 || p > 65535) {
-                throw new IllegalArgumentException("Port out of range: " + service);
-            }
-            return p;
-        }
-        try {
-            for (String line : Files.readAllLines(Path.of("/etc/services"))) {
-                String[] words = line.replaceFirst("#.*", "").trim().split("\\s+");
-                if (words.length < 2 || !words[1].toLowerCase(Locale.ROOT).endsWith("/tcp")) {
-                    continue;
-                }
-                for (int i = 0; i < words.length; i++) {
-                    if (i != 1 && words[i].equals(service)) {
-                        return Integer.parseInt(words[1].substring(0, words[1].indexOf('/')));
-                    }
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // fall through: unknown service
-        }
-        throw new IllegalArgumentException("Unknown port or service name: " + service);
-    }
 }

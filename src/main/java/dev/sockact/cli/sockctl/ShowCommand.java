@@ -39,7 +39,6 @@ import java.util.concurrent.Callable;
 @Command(name = "show", description = "Show the properties of a unit, as systemctl show does.")
 public final class ShowCommand implements Callable<Integer> {
 
-    static final int UNIT_NOT_FOUND = 4;
 
     @Spec
     CommandSpec spec;
@@ -160,6 +159,6 @@ public final class ShowCommand implements Callable<Integer> {
         if (result.loaded()) {
             return 0;
         }
-        return result.state() == LoadState.NOT_FOUND ? UNIT_NOT_FOUND : 1;
+        return result.state() == LoadState.NOT_FOUND ? dev.sockact.ctl.ControlProtocol.NO_SUCH_UNIT : 1;
     }
 }

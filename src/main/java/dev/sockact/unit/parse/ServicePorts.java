@@ -11,7 +11,7 @@ import java.util.OptionalInt;
  * Port names from /etc/services ({@code http} → 80), for the sockact-only {@code ListenStream=http} spelling.
  * Read once; a missing file means no names.
  */
-final class ServicePorts {
+public final class ServicePorts {
 
     private static final Path SERVICES = Path.of("/etc/services");
     private static volatile Map<String, Integer> tcp;
@@ -20,7 +20,8 @@ final class ServicePorts {
     private ServicePorts() {
     }
 
-    static OptionalInt lookup(String name, boolean datagram) {
+    /** The port of service {@code name} for TCP (or UDP when {@code datagram}), or empty. */
+    public static OptionalInt lookup(String name, boolean datagram) {
         if (tcp == null) {
             load();
         }
