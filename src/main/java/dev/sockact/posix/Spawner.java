@@ -35,6 +35,8 @@ public final class Spawner {
     /**
      * Sets LISTEN_PID to the child's own pid, which only the child knows before
      * exec. The shell replaces itself with the program: same pid, same fds.
+     * Used where {@link ListenPidTrampoline}, which does the same for a
+     * fraction of the cost, cannot be.
      */
     static final String LISTEN_PID_TRAMPOLINE = "LISTEN_PID=$$; export LISTEN_PID; exec \"$0\" \"$@\"";
 
@@ -68,6 +70,11 @@ public final class Spawner {
 
     /** Starts the child and returns its pid. */
     public static int spawn(SpawnRequest request) throws ErrnoException {
+        return spawn(request, true);
+    }
+
+    /** {@code trampolineAllowed} false: LISTEN_PID through the shell, the fallback (for tests of it). */
+    static int spawn(SpawnRequest request, boolean trampolineAllowed) throws ErrnoException {
         List<Fd> temporaries = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
             int passCount = request.passFds().size();
@@ -107,6 +114,23 @@ public final class Spawner {
                 }
                 check((int) Fns.ATTR_FLAGS.invokeExact(attributes, flags), "posix_spawnattr_setflags");
 
+                MemorySegment pid = arena.allocate(INT);
+                String trampoline = trampolineAllowed && request.setListenPid() && request.program().startsWith("/")
+                        ? ListenPidTrampoline.path() : null;
+                if (trampoline != null) {
+                    List<String> argv = new ArrayList<>(List.of(request.program()));
+                    argv.addAll(request.argv());
+                    List<String> environment = new ArrayList<>(List.of(ListenPidTrampoline.PLACEHOLDER));
+                    request.environment().stream().filter(e -> !e.startsWith("LISTEN_PID=")).forEach(environment::add);
+                    int r = (int) Fns.SPAWN.invokeExact(pid, arena.allocateFrom(trampoline), actions, attributes,
+                            stringArray(arena, argv), stringArray(arena, environment));
+                    if (r == 0) {
+                        return pid.get(INT, 0);
+                    }
+                    // Errors of the program's own exec come from inside the trampoline (status 127); this one is
+                    // the trampoline's: a kernel or /proc that will not exec it. The shell still works.
+                    ListenPidTrampoline.markUnusable();
+                }
                 List<String> argv = request.argv();
                 String path = request.program();
                 if (request.setListenPid()) {
@@ -115,7 +139,6 @@ public final class Spawner {
                     argv = wrapped;
                     path = "/bin/sh";
                 }
-                MemorySegment pid = arena.allocate(INT);
                 int r = (int) Fns.SPAWN.invokeExact(pid, arena.allocateFrom(path), actions, attributes,
                         stringArray(arena, argv), stringArray(arena, request.environment()));
                 if (r != 0) {

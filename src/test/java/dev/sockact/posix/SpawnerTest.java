@@ -39,11 +39,16 @@ class SpawnerTest {
 
     /** Spawns the report script with {@code fds} at 3.. and its stdout on a pipe we read to the end. */
     private static Report spawnReport(List<Fd> fds, List<String> environment, boolean setListenPid) throws ErrnoException {
+        return spawnReport(fds, environment, setListenPid, true);
+    }
+
+    private static Report spawnReport(List<Fd> fds, List<String> environment, boolean setListenPid,
+                                      boolean trampolineAllowed) throws ErrnoException {
         try (Pipes.Pipe output = Pipes.pipe(0)) {
             SpawnRequest request = SpawnRequest.of("/bin/sh", List.of("sh", "-c", ChildReport.SCRIPT))
                     .passFds(fds).environment(environment).setListenPid(setListenPid)
                     .stdout(output.writeEnd()).build();
-            int pid = Spawner.spawn(request);
+            int pid = Spawner.spawn(request, trampolineAllowed);
             try (Pidfd child = Pidfd.open(pid)) {
                 output.writeEnd().close();
                 String text = FdIo.readAllText(output.readEnd());
@@ -58,6 +63,33 @@ class SpawnerTest {
 
     @Test
     void childGetsExactlyStdioAndThePassedFdsWithListenVariablesAndItsOwnPid() throws ErrnoException {
+        childGetsExactlyStdioAndThePassedFdsWithListenVariablesAndItsOwnPid(true);
+    }
+
+    /** The shell sets LISTEN_PID where the trampoline cannot be used (another architecture, no memfd exec). */
+    @Test
+    void throughTheShellFallbackTheChildGetsTheSame() throws ErrnoException {
+        childGetsExactlyStdioAndThePassedFdsWithListenVariablesAndItsOwnPid(false);
+    }
+
+    /** The trampoline execs the program with its own argv[0] (the shell fallback would make it the path). */
+    @Test
+    void theTrampolineKeepsTheProgramsArgvZeroAndItsPid() throws ErrnoException {
+        try (Pipes.Pipe output = Pipes.pipe(0)) {
+            SpawnRequest request = SpawnRequest.of("/bin/sh", List.of("my-name", "-c", "echo $0 $LISTEN_PID $$"))
+                    .environment(List.of("LISTEN_PID=1")).setListenPid(true).stdout(output.writeEnd()).build();
+            int pid = Spawner.spawn(request);
+            try (Pidfd child = Pidfd.open(pid)) {
+                output.writeEnd().close();
+                String text = FdIo.readAllText(output.readEnd());
+                assertThat(child.await().success()).isTrue();
+                assertThat(text).isEqualTo("my-name " + pid + " " + pid + "\n");
+            }
+        }
+    }
+
+    private void childGetsExactlyStdioAndThePassedFdsWithListenVariablesAndItsOwnPid(boolean trampolineAllowed)
+            throws ErrnoException {
         Fd[] pair = Sockets.socketPair(Sockets.SOCK_STREAM);
         try (Fd a = pair[0]; Fd b = pair[1]; Pipes.Pipe pipe = Pipes.pipe(0);
              Fd unrelated = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_STREAM, 0)) {
@@ -65,7 +97,7 @@ class SpawnerTest {
             List<Fd> passed = List.of(a, pipe.writeEnd(), Io.duplicate(a.fd(), 40));
             List<String> env = ListenEnvironment.withListenFds(path(), 3, List.of("one", "two", "three"));
 
-            Report report = spawnReport(passed, env, true);
+            Report report = spawnReport(passed, env, true, trampolineAllowed);
 
             assertThat(report.status().success()).as(report.text()).isTrue();
             assertThat(report.fds()).as(report.text()).containsExactly(0, 1, 2, 3, 4, 5);
