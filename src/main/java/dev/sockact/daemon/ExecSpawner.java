@@ -5,7 +5,6 @@ import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.Fd;
 import dev.sockact.posix.Pidfd;
 import dev.sockact.posix.SpawnRequest;
-import dev.sockact.posix.Spawner;
 import dev.sockact.unit.ExecCommand;
 
 import java.io.IOException;
@@ -18,7 +17,8 @@ import java.util.Map;
 /**
  * Starts one Exec*= command: {@code $VAR}/{@code ${VAR}} expanded against the unit's environment (unless the
  * {@code :} prefix), the executable looked up in PATH, User=/Group= applied through setpriv(1) (which execs the
- * command in place, so the pid and LISTEN_PID stay right), the child in a process group of its own.
+ * command in place, so the pid and LISTEN_PID stay right), the child in a process group of its own, inside the
+ * service's namespaces when it has any (PrivateNetwork=, PrivateTmp=; see {@link ServiceNamespaces}).
  */
 final class ExecSpawner {
     private ExecSpawner() {
@@ -31,11 +31,19 @@ final class ExecSpawner {
      * @param environment      NAME to value, in order
      * @param credentials      argv prefix switching user (setpriv ...), or empty
      * @param workingDirectory chdir there, or null
+     * @param namespaces       what the commands run in (PrivateNetwork=, PrivateTmp=)
      */
-    record Context(String unit, Map<String, String> environment, List<String> credentials, String workingDirectory) {
+    record Context(String unit, Map<String, String> environment, List<String> credentials, String workingDirectory,
+                   ServiceNamespaces namespaces) {
         Context {
             environment = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environment));
             credentials = List.copyOf(credentials);
+            java.util.Objects.requireNonNull(namespaces, "namespaces");
+        }
+
+        /** Commands that run in the host's namespaces. */
+        Context(String unit, Map<String, String> environment, List<String> credentials, String workingDirectory) {
+            this(unit, environment, credentials, workingDirectory, ServiceNamespaces.NONE);
         }
     }
 
@@ -59,6 +67,11 @@ final class ExecSpawner {
             Child child = spawned.child();
             loop.watchExit(spawned.pidfd(), status -> onExit.accept(child, status));
             return child;
+        } catch (ExecStepException e) {
+            // Entering the service's namespaces failed: systemd's child would exit with 225/NETWORK or 226/NAMESPACE.
+            System.getLogger("sockactd").log(System.Logger.Level.ERROR, context.unit() + ": Failed at step "
+                    + e.step() + " spawning " + command.path() + ": " + e.getMessage());
+            return failed(loop, command, onExit, e.step().exitStatus);
         } catch (IOException e) {
             String reason = e instanceof ErrnoException errno ? errno.reason() : e.getMessage();
             System.getLogger("sockactd").log(System.Logger.Level.ERROR, context.unit() + ": Failed at step EXEC spawning "
@@ -73,9 +86,14 @@ final class ExecSpawner {
      */
     static Child failed(dev.sockact.event.EventLoop loop, ExecCommand command,
                         java.util.function.BiConsumer<Child, dev.sockact.posix.ExitStatus> onExit) {
+        return failed(loop, command, onExit, ExitStatuses.EXIT_EXEC);
+    }
+
+    private static Child failed(dev.sockact.event.EventLoop loop, ExecCommand command,
+                                java.util.function.BiConsumer<Child, dev.sockact.posix.ExitStatus> onExit, int status) {
         Child child = new Child(0, command.path());
         child.markExited();
-        loop.execute(() -> onExit.accept(child, dev.sockact.posix.ExitStatus.exited(0, ExitStatuses.EXIT_EXEC)));
+        loop.execute(() -> onExit.accept(child, dev.sockact.posix.ExitStatus.exited(0, status)));
         return child;
     }
 
@@ -117,7 +135,7 @@ final class ExecSpawner {
             throw new ErrnoException("execve", (Files.exists(Path.of(path)) ? dev.sockact.posix.Errno.EACCES
                     : dev.sockact.posix.Errno.ENOENT).number(), path);
         }
-        int pid = Spawner.spawn(request.build());
+        int pid = context.namespaces().spawn(request.build());
         Pidfd pidfd = Pidfd.open(pid);
         return new Spawned(new Child(pid, Path.of(path).getFileName().toString()), pidfd);
     }

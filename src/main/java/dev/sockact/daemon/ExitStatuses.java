@@ -30,6 +30,8 @@ final class ExitStatuses {
             case 203 -> "EXEC";
             case 216 -> "GROUP";
             case 217 -> "USER";
+            case 225 -> "NETWORK";
+            case 226 -> "NAMESPACE";
             default -> null;
         };
         return "code=exited, status=" + status.code() + (name == null ? "" : "/" + name);

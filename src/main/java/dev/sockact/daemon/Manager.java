@@ -56,6 +56,8 @@ public final class Manager {
     /** Sockets a daemon-reload removed or replaced, until they are stopped. */
     private final List<SocketRuntime> retired = new ArrayList<>();
     private final List<Waiter> waiters = new ArrayList<>();
+    /** PrivateNetwork=/PrivateTmp= namespaces, held while a service using them is active (JoinsNamespaceOf=). */
+    private final SharedNamespaces namespaces = new SharedNamespaces();
     private boolean waitersPosted;
 
     /** An action that runs on the loop once {@code condition} holds (checked after every state change). */
@@ -101,6 +103,10 @@ public final class Manager {
 
     Map<String, String> managerEnvironment() {
         return managerEnvironment;
+    }
+
+    SharedNamespaces namespaces() {
+        return namespaces;
     }
 
     boolean shuttingDown() {

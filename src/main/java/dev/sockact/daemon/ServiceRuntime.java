@@ -170,6 +170,7 @@ final class ServiceRuntime {
                 notify.close();
                 notify = null;
             }
+            manager.namespaces().release(unit);
         }
         if (previous != next) {
             times.changed(previous.activeState(), next.activeState());
@@ -255,6 +256,21 @@ final class ServiceRuntime {
             setState(ServiceState.FAILED);
             return;
         }
+        List<String> refusals = SharedNamespaces.refusals(unit, dev.sockact.posix.Processes.uid() == 0,
+                manager.userManager());
+        if (!refusals.isEmpty()) {
+            refusals.forEach(refusal -> LOG.log(Level.ERROR, name + ": " + refusal));
+            enterDead(ServiceResult.RESOURCES, false);
+            return;
+        }
+        ServiceNamespaces namespaces;
+        try {
+            namespaces = manager.namespaces().acquire(unit);   // released when the service is inactive again
+        } catch (ExecStepException e) {
+            LOG.log(Level.ERROR, name + ": " + e.getMessage());
+            enterDead(ServiceResult.RESOURCES, true);
+            return;
+        }
         try {
             UnitEnvironment.Credentials credentials = UnitEnvironment.credentials(unit);
             Map<String, String> env = UnitEnvironment.build(unit, manager.managerEnvironment(),
@@ -266,7 +282,8 @@ final class ServiceRuntime {
                 notify = NotifySocket.open(manager, this);
                 env.put("NOTIFY_SOCKET", notify.path());
             }
-            context = new ExecSpawner.Context(name, env, credentials.argvPrefix(), workingDirectory(credentials));
+            context = new ExecSpawner.Context(name, env, credentials.argvPrefix(), workingDirectory(credentials),
+                    namespaces);
         } catch (IOException e) {
             LOG.log(Level.ERROR, name + ": Failed to set up the execution environment: " + e.getMessage());
             fail(ServiceResult.RESOURCES);

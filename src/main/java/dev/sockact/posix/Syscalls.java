@@ -32,6 +32,7 @@ final class Syscalls {
     static final long UMASK = pick(95, 166);
     static final long GETUID = pick(102, 174);
     static final long GETGID = pick(104, 176);
+    static final long MOUNT = pick(165, 40);
     static final long EPOLL_CTL = pick(233, 21);
     static final long WAITID = pick(247, 95);
     static final long OPENAT = pick(257, 56);
@@ -41,6 +42,7 @@ final class Syscalls {
     static final long UNLINKAT = pick(263, 35);
     static final long SYMLINKAT = pick(266, 36);
     static final long FCHMODAT = pick(268, 53);
+    static final long UNSHARE = pick(272, 97);
     static final long SPLICE = pick(275, 76);
     static final long EPOLL_PWAIT = pick(281, 22);
     static final long ACCEPT4 = pick(288, 242);
@@ -48,6 +50,7 @@ final class Syscalls {
     static final long EPOLL_CREATE1 = pick(291, 20);
     static final long DUP3 = pick(292, 24);
     static final long PIPE2 = pick(293, 59);
+    static final long SETNS = pick(308, 268);
     static final long PIDFD_SEND_SIGNAL = 424;
     static final long PIDFD_OPEN = 434;
     static final long CLOSE_RANGE = 436;

@@ -12,6 +12,8 @@ import java.util.List;
  * @param restart        Restart=, e.g. {@code no}, {@code on-failure}
  * @param umask          UMask=, default 0022
  * @param standardInput  StandardInput=, e.g. {@code null}, {@code socket}
+ * @param privateNetwork PrivateNetwork=: the commands run in a network namespace with only loopback
+ * @param privateTmp     PrivateTmp=: the commands get a /tmp and /var/tmp of their own
  */
 public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPaths, UnitInfo unit,
                           String type, List<ExecCommand> execCondition, List<ExecCommand> execStartPre,
@@ -26,7 +28,7 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
                           boolean nonBlocking, long fileDescriptorStoreMax, String pidFile,
                           TimeSpan watchdog, String notifyAccess,
                           List<String> successExitStatus,
-                          List<String> restartPreventExitStatus) {
+                          List<String> restartPreventExitStatus, boolean privateNetwork, boolean privateTmp) {
 
     public ServiceUnit {
         dropInPaths = List.copyOf(dropInPaths);
@@ -97,6 +99,8 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
         private String pidFile = "";
         private TimeSpan watchdog = TimeSpan.ZERO;
         private String notifyAccess;
+        private boolean privateNetwork;
+        private boolean privateTmp;
 
         public Builder(UnitName name) {
             this.name = name;
@@ -141,6 +145,8 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
         public void pidFile(String value) { pidFile = value; }
         public void watchdog(TimeSpan value) { watchdog = value; }
         public void notifyAccess(String value) { notifyAccess = value; }
+        public void privateNetwork(boolean value) { privateNetwork = value; }
+        public void privateTmp(boolean value) { privateTmp = value; }
 
         /**
          * Freezes the settings. Type= defaults to {@code simple}, or {@code oneshot} when there is no ExecStart=
@@ -156,7 +162,7 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
                     standardInput, standardOutput, standardError, syslogIdentifier, umask, restart, restartSec,
                     timeoutStart, timeoutStop, remainAfterExit, killMode, killSignal, sockets, nonBlocking,
                     fileDescriptorStoreMax, pidFile, watchdog, effectiveNotifyAccess, successExitStatus,
-                    restartPreventExitStatus);
+                    restartPreventExitStatus, privateNetwork, privateTmp);
         }
     }
 }

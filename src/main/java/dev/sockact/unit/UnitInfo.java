@@ -14,7 +14,7 @@ public record UnitInfo(String description, List<String> documentation,
                        boolean refuseManualStart, boolean refuseManualStop,
                        List<String> wantedBy, List<String> requiredBy, List<String> alias, List<String> also,
                        String defaultInstance, String successAction,
-                       TimeSpan startLimitInterval, long startLimitBurst) {
+                       TimeSpan startLimitInterval, long startLimitBurst, List<String> joinsNamespaceOf) {
     /** systemd's DefaultStartLimitIntervalSec= and DefaultStartLimitBurst=. */
     public static final TimeSpan DEFAULT_START_LIMIT_INTERVAL = TimeSpan.ofSeconds(10);
     public static final long DEFAULT_START_LIMIT_BURST = 5;
@@ -34,6 +34,7 @@ public record UnitInfo(String description, List<String> documentation,
         requiredBy = List.copyOf(requiredBy);
         alias = List.copyOf(alias);
         also = List.copyOf(also);
+        joinsNamespaceOf = List.copyOf(joinsNamespaceOf);
     }
 
     /** Collects [Unit] and [Install] values while parsing. */
@@ -61,6 +62,7 @@ public record UnitInfo(String description, List<String> documentation,
         private String successAction = "none";
         private TimeSpan startLimitInterval = DEFAULT_START_LIMIT_INTERVAL;
         private long startLimitBurst = DEFAULT_START_LIMIT_BURST;
+        private final List<String> joinsNamespaceOf = new ArrayList<>();
 
         public void description(String value) { description = value; }
         public List<String> documentation() { return documentation; }
@@ -85,12 +87,13 @@ public record UnitInfo(String description, List<String> documentation,
         public void successAction(String value) { successAction = value; }
         public void startLimitInterval(TimeSpan value) { startLimitInterval = value; }
         public void startLimitBurst(long value) { startLimitBurst = value; }
+        public List<String> joinsNamespaceOf() { return joinsNamespaceOf; }
 
         public UnitInfo build() {
             return new UnitInfo(description, documentation, requires, requisite, wants, bindsTo, partOf,
                     conflicts, before, after, onFailure, defaultDependencies, stopWhenUnneeded,
                     refuseManualStart, refuseManualStop, wantedBy, requiredBy, alias, also, defaultInstance,
-                    successAction, startLimitInterval, startLimitBurst);
+                    successAction, startLimitInterval, startLimitBurst, joinsNamespaceOf);
         }
     }
 }

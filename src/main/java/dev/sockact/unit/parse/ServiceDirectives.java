@@ -72,6 +72,8 @@ public final class ServiceDirectives {
             .one("WatchdogSec", Values.sec(), ServiceUnit.Builder::watchdog)
             .one("NotifyAccess", word(NOTIFY_ACCESS, "Failed to parse notify access specifier"),
                     ServiceUnit.Builder::notifyAccess)
+            .one("PrivateNetwork", Values.bool(), ServiceUnit.Builder::privateNetwork)
+            .one("PrivateTmp", Values.bool(), ServiceUnit.Builder::privateTmp)
             .unsupported(Systemd252Keys.of("Service"))
             .build();
 

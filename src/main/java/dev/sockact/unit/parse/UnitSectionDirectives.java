@@ -18,6 +18,7 @@ public final class UnitSectionDirectives {
             .appendOnly("Before", ListParsers.unitNames(), UnitInfo.Builder::before)
             .appendOnly("After", ListParsers.unitNames(), UnitInfo.Builder::after)
             .appendOnly("OnFailure", ListParsers.unitNames(), UnitInfo.Builder::onFailure)
+            .appendOnly("JoinsNamespaceOf", ListParsers.unitNames(), UnitInfo.Builder::joinsNamespaceOf)
             .one("DefaultDependencies", Values.bool(), UnitInfo.Builder::defaultDependencies)
             .one("StopWhenUnneeded", Values.bool(), UnitInfo.Builder::stopWhenUnneeded)
             .one("RefuseManualStart", Values.bool(), UnitInfo.Builder::refuseManualStart)

@@ -75,6 +75,25 @@ class UnitLoaderTest {
     }
 
     @Test
+    void namespaceSettingsAreSupportedKeys() throws IOException {
+        write("proxy.service", "[Unit]\nJoinsNamespaceOf=nginx.service\nJoinsNamespaceOf=db.service %n\n"
+                + "[Service]\nExecStart=/bin/true\nPrivateNetwork=yes\nPrivateTmp=true\n");
+        write("plain.service", "[Service]\nExecStart=/bin/true\nPrivateTmp=maybe\n");
+        UnitLoader loader = new UnitLoader(List.of(dir), TestContexts.HOST);
+
+        var proxy = loader.loadService("proxy.service");
+        assertThat(proxy.diagnostics()).isEmpty();
+        assertThat(proxy.unit().privateNetwork()).isTrue();
+        assertThat(proxy.unit().privateTmp()).isTrue();
+        assertThat(proxy.unit().unit().joinsNamespaceOf())
+                .containsExactly("nginx.service", "db.service", "proxy.service");
+        var plain = loader.loadService("plain.service");
+        assertThat(plain.unit().privateNetwork()).isFalse();
+        assertThat(plain.unit().privateTmp()).isFalse();
+        assertThat(messages(plain)).containsExactly("3: Failed to parse boolean value, ignoring: maybe");
+    }
+
+    @Test
     void successExitStatusTakesCodesNamesAndSignalsAndAnEmptyValueResets() throws IOException {
         write("a.service", "[Service]\nExecStart=/bin/true\nSuccessExitStatus=75 FAILURE\nSuccessExitStatus=SIGUSR1 TERM 10\n");
         write("b.service", "[Service]\nExecStart=/bin/true\nSuccessExitStatus=75\nSuccessExitStatus=\nSuccessExitStatus=300\n");

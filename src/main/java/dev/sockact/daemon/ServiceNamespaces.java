@@ -1,0 +1,46 @@
+package dev.sockact.daemon;
+
+import dev.sockact.posix.Namespaces;
+import dev.sockact.posix.SpawnRequest;
+import dev.sockact.posix.Spawner;
+
+import java.io.IOException;
+
+/**
+ * The namespaces one service's commands run in (PrivateNetwork=, PrivateTmp=), either of them null when not
+ * asked for; {@link #NONE} is the host's. {@link SharedNamespaces} owns them.
+ */
+record ServiceNamespaces(NetworkNamespace network, PrivateTmp tmp) {
+    static final ServiceNamespaces NONE = new ServiceNamespaces(null, null);
+
+    /**
+     * posix_spawn from a thread that has entered the namespaces first: the child is a copy of the calling task,
+     * namespaces included. The thread ends after the spawn, and with it its namespaces; sockactd's own threads
+     * never leave the host's.
+     */
+    int spawn(SpawnRequest request) throws IOException {
+        if (network == null && tmp == null) {
+            return Spawner.spawn(request);
+        }
+        return NamespaceThread.run("sockactd-spawn", () -> {
+            if (network != null) {
+                try {
+                    Namespaces.setns(network.fd(), Namespaces.CLONE_NEWNET);
+                } catch (IOException e) {
+                    throw new ExecStepException(ExecStepException.Step.NETWORK, e.getMessage(), e);
+                }
+            }
+            if (tmp != null) {
+                try {
+                    // setns(CLONE_NEWNS) refuses (EINVAL) a thread that shares its root and working directory
+                    // with the others, as every JVM thread does: unshare that first.
+                    Namespaces.unshare(Namespaces.CLONE_FS);
+                    Namespaces.setns(tmp.fd(), Namespaces.CLONE_NEWNS);
+                } catch (IOException e) {
+                    throw new ExecStepException(ExecStepException.Step.NAMESPACE, e.getMessage(), e);
+                }
+            }
+            return Spawner.spawn(request);
+        });
+    }
+}
