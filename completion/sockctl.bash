@@ -156,12 +156,15 @@ function _complete_sockctl() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} list" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} list-sockets" ];    then _picocli_sockctl; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} list-units" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} status" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} show" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cat" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} start" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} stop" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} restart" ];    then _picocli_sockctl; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} enable" ];    then _picocli_sockctl; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} disable" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} reload" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} daemon-reload" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} verify" ];    then _picocli_sockctl; return $?; fi
@@ -169,25 +172,31 @@ function _complete_sockctl() {
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(list)
   local cmds1=(list-sockets)
-  local cmds2=(status)
-  local cmds3=(show)
-  local cmds4=(cat)
-  local cmds5=(start)
-  local cmds6=(stop)
-  local cmds7=(restart)
-  local cmds8=(reload)
-  local cmds9=(daemon-reload)
-  local cmds10=(verify)
+  local cmds2=(list-units)
+  local cmds3=(status)
+  local cmds4=(show)
+  local cmds5=(cat)
+  local cmds6=(start)
+  local cmds7=(stop)
+  local cmds8=(restart)
+  local cmds9=(enable)
+  local cmds10=(disable)
+  local cmds11=(reload)
+  local cmds12=(daemon-reload)
+  local cmds13=(verify)
 
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_sockctl_verify; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_sockctl_daemonreload; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_sockctl_reload; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_sockctl_restart; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_sockctl_stop; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_sockctl_start; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_sockctl_cat; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_sockctl_show; return $?; fi
-  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_sockctl_status; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_sockctl_verify; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_sockctl_daemonreload; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_sockctl_reload; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_sockctl_disable; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_sockctl_enable; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_sockctl_restart; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_sockctl_stop; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_sockctl_start; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_sockctl_cat; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_sockctl_show; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_sockctl_status; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_sockctl_listunits; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_sockctl_listsockets; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_sockctl_list; return $?; fi
 
@@ -200,7 +209,7 @@ function _picocli_sockctl() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="list list-sockets status show cat start stop restart reload daemon-reload verify"
+  local commands="list list-sockets list-units status show cat start stop restart enable disable reload daemon-reload verify"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -266,6 +275,42 @@ function _picocli_sockctl_listsockets() {
       return $?
       ;;
     '-o'|'--output')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `list-units` subcommand.
+function _picocli_sockctl_listunits() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--user' '-a' '--all' '--no-legend' '--plain'"
+  local arg_opts="'--control-socket' '-o' '--output' '-t' '--type'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--control-socket')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-o'|'--output')
+      return
+      ;;
+    '-t'|'--type')
       return
       ;;
   esac
@@ -455,6 +500,66 @@ function _picocli_sockctl_restart() {
 
   local commands=""
   local flag_opts="'--user'"
+  local arg_opts="'--control-socket'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--control-socket')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `enable` subcommand.
+function _picocli_sockctl_enable() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--user' '--now'"
+  local arg_opts="'--control-socket'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--control-socket')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `disable` subcommand.
+function _picocli_sockctl_disable() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--user' '--now'"
   local arg_opts="'--control-socket'"
 
   type compopt &>/dev/null && compopt +o default

@@ -1,7 +1,10 @@
 package dev.sockact.cli;
 
 import dev.sockact.cli.sockctl.CatCommand;
+import dev.sockact.cli.sockctl.DisableCommand;
+import dev.sockact.cli.sockctl.EnableCommand;
 import dev.sockact.cli.sockctl.ListCommand;
+import dev.sockact.cli.sockctl.ListUnitsCommand;
 import dev.sockact.cli.sockctl.ReloadCommand;
 import dev.sockact.cli.sockctl.RestartCommand;
 import dev.sockact.cli.sockctl.ShowCommand;
@@ -17,8 +20,9 @@ import java.io.PrintWriter;
 /** {@code sockctl}: inspect and control sockact units through sockactd. See docs/sockctl.md. */
 @Command(name = "sockctl", mixinStandardHelpOptions = true, version = "sockctl 0.1.0",
         description = "Inspect and control sockact socket and service units.",
-        subcommands = {ListCommand.class, StatusCommand.class, ShowCommand.class, CatCommand.class,
-                StartCommand.class, StopCommand.class, RestartCommand.class, ReloadCommand.class,
+        subcommands = {ListCommand.class, ListUnitsCommand.class, StatusCommand.class, ShowCommand.class, CatCommand.class,
+                StartCommand.class, StopCommand.class, RestartCommand.class, EnableCommand.class, DisableCommand.class,
+                ReloadCommand.class,
                 VerifyCommand.class})
 public final class SockctlMain implements Runnable {
 
@@ -44,6 +48,8 @@ public final class SockctlMain implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command (list, status, show, cat, start, stop, restart, reload, verify).");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "Missing command (list, list-units, status, show, cat, start, stop, restart, enable, disable, reload,"
+                + " verify).");
     }
 }

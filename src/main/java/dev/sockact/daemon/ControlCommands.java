@@ -17,8 +17,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The control requests, answered from the manager's state on its loop: {@code list}, {@code status}, {@code show},
- * {@code cat} (anyone), {@code start}, {@code stop}, {@code restart}, {@code reload} (root or sockactd's own user).
+ * The control requests, answered from the manager's state on its loop: {@code list}, {@code list-units},
+ * {@code status}, {@code show}, {@code cat} (anyone), {@code start}, {@code stop}, {@code restart}, {@code reload},
+ * {@code enable}, {@code disable} (root or sockactd's own user).
  * Jobs reply once every named unit has settled (active, inactive or failed), or after {@link #JOB_TIMEOUT_NANOS}.
  */
 final class ControlCommands {
@@ -54,6 +55,14 @@ final class ControlCommands {
                             null);
                 } else {
                     job(command, units, reply);
+                }
+            }
+            case "list-units" -> reply.send(ControlProtocol.OK, null, listUnits());
+            case "enable", "disable" -> {
+                if (!privileged) {
+                    reply.send(ControlProtocol.FAILURE, denied(command + " " + String.join(" ", units), uid), null);
+                } else {
+                    install(command, units, reply);
                 }
             }
             case "reload" -> {
@@ -108,6 +117,59 @@ final class ControlCommands {
         return out;
     }
 
+    /** Every loaded unit, sockets and services (Accept=yes instances too), with systemctl list-units' columns. */
+    private List<Object> listUnits() {
+        List<Object> out = new ArrayList<>();
+        for (SocketRuntime s : manager.sockets().values()) {
+            out.add(unitRow(s.name(), s.unit().unit().description(), s.state().activeState(), s.state().text()));
+        }
+        for (ServiceRuntime s : manager.services().values()) {
+            out.add(unitRow(s.name(), s.unit().unit().description(), s.state().activeState(), s.state().text()));
+        }
+        return out;
+    }
+
+    private static Map<String, Object> unitRow(String name, String description, ActiveState active, String sub) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("unit", name);
+        m.put("load", "loaded");
+        m.put("active", active.text());
+        m.put("sub", sub);
+        m.put("description", description.isEmpty() ? name : description);
+        return m;
+    }
+
+    /**
+     * enable/disable: the links made or removed, as {@code changes} ({@code type} symlink or unlink, {@code path},
+     * {@code source}), with {@code carriesInstallInfo}, {@code markerCreated} (the folder, when this request started
+     * enablement there) and {@code error} in the data, so that sockctl prints the changes before the error, as
+     * systemctl does. Nothing is started or stopped here: {@code --now} is a start or stop request of its own.
+     */
+    private void install(String command, List<String> names, Reply reply) {
+        UnitInstaller installer = new UnitInstaller(manager.config().unitDirs(), manager.newLoader());
+        UnitInstaller.Outcome outcome = command.equals("enable") ? installer.enable(names) : installer.disable(names);
+        List<Object> changes = new ArrayList<>();
+        for (UnitInstaller.Change c : outcome.changes()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", c.type());
+            m.put("path", c.path().toString());
+            if (c.source() != null) {
+                m.put("source", c.source().toString());
+            }
+            changes.add(m);
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("changes", changes);
+        data.put("carriesInstallInfo", outcome.carriesInstallInfo());
+        if (outcome.markerCreated() != null) {
+            data.put("markerCreated", outcome.markerCreated().toString());
+        }
+        if (outcome.error() != null) {
+            data.put("error", outcome.error());
+        }
+        reply.send(outcome.error() == null ? ControlProtocol.OK : ControlProtocol.FAILURE, null, data);
+    }
+
     private static List<Object> listens(SocketRuntime s) {
         List<Object> out = new ArrayList<>();
         for (ListenSpec l : s.unit().listens()) {
@@ -133,6 +195,9 @@ final class ControlCommands {
             UnitTimes times = socket != null ? socket.times() : service.times();
             var info = socket != null ? socket.unit().unit() : service.unit().unit();
             m.put("type", socket != null ? "socket" : "service");
+            m.put("unitFileState", new Enablement(manager.config().unitDirs())
+                    .state(name, Enablement.carriesInstallInfo(info)).text());
+            m.put("unitFilePreset", Enablement.preset(name).text());
             m.put("description", info.description().isEmpty() ? name : info.description());
             m.put("active", active.text());
             m.put("sub", socket != null ? socket.state().text() : service.state().text());

@@ -138,7 +138,8 @@ public final class Manager {
         return sockets.size();
     }
 
-    private UnitLoader newLoader() {
+    /** A loader over the unit folders as they are now (a daemon-reload or sockctl enable reads them afresh). */
+    UnitLoader newLoader() {
         return new UnitLoader(config.unitDirs(), HostInfo.current(
                 config.user() ? ManagerScope.USER : ManagerScope.SYSTEM));
     }
@@ -151,13 +152,32 @@ public final class Manager {
             }
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.socket")) {
                 for (Path file : files) {
-                    names.add(file.getFileName().toString());
+                    if (!isAlias(file)) {
+                        names.add(file.getFileName().toString());
+                    }
                 }
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "Failed to read unit folder " + dir + ", ignoring: " + e.getMessage());
             }
         }
         return names;
+    }
+
+    /**
+     * An Alias= link ({@code sockctl enable} makes them): a symlink to a unit file of another name. It names the
+     * unit again, so it is not loaded as a unit of its own (which would open the same ports twice).
+     */
+    private static boolean isAlias(Path file) {
+        if (!Files.isSymbolicLink(file)) {
+            return false;
+        }
+        try {
+            Path target = Files.readSymbolicLink(file).getFileName();
+            return target != null && !target.equals(file.getFileName())
+                    && !target.toString().equals("null");   // a link to /dev/null masks the unit: the loader says so
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private void loadOne(UnitLoader loader, String name) {
@@ -210,15 +230,53 @@ public final class Manager {
         services.remove(instance.name(), instance);
     }
 
-    /** Starts every loaded socket unit. */
+    /**
+     * Starts the units sockactd starts with: every loaded socket unit where nothing was enabled or disabled, else
+     * exactly the enabled socket units and services (see {@link Enablement}).
+     */
     public void startAll() {
+        Enablement enablement = new Enablement(config.unitDirs());
+        if (!enablement.inUse()) {
+            sockets.values().forEach(Manager::startGuarded);
+            return;
+        }
+        var enabled = enablement.enabledUnits();
+        LOG.log(Level.DEBUG, () -> "Enablement in use, starting the enabled units: " + enabled);
         for (SocketRuntime socket : sockets.values()) {
-            // One unit's failure, even a bug of ours, must not keep the others from starting.
-            try {
-                socket.start();
-            } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, socket.name() + ": Failed to start: " + e);
+            if (enabled.contains(socket.name())) {
+                startGuarded(socket);
             }
+        }
+        for (String name : enabled) {
+            if (!name.endsWith(".service")) {
+                continue;
+            }
+            ServiceRuntime service = services.get(name);
+            if (service == null) {
+                // Only services a socket names are loaded so far; loading any unit on demand comes with dependencies.
+                LOG.log(Level.WARNING, name + ": Enabled, but not loaded (no socket unit activates it), not starting.");
+                continue;
+            }
+            try {
+                service.start();
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, name + ": Failed to start: " + e);
+            }
+        }
+    }
+
+    /** Whether a socket unit found by a reload is started: as at start-up, every one, or only an enabled one. */
+    private boolean startsWithDaemon(String name) {
+        Enablement enablement = new Enablement(config.unitDirs());
+        return !enablement.inUse() || enablement.enabledUnits().contains(name);
+    }
+
+    private static void startGuarded(SocketRuntime socket) {
+        // One unit's failure, even a bug of ours, must not keep the others from starting.
+        try {
+            socket.start();
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, socket.name() + ": Failed to start: " + e);
         }
     }
 
@@ -343,7 +401,7 @@ public final class Manager {
                 if (sockets.size() < MAX_UNITS) {
                     loadOne(loader, name);
                     SocketRuntime added = sockets.get(name);
-                    if (added != null) {
+                    if (added != null && startsWithDaemon(name)) {
                         added.start();
                     }
                 }

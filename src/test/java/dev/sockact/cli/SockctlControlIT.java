@@ -144,7 +144,7 @@ class SockctlControlIT {
         Run status = ctl("status", "web.socket");
         assertThat(status.status()).as(status.err()).isZero();
         assertThat(status.out()).startsWith("● web.socket - Web socket\n     Loaded: loaded ("
-                        + units.resolve("web.socket") + ")\n    Drop-In: " + units.resolve("web.socket.d")
+                        + units.resolve("web.socket") + "; static)\n    Drop-In: " + units.resolve("web.socket.d")
                         + "\n             └─extra.conf\n     Active: active (listening) since ")
                 .contains("\n   Triggers: ○ web.service\n     Listen: 127.0.0.1:" + webPort + " (Stream)\n             "
                         + sock + " (Stream)\n\n")

@@ -97,7 +97,7 @@ public final class StatusCommand implements Callable<Integer> {
         String active = String.valueOf(u.get("active"));
         String description = String.valueOf(u.get("description"));
         out.println(glyph(active) + " " + name + (description.equals(name) ? "" : " - " + description));
-        line(out, "Loaded:", "loaded (" + u.get("fragmentPath") + ")");
+        line(out, "Loaded:", "loaded (" + u.get("fragmentPath") + fileState(u) + ")");
         printDropIns(out, strings(u.get("dropInPaths")));
         StringBuilder state = new StringBuilder(active);
         String result = String.valueOf(u.get("result"));
@@ -149,6 +149,19 @@ public final class StatusCommand implements Callable<Integer> {
                 out.println(time + " " + host + " " + (isOwnOutput(text) ? text : "sockactd[" + daemonPid + "]: " + text));
             }
         }
+    }
+
+    /**
+     * systemctl 252's {@code ; enabled; preset: enabled} after the path: the preset only for enabled and disabled
+     * units (as {@code show_preset_for_state}); nothing from a daemon that does not send the state.
+     */
+    static String fileState(Map<?, ?> u) {
+        if (!(u.get("unitFileState") instanceof String state) || state.isEmpty()) {
+            return "";
+        }
+        boolean showPreset = (state.equals("enabled") || state.equals("disabled"))
+                && u.get("unitFilePreset") instanceof String p && !p.isEmpty();
+        return "; " + state + (showPreset ? "; preset: " + u.get("unitFilePreset") : "");
     }
 
     /** A service's own output line, logged as {@code NAME[PID]: text}. */

@@ -1,0 +1,17 @@
+package dev.sockact.cli.sockctl;
+
+import picocli.CommandLine.Command;
+
+/** {@code sockctl disable [--now] UNIT...}: see {@link InstallCommand}. */
+@Command(name = "disable", description = "Disable units: remove the links that make sockactd start them.")
+public final class DisableCommand extends InstallCommand {
+    @Override
+    String verb() {
+        return "disable";
+    }
+
+    @Override
+    String nowVerb() {
+        return "stop";
+    }
+}

@@ -1,0 +1,17 @@
+package dev.sockact.cli.sockctl;
+
+import picocli.CommandLine.Command;
+
+/** {@code sockctl enable [--now] UNIT...}: see {@link InstallCommand}. */
+@Command(name = "enable", description = "Enable units: sockactd starts them when it starts (links as systemd's).")
+public final class EnableCommand extends InstallCommand {
+    @Override
+    String verb() {
+        return "enable";
+    }
+
+    @Override
+    String nowVerb() {
+        return "start";
+    }
+}

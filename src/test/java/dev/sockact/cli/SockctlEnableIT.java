@@ -1,0 +1,191 @@
+package dev.sockact.cli;
+
+import dev.sockact.testing.DaemonProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static dev.sockact.testing.DaemonProcess.echoService;
+import static dev.sockact.testing.DaemonProcess.freePort;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** sockctl enable/disable [--now] and list-units against a real sockactd, across daemon restarts. */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class SockctlEnableIT {
+    private static final Path SOCKCTL = Path.of("bin/sockctl").toAbsolutePath();
+
+    @TempDir
+    Path dir;
+
+    private final List<DaemonProcess> daemons = new ArrayList<>();
+    private Path control;
+    private Path units;
+    private int aPort;
+    private int bPort;
+
+    record Run(int status, String out, String err) {
+    }
+
+    @AfterEach
+    void stopDaemons() throws InterruptedException {
+        for (DaemonProcess d : daemons) {
+            d.kill();
+        }
+    }
+
+    private DaemonProcess daemon() throws IOException {
+        DaemonProcess d = new DaemonProcess(DaemonProcess.builder(units, control).start());
+        daemons.add(d);
+        return d;
+    }
+
+    private Run ctl(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(SOCKCTL.toString()));
+        command.addAll(List.of(args));
+        command.add("--control-socket");
+        command.add(control.toString());
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(DaemonProcess.DEADLINE_MS * 2, TimeUnit.MILLISECONDS)).isTrue();
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /** a.socket (with [Install]), b.socket (without), each with its echo service. */
+    private void writeUnits() throws IOException {
+        units = Files.createDirectories(dir.resolve("units"));
+        control = dir.resolve("run/control.sock");
+        aPort = freePort();
+        bPort = freePort();
+        Files.writeString(units.resolve("a.socket"), "[Unit]\nDescription=Socket A\n[Socket]\nListenStream=127.0.0.1:"
+                + aPort + "\n[Install]\nWantedBy=sockets.target\n");
+        Files.writeString(units.resolve("a.service"), "[Service]\nExecStart=" + echoService("--clients 1") + "\n");
+        Files.writeString(units.resolve("b.socket"), "[Socket]\nListenStream=127.0.0.1:" + bPort + "\n");
+        Files.writeString(units.resolve("b.service"), "[Service]\nExecStart=" + echoService("--clients 1") + "\n");
+    }
+
+    private DaemonProcess restart(DaemonProcess old) throws Exception {
+        assertThat(old.terminate()).isZero();
+        daemons.remove(old);
+        return daemon();
+    }
+
+    @Test
+    void enableDisableAndWhatStartsWithTheDaemon() throws Exception {
+        writeUnits();
+        DaemonProcess d = daemon();
+        // Nothing enabled or disabled: every socket unit starts, as before.
+        d.await("Listening on Socket A.");
+        d.await("Listening on b.socket.");
+
+        Run unknown = ctl("enable", "nope.socket");
+        assertThat(unknown.status()).isEqualTo(1);
+        assertThat(unknown.err()).isEqualTo("Failed to enable unit: Unit file nope.socket does not exist.\n");
+        assertThat(ctl("disable", "nope").err()).isEqualTo("Failed to disable unit: Unit file nope.service does not exist.\n");
+
+        Run noInstall = ctl("enable", "b.socket");
+        assertThat(noInstall.status()).isZero();
+        assertThat(noInstall.err()).startsWith("The unit files have no installation config (WantedBy=, RequiredBy=, Also=,\n");
+        assertThat(units.resolve(dev.sockact.daemon.Enablement.MARKER)).doesNotExist();
+
+        Run enable = ctl("enable", "a.socket");
+        assertThat(enable.status()).as(enable.err()).isZero();
+        Path link = units.resolve("sockets.target.wants/a.socket");
+        assertThat(enable.err()).isEqualTo("Created symlink " + link + " → " + units.resolve("a.socket") + ".\n"
+                + "Enablement is now in use in " + units + ": from its next start, sockactd starts only the enabled"
+                + " units.\n");
+        assertThat(Files.readSymbolicLink(link)).isEqualTo(units.resolve("a.socket"));
+        assertThat(ctl("status", "a.socket").out()).contains("Loaded: loaded (" + units.resolve("a.socket")
+                + "; enabled; preset: enabled)");
+        assertThat(ctl("status", "b.socket").out()).contains("Loaded: loaded (" + units.resolve("b.socket") + "; static)");
+
+        // The next start starts only the enabled unit.
+        d = restart(d);
+        d.await("Listening on Socket A.");
+        assertThat(connects(aPort)).isTrue();
+        assertThat(connects(bPort)).isFalse();
+        assertThat(ctl("list-units").out()).contains("a.socket").doesNotContain("b.socket");
+
+        // Disabling the last enabled unit keeps enablement in use: nothing starts.
+        Run disable = ctl("disable", "a.socket");
+        assertThat(disable.status()).isZero();
+        assertThat(disable.err()).isEqualTo("Removed \"" + link + "\".\n");
+        assertThat(link).doesNotExist();
+        assertThat(connects(aPort)).as("disable without --now leaves the unit running").isTrue();
+        d = restart(d);
+        assertThat(ctl("list-units", "--all").out()).contains("a.socket  loaded inactive dead");
+        assertThat(connects(aPort)).isFalse();
+
+        // Removing the marker brings back "every socket unit starts".
+        Files.delete(units.resolve(dev.sockact.daemon.Enablement.MARKER));
+        d = restart(d);
+        d.await("Listening on Socket A.");
+        d.await("Listening on b.socket.");
+    }
+
+    @Test
+    void nowStartsAndStops() throws Exception {
+        writeUnits();
+        DaemonProcess d = daemon();
+        d.await("Listening on b.socket.");
+        assertThat(ctl("stop", "a.socket").status()).isZero();
+        assertThat(connects(aPort)).isFalse();
+
+        Run enable = ctl("enable", "--now", "a.socket");
+        assertThat(enable.status()).as(enable.err()).isZero();
+        assertThat(connects(aPort)).isTrue();
+        Run disable = ctl("disable", "--now", "a.socket");
+        assertThat(disable.status()).as(disable.err()).isZero();
+        assertThat(disable.err()).startsWith("Removed \"");
+        assertThat(connects(aPort)).isFalse();
+        assertThat(ctl("status", "a.socket").out()).contains("; disabled; preset: enabled)");
+    }
+
+    @Test
+    void listUnitsTypesAndAll() throws Exception {
+        writeUnits();
+        DaemonProcess d = daemon();
+        d.await("Listening on b.socket.");
+        assertThat(ctl("stop", "b.socket").status()).isZero();
+
+        Run active = ctl("list-units");
+        assertThat(active.status()).isZero();
+        assertThat(active.out()).isEqualTo("""
+                  UNIT     LOAD   ACTIVE SUB       DESCRIPTION
+                  a.socket loaded active listening Socket A
+
+                LOAD   = Reflects whether the unit definition was properly loaded.
+                ACTIVE = The high-level unit activation state, i.e. generalization of SUB.
+                SUB    = The low-level unit activation state, values depend on unit type.
+                1 loaded units listed. Pass --all to see loaded but inactive units, too.
+                """);
+        assertThat(ctl("list-units", "--all", "--type=service", "--no-legend").out()).isEqualTo("""
+                  a.service loaded inactive dead a.service
+                  b.service loaded inactive dead b.service
+                """);
+        Run all = ctl("list-units", "-a", "-t", "socket");
+        assertThat(all.out()).contains("  b.socket loaded inactive dead      b.socket\n").endsWith("2 loaded units listed.\n");
+        Run bad = ctl("list-units", "--type=timer");
+        assertThat(bad.status()).isEqualTo(1);
+        assertThat(bad.err()).isEqualTo("Unknown unit type or load state 'timer'.\nUse -t help to see a list of allowed values.\n");
+    }
+
+    private static boolean connects(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
