@@ -57,6 +57,7 @@ public final class Manager {
     private final List<SocketRuntime> retired = new ArrayList<>();
     private final List<Waiter> waiters = new ArrayList<>();
     private boolean waitersPosted;
+    private final Jobs jobs = new Jobs(this);
 
     /** An action that runs on the loop once {@code condition} holds (checked after every state change). */
     private record Waiter(java.util.function.BooleanSupplier condition, Runnable action) {
@@ -204,12 +205,12 @@ public final class Manager {
         services.remove(instance.name(), instance);
     }
 
-    /** Starts every loaded socket unit. */
+    /** Starts every loaded socket unit (with its dependencies). */
     public void startAll() {
-        for (SocketRuntime socket : sockets.values()) {
+        for (SocketRuntime socket : List.copyOf(sockets.values())) {
             // One unit's failure, even a bug of ours, must not keep the others from starting.
             try {
-                socket.start();
+                jobs.start(socket);
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, socket.name() + ": Failed to start: " + e);
             }
@@ -229,12 +230,13 @@ public final class Manager {
         unitChanged();
     }
 
-    /** Called after every state change: drives the shutdown forward. */
+    /** Called after every state change: runs the waiting jobs and checks, and drives the shutdown forward. */
     void unitChanged() {
         if (!waiters.isEmpty() && !waitersPosted) {
             waitersPosted = true;
             loop.execute(this::runWaiters);
         }
+        jobs.stateChanged();
         if (!shuttingDown) {
             return;
         }
@@ -277,6 +279,60 @@ public final class Manager {
 
     UnitJournal journal() {
         return journal;
+    }
+
+    Jobs jobs() {
+        return jobs;
+    }
+
+    /** Every loaded unit: sockets, then services (Accept=yes instances included). */
+    List<ManagedUnit> units() {
+        List<ManagedUnit> all = new ArrayList<>(sockets.size() + services.size());
+        all.addAll(sockets.values());
+        all.addAll(services.values());
+        return all;
+    }
+
+    /** The loaded unit {@code name}, or null. */
+    ManagedUnit loaded(String name) {
+        SocketRuntime socket = sockets.get(name);
+        return socket != null ? socket : services.get(name);
+    }
+
+    /** The unit types sockactd runs; a dependency on another type (a target, a mount) is ignored. */
+    static boolean supportedType(String name) {
+        return name.endsWith(".service") || name.endsWith(".socket");
+    }
+
+    /**
+     * The unit {@code name}, loaded now through the unit folders if it is not yet (a dependency, a control request):
+     * null, with the reason logged, when it does not load, is a template, is not a service or socket, or when
+     * {@link #MAX_UNITS} are loaded already.
+     */
+    ManagedUnit unitNamed(String name) {
+        ManagedUnit known = loaded(name);
+        if (known != null || !supportedType(name) || loader == null) {
+            return known;
+        }
+        if (sockets.size() + services.size() >= MAX_UNITS) {
+            LOG.log(Level.WARNING, name + ": More than " + MAX_UNITS + " units loaded, not loading it.");
+            return null;
+        }
+        if (name.endsWith(".socket")) {
+            loadOne(loader, name);
+        } else {
+            var result = loader.loadService(name);
+            for (Diagnostic d : result.diagnostics()) {
+                LOG.log(d.isError() ? Level.ERROR : Level.WARNING, d.format());
+            }
+            if (!result.loaded() || result.unit().name().isTemplate()) {
+                LOG.log(Level.ERROR, name + ": Failed to load (" + result.state().text() + "), skipping.");
+                return null;
+            }
+            services.put(name, new ServiceRuntime(this, result.unit()));
+        }
+        registerInJournal();
+        return loaded(name);
     }
 
     Config config() {
@@ -371,6 +427,15 @@ public final class Manager {
                         added.start();
                     }
                 });
+            }
+        }
+        for (ServiceRuntime service : List.copyOf(services.values())) {
+            // Services loaded on demand (a dependency, a control start) take their new definition too.
+            if (service.sockets().isEmpty() && !service.name().contains("@")) {
+                var fresh = loader.loadService(service.name());
+                if (fresh.loaded()) {
+                    service.reloaded(fresh.unit());
+                }
             }
         }
         registerInJournal();
