@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One service unit's state machine, after systemd's service.c: start-pre, start, start-post, running, stop,
+ * One service unit's state machine, after systemd's service.c: start-pre, start, start-post, running, reload, stop,
  * stop-sigterm, stop-sigkill, stop-post, final-sigterm, final-sigkill, then dead, failed or auto-restart. Every
  * transition goes through {@link #setState}; {@link #result} keeps the first failure. Runs on the manager's loop.
  */
@@ -780,6 +780,14 @@ final class ServiceRuntime implements ManagedUnit {
                 LOG.log(Level.WARNING, name + ": " + (state == ServiceState.START_PRE ? "start-pre"
                         : state == ServiceState.START_POST ? "start-post" : "start") + " operation timed out. Terminating.");
                 enterSignal(ServiceState.STOP_SIGTERM, ServiceResult.TIMEOUT);
+            }
+            case RELOAD -> {
+                LOG.log(Level.WARNING, name + ": Reload operation timed out. Killing reload process.");
+                if (control != null) {
+                    control.signal(Signals.SIGKILL, true);
+                    control = null;
+                }
+                reloadDone(ServiceResult.TIMEOUT);
             }
             case STOP -> {
                 LOG.log(Level.WARNING, name + ": Stopping timed out. Terminating.");
