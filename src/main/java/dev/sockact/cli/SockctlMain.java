@@ -8,6 +8,7 @@ import dev.sockact.cli.sockctl.ListUnitsCommand;
 import dev.sockact.cli.sockctl.ReloadCommand;
 import dev.sockact.cli.sockctl.RestartCommand;
 import dev.sockact.cli.sockctl.ShowCommand;
+import dev.sockact.cli.sockctl.ReloadUnitCommand;
 import dev.sockact.cli.sockctl.StartCommand;
 import dev.sockact.cli.sockctl.StatusCommand;
 import dev.sockact.cli.sockctl.StopCommand;
@@ -21,8 +22,8 @@ import java.io.PrintWriter;
 @Command(name = "sockctl", mixinStandardHelpOptions = true, version = "sockctl 0.1.0",
         description = "Inspect and control sockact socket and service units.",
         subcommands = {ListCommand.class, ListUnitsCommand.class, StatusCommand.class, ShowCommand.class, CatCommand.class,
-                StartCommand.class, StopCommand.class, RestartCommand.class, EnableCommand.class, DisableCommand.class,
-                ReloadCommand.class,
+                StartCommand.class, StopCommand.class, RestartCommand.class, ReloadUnitCommand.class,
+                EnableCommand.class, DisableCommand.class, ReloadCommand.class,
                 VerifyCommand.class})
 public final class SockctlMain implements Runnable {
 

@@ -44,7 +44,8 @@ final class Child {
         }
         try {
             if (group) {
-                return Processes.kill(-pid, signal);
+                // A daemon that left our group (Type=forking without setsid in its own group) still gets it.
+                return Processes.kill(-pid, signal) || (!exited && Processes.kill(pid, signal));
             }
             return !exited && Processes.kill(pid, signal);
         } catch (ErrnoException e) {

@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * The control requests, answered from the manager's state on its loop: {@code list}, {@code list-units},
- * {@code status}, {@code show}, {@code cat} (anyone), {@code start}, {@code stop}, {@code restart}, {@code reload},
- * {@code enable}, {@code disable} (root or sockactd's own user).
+ * {@code status}, {@code show}, {@code cat} (anyone), {@code start}, {@code stop}, {@code restart},
+ * {@code reload-unit}, {@code reload}, {@code enable}, {@code disable} (root or sockactd's own user).
  * Jobs reply once every named unit has settled (active, inactive or failed), or after {@link #JOB_TIMEOUT_NANOS}.
  */
 final class ControlCommands {
@@ -49,7 +49,7 @@ final class ControlCommands {
             case "status" -> status(units, number(request.get("lines"), 10), reply);
             case "show" -> show(units, reply);
             case "cat" -> cat(units, reply);
-            case "start", "stop", "restart" -> {
+            case "start", "stop", "restart", "reload-unit" -> {
                 if (!privileged) {
                     reply.send(ControlProtocol.FAILURE, denied(command + " " + String.join(" ", units), uid),
                             null);
@@ -346,46 +346,55 @@ final class ControlCommands {
 
     // ---- jobs ------------------------------------------------------------------------------------------------
 
+    /**
+     * start, stop, restart and reload-unit through {@link Jobs} (dependencies included; a unit no socket names is
+     * loaded on demand). The reply comes once every named unit's job has run and the unit has settled; a start
+     * that failed because of a dependency says which.
+     */
     private void job(String command, List<String> names, Reply reply) {
-        List<Runnable> starts = new ArrayList<>();
-        List<Runnable> stops = new ArrayList<>();
-        List<java.util.function.Supplier<ActiveState>> states = new ArrayList<>();
+        List<ManagedUnit> units = new ArrayList<>();
         for (String name : names) {
-            SocketRuntime socket = manager.sockets().get(name);
-            ServiceRuntime service = manager.services().get(name);
-            if (socket == null && service == null) {
+            ManagedUnit unit = command.equals("stop") ? manager.loaded(name) : manager.unitNamed(name);
+            if (unit == null) {
                 reply.send(ControlProtocol.NOT_INSTALLED, "Failed to " + command + " " + name + ": Unit " + name
                         + (command.equals("stop") ? " not loaded." : " not found."), null);
                 return;
             }
-            if (socket != null) {
-                starts.add(socket::start);
-                stops.add(socket::stop);
-                states.add(() -> socket.state().activeState());
-            } else {
-                starts.add(service::start);
-                stops.add(service::stop);
-                states.add(() -> service.state().activeState());
+            if (command.equals("reload-unit") && !(unit instanceof ServiceRuntime)) {
+                reply.send(ControlProtocol.FAILURE, "Failed to reload " + name + ": Job type reload is not"
+                        + " applicable for unit " + name + ".", null);
+                return;
             }
+            units.add(unit);
         }
+        List<Jobs.StartJob> starts = new ArrayList<>();
         boolean[] done = new boolean[1];
+        int[] waitingRestarts = {0};
         Timer[] timer = new Timer[1];
-        java.util.function.BooleanSupplier settled = () -> done[0] || states.stream().map(java.util.function.Supplier::get)
-                .allMatch(a -> a != ActiveState.ACTIVATING && a != ActiveState.DEACTIVATING);
+        java.util.function.BooleanSupplier settled = () -> done[0] || (waitingRestarts[0] == 0
+                && starts.stream().allMatch(Jobs.StartJob::finished)
+                && units.stream().map(ManagedUnit::activeState).allMatch(a -> a != ActiveState.ACTIVATING
+                        && a != ActiveState.DEACTIVATING && a != ActiveState.RELOADING));
         Runnable finish = () -> {
             if (done[0]) {
                 return;
             }
             done[0] = true;
-            if (timer[0] != null) {
-                timer[0].cancel();
+            timer[0].cancel();
+            for (Jobs.StartJob job : starts) {
+                if (job.failure() != null) {
+                    reply.send(ControlProtocol.FAILURE, "A dependency job for " + job.unit.name() + " failed: "
+                            + job.failure() + "\nSee \"sockctl status " + job.unit.name()
+                            + "\" and sockactd's log for details.", null);
+                    return;
+                }
             }
             if (!command.equals("stop")) {
-                for (int i = 0; i < names.size(); i++) {
-                    ActiveState a = states.get(i).get();
-                    if (a != ActiveState.ACTIVE) {
-                        reply.send(ControlProtocol.FAILURE, "Job for " + names.get(i) + " failed.\nSee \"sockctl status "
-                                + names.get(i) + "\" and sockactd's log for details.", null);
+                for (ManagedUnit unit : units) {
+                    if (unit.activeState() != ActiveState.ACTIVE
+                            || (command.equals("reload-unit") && ((ServiceRuntime) unit).reloadFailed())) {
+                        reply.send(ControlProtocol.FAILURE, "Job for " + unit.name() + " failed.\nSee \"sockctl status "
+                                + unit.name() + "\" and sockactd's log for details.", null);
                         return;
                     }
                 }
@@ -399,21 +408,20 @@ final class ControlCommands {
                         + " to " + command + ".", null);
             }
         });
-        if (command.equals("start")) {
-            starts.forEach(Runnable::run);
-            manager.whenTrue(settled, finish);
-        } else if (command.equals("stop")) {
-            stops.forEach(Runnable::run);
-            manager.whenTrue(settled, finish);
-        } else {
-            stops.forEach(Runnable::run);
-            manager.whenTrue(() -> done[0] || states.stream().map(java.util.function.Supplier::get)
-                    .allMatch(a -> a == ActiveState.INACTIVE || a == ActiveState.FAILED), () -> {
-                if (!done[0]) {
-                    starts.forEach(Runnable::run);
-                    manager.whenTrue(settled, finish);
+        for (ManagedUnit unit : units) {
+            switch (command) {
+                case "start" -> starts.add(manager.jobs().start(unit));
+                case "stop" -> manager.jobs().stop(unit);
+                case "reload-unit" -> ((ServiceRuntime) unit).reload();
+                default -> {
+                    waitingRestarts[0]++;
+                    manager.jobs().restart(unit, job -> {
+                        starts.add(job);
+                        waitingRestarts[0]--;
+                    });
                 }
-            });
+            }
         }
+        manager.whenTrue(settled, finish);
     }
 }

@@ -59,6 +59,7 @@ public final class Manager {
     /** PrivateNetwork=/PrivateTmp= namespaces, held while a service using them is active (JoinsNamespaceOf=). */
     private final SharedNamespaces namespaces = new SharedNamespaces();
     private boolean waitersPosted;
+    private final Jobs jobs = new Jobs(this);
 
     /** An action that runs on the loop once {@code condition} holds (checked after every state change). */
     private record Waiter(java.util.function.BooleanSupplier condition, Runnable action) {
@@ -231,37 +232,25 @@ public final class Manager {
     }
 
     /**
-     * Starts the units sockactd starts with: every loaded socket unit where nothing was enabled or disabled, else
-     * exactly the enabled socket units and services (see {@link Enablement}).
+     * Starts the units sockactd starts with (each with its dependencies): every loaded socket unit where nothing
+     * was enabled or disabled, else exactly the enabled socket units and services (see {@link Enablement}).
      */
     public void startAll() {
         Enablement enablement = new Enablement(config.unitDirs());
         if (!enablement.inUse()) {
-            sockets.values().forEach(Manager::startGuarded);
+            List.copyOf(sockets.values()).forEach(this::startGuarded);
             return;
         }
         var enabled = enablement.enabledUnits();
         LOG.log(Level.DEBUG, () -> "Enablement in use, starting the enabled units: " + enabled);
-        for (SocketRuntime socket : sockets.values()) {
-            if (enabled.contains(socket.name())) {
-                startGuarded(socket);
-            }
-        }
         for (String name : enabled) {
-            if (!name.endsWith(".service")) {
+            ManagedUnit unit = sockets.containsKey(name) ? sockets.get(name)
+                    : name.endsWith(".service") ? unitNamed(name) : null;
+            if (unit == null) {
+                LOG.log(Level.WARNING, name + ": Enabled, but it does not load, not starting.");
                 continue;
             }
-            ServiceRuntime service = services.get(name);
-            if (service == null) {
-                // Only services a socket names are loaded so far; loading any unit on demand comes with dependencies.
-                LOG.log(Level.WARNING, name + ": Enabled, but not loaded (no socket unit activates it), not starting.");
-                continue;
-            }
-            try {
-                service.start();
-            } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, name + ": Failed to start: " + e);
-            }
+            startGuarded(unit);
         }
     }
 
@@ -271,12 +260,12 @@ public final class Manager {
         return !enablement.inUse() || enablement.enabledUnits().contains(name);
     }
 
-    private static void startGuarded(SocketRuntime socket) {
+    private void startGuarded(ManagedUnit unit) {
         // One unit's failure, even a bug of ours, must not keep the others from starting.
         try {
-            socket.start();
+            jobs.start(unit);
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, socket.name() + ": Failed to start: " + e);
+            LOG.log(Level.ERROR, unit.name() + ": Failed to start: " + e);
         }
     }
 
@@ -293,12 +282,13 @@ public final class Manager {
         unitChanged();
     }
 
-    /** Called after every state change: drives the shutdown forward. */
+    /** Called after every state change: runs the waiting jobs and checks, and drives the shutdown forward. */
     void unitChanged() {
         if (!waiters.isEmpty() && !waitersPosted) {
             waitersPosted = true;
             loop.execute(this::runWaiters);
         }
+        jobs.stateChanged();
         if (!shuttingDown) {
             return;
         }
@@ -341,6 +331,60 @@ public final class Manager {
 
     UnitJournal journal() {
         return journal;
+    }
+
+    Jobs jobs() {
+        return jobs;
+    }
+
+    /** Every loaded unit: sockets, then services (Accept=yes instances included). */
+    List<ManagedUnit> units() {
+        List<ManagedUnit> all = new ArrayList<>(sockets.size() + services.size());
+        all.addAll(sockets.values());
+        all.addAll(services.values());
+        return all;
+    }
+
+    /** The loaded unit {@code name}, or null. */
+    ManagedUnit loaded(String name) {
+        SocketRuntime socket = sockets.get(name);
+        return socket != null ? socket : services.get(name);
+    }
+
+    /** The unit types sockactd runs; a dependency on another type (a target, a mount) is ignored. */
+    static boolean supportedType(String name) {
+        return name.endsWith(".service") || name.endsWith(".socket");
+    }
+
+    /**
+     * The unit {@code name}, loaded now through the unit folders if it is not yet (a dependency, a control request):
+     * null, with the reason logged, when it does not load, is a template, is not a service or socket, or when
+     * {@link #MAX_UNITS} are loaded already.
+     */
+    ManagedUnit unitNamed(String name) {
+        ManagedUnit known = loaded(name);
+        if (known != null || !supportedType(name) || loader == null) {
+            return known;
+        }
+        if (sockets.size() + services.size() >= MAX_UNITS) {
+            LOG.log(Level.WARNING, name + ": More than " + MAX_UNITS + " units loaded, not loading it.");
+            return null;
+        }
+        if (name.endsWith(".socket")) {
+            loadOne(loader, name);
+        } else {
+            var result = loader.loadService(name);
+            for (Diagnostic d : result.diagnostics()) {
+                LOG.log(d.isError() ? Level.ERROR : Level.WARNING, d.format());
+            }
+            if (!result.loaded() || result.unit().name().isTemplate()) {
+                LOG.log(Level.ERROR, name + ": Failed to load (" + result.state().text() + "), skipping.");
+                return null;
+            }
+            services.put(name, new ServiceRuntime(this, result.unit()));
+        }
+        registerInJournal();
+        return loaded(name);
     }
 
     Config config() {
@@ -435,6 +479,15 @@ public final class Manager {
                         added.start();
                     }
                 });
+            }
+        }
+        for (ServiceRuntime service : List.copyOf(services.values())) {
+            // Services loaded on demand (a dependency, a control start) take their new definition too.
+            if (service.sockets().isEmpty() && !service.name().contains("@")) {
+                var fresh = loader.loadService(service.name());
+                if (fresh.loaded()) {
+                    service.reloaded(fresh.unit());
+                }
             }
         }
         registerInJournal();

@@ -22,11 +22,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One service unit's state machine, after systemd's service.c: start-pre, start, start-post, running, stop,
+ * One service unit's state machine, after systemd's service.c: start-pre, start, start-post, running, reload, stop,
  * stop-sigterm, stop-sigkill, stop-post, final-sigterm, final-sigkill, then dead, failed or auto-restart. Every
  * transition goes through {@link #setState}; {@link #result} keeps the first failure. Runs on the manager's loop.
  */
-final class ServiceRuntime {
+final class ServiceRuntime implements ManagedUnit {
     private static final System.Logger LOG = System.getLogger("sockactd");
     /** How often a process group whose leader is gone is checked for stragglers (no cgroups to wait on). */
     private static final long GROUP_POLL_NANOS = 100_000_000L;
@@ -58,6 +58,10 @@ final class ServiceRuntime {
     /** Accept=yes: the connection this transient instance serves, or null for an ordinary service. */
     private final Instance instance;
     private boolean instanceEnded;
+    /** The last ExecReload= failed (the service runs on, as in systemd; the reload job fails). */
+    private boolean reloadFailed;
+    /** Type=forking: the wait for PIDFile= after the parent exited. */
+    private Timer pidFilePoll;
     /** The main process's last exit is listed in RestartPreventExitStatus=. */
     private boolean mainExitPreventsRestart;
 
@@ -87,12 +91,32 @@ final class ServiceRuntime {
         return new RateLimit(unit.unit().startLimitInterval().toNanos(), unit.unit().startLimitBurst());
     }
 
-    String name() {
+    @Override
+    public String name() {
         return name;
     }
 
     ServiceUnit unit() {
         return unit;
+    }
+
+    @Override
+    public dev.sockact.unit.UnitInfo info() {
+        return unit.unit();
+    }
+
+    @Override
+    public ActiveState activeState() {
+        return state.activeState();
+    }
+
+    /** A start job ended without starting us: a socket that triggered us listens again; an instance ends. */
+    @Override
+    public void startAbandoned() {
+        for (SocketRuntime socket : List.copyOf(sockets)) {
+            socket.serviceStateChanged(this);
+        }
+        endInstance();
     }
 
     ServiceState state() {
@@ -159,7 +183,14 @@ final class ServiceRuntime {
             groupPoll.cancel();
             groupPoll = null;
         }
+        if (pidFilePoll != null && next != ServiceState.START) {
+            pidFilePoll.cancel();
+            pidFilePoll = null;
+        }
         if (next.isInactive() || next == ServiceState.AUTO_RESTART) {
+            if (!unit.pidFile().isEmpty() && !previous.isInactive()) {
+                removeQuietly(Path.of(unit.pidFile()));   // service_enter_dead(): a stale file would name a dead pid
+            }
             main = null;
             mainPidOverride = 0;
             control = null;
@@ -231,7 +262,8 @@ final class ServiceRuntime {
     // ---- start -----------------------------------------------------------------------------------------------
 
     /** A start request (a socket's trigger, or an automatic restart). Ignored unless the service is inactive. */
-    void start() {
+    @Override
+    public void start() {
         if (!state.isInactive() && state != ServiceState.AUTO_RESTART) {
             return;
         }
@@ -250,7 +282,7 @@ final class ServiceRuntime {
             setState(ServiceState.FAILED);
             return;
         }
-        if (!List.of("simple", "exec", "notify", "oneshot", "idle", "dbus").contains(unit.type())) {
+        if (!List.of("simple", "exec", "notify", "oneshot", "idle", "dbus", "forking").contains(unit.type())) {
             LOG.log(Level.ERROR, name + ": Type=" + unit.type() + " is not supported by sockactd, refusing.");
             fail(ServiceResult.RESOURCES);
             setState(ServiceState.FAILED);
@@ -328,7 +360,8 @@ final class ServiceRuntime {
         return "/";
     }
 
-    private String describe() {
+    @Override
+    public String describe() {
         return unit.unit().description().isEmpty() ? name : unit.unit().description();
     }
 
@@ -356,7 +389,7 @@ final class ServiceRuntime {
         // A spawn that failed (exec, stdio) comes back already exited; its 203/EXEC status is on its way and
         // fails the start. Carrying on to running here would report a clean run that never happened.
         if (state == ServiceState.START && !unit.type().equals("notify") && !unit.type().equals("oneshot")
-                && main != null && !main.exited()) {
+                && !unit.type().equals("forking") && main != null && !main.exited()) {
             enterStartPost();
         }
     }
@@ -428,14 +461,171 @@ final class ServiceRuntime {
     // ---- stop ------------------------------------------------------------------------------------------------
 
     /** A stop request (sockactd shutting down): no restart afterwards. */
-    void stop() {
+    @Override
+    public void stop() {
         forbidRestart = true;
         switch (state) {
             case DEAD, FAILED -> manager.unitChanged();
             case AUTO_RESTART -> setState(result == ServiceResult.SUCCESS ? ServiceState.DEAD : ServiceState.FAILED);
             case START_PRE, START, START_POST -> enterSignal(ServiceState.STOP_SIGTERM, ServiceResult.SUCCESS);
-            case RUNNING, EXITED -> enterStop(ServiceResult.SUCCESS);
+            case RUNNING, EXITED, RELOAD -> enterStop(ServiceResult.SUCCESS);
             default -> { }   // already stopping
+        }
+    }
+
+    // ---- reload ----------------------------------------------------------------------------------------------
+
+    /** ExecReload= ({@code sockctl reload-unit}): runs with $MAINPID while the service is "reloading". */
+    void reload() {
+        reloadFailed = false;
+        if (state != ServiceState.RUNNING && state != ServiceState.EXITED) {
+            LOG.log(Level.WARNING, name + ": Not active, cannot reload.");
+            reloadFailed = true;
+            manager.unitChanged();
+            return;
+        }
+        if (unit.execReload().isEmpty()) {
+            LOG.log(Level.WARNING, name + ": Job type reload is not applicable: no ExecReload=.");
+            reloadFailed = true;
+            manager.unitChanged();
+            return;
+        }
+        LOG.log(Level.INFO, "Reloading " + describe() + "...");
+        setState(ServiceState.RELOAD);
+        armTimer(unit.timeoutStart());
+        runControl(unit.execReload());
+    }
+
+    boolean reloadFailed() {
+        return reloadFailed;
+    }
+
+    /** service_enter_running() after a reload: a failed ExecReload= fails the job, not the service. */
+    private void reloadDone(ServiceResult f) {
+        reloadFailed = f != ServiceResult.SUCCESS;
+        if (reloadFailed) {
+            LOG.log(Level.WARNING, name + ": Reload failed with result '" + f + "'.");
+        } else {
+            LOG.log(Level.INFO, "Reloaded " + describe() + ".");
+        }
+        if (unit.type().equals("forking") && !unit.pidFile().isEmpty()) {
+            int pid = readPidFile();   // a daemon may re-exec itself on reload (nginx's binary upgrade)
+            if (pid > 0 && (main == null || main.pid() != pid)) {
+                adoptMainPid(pid);
+            }
+        }
+        if (mainAlive()) {
+            setState(ServiceState.RUNNING);
+        } else if (unit.remainAfterExit()) {
+            setState(ServiceState.EXITED);
+        } else {
+            enterStop(ServiceResult.SUCCESS);
+        }
+    }
+
+    // ---- Type=forking --------------------------------------------------------------------------------------
+
+    /**
+     * The forking parent exited cleanly: the main process is the one PIDFile= names (waited for, as systemd waits
+     * with inotify, until TimeoutStartSec=), or without PIDFile= the one process reparented to sockactd that
+     * nobody watches yet (sockactd is a child subreaper). Then start-post.
+     */
+    private void forkingParentExited() {
+        main = null;
+        if (unit.pidFile().isEmpty()) {
+            List<Integer> candidates = OrphanReaper.children().stream()
+                    .filter(pid -> !dev.sockact.posix.Pidfd.watched(pid)).toList();
+            if (candidates.size() != 1) {
+                LOG.log(Level.ERROR, name + ": Type=forking without PIDFile=: " + (candidates.isEmpty()
+                        ? "no process left after the parent exited" : "cannot tell the main process among "
+                        + candidates) + ". Set PIDFile=.");
+                enterSignal(ServiceState.STOP_SIGTERM, ServiceResult.PROTOCOL);
+                return;
+            }
+            adoptMainPid(candidates.getFirst());
+            if (main != null) {
+                enterStartPost();
+            }
+            return;
+        }
+        pollPidFile(true);
+    }
+
+    private void pollPidFile(boolean first) {
+        pidFilePoll = null;
+        if (state != ServiceState.START) {
+            return;
+        }
+        int pid = readPidFile();
+        if (pid <= 0) {
+            if (first) {
+                LOG.log(Level.DEBUG, () -> name + ": PID file " + unit.pidFile() + " not readable (yet?) after start.");
+            }
+            pidFilePoll = manager.loop().schedule(GROUP_POLL_NANOS / 2, () -> pollPidFile(false));
+            return;
+        }
+        adoptMainPid(pid);
+        if (main != null) {
+            enterStartPost();
+        }
+    }
+
+    /** The pid in PIDFile= (its first line), or 0 when the file is missing, empty or not a pid. */
+    private int readPidFile() {
+        try (var in = Files.newInputStream(Path.of(unit.pidFile()))) {
+            String text = new String(in.readNBytes(64), java.nio.charset.StandardCharsets.US_ASCII).strip();
+            int pid = Integer.parseInt(text.lines().findFirst().orElse("").strip());
+            return pid > 1 ? pid : 0;
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** Watches {@code pid} as the main process: through a pidfd; reaped by us when it is our (adopted) child. */
+    private void adoptMainPid(int pid) {
+        dev.sockact.posix.Pidfd pidfd;
+        try {
+            pidfd = dev.sockact.posix.Pidfd.open(pid);
+        } catch (ErrnoException e) {
+            LOG.log(Level.ERROR, name + ": New main PID " + pid + " does not exist or is a zombie.");
+            enterSignal(ServiceState.STOP_SIGTERM, ServiceResult.PROTOCOL);
+            return;
+        }
+        Child child = new Child(pid, commOf(pid));
+        main = child;
+        spawned.add(child);
+        lastMainPid = pid;
+        mainStartMicros = UnitTimes.nowMicros();
+        LOG.log(Level.DEBUG, () -> name + ": Supervising process " + pid + " as main process.");
+        dev.sockact.event.Watch[] watch = new dev.sockact.event.Watch[1];
+        try {
+            watch[0] = manager.loop().watch(pidfd.fd(), dev.sockact.posix.Epoll.EPOLLIN, events -> {
+                ExitStatus status;
+                try {
+                    status = pidfd.poll().orElse(null);
+                    if (status == null) {
+                        return;
+                    }
+                } catch (ErrnoException e) {
+                    // Not our child (the subreaper was refused): it is gone, its status is not ours to read.
+                    status = ExitStatus.exited(pid, 0);
+                }
+                watch[0].cancel();
+                pidfd.close();
+                exited(child, true, status);
+            });
+        } catch (ErrnoException e) {
+            pidfd.close();
+            LOG.log(Level.ERROR, name + ": Failed to watch main PID " + pid + ": " + e.reason());
+            enterSignal(ServiceState.STOP_SIGTERM, ServiceResult.RESOURCES);
+        }
+    }
+
+    private static String commOf(int pid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/comm")).strip();
+        } catch (IOException e) {
+            return "?";
         }
     }
 
@@ -608,6 +798,14 @@ final class ServiceRuntime {
                         : state == ServiceState.START_POST ? "start-post" : "start") + " operation timed out. Terminating.");
                 enterSignal(ServiceState.STOP_SIGTERM, ServiceResult.TIMEOUT);
             }
+            case RELOAD -> {
+                LOG.log(Level.WARNING, name + ": Reload operation timed out. Killing reload process.");
+                if (control != null) {
+                    control.signal(Signals.SIGKILL, true);
+                    control = null;
+                }
+                reloadDone(ServiceResult.TIMEOUT);
+            }
             case STOP -> {
                 LOG.log(Level.WARNING, name + ": Stopping timed out. Terminating.");
                 enterSignal(ServiceState.STOP_SIGTERM, ServiceResult.TIMEOUT);
@@ -702,6 +900,8 @@ final class ServiceRuntime {
             case START -> {
                 if (f != ServiceResult.SUCCESS) {
                     enterSignal(ServiceState.STOP_SIGTERM, f);
+                } else if (unit.type().equals("forking")) {
+                    forkingParentExited();
                 } else if (unit.type().equals("oneshot")) {
                     if (mainQueue.isEmpty()) {
                         enterStartPost();
@@ -715,7 +915,7 @@ final class ServiceRuntime {
                 }
             }
             case RUNNING -> enterRunning(f);
-            case START_POST, STOP -> fail(f);   // the control process decides what comes next
+            case START_POST, STOP, RELOAD -> fail(f);   // the control process decides what comes next
             case STOP_SIGTERM, STOP_SIGKILL -> {
                 fail(f);
                 if (!somethingLeft()) {
@@ -753,6 +953,7 @@ final class ServiceRuntime {
                 }
             }
             case START_POST -> enterRunning(f);
+            case RELOAD -> reloadDone(f);
             case STOP -> enterSignal(ServiceState.STOP_SIGTERM, f);
             case STOP_SIGTERM, STOP_SIGKILL -> {
                 fail(f);

@@ -8,6 +8,7 @@ public enum ServiceState {
     START_POST("start-post", ActiveState.ACTIVATING),
     RUNNING("running", ActiveState.ACTIVE),
     EXITED("exited", ActiveState.ACTIVE),
+    RELOAD("reload", ActiveState.RELOADING),
     STOP("stop", ActiveState.DEACTIVATING),
     STOP_SIGTERM("stop-sigterm", ActiveState.DEACTIVATING),
     STOP_SIGKILL("stop-sigkill", ActiveState.DEACTIVATING),

@@ -36,7 +36,7 @@ import java.util.Set;
  * transition goes through {@link #setState}, which watches the fds only in listening and closes them in the states
  * that do not keep them; {@link #result} keeps the first failure.
  */
-final class SocketRuntime {
+final class SocketRuntime implements ManagedUnit {
     private static final System.Logger LOG = System.getLogger("sockactd");
     /** Connections accepted per wake-up of one listening fd at most (Accept=yes). */
     static final int ACCEPT_BATCH = 16;
@@ -79,8 +79,19 @@ final class SocketRuntime {
         }
     }
 
-    String name() {
+    @Override
+    public String name() {
         return name;
+    }
+
+    @Override
+    public dev.sockact.unit.UnitInfo info() {
+        return unit.unit();
+    }
+
+    @Override
+    public ActiveState activeState() {
+        return state.activeState();
     }
 
     SocketState state() {
@@ -196,7 +207,8 @@ final class SocketRuntime {
 
     // ---- start -----------------------------------------------------------------------------------------------
 
-    void start() {
+    @Override
+    public void start() {
         if (state != SocketState.DEAD && state != SocketState.FAILED) {
             return;
         }
@@ -322,7 +334,8 @@ final class SocketRuntime {
         }
     }
 
-    private String describe() {
+    @Override
+    public String describe() {
         return unit.unit().description().isEmpty() ? name : unit.unit().description();
     }
 
@@ -353,7 +366,7 @@ final class SocketRuntime {
             return;
         }
         setState(SocketState.RUNNING);
-        service.start();
+        manager.jobs().start(service);
     }
 
     /**
@@ -411,7 +424,7 @@ final class SocketRuntime {
         instances.add(instance);
         LOG.log(Level.DEBUG, () -> name + ": Incoming connection from " + connection.peer() + ", starting "
                 + instanceName + " (connections now " + connected() + ").");
-        instance.start();
+        manager.jobs().start(instance);
     }
 
     /** An Accept=yes instance ended (exit, crash, failed start, killed): its slot comes back. */
@@ -450,7 +463,8 @@ final class SocketRuntime {
 
     // ---- stop ------------------------------------------------------------------------------------------------
 
-    void stop() {
+    @Override
+    public void stop() {
         for (ServiceRuntime instance : List.copyOf(instances)) {
             instance.stop();   // Accept=yes: stopping the socket stops its instances
         }

@@ -20,8 +20,16 @@ public final class Pidfd implements AutoCloseable {
     private static final int CLD_KILLED = 2;
     private static final int CLD_DUMPED = 3;
 
+    /**
+     * The pids someone holds a pidfd for, with how many: their owners reap them. A subreaper that reaps orphans
+     * leaves these alone, so it never steals a watched child's exit status.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<Integer, Integer> OPEN =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private final Fd fd;
     private final int pid;
+    private final java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic.AtomicBoolean(true);
 
     private Pidfd(Fd fd, int pid) {
         this.fd = fd;
@@ -34,7 +42,13 @@ public final class Pidfd implements AutoCloseable {
         if (fd < 0) {
             throw new ErrnoException("pidfd_open", (int) -fd, "pid " + pid);
         }
+        OPEN.merge(pid, 1, Integer::sum);
         return new Pidfd(Fd.adopt((int) fd), pid);
+    }
+
+    /** Whether a pidfd for {@code pid} is open in this process (its owner waits for it). */
+    public static boolean watched(int pid) {
+        return OPEN.containsKey(pid);
     }
 
     public int fd() {
@@ -96,6 +110,9 @@ public final class Pidfd implements AutoCloseable {
 
     @Override
     public void close() {
+        if (counted.compareAndSet(true, false)) {
+            OPEN.computeIfPresent(pid, (p, n) -> n > 1 ? n - 1 : null);
+        }
         fd.close();
     }
 }

@@ -44,6 +44,34 @@ public final class Processes {
         return (int) Native.sys(Syscalls.GETGID);
     }
 
+    private static final int PR_SET_CHILD_SUBREAPER = 36;
+    private static final int P_PID = 1;
+    private static final int WEXITED = 4;
+    private static final int WNOHANG = 1;
+
+    /**
+     * prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants (a daemon whose parent exited) are reparented to us
+     * rather than to init, so that we can wait for them and must reap them.
+     */
+    public static void becomeChildSubreaper() throws ErrnoException {
+        long r = Native.sys(Syscalls.PRCTL, PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+        if (r < 0) {
+            throw new ErrnoException("prctl", (int) -r, "PR_SET_CHILD_SUBREAPER");
+        }
+    }
+
+    /** Reaps the child {@code pid} if it has exited (waitid P_PID, WNOHANG); false while it runs or is not ours. */
+    public static boolean reap(int pid) {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment info = arena.allocate(128);
+            long r;
+            do {
+                r = Native.sys(Syscalls.WAITID, P_PID, pid, info.address(), WEXITED | WNOHANG, 0);
+            } while (r == -Errno.EINTR.number());
+            return r == 0 && info.get(Native.INT, 16) == pid;
+        }
+    }
+
     /** kill(2); false when the process is already gone (ESRCH). */
     public static boolean kill(int pid, int signal) throws ErrnoException {
         long r = Native.sys(Syscalls.KILL, pid, signal);

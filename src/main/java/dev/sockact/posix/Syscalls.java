@@ -31,6 +31,7 @@ final class Syscalls {
     static final long FCNTL = pick(72, 25);
     static final long UMASK = pick(95, 166);
     static final long GETUID = pick(102, 174);
+    static final long PRCTL = pick(157, 167);
     static final long GETGID = pick(104, 176);
     static final long MOUNT = pick(165, 40);
     static final long EPOLL_CTL = pick(233, 21);

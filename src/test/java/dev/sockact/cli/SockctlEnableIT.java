@@ -77,7 +77,9 @@ class SockctlEnableIT {
     private DaemonProcess restart(DaemonProcess old) throws Exception {
         assertThat(old.terminate()).isZero();
         daemons.remove(old);
-        return daemon();
+        DaemonProcess fresh = daemon();
+        fresh.await("Loaded ");   // its control socket answers from here on, even when nothing starts
+        return fresh;
     }
 
     @Test

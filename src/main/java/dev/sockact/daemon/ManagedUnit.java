@@ -1,0 +1,30 @@
+package dev.sockact.daemon;
+
+import dev.sockact.unit.UnitInfo;
+
+/**
+ * What {@link Jobs} needs of a unit, whatever its type: its name, its [Unit] section (the dependencies), its
+ * ActiveState=, and its own start and stop, which know nothing of other units.
+ */
+interface ManagedUnit {
+    String name();
+
+    UnitInfo info();
+
+    ActiveState activeState();
+
+    /** Starts this unit alone (its dependencies are {@link Jobs}' business). */
+    void start();
+
+    /** Stops this unit alone. */
+    void stop();
+
+    /** A start job for this unit ended without starting it (a dependency failed): whoever waits is told. */
+    default void startAbandoned() {
+    }
+
+    /** Describe= for messages ("Dependency failed for ..."), else the name. */
+    default String describe() {
+        return info().description().isEmpty() ? name() : info().description();
+    }
+}
