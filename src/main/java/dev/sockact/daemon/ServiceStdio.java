@@ -55,7 +55,9 @@ final class ServiceStdio {
                     : own(p, PosixFiles.open("/dev/null", O_RDONLY | O_NOCTTY, 0));
             boolean stdinSocket = stdin == socket && socket != null;
             Fd stdout = output(p, loop, unit.standardOutput(), name, socket, stdinSocket ? socket : null, null);
-            Fd stderr = output(p, loop, unit.standardError(), name, socket, stdout, stdout);
+            // can_inherit_stderr_from_stdout(): the same file for both is opened once, so they share one offset.
+            Fd stderr = isFile(unit.standardError()) && unit.standardError().equals(unit.standardOutput()) ? stdout
+                    : output(p, loop, unit.standardError(), name, socket, stdout, stdout);
             p.stdio = new ExecSpawner.Stdio(isMain ? fds : List.of(), stdin, stdout, stderr);
             return p;
         } catch (ErrnoException | RuntimeException e) {
@@ -95,6 +97,10 @@ final class ServiceStdio {
                 yield inherited;
             }
         };
+    }
+
+    private static boolean isFile(String setting) {
+        return setting.startsWith("file:") || setting.startsWith("append:") || setting.startsWith("truncate:");
     }
 
     private static Fd own(Prepared p, Fd fd) {

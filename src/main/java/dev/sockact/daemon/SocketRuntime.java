@@ -146,8 +146,6 @@ final class SocketRuntime implements ManagedUnit {
         state = next;
         if (next != SocketState.LISTENING || manager.shuttingDown()) {
             unwatch();
-        } else if (watches.isEmpty()) {
-            watch();
         }
         if (!next.keepsFdsOpen()) {
             closeFds();
@@ -187,17 +185,21 @@ final class SocketRuntime implements ManagedUnit {
         }
     }
 
-    private void watch() {
+    /**
+     * socket_watch_fds(): every fd watched, or none and the error (an fd epoll cannot watch, such as a regular
+     * file given to ListenSpecial=, is EPERM).
+     */
+    private ErrnoException watch() {
         for (ListenPorts.OpenPort port : ports) {
             try {
                 watches.add(manager.loop().watch(port.fd().fd(), Epoll.EPOLLIN, events -> ready(port, events)));
             } catch (ErrnoException e) {
-                LOG.log(Level.ERROR, name + ": Failed to watch listening fds: " + e.reason());
+                LOG.log(Level.WARNING, name + ": Failed to watch listening fds: " + e.reason());
                 unwatch();
-                manager.loop().execute(() -> enterStopPre(SocketResult.RESOURCES));
-                return;
+                return e;
             }
         }
+        return null;
     }
 
     private void unwatch() {
@@ -326,7 +328,16 @@ final class SocketRuntime implements ManagedUnit {
         }
     }
 
+    /** socket_enter_listening(): the fds are watched first; if they cannot be, the socket fails instead. */
     private void enterListening() {
+        if (watches.isEmpty() && !manager.shuttingDown()) {
+            ErrnoException refused = watch();
+            if (refused != null) {
+                LOG.log(Level.WARNING, name + ": Failed to watch sockets: " + refused.reason());
+                enterStopPre(SocketResult.RESOURCES);
+                return;
+            }
+        }
         setState(SocketState.LISTENING);
         if (!announced) {
             announced = true;

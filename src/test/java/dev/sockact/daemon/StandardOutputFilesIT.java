@@ -1,0 +1,97 @@
+package dev.sockact.daemon;
+
+import dev.sockact.testing.DaemonProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static dev.sockact.testing.DaemonProcess.freePort;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * StandardOutput=/StandardError= file:, truncate: and append: as systemd.exec(5) has them: file: writes from the
+ * start of the file without truncating it, truncate: empties it, append: appends; each at every start. The
+ * same file for both streams is opened once (systemd's can_inherit_stderr_from_stdout()), so they share an offset.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class StandardOutputFilesIT {
+    private static final String OLD = "long old content\n";
+
+    @TempDir
+    Path dir;
+
+    private final List<DaemonProcess> daemons = new ArrayList<>();
+
+    @AfterEach
+    void killLeftovers() throws InterruptedException {
+        for (DaemonProcess d : daemons) {
+            d.kill();
+        }
+    }
+
+    /**
+     * A file holding {@link #OLD}, an Accept=yes socket whose instances run {@code command} with {@code output} (the
+     * [Service] lines naming the file as FILE) and two connections, so the service starts twice; then the file.
+     */
+    private String twoStartsWith(String command, String output) throws Exception {
+        Path file = dir.resolve("out.txt");
+        Files.writeString(file, OLD);
+        int port = freePort();
+        Path units = Files.createDirectories(dir.resolve("units"));
+        Files.writeString(units.resolve("w.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\nAccept=yes\n");
+        Files.writeString(units.resolve("w@.service"), "[Service]\nExecStart=/bin/sh -c '" + command + "'\n"
+                + output.replace("FILE", file.toString()));
+        DaemonProcess d = DaemonProcess.start(units, dir.resolve("run/control.sock"));
+        daemons.add(d);
+        d.await("Listening on w.socket.");
+        for (int i = 0; i < 2; i++) {
+            try (Socket client = new Socket("127.0.0.1", port)) {
+                client.setSoTimeout((int) DaemonProcess.DEADLINE_MS);
+                assertThat(client.getInputStream().read()).as(d::log).isEqualTo(-1);   // the instance has exited
+            }
+            d.await(".service: Deactivated successfully.", i + 1);
+        }
+        assertThat(d.terminate()).as(d::log).isZero();
+        return Files.readString(file);
+    }
+
+    @Test
+    void fileWritesFromTheStartWithoutTruncating() throws Exception {
+        assertThat(twoStartsWith("echo new", "StandardOutput=file:FILE\n")).isEqualTo("new\n old content\n");
+    }
+
+    @Test
+    void truncateEmptiesTheFileAtEachStart() throws Exception {
+        assertThat(twoStartsWith("echo new", "StandardOutput=truncate:FILE\n")).isEqualTo("new\n");
+    }
+
+    @Test
+    void appendAppendsAtEachStart() throws Exception {
+        assertThat(twoStartsWith("echo new", "StandardOutput=append:FILE\n")).isEqualTo(OLD + "new\nnew\n");
+    }
+
+    @Test
+    void stdoutAndStderrToTheSameFileShareOneOffset() throws Exception {
+        assertThat(twoStartsWith("echo out; echo err >&2", "StandardOutput=truncate:FILE\nStandardError=truncate:FILE\n"))
+                .isEqualTo("out\nerr\n");
+        assertThat(twoStartsWith("echo out; echo err >&2", "StandardOutput=file:FILE\nStandardError=file:FILE\n"))
+                .isEqualTo("out\nerr\n content\n");
+    }
+
+    @Test
+    void stdoutAndStderrInDifferentModesOpenTheFileTwice() throws Exception {
+        // As in systemd: different modes are separate opens, so stderr's file: write starts at 0 again and
+        // overwrites what stdout's truncate: wrote.
+        assertThat(twoStartsWith("echo out; echo err >&2", "StandardOutput=truncate:FILE\nStandardError=file:FILE\n"))
+                .isEqualTo("err\n");
+    }
+}
