@@ -1,0 +1,345 @@
+package dev.sockact.daemon;
+
+import dev.sockact.testing.Await;
+import dev.sockact.testing.DaemonProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static dev.sockact.testing.DaemonProcess.freePort;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The examples of systemd-socket-proxyd(8), as the files in examples/ hold them, end to end under bin/sockactd with
+ * a real nginx (Type=forking, Debian's unit file), once with systemd's proxy and once with bin/socket-proxyd:
+ * {@code sockctl enable --now proxy-to-nginx.socket}, then HTTP requests through the socket's port. The files are
+ * used as they are, but for what a test must change: the port (a free one instead of 80), the paths under /run,
+ * /etc/nginx and /var/log/nginx (into the test's folder), the proxy's path, nginx's port inside the namespace (one
+ * known free on the host, so "unreachable from the host" means something) and a short idle time.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class ProxyToNginxIT {
+    private static final Path NGINX = Path.of("/usr/sbin/nginx");
+    private static final Path EXAMPLES = Path.of("examples").toAbsolutePath();
+    private static final Path SOCKCTL = Path.of("bin/sockctl").toAbsolutePath();
+    private static final String BODY = "Hello from nginx, through proxy-to-nginx.socket\n";
+
+    enum Proxy {
+        SYSTEMD(Path.of("/lib/systemd/systemd-socket-proxyd")),
+        SOCKACT(Path.of("bin/socket-proxyd").toAbsolutePath());
+
+        final Path program;
+
+        Proxy(Path program) {
+            this.program = program;
+        }
+    }
+
+    record Run(int status, String out, String err) {
+    }
+
+    /** Under target/, not /tmp: both services have PrivateTmp=yes and would not see a folder under /tmp. */
+    private Path dir;
+    private Path units;
+    private Path control;
+    private DaemonProcess daemon;
+    private final List<Long> seen = new ArrayList<>();
+
+    @BeforeEach
+    void needsNginxAndRoot() throws IOException {
+        assumeTrue(Files.isExecutable(NGINX), "nginx is not installed (Debian: nginx-light)");
+        assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"),
+                "PrivateNetwork=/PrivateTmp= need sockactd to run as root");
+        dir = Files.createTempDirectory(Files.createDirectories(Path.of("target/it")).toAbsolutePath(),
+                "proxy-to-nginx-");
+        units = Files.createDirectories(dir.resolve("units"));
+        control = dir.resolve("ctl/control.sock");
+        Files.createDirectories(dir.resolve("log"));
+        Files.createDirectories(dir.resolve("run"));   // stands in for /run, which the examples' paths are under
+    }
+
+    @AfterEach
+    void cleanUp() throws IOException, InterruptedException {
+        if (daemon != null) {
+            daemon.kill();
+        }
+        if (dir != null) {
+            try (Stream<Path> all = Files.walk(dir)) {
+                all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Proxy.class)
+    void simpleExampleServesThroughTheUnixSocket(Proxy proxy) throws Exception {
+        int port = install(proxy, "proxy-to-nginx", Map.of());
+        startDaemonAndEnable(port);
+
+        assertThat(get(port)).isEqualTo(BODY);
+        assertActive("nginx.service", "proxy-to-nginx.service", "proxy-to-nginx.socket");
+        assertThat(dir.resolve("run/nginx/socket")).exists();
+        long master = rememberNginx();
+        long proxyPid = mainPid("proxy-to-nginx.service");
+        // The proxy has a network of its own and still reaches nginx through the file system.
+        assertThat(netns(proxyPid)).isNotEqualTo(netns(ProcessHandle.current().pid()));
+        assertThat(netns(master)).isEqualTo(netns(ProcessHandle.current().pid()));
+        assertThat(get(port)).isEqualTo(BODY);
+
+        stopDaemonAndCheckNothingIsLeft();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Proxy.class)
+    void namespaceExampleReachesNginxOnlyThroughTheSocket(Proxy proxy) throws Exception {
+        int inner = freePort();
+        int port = install(proxy, "proxy-to-nginx-namespace", Map.of("127.0.0.1:8080", "127.0.0.1:" + inner));
+        assertUnreachableFromHost(inner);
+        startDaemonAndEnable(port);
+
+        assertThat(get(port)).isEqualTo(BODY);
+        assertActive("nginx.service", "proxy-to-nginx.service", "proxy-to-nginx.socket");
+        long master = rememberNginx();
+        long proxyPid = mainPid("proxy-to-nginx.service");
+        String host = netns(ProcessHandle.current().pid());
+        assertThat(netns(master)).isNotEqualTo(host).isEqualTo(netns(proxyPid));
+        assertUnreachableFromHost(inner);
+        assertThat(get(port)).isEqualTo(BODY);
+
+        stopDaemonAndCheckNothingIsLeft();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Proxy.class)
+    void idleExampleStopsBothAndTheNextClientStartsBothAgain(Proxy proxy) throws Exception {
+        int port = install(proxy, "proxy-to-nginx", Map.of());
+        copyExample(proxy, "proxy-to-nginx-idle", Map.of("--exit-idle-time=30s", "--exit-idle-time=2s"));
+        assertThat(Files.readString(units.resolve("proxy-to-nginx.service.d/exit-idle-time.conf")))
+                .contains("--exit-idle-time=2s");
+        startDaemonAndEnable(port);
+        // StopWhenUnneeded= keeps nginx down until the proxy needs it.
+        assertThat(active("nginx.service")).isEqualTo("inactive");
+
+        for (int round = 1; round <= 2; round++) {
+            assertThat(get(port)).as("request in round " + round + "\n" + daemon.log()).isEqualTo(BODY);
+            rememberNginx();
+            seen.add(mainPid("proxy-to-nginx.service"));
+            // The proxy exits after 2 s without a connection, and nginx, no longer needed, stops with it.
+            Await.until("both services inactive after the idle time", Duration.ofSeconds(60), () ->
+                    activeQuietly("proxy-to-nginx.service").equals("inactive")
+                            && activeQuietly("nginx.service").equals("inactive"));
+            daemon.await("nginx.service: Unit not needed anymore. Stopping.", round);
+            Run all = ctl("list-units", "--all");
+            assertThat(all.out()).contains("nginx.service          loaded inactive dead")
+                    .contains("proxy-to-nginx.service loaded inactive dead")
+                    .contains("proxy-to-nginx.socket  loaded active   listening");
+            assertThat(dir.resolve("run/nginx.pid")).doesNotExist();
+            assertThat(seen).noneMatch(ProxyToNginxIT::alive);
+        }
+        stopDaemonAndCheckNothingIsLeft();
+    }
+
+    /**
+     * Copies the example into the unit folder (nginx.conf beside it, as the units expect it at
+     * /etc/nginx/proxy-to-nginx.conf), with the test's substitutions; returns the socket's port.
+     */
+    private int install(Proxy proxy, String example, Map<String, String> more) throws IOException {
+        int port = freePort();
+        Map<String, String> replace = new LinkedHashMap<>(more);
+        replace.put("ListenStream=80\n", "ListenStream=" + port + "\n");
+        copyExample(proxy, example, replace);
+        Files.move(units.resolve("nginx.conf"), dir.resolve("nginx.conf"));
+        return port;
+    }
+
+    private void copyExample(Proxy proxy, String example, Map<String, String> more) throws IOException {
+        assumeTrue(Files.isExecutable(proxy.program), proxy.program + " is not installed");
+        Map<String, String> replace = new LinkedHashMap<>(more);
+        replace.put("/lib/systemd/systemd-socket-proxyd", proxy.program.toString());
+        replace.put("/etc/nginx/proxy-to-nginx.conf", dir.resolve("nginx.conf").toString());
+        replace.put("/run/nginx", dir.resolve("run/nginx").toString());
+        replace.put("/var/log/nginx/", dir.resolve("log") + "/");
+        Path from = EXAMPLES.resolve(example);
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String text = Files.readString(file);
+                for (Map.Entry<String, String> r : replace.entrySet()) {
+                    text = text.replace(r.getKey(), r.getValue());
+                }
+                Path to = units.resolve(from.relativize(file).toString());
+                Files.createDirectories(to.getParent());
+                Files.writeString(to, text);
+            }
+        }
+    }
+
+    /**
+     * sockactd with enablement in use and nothing enabled, so nothing listens until {@code sockctl enable --now}.
+     */
+    private void startDaemonAndEnable(int port) throws Exception {
+        Files.writeString(units.resolve(Enablement.MARKER), "# written by ProxyToNginxIT\n");
+        daemon = DaemonProcess.start(units, control);
+        daemon.await("Loaded ");
+        Await.until("control socket", () -> Files.exists(control));
+        assertThat(connects(port)).as("nothing listens before enable --now").isFalse();
+
+        Run enable = ctl("enable", "--now", "proxy-to-nginx.socket");
+        assertThat(enable.status()).as(enable.err() + daemon.log()).isZero();
+        assertThat(enable.err()).contains("Created symlink " + units.resolve("sockets.target.wants/proxy-to-nginx.socket"));
+        assertThat(active("proxy-to-nginx.socket")).isEqualTo("active");
+    }
+
+    /** nginx's master (from its PID file) and workers, remembered to check later that they are gone. */
+    private long rememberNginx() throws IOException {
+        long master = Long.parseLong(Files.readString(dir.resolve("run/nginx.pid")).strip());
+        assertThat(mainPid("nginx.service")).isEqualTo(master);
+        seen.add(master);
+        seen.addAll(DependenciesIT.children(master));
+        return master;
+    }
+
+    private void stopDaemonAndCheckNothingIsLeft() throws Exception {
+        assertThat(daemon.terminate()).as(daemon.log()).isZero();
+        assertThat(daemon.log()).doesNotContain("Failed with result");
+        assertThat(seen).as("nginx and proxy processes after sockactd stopped").noneMatch(ProxyToNginxIT::alive);
+        assertThat(processesMentioning(dir.toString())).as("processes naming " + dir).isEmpty();
+    }
+
+    private void assertActive(String... names) throws Exception {
+        for (String name : names) {
+            assertThat(active(name)).as(name + "\n" + daemon.log()).isEqualTo("active");
+        }
+    }
+
+    private long mainPid(String unit) {
+        try {
+            String out = ctl("show", "-p", "MainPID", unit).out().strip();
+            long pid = Long.parseLong(out.replace("MainPID=", ""));
+            assertThat(pid).as(unit + "'s MainPID").isPositive();
+            return pid;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private String active(String unit) throws IOException, InterruptedException {
+        return ctl("show", "-p", "ActiveState", unit).out().strip().replace("ActiveState=", "");
+    }
+
+    private String activeQuietly(String unit) {
+        try {
+            return active(unit);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private Run ctl(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(SOCKCTL.toString()));
+        command.addAll(List.of(args));
+        command.add("--control-socket");
+        command.add(control.toString());
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        try {
+            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            assertThat(p.waitFor(DaemonProcess.DEADLINE_MS * 2, TimeUnit.MILLISECONDS)).isTrue();
+            return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /** The body of GET / through the socket's port; sockactd's log in the message when it fails. */
+    private String get(int port) throws IOException {
+        try {
+            return getOnce(port);
+        } catch (IOException e) {
+            throw new AssertionError("GET / on port " + port + ": " + e + "\nsockactd's log:\n" + daemon.log(), e);
+        }
+    }
+
+    private static String getOnce(int port) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+            s.setSoTimeout((int) DaemonProcess.DEADLINE_MS);
+            s.getOutputStream().write("GET / HTTP/1.0\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            try (InputStream in = s.getInputStream()) {
+                String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(response).startsWith("HTTP/1.1 200 OK\r\n").contains("\r\nServer: nginx");
+                return response.substring(response.indexOf("\r\n\r\n") + 4);
+            }
+        }
+    }
+
+    private static boolean connects(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void assertUnreachableFromHost(int port) {
+        assertThatThrownBy(() -> {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            }
+        }).as("127.0.0.1:" + port + " from the host's namespace").isInstanceOf(ConnectException.class);
+    }
+
+    private static String netns(long pid) throws IOException {
+        return Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/net")).toString();
+    }
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !DependenciesIT.zombie(pid);
+    }
+
+    /** Pids of processes whose command line contains {@code text} (nginx's master keeps its own in its title). */
+    private static List<Long> processesMentioning(String text) throws IOException {
+        List<Long> found = new ArrayList<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(p -> p.getFileName().toString().matches("[0-9]+")).toList()) {
+                try {
+                    String cmdline = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
+                    if (cmdline.contains(text)) {
+                        found.add(Long.parseLong(p.getFileName().toString()));
+                    }
+                } catch (IOException gone) {
+                    // exited meanwhile
+                }
+            }
+        }
+        return found;
+    }
+}
