@@ -3,9 +3,12 @@ package dev.sockact.cli;
 import dev.sockact.ctl.ControlClient;
 import dev.sockact.ctl.Json;
 import dev.sockact.testing.DaemonProcess;
-import org.junit.jupiter.api.AfterEach;
+import dev.sockact.testing.Daemons;
+import dev.sockact.testing.Sockctl;
+import dev.sockact.testing.Sockctl.Run;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -23,8 +26,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.sockact.testing.DaemonProcess.echoService;
-import static dev.sockact.testing.DaemonProcess.freePort;
 import static dev.sockact.testing.DaemonProcess.talk;
+import static dev.sockact.testing.Ports.freeTcpPort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -34,61 +37,37 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class SockctlControlIT {
-    private static final Path SOCKCTL = Path.of("bin/sockctl").toAbsolutePath();
-
     @TempDir
     Path dir;
 
-    private final List<DaemonProcess> daemons = new ArrayList<>();
-    private Path control;
+    @RegisterExtension
+    final Daemons daemons = new Daemons(() -> dir);
     private Path units;
     private int webPort;
     private int idlePort;
 
-    record Run(int status, String out, String err) {
-    }
-
-    @AfterEach
-    void stopDaemons() throws InterruptedException {
-        for (DaemonProcess d : daemons) {
-            d.kill();
-        }
-    }
-
     private DaemonProcess daemon(String... extra) throws IOException {
-        DaemonProcess d = new DaemonProcess(DaemonProcess.builder(units, control, extra).start());
-        daemons.add(d);
-        return d;
+        return daemons.start(extra);
     }
 
     private Run sockctl(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(SOCKCTL.toString()));
-        command.addAll(List.of(args));
-        return run(command);
+        return Sockctl.sockctl(dir, args);
     }
 
     private Run run(List<String> command) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertThat(p.waitFor(DaemonProcess.DEADLINE_MS * 2, TimeUnit.MILLISECONDS)).isTrue();
-        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+        return Sockctl.run(dir, command);
     }
 
     /** sockctl with --control-socket of the daemon under test appended. */
     private Run ctl(String... args) throws IOException, InterruptedException {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add("--control-socket");
-        all.add(control.toString());
-        return sockctl(all.toArray(String[]::new));
+        return daemons.ctl(args);
     }
 
     /** web.socket (TCP + AF_UNIX, with a drop-in) activating the echo service, and idle.socket. */
     private DaemonProcess standardDaemon(String... extra) throws Exception {
-        units = Files.createDirectories(dir.resolve("units"));
-        control = dir.resolve("run/control.sock");
-        webPort = freePort();
-        idlePort = freePort();
+        units = daemons.units();
+        webPort = freeTcpPort();
+        idlePort = freeTcpPort();
         Files.writeString(units.resolve("web.socket"), "[Unit]\nDescription=Web socket\n\n[Socket]\nListenStream=127.0.0.1:"
                 + webPort + "\nListenStream=" + dir.resolve("web.sock") + "\n");
         Files.createDirectories(units.resolve("web.socket.d"));
@@ -259,7 +238,7 @@ class SockctlControlIT {
         Files.writeString(units.resolve("web.socket"), Files.readString(units.resolve("web.socket"))
                 .replace("Description=Web socket", "Description=Web socket, reloaded") + "SocketMode=0600\n");
         Files.delete(units.resolve("idle.socket"));
-        int newPort = freePort();
+        int newPort = freeTcpPort();
         Files.writeString(units.resolve("new.socket"), "[Socket]\nListenStream=127.0.0.1:" + newPort + "\n");
         Files.writeString(units.resolve("new.service"), "[Service]\nExecStart=" + echoService("--clients 1") + "\n");
         for (int i = 0; i < 5; i++) {
@@ -278,7 +257,7 @@ class SockctlControlIT {
         assertThat(talk(newPort, "new")).endsWith("|new");
 
         // A changed Listen= gets new fds; SIGHUP reloads as well.
-        int movedPort = freePort();
+        int movedPort = freeTcpPort();
         Files.writeString(units.resolve("new.socket"), "[Socket]\nListenStream=127.0.0.1:" + movedPort + "\n");
         // kill(2) directly, checked: a failed external `kill` would look like a lost SIGHUP.
         assertThat(dev.sockact.posix.Processes.kill((int) d.process.pid(), dev.sockact.posix.Signals.SIGHUP)).isTrue();
@@ -298,7 +277,7 @@ class SockctlControlIT {
         assertThat(run.err()).isEqualTo("Failed to connect to sockactd at " + nowhere + ": No such file or directory\n");
 
         standardDaemon();
-        ControlClient client = new ControlClient(control, 30_000);
+        ControlClient client = new ControlClient(daemons.controlSocket(), 30_000);
         Map<String, Object> reply = client.exchange("{\"version\":2,\"command\":\"list\"}");
         assertThat(reply.get("status")).isEqualTo(1L);
         assertThat((String) reply.get("error")).isEqualTo(
@@ -319,19 +298,20 @@ class SockctlControlIT {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         standardDaemon("--control-socket-mode", "0666");
         List<String> nobody = List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
+        String control = daemons.controlSocket().toString();
 
         List<String> stop = new ArrayList<>(nobody);
-        stop.addAll(List.of(SOCKCTL.toString(), "stop", "web.socket", "--control-socket", control.toString()));
+        stop.addAll(List.of(Sockctl.PATH.toString(), "stop", "web.socket", "--control-socket", control));
         Run refused = run(stop);
         assertThat(refused.status()).as(refused.err()).isEqualTo(1);
         assertThat(refused.err()).isEqualTo("Failed to stop web.socket: Access denied (uid 65534 may only read;"
                 + " changes need root or uid 0, the user sockactd runs as).\n");
         List<String> reload = new ArrayList<>(nobody);
-        reload.addAll(List.of(SOCKCTL.toString(), "reload", "--control-socket", control.toString()));
+        reload.addAll(List.of(Sockctl.PATH.toString(), "reload", "--control-socket", control));
         assertThat(run(reload).err()).startsWith("Failed to reload daemon: Access denied");
 
         List<String> status = new ArrayList<>(nobody);
-        status.addAll(List.of(SOCKCTL.toString(), "status", "web.socket", "--control-socket", control.toString()));
+        status.addAll(List.of(Sockctl.PATH.toString(), "status", "web.socket", "--control-socket", control));
         Run read = run(status);
         assertThat(read.status()).as(read.err()).isZero();
         assertThat(read.out()).contains("Active: active (listening)");
@@ -347,9 +327,8 @@ class SockctlControlIT {
     /** Accept=yes sockets have no single service: list shows the template, status the counters. */
     @Test
     void listAndStatusOfAnAcceptingSocket() throws Exception {
-        units = Files.createDirectories(dir.resolve("units"));
-        control = dir.resolve("run/control.sock");
-        int port = freePort();
+        units = daemons.units();
+        int port = freeTcpPort();
         Files.writeString(units.resolve("each.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\nAccept=yes\n");
         Files.writeString(units.resolve("each@.service"), "[Service]\nExecStart=/bin/echo hello\nStandardOutput=socket\n");
         DaemonProcess d = daemon();
@@ -371,9 +350,8 @@ class SockctlControlIT {
     /** Stopping an Accept=yes socket closes its listener and stops the instances serving connections. */
     @Test
     void stoppingAnAcceptingSocketStopsItsInstances() throws Exception {
-        units = Files.createDirectories(dir.resolve("units"));
-        control = dir.resolve("run/control.sock");
-        int port = freePort();
+        units = daemons.units();
+        int port = freeTcpPort();
         Files.writeString(units.resolve("hold.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\nAccept=yes\n");
         Files.writeString(units.resolve("hold@.service"),
                 "[Service]\nExecStart=/bin/sleep 600\nStandardInput=socket\nStandardOutput=socket\n");

@@ -1,9 +1,11 @@
 package dev.sockact.cli;
 
 import dev.sockact.testing.DaemonProcess;
-import org.junit.jupiter.api.AfterEach;
+import dev.sockact.testing.Daemons;
+import dev.sockact.testing.Sockctl.Run;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -11,62 +13,37 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static dev.sockact.testing.DaemonProcess.echoService;
-import static dev.sockact.testing.DaemonProcess.freePort;
+import static dev.sockact.testing.Ports.freeTcpPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** sockctl enable/disable [--now] and list-units against a real sockactd, across daemon restarts. */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class SockctlEnableIT {
-    private static final Path SOCKCTL = Path.of("bin/sockctl").toAbsolutePath();
-
     @TempDir
     Path dir;
 
-    private final List<DaemonProcess> daemons = new ArrayList<>();
-    private Path control;
+    @RegisterExtension
+    final Daemons daemons = new Daemons(() -> dir);
     private Path units;
     private int aPort;
     private int bPort;
 
-    record Run(int status, String out, String err) {
-    }
-
-    @AfterEach
-    void stopDaemons() throws InterruptedException {
-        for (DaemonProcess d : daemons) {
-            d.kill();
-        }
-    }
-
     private DaemonProcess daemon() throws IOException {
-        DaemonProcess d = new DaemonProcess(DaemonProcess.builder(units, control).start());
-        daemons.add(d);
-        return d;
+        return daemons.start();
     }
 
     private Run ctl(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(SOCKCTL.toString()));
-        command.addAll(List.of(args));
-        command.add("--control-socket");
-        command.add(control.toString());
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertThat(p.waitFor(DaemonProcess.DEADLINE_MS * 2, TimeUnit.MILLISECONDS)).isTrue();
-        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+        return daemons.ctl(args);
     }
 
     /** a.socket (with [Install]), b.socket (without), each with its echo service. */
     private void writeUnits() throws IOException {
-        units = Files.createDirectories(dir.resolve("units"));
-        control = dir.resolve("run/control.sock");
-        aPort = freePort();
-        bPort = freePort();
+        units = daemons.units();
+        aPort = freeTcpPort();
+        bPort = freeTcpPort();
         Files.writeString(units.resolve("a.socket"), "[Unit]\nDescription=Socket A\n[Socket]\nListenStream=127.0.0.1:"
                 + aPort + "\n[Install]\nWantedBy=sockets.target\n");
         Files.writeString(units.resolve("a.service"), "[Service]\nExecStart=" + echoService("--clients 1") + "\n");
@@ -76,7 +53,6 @@ class SockctlEnableIT {
 
     private DaemonProcess restart(DaemonProcess old) throws Exception {
         assertThat(old.terminate()).isZero();
-        daemons.remove(old);
         DaemonProcess fresh = daemon();
         fresh.await("Loaded ");   // its control socket answers from here on, even when nothing starts
         return fresh;

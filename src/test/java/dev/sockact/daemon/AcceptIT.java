@@ -1,10 +1,12 @@
 package dev.sockact.daemon;
 
 import dev.sockact.testing.DaemonProcess;
+import dev.sockact.testing.Daemons;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
@@ -29,6 +31,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
+import static dev.sockact.testing.Ports.freeTcpPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -43,32 +46,14 @@ class AcceptIT {
     @TempDir
     Path dir;
 
-    private final List<DaemonProcess> daemons = new ArrayList<>();
+    @RegisterExtension
+    final Daemons daemons = new Daemons(() -> dir);
     private final List<Socket> clients = new ArrayList<>();
 
     @AfterEach
     void cleanUp() throws Exception {
         for (Socket s : clients) {
             s.close();
-        }
-        for (DaemonProcess d : daemons) {
-            d.kill();
-        }
-    }
-
-    private DaemonProcess start(Path units) throws IOException {
-        DaemonProcess d = DaemonProcess.start(units, dir.resolve("run/control.sock"));
-        daemons.add(d);
-        return d;
-    }
-
-    private Path units() throws IOException {
-        return Files.createDirectories(dir.resolve("units"));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 
@@ -152,11 +137,11 @@ class AcceptIT {
 
     @Test
     void instancesAreNamedAndGetTheConnectionOverIpv4Ipv6AndUnix() throws Exception {
-        Path units = units();
+        Path units = daemons.units();
         Path script = instanceScript();
         Path record = dir.resolve("record");
-        int port4 = freePort();
-        int port6 = freePort();
+        int port4 = freeTcpPort();
+        int port6 = freeTcpPort();
         Path path = dir.resolve("n.sock");
         unit(units, "n4", "ListenStream=127.0.0.1:" + port4 + "\n", scriptService(script, record));
         Files.createDirectories(units.resolve("n4@.service.d"));
@@ -169,7 +154,7 @@ class AcceptIT {
         unit(units, "fds", "ListenStream=" + dir.resolve("fds.sock") + "\n",
                 "ExecStart=/bin/ls -1 /proc/self/fd\nStandardInput=socket\n");
         unit(units, "dg", "ListenDatagram=" + dir.resolve("dg.sock") + "\n", "ExecStart=/bin/true\n");
-        DaemonProcess d = start(units);
+        DaemonProcess d = daemons.start();
         d.await("Listening on n4.socket.");
         d.await("Listening on nu.socket.");
         d.await("Listening on cat.socket.");
@@ -258,11 +243,11 @@ class AcceptIT {
     }
 
     private Scripted startScripted(String prefix, String settings) throws Exception {
-        Path units = units();
+        Path units = daemons.units();
         Path record = dir.resolve("record");
-        int port = freePort();
+        int port = freeTcpPort();
         unit(units, prefix, "ListenStream=127.0.0.1:" + port + "\n" + settings, scriptService(instanceScript(), record));
-        DaemonProcess d = start(units);
+        DaemonProcess d = daemons.start();
         d.await("Listening on " + prefix + ".socket.");
         return new Scripted(d, port, record);
     }
@@ -355,13 +340,13 @@ class AcceptIT {
 
     @Test
     void slotsComeBackWhenInstancesCrashFailToExecOrLoseTheirClient() throws Exception {
-        Path units = units();
+        Path units = daemons.units();
         Path script = instanceScript();
         Path record = dir.resolve("record");
-        int crash = freePort();
-        int noexec = freePort();
-        int gone = freePort();
-        int good = freePort();
+        int crash = freeTcpPort();
+        int noexec = freeTcpPort();
+        int gone = freeTcpPort();
+        int good = freeTcpPort();
         // One slot each: a slot that is not given back refuses the next client.
         unit(units, "crash", "ListenStream=127.0.0.1:" + crash + "\nMaxConnections=1\n",
                 "ExecStart=/bin/sh " + crashScript() + "\n");
@@ -370,7 +355,7 @@ class AcceptIT {
         unit(units, "gone", "ListenStream=127.0.0.1:" + gone + "\nMaxConnections=1\nMaxConnectionsPerSource=1\n",
                 "ExecStart=/bin/cat\nStandardInput=socket\n");
         unit(units, "good", "ListenStream=127.0.0.1:" + good + "\nMaxConnections=1\n", scriptService(script, record));
-        DaemonProcess d = start(units);
+        DaemonProcess d = daemons.start();
         d.await("Listening on good.socket.");
 
         for (int i = 1; i <= 5; i++) {
@@ -422,11 +407,11 @@ class AcceptIT {
 
     @Test
     void triggerLimitFailsTheSocket() throws Exception {
-        Path units = units();
-        int port = freePort();
+        Path units = daemons.units();
+        int port = freeTcpPort();
         unit(units, "t", "ListenStream=127.0.0.1:" + port + "\nTriggerLimitBurst=3\nTriggerLimitIntervalSec=1min\n",
                 "ExecStart=/bin/true\n");
-        DaemonProcess d = start(units);
+        DaemonProcess d = daemons.start();
         d.await("Listening on t.socket.");
         for (int i = 0; i < 4; i++) {
             try (Socket s = connect(null, port)) {

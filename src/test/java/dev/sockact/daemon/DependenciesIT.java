@@ -2,8 +2,10 @@ package dev.sockact.daemon;
 
 import dev.sockact.testing.Await;
 import dev.sockact.testing.DaemonProcess;
-import org.junit.jupiter.api.AfterEach;
+import dev.sockact.testing.Daemons;
+import dev.sockact.testing.Sockctl.Run;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -11,11 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static dev.sockact.testing.DaemonProcess.echoService;
-import static dev.sockact.testing.DaemonProcess.freePort;
 import static dev.sockact.testing.DaemonProcess.talk;
+import static dev.sockact.testing.Ports.freeTcpPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -24,63 +25,32 @@ import static org.assertj.core.api.Assertions.assertThat;
  * StopWhenUnneeded= through a socket's activation.
  */
 class DependenciesIT {
-    private static final Path SOCKCTL = Path.of("bin/sockctl").toAbsolutePath();
-
     @TempDir
     Path dir;
-    private Path units;
-    private Path control;
+
+    @RegisterExtension
+    final Daemons daemons = new Daemons(() -> dir);
     private DaemonProcess daemon;
 
-    record Run(int status, String out, String err) {
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        if (daemon != null) {
-            daemon.kill();
-        }
-    }
-
     private void unit(String name, String text) throws IOException {
-        if (units == null) {
-            units = Files.createDirectories(dir.resolve("units"));
-        }
-        Files.writeString(units.resolve(name), text);
+        Files.writeString(daemons.units().resolve(name), text);
     }
 
     private DaemonProcess start() throws IOException {
-        control = dir.resolve("run/control.sock");
-        daemon = DaemonProcess.start(units, control);
-        Await.until("control socket", () -> Files.exists(control));
+        daemon = daemons.start();
+        daemons.awaitControlSocket();
         return daemon;
     }
 
-    Run ctl(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(SOCKCTL.toString()));
-        command.addAll(List.of(args));
-        command.add("--control-socket");
-        command.add(control.toString());
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertThat(p.waitFor(DaemonProcess.DEADLINE_MS * 2, TimeUnit.MILLISECONDS)).isTrue();
-        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    private Run ctl(String... args) throws IOException, InterruptedException {
+        return daemons.ctl(args);
     }
 
-    String active(String unit) throws IOException, InterruptedException {
-        return ctl("show", "-p", "ActiveState", unit).out().strip().replace("ActiveState=", "");
+    private String active(String unit) throws IOException, InterruptedException {
+        return daemons.activeState(unit);
     }
 
     /** A service that appends {@code tag} to the order file, then runs until stopped. */
-    /** This class's sockctl helpers for another test's daemon. */
-    DependenciesIT using(Path dir, Path control) {
-        DependenciesIT other = new DependenciesIT();
-        other.dir = dir;
-        other.control = control;
-        return other;
-    }
-
     private String recorder(String tag) {
         return "ExecStart=/bin/sh -c 'echo " + tag + " >> " + dir.resolve("order") + "; exec sleep 600'\n";
     }
@@ -201,7 +171,7 @@ class DependenciesIT {
 
     @Test
     void stopWhenUnneededStopsTheBackendOnceTheActivatedServiceExitsAndTheNextClientStartsBoth() throws Exception {
-        int port = freePort();
+        int port = freeTcpPort();
         Path backendLog = dir.resolve("backend.log");
         unit("front.socket", "[Socket]\nListenStream=127.0.0.1:" + port + "\n");
         unit("front.service", "[Unit]\nRequires=backend.service\nAfter=backend.service\nRequires=front.socket\n"

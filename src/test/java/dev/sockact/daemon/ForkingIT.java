@@ -1,9 +1,10 @@
 package dev.sockact.daemon;
 
-import dev.sockact.testing.Await;
 import dev.sockact.testing.DaemonProcess;
-import org.junit.jupiter.api.AfterEach;
+import dev.sockact.testing.Daemons;
+import dev.sockact.testing.Sockctl.Run;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -13,7 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import static dev.sockact.testing.DaemonProcess.freePort;
+import static dev.sockact.testing.Ports.freeTcpPort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -26,20 +27,14 @@ class ForkingIT {
 
     @TempDir
     Path dir;
-    private DaemonProcess daemon;
-    private final DependenciesIT ctlHelper = new DependenciesIT();
 
-    @AfterEach
-    void stop() throws InterruptedException {
-        if (daemon != null) {
-            daemon.kill();
-        }
-    }
+    @RegisterExtension
+    final Daemons daemons = new Daemons(() -> dir);
 
     @Test
     void nginxForksIsSupervisedThroughItsPidFileReloadsAndStops() throws Exception {
         assumeTrue(Files.isExecutable(NGINX), "nginx is not installed");
-        int port = freePort();
+        int port = freeTcpPort();
         Path prefix = Files.createDirectories(dir.resolve("nginx"));
         Path pidFile = prefix.resolve("nginx.pid");
         Path conf = prefix.resolve("nginx.conf");
@@ -52,37 +47,35 @@ class ForkingIT {
                 + "  scgi_temp_path " + prefix.resolve("scgi") + ";\n"
                 + "  server { listen 127.0.0.1:" + port + "; location / { return 200 \"hello\\n\"; } }\n}\n");
         String nginx = NGINX + " -p " + prefix + " -e " + prefix.resolve("error.log") + " -c " + conf;
-        Path units = Files.createDirectories(dir.resolve("units"));
+        Path units = daemons.units();
         Path reloadPid = dir.resolve("reload-mainpid");
         Path stopPid = dir.resolve("stop-mainpid");
         Files.writeString(units.resolve("nginx.service"), "[Unit]\nDescription=Test nginx\n[Service]\nType=forking\n"
                 + "PIDFile=" + pidFile + "\nExecStartPre=" + nginx + " -t -q\nExecStart=" + nginx + "\n"
                 + "ExecReload=/bin/sh -c 'echo $MAINPID > " + reloadPid + "; exec " + nginx + " -s reload'\n"
                 + "ExecStop=/bin/sh -c 'echo $MAINPID > " + stopPid + "; exec " + nginx + " -s quit'\n");
-        Path control = dir.resolve("run/control.sock");
-        daemon = DaemonProcess.start(units, control);
-        Await.until("control socket", () -> Files.exists(control));
-        DependenciesIT ctl = ctlHelper.using(dir, control);
+        DaemonProcess daemon = daemons.start();
+        daemons.awaitControlSocket();
 
-        DependenciesIT.Run started = ctl.ctl("start", "nginx.service");
+        Run started = daemons.ctl("start", "nginx.service");
         assertThat(started.status()).as(started.err() + daemon.log()).isZero();
         assertThat(get(port)).isEqualTo("hello\n");
         int master = Integer.parseInt(Files.readString(pidFile).strip());
-        String show = ctl.ctl("show", "-p", "MainPID,ActiveState,SubState", "nginx.service").out();
+        String show = daemons.ctl("show", "-p", "MainPID,ActiveState,SubState", "nginx.service").out();
         assertThat(show).contains("MainPID=" + master).contains("ActiveState=active").contains("SubState=running");
         // The forking parent is gone; the master is sockactd's child now (a subreaper), so it can be reaped.
         assertThat(Files.readString(Path.of("/proc/" + master + "/stat"))).contains(") S " + daemon.process.pid() + " ");
 
-        DependenciesIT.Run reloaded = ctl.ctl("reload-unit", "nginx.service");
+        Run reloaded = daemons.ctl("reload-unit", "nginx.service");
         assertThat(reloaded.status()).as(reloaded.err()).isZero();
         assertThat(Files.readString(reloadPid).strip()).isEqualTo(Integer.toString(master));
         assertThat(get(port)).isEqualTo("hello\n");
         daemon.await("Reloaded Test nginx.");
 
-        DependenciesIT.Run stopped = ctl.ctl("stop", "nginx.service");
+        Run stopped = daemons.ctl("stop", "nginx.service");
         assertThat(stopped.status()).as(stopped.err()).isZero();
         assertThat(Files.readString(stopPid).strip()).isEqualTo(Integer.toString(master));
-        assertThat(ctl.active("nginx.service")).isEqualTo("inactive");
+        assertThat(daemons.activeState("nginx.service")).isEqualTo("inactive");
         assertThat(Path.of("/proc/" + master)).doesNotExist();
         assertThat(pidFile).doesNotExist();
         assertThat(DependenciesIT.children(daemon.process.pid())).noneMatch(DependenciesIT::zombie);
@@ -90,18 +83,16 @@ class ForkingIT {
 
     @Test
     void reloadWithoutExecReloadIsRefused() throws Exception {
-        Path units = Files.createDirectories(dir.resolve("units"));
+        Path units = daemons.units();
         Files.writeString(units.resolve("plain.service"), "[Service]\nExecStart=/bin/sleep 600\n");
-        Path control = dir.resolve("run/control.sock");
-        daemon = DaemonProcess.start(units, control);
-        Await.until("control socket", () -> Files.exists(control));
-        DependenciesIT ctl = ctlHelper.using(dir, control);
-        assertThat(ctl.ctl("start", "plain.service").status()).isZero();
-        DependenciesIT.Run run = ctl.ctl("reload-unit", "plain.service");
+        DaemonProcess daemon = daemons.start();
+        daemons.awaitControlSocket();
+        assertThat(daemons.ctl("start", "plain.service").status()).isZero();
+        Run run = daemons.ctl("reload-unit", "plain.service");
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.err()).contains("Job for plain.service failed.");
         assertThat(daemon.log()).contains("plain.service: Job type reload is not applicable: no ExecReload=.");
-        assertThat(ctl.active("plain.service")).isEqualTo("active");
+        assertThat(daemons.activeState("plain.service")).isEqualTo("active");
     }
 
     private static String get(int port) throws IOException {

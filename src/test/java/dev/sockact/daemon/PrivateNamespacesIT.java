@@ -2,10 +2,12 @@ package dev.sockact.daemon;
 
 import dev.sockact.testing.Await;
 import dev.sockact.testing.DaemonProcess;
-import org.junit.jupiter.api.AfterEach;
+import dev.sockact.testing.Daemons;
+import dev.sockact.testing.NobodyHome;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
@@ -26,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import static dev.sockact.testing.DaemonProcess.freePort;
+import static dev.sockact.testing.Ports.freeTcpPort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -41,28 +43,12 @@ class PrivateNamespacesIT {
     @TempDir
     Path dir;
 
-    private final List<DaemonProcess> daemons = new ArrayList<>();
+    @RegisterExtension
+    final Daemons daemons = new Daemons(() -> dir);
 
     @BeforeEach
     void needsRoot() {
         assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"), "namespaces need root");
-    }
-
-    @AfterEach
-    void killLeftovers() throws InterruptedException {
-        for (DaemonProcess d : daemons) {
-            d.kill();
-        }
-    }
-
-    private DaemonProcess start(Path units) throws IOException {
-        DaemonProcess d = DaemonProcess.start(units, dir.resolve("run/control.sock"));
-        daemons.add(d);
-        return d;
-    }
-
-    private Path units() throws IOException {
-        return Files.createDirectories(dir.resolve("units"));
     }
 
     /** ExecStart= of {@link NamespaceProbe}; its classes live under target/, outside any private /tmp. */
@@ -126,13 +112,13 @@ class PrivateNamespacesIT {
 
     @Test
     void privateNetworkHasOnlyLoopbackUpAndIsClosedToTheHostWhileThePassedSocketWorks() throws Exception {
-        int port = freePort();
-        int inner = freePort();
-        Path units = units();
+        int port = freeTcpPort();
+        int inner = freeTcpPort();
+        Path units = daemons.units();
         Files.writeString(units.resolve("net.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\n");
         Files.writeString(units.resolve("net.service"), "[Service]\nPrivateNetwork=yes\nExecStart="
                 + probe("--listen " + inner) + "\n");
-        DaemonProcess d = start(units);
+        DaemonProcess d = daemons.start();
         d.await("Listening on net.socket.");
 
         Client client = Client.connect(port);   // the socket-activated connection reaches the service
@@ -148,13 +134,13 @@ class PrivateNamespacesIT {
 
     @Test
     void privateTmpIsAFolderOfItsOwnRemovedWhenTheServiceStops() throws Exception {
-        int port = freePort();
+        int port = freeTcpPort();
         String marker = "sockact-it-" + ProcessHandle.current().pid() + "-" + port;
-        Path units = units();
+        Path units = daemons.units();
         Files.writeString(units.resolve("tmp.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\n");
         Files.writeString(units.resolve("tmp.service"), "[Service]\nPrivateTmp=yes\nExecStart="
                 + probe("--write-tmp " + marker) + "\n");
-        DaemonProcess d = start(units);
+        DaemonProcess d = daemons.start();
         d.await("Listening on tmp.socket.");
 
         Client client = Client.connect(port);
@@ -176,11 +162,11 @@ class PrivateNamespacesIT {
 
     @Test
     void servicesJoiningEachOthersNamespacesShareLoopbackAndTmp() throws Exception {
-        int serverPort = freePort();
-        int clientPort = freePort();
-        int inner = freePort();
+        int serverPort = freeTcpPort();
+        int clientPort = freeTcpPort();
+        int inner = freeTcpPort();
         String marker = "sockact-it-joined-" + ProcessHandle.current().pid() + "-" + inner;
-        Path units = units();
+        Path units = daemons.units();
         Files.writeString(units.resolve("server.socket"), "[Socket]\nListenStream=127.0.0.1:" + serverPort + "\n");
         Files.writeString(units.resolve("server.service"), "[Service]\nPrivateNetwork=yes\nPrivateTmp=yes\nExecStart="
                 + probe("--listen " + inner + " --write-tmp " + marker) + "\n");
@@ -189,7 +175,7 @@ class PrivateNamespacesIT {
         Files.writeString(units.resolve("client.service"), "[Unit]\nJoinsNamespaceOf=server.service\n"
                 + "[Service]\nPrivateNetwork=yes\nPrivateTmp=yes\nExecStart="
                 + probe("--connect " + inner + " --read-tmp " + marker) + "\n");
-        DaemonProcess d = start(units);
+        DaemonProcess d = daemons.start();
         d.await("Listening on client.socket.");
         d.await("Listening on server.socket.");
 
@@ -229,25 +215,13 @@ class PrivateNamespacesIT {
     @Test
     void anUnprivilegedUserManagerRefusesEachSetting() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv");
-        Path home = Files.createTempDirectory("sockactd-user");
-        try {
-            Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Path units = Files.createDirectories(home.resolve("units"));
-            Path runtime = Files.createDirectories(home.resolve("run"));
-            Files.setAttribute(runtime, "unix:uid", 65534);
-            Files.setAttribute(runtime, "unix:gid", 65534);
-            int port = freePort();
+        try (NobodyHome nobody = NobodyHome.create()) {
+            Path units = nobody.units();
+            int port = freeTcpPort();
             Files.writeString(units.resolve("web.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\n");
             Files.writeString(units.resolve("web.service"), "[Unit]\nJoinsNamespaceOf=db.service\n[Service]\n"
                     + "PrivateNetwork=yes\nPrivateTmp=yes\nExecStart=/bin/true\n");
-            ProcessBuilder pb = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
-                    "--clear-groups", Path.of("bin/sockactd").toAbsolutePath().toString(), "--user", "--unit-dir",
-                    units.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            pb.environment().put("XDG_RUNTIME_DIR", runtime.toString());
-            pb.environment().put("HOME", home.toString());
-            pb.environment().put("SOCKACT_LOG_LEVEL", "debug");
-            DaemonProcess d = new DaemonProcess(pb.start());
-            daemons.add(d);
+            DaemonProcess d = daemons.track(nobody.startDaemon());
             d.await("Listening on web.socket.");
             assertThat(d.log()).doesNotContain("not supported");
 
@@ -263,10 +237,6 @@ class PrivateNamespacesIT {
             }
             assertThat(log).doesNotContain("Failed at step");
             assertThat(d.terminate()).as(d.log()).isZero();
-        } finally {
-            try (var files = Files.walk(home)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
         }
     }
 }

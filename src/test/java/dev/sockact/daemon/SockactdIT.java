@@ -1,21 +1,18 @@
 package dev.sockact.daemon;
 
 import dev.sockact.testing.DaemonProcess;
-import org.junit.jupiter.api.AfterEach;
+import dev.sockact.testing.Daemons;
+import dev.sockact.testing.NobodyHome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,8 +23,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static dev.sockact.testing.DaemonProcess.echoService;
-import static dev.sockact.testing.DaemonProcess.freePort;
 import static dev.sockact.testing.DaemonProcess.talk;
+import static dev.sockact.testing.Ports.freeTcpPort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -42,24 +39,8 @@ class SockactdIT {
     @TempDir
     Path dir;
 
-    private final List<DaemonProcess> daemons = new ArrayList<>();
-
-    @AfterEach
-    void killLeftovers() throws InterruptedException {
-        for (DaemonProcess d : daemons) {
-            d.kill();
-        }
-    }
-
-    private DaemonProcess start(Path units, String... extra) throws IOException {
-        DaemonProcess d = DaemonProcess.start(units, dir.resolve("run/control.sock"), extra);
-        daemons.add(d);
-        return d;
-    }
-
-    private Path units() throws IOException {
-        return Files.createDirectories(dir.resolve("units"));
-    }
+    @RegisterExtension
+    final Daemons daemons = new Daemons(() -> dir);
 
     private static void write(Path file, String text) throws IOException {
         Files.writeString(file, text);
@@ -70,24 +51,13 @@ class SockactdIT {
     void runsAsAnUnprivilegedUserWithUser() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv"))
                 && ProcessHandle.current().info().user().orElse("").equals("root"), "needs root and setpriv");
-        Path home = Files.createTempDirectory("sockactd-user");
-        try {
-            Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Path units = Files.createDirectories(home.resolve("units"));
-            Path runtime = Files.createDirectories(home.resolve("run"));
-            Files.setAttribute(runtime, "unix:uid", 65534);
-            Files.setAttribute(runtime, "unix:gid", 65534);
-            int port = freePort();
+        try (NobodyHome nobody = NobodyHome.create()) {
+            Path units = nobody.units();
+            Path runtime = nobody.runtime();
+            int port = freeTcpPort();
             Files.writeString(units.resolve("who.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\nAccept=yes\n");
             Files.writeString(units.resolve("who@.service"), "[Service]\nExecStart=/usr/bin/id -u\nStandardOutput=socket\n");
-            ProcessBuilder pb = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                    Path.of("bin/sockactd").toAbsolutePath().toString(), "--user", "--unit-dir", units.toString())
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            pb.environment().put("XDG_RUNTIME_DIR", runtime.toString());
-            pb.environment().put("HOME", home.toString());
-            pb.environment().put("SOCKACT_LOG_LEVEL", "debug");
-            DaemonProcess d = new DaemonProcess(pb.start());
-            daemons.add(d);
+            DaemonProcess d = daemons.track(nobody.startDaemon());
             d.await("Listening on who.socket.");
 
             assertThat(Files.exists(runtime.resolve("sockact/control.sock"))).as(d.log()).isTrue();
@@ -96,23 +66,19 @@ class SockactdIT {
                         .isEqualTo("65534\n");
             }
             assertThat(d.terminate()).as(d.log()).isZero();
-        } finally {
-            try (var files = Files.walk(home)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
         }
     }
 
     @Test
     void startsOnDemandWithListenFdsAndAgainForTheNextClient() throws Exception {
-        int port = freePort();
-        Path units = units();
+        int port = freeTcpPort();
+        Path units = daemons.units();
         write(units.resolve("echo.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\nListenStream="
                 + dir.resolve("echo.sock") + "\nFileDescriptorName=web\n");
         write(units.resolve("echo.service"), "[Service]\nExecStart=" + echoService("--clients 1")
                 + "\nStandardOutput=journal\n");
         write(units.resolve("broken.socket"), "[Socket]\nBacklog=lots\n");
-        DaemonProcess d = start(units);
+        DaemonProcess d = daemons.start();
         d.await("Listening on echo.socket.");
         assertThat(d.log()).contains("broken.socket: Failed to load (bad-setting), skipping.");
 
@@ -135,11 +101,11 @@ class SockactdIT {
 
     @Test
     void clientsThatConnectWhileTheServiceStartsAreNotLost() throws Exception {
-        int port = freePort();
-        Path units = units();
+        int port = freeTcpPort();
+        Path units = daemons.units();
         write(units.resolve("echo.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\n");
         write(units.resolve("echo.service"), "[Service]\nExecStart=" + echoService("--clients 1") + "\n");
-        DaemonProcess d = start(units);
+        DaemonProcess d = daemons.start();
         d.await("Listening on echo.socket.");
         List<Thread> clients = new ArrayList<>();
         List<String> replies = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -162,8 +128,8 @@ class SockactdIT {
 
     @Test
     void socketOptionsAreAppliedAndReadBackByTheService() throws Exception {
-        int port = freePort();
-        Path units = units();
+        int port = freeTcpPort();
+        Path units = daemons.units();
         write(units.resolve("opt.socket"), """
                 [Socket]
                 ListenStream=127.0.0.1:%d
@@ -189,7 +155,7 @@ class SockactdIT {
                 TCPCongestion=no-such-algorithm
                 """.formatted(port));
         write(units.resolve("opt.service"), "[Service]\nExecStart=" + echoService("") + "\n");
-        DaemonProcess d = start(units);
+        DaemonProcess d = daemons.start();
         d.await("Listening on opt.socket.");
         assertThat(d.log()).contains("opt.socket: Failed to set TCP_CONGESTION on 127.0.0.1:" + port + ": ENOENT");
         String header = talk(port, "x");
@@ -207,7 +173,7 @@ class SockactdIT {
 
     @Test
     void everyListenKindOpensWithModeOwnerSymlinksAndRemoveOnStop() throws Exception {
-        Path units = units();
+        Path units = daemons.units();
         Path sock = dir.resolve("nodes/a/stream.sock");
         Path fifo = dir.resolve("nodes/fifo");
         Path link = dir.resolve("links/l.sock");
@@ -223,7 +189,7 @@ class SockactdIT {
                 SocketUser=nobody
                 Symlinks=%s
                 RemoveOnStop=yes
-                """.formatted(sock, freePort(), ProcessHandle.current().pid(), freePort(), link));
+                """.formatted(sock, freeTcpPort(), ProcessHandle.current().pid(), freeTcpPort(), link));
         write(units.resolve("kinds.service"), "[Service]\nExecStart=/bin/true\n");
         write(units.resolve("other.socket"), """
                 [Socket]
@@ -237,7 +203,7 @@ class SockactdIT {
                 """.formatted(fifo, queue));
         write(units.resolve("other.service"), "[Service]\nExecStart=/bin/true\n");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        DaemonProcess d = start(units);
+        DaemonProcess d = daemons.start();
         d.await("Listening on kinds.socket.");
         d.await("other.socket: Failed with result 'resources'.");
         assertThat(d.log()).contains("other.socket: Failed to create listening socket (/dev/usb-ffs/x): "
@@ -270,12 +236,12 @@ class SockactdIT {
 
     @Test
     void socketModeRefusesOtherUsers() throws Exception {
-        Path units = units();
+        Path units = daemons.units();
         Path sock = dir.resolve("private.sock");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         write(units.resolve("m.socket"), "[Socket]\nListenStream=" + sock + "\nSocketMode=0600\n");
         write(units.resolve("m.service"), "[Service]\nExecStart=/bin/true\n");
-        DaemonProcess d = start(units);
+        DaemonProcess d = daemons.start();
         d.await("Listening on m.socket.");
         assertThat(connectsAsNobody(sock)).isFalse();
         assertThat(d.terminate()).isZero();
@@ -284,7 +250,7 @@ class SockactdIT {
 
     @Test
     void fifoMessageQueueAndNetlinkOpen() throws Exception {
-        Path units = units();
+        Path units = daemons.units();
         Path fifo = dir.resolve("nodes/fifo");
         String queue = "/sockact-it-" + ProcessHandle.current().pid();
         write(units.resolve("other.socket"), """
@@ -297,7 +263,7 @@ class SockactdIT {
                 RemoveOnStop=yes
                 """.formatted(fifo, queue));
         write(units.resolve("other.service"), "[Service]\nExecStart=/bin/true\n");
-        DaemonProcess d = start(units);
+        DaemonProcess d = daemons.start();
         d.await("Listening on other.socket.");
         assertThat(d.log()).doesNotContain("Failed");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fifo))).isEqualTo("rw-r-----");
@@ -307,13 +273,13 @@ class SockactdIT {
 
     @Test
     void triggerLimitFailsTheSocket() throws Exception {
-        int port = freePort();
-        Path units = units();
+        int port = freeTcpPort();
+        Path units = daemons.units();
         write(units.resolve("t.socket"), "[Socket]\nListenStream=127.0.0.1:" + port
                 + "\nTriggerLimitBurst=3\nTriggerLimitIntervalSec=1min\n");
         // Never accepts: the pending client triggers the socket again each time the service exits.
         write(units.resolve("t.service"), "[Service]\nExecStart=/bin/true\n");
-        DaemonProcess d = start(units);
+        DaemonProcess d = daemons.start();
         d.await("Listening on t.socket.");
         try (Socket s = new Socket("127.0.0.1", port)) {
             d.await("t.socket: Trigger limit hit, refusing further activation.");
@@ -324,12 +290,12 @@ class SockactdIT {
 
     @Test
     void crashingServiceIsRestartedAndTheSocketListensAgain() throws Exception {
-        int port = freePort();
-        Path units = units();
+        int port = freeTcpPort();
+        Path units = daemons.units();
         write(units.resolve("c.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\n");
         write(units.resolve("c.service"), "[Service]\nExecStart=" + echoService("--exit 3")
                 + "\nRestart=on-failure\nRestartSec=50ms\n");
-        DaemonProcess d = start(units);
+        DaemonProcess d = daemons.start();
         d.await("Listening on c.socket.");
         assertThat(talk(port, "a")).endsWith("|a");
         d.await("c.service: Main process exited, code=exited, status=3/NOTIMPLEMENTED");
@@ -344,13 +310,13 @@ class SockactdIT {
     void userAndAppendOutputApplyToEveryInstance() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv"))
                 && ProcessHandle.current().info().user().orElse("").equals("root"), "needs root and setpriv");
-        int port = freePort();
-        Path units = units();
+        int port = freeTcpPort();
+        Path units = daemons.units();
         Path errors = units.resolveSibling("errors.log");
         write(units.resolve("u.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\nAccept=yes\n");
         write(units.resolve("u@.service"), "[Service]\nUser=nobody\nExecStart=/bin/sh -c 'id -u; echo to-stderr >&2'\n"
                 + "StandardOutput=socket\nStandardError=append:" + errors + "\n");
-        DaemonProcess d = start(units);
+        DaemonProcess d = daemons.start();
         d.await("Listening on u.socket.");
         for (int i = 0; i < 2; i++) {
             try (Socket client = new Socket("127.0.0.1", port)) {
@@ -375,10 +341,10 @@ class SockactdIT {
         }
         assumeTrue(vsock, "no AF_VSOCK in this kernel");
         int port = 20000 + (int) (ProcessHandle.current().pid() % 20000);
-        Path units = units();
+        Path units = daemons.units();
         write(units.resolve("v.socket"), "[Socket]\nListenStream=vsock::" + port + "\n");
         write(units.resolve("v.service"), "[Service]\nExecStart=/bin/true\n");
-        DaemonProcess d = start(units);
+        DaemonProcess d = daemons.start();
         d.await("Listening on v.socket.");
         // sockactd holds the port: binding it again fails (no /proc table or ss lists vsock here).
         try (var again = dev.sockact.posix.Sockets.socket(dev.sockact.posix.SockAddr.AF_VSOCK,
@@ -393,8 +359,8 @@ class SockactdIT {
     /** The socket's ExecStartPre/Post and ExecStopPre/Post, and the service's ExecStop=, run in their order. */
     @Test
     void execHooksOfTheSocketAndExecStopOfTheServiceRun() throws Exception {
-        int port = freePort();
-        Path units = units();
+        int port = freeTcpPort();
+        Path units = daemons.units();
         Path trace = units.resolveSibling("trace.txt");
         String echo = "/bin/sh -c 'echo %s >> " + trace + "'";
         write(units.resolve("h.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\n"
@@ -404,7 +370,7 @@ class SockactdIT {
                 + "ExecStopPost=" + echo.formatted("socket-stop-post") + "\n");
         write(units.resolve("h.service"), "[Service]\nExecStart=" + echoService("--clients 2") + "\n"
                 + "ExecStop=" + echo.formatted("service-stop") + "\n");
-        DaemonProcess d = start(units);
+        DaemonProcess d = daemons.start();
         d.await("Listening on h.socket.");
         assertThat(Files.readString(trace)).isEqualTo("socket-start-pre\nsocket-start-post\n");
         assertThat(talk(port, "a")).endsWith("|a");   // the service now runs, waiting for a second client
@@ -418,12 +384,12 @@ class SockactdIT {
     /** RestartPreventExitStatus=: the same crash, but listed, is not restarted; the socket still activates it. */
     @Test
     void restartPreventExitStatusStopsTheRestart() throws Exception {
-        int port = freePort();
-        Path units = units();
+        int port = freeTcpPort();
+        Path units = daemons.units();
         write(units.resolve("x.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\n");
         write(units.resolve("x.service"), "[Service]\nExecStart=" + echoService("--exit 3")
                 + "\nRestart=on-failure\nRestartSec=50ms\nRestartPreventExitStatus=NOTIMPLEMENTED\n");
-        DaemonProcess d = start(units);
+        DaemonProcess d = daemons.start();
         d.await("Listening on x.socket.");
         assertThat(talk(port, "a")).endsWith("|a");
         d.await("x.service: Failed with result 'exit-code'.");
@@ -435,15 +401,15 @@ class SockactdIT {
 
     @Test
     void notifyServiceIsStartedOnReadyAndExecStartPreFailureFailsTheService() throws Exception {
-        int port = freePort();
-        int port2 = freePort();
-        Path units = units();
+        int port = freeTcpPort();
+        int port2 = freeTcpPort();
+        Path units = daemons.units();
         write(units.resolve("n.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\n");
         write(units.resolve("n.service"), "[Unit]\nDescription=Notify echo\n[Service]\nType=notify\nExecStart="
                 + echoService("--notify") + "\n");
         write(units.resolve("p.socket"), "[Socket]\nListenStream=127.0.0.1:" + port2 + "\n");
         write(units.resolve("p.service"), "[Service]\nExecStartPre=/bin/false\nExecStart=/bin/true\n");
-        DaemonProcess d = start(units);
+        DaemonProcess d = daemons.start();
         d.await("Listening on n.socket.");
         d.await("Listening on p.socket.");
         assertThat(talk(port, "n")).endsWith("|n");
@@ -459,12 +425,12 @@ class SockactdIT {
 
     @Test
     void aSecondInstanceRefusesToStart() throws Exception {
-        Path units = units();
-        write(units.resolve("e.socket"), "[Socket]\nListenStream=127.0.0.1:" + freePort() + "\n");
+        Path units = daemons.units();
+        write(units.resolve("e.socket"), "[Socket]\nListenStream=127.0.0.1:" + freeTcpPort() + "\n");
         write(units.resolve("e.service"), "[Service]\nExecStart=/bin/true\n");
-        DaemonProcess d = start(units);
+        DaemonProcess d = daemons.start();
         d.await("Listening on e.socket.");
-        DaemonProcess second = start(units);
+        DaemonProcess second = daemons.start();
         assertThat(second.process.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS)).isTrue();
         assertThat(second.process.exitValue()).isEqualTo(1);
         second.await("Another sockactd is already running on control socket");
@@ -473,12 +439,12 @@ class SockactdIT {
 
     @Test
     void stopTimesOutIntoSigkill() throws Exception {
-        int port = freePort();
-        Path units = units();
+        int port = freeTcpPort();
+        Path units = daemons.units();
         write(units.resolve("h.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\n");
         write(units.resolve("h.service"), "[Service]\nExecStart=/bin/sh -c 'trap \"\" TERM; echo up; while :; do sleep 1; done'"
                 + "\nTimeoutStopSec=1\nStandardOutput=journal\n");
-        DaemonProcess d = start(units);
+        DaemonProcess d = daemons.start();
         d.await("Listening on h.socket.");
         try (Socket s = new Socket("127.0.0.1", port)) {
             d.await("]: up");
@@ -509,7 +475,7 @@ class SockactdIT {
                     }
                 }
             });
-            Path units = units();
+            Path units = daemons.units();
             List<Integer> ports = new ArrayList<>();
             List<String> proxies = new ArrayList<>();
             if (Files.isExecutable(Path.of("/lib/systemd/systemd-socket-proxyd"))) {
@@ -517,13 +483,13 @@ class SockactdIT {
             }
             proxies.add(Path.of("bin/socket-proxyd").toAbsolutePath().toString());
             for (int i = 0; i < proxies.size(); i++) {
-                int port = freePort();
+                int port = freeTcpPort();
                 ports.add(port);
                 write(units.resolve("proxy" + i + ".socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\n");
                 write(units.resolve("proxy" + i + ".service"), "[Service]\nExecStart=" + proxies.get(i)
                         + " 127.0.0.1:" + backend.getLocalPort() + "\n");
             }
-            DaemonProcess d = start(units);
+            DaemonProcess d = daemons.start();
             for (int i = 0; i < proxies.size(); i++) {
                 d.await("Listening on proxy" + i + ".socket.");
                 assertThat(talk(ports.get(i), "through " + i)).as(proxies.get(i)).isEqualTo("backend|through " + i);

@@ -4,9 +4,10 @@ import dev.sockact.posix.SockAddr;
 import dev.sockact.posix.Sockets;
 import dev.sockact.testing.Await;
 import dev.sockact.testing.DaemonProcess;
-import org.junit.jupiter.api.AfterEach;
+import dev.sockact.testing.Daemons;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -21,7 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static dev.sockact.testing.DaemonProcess.freePort;
+import static dev.sockact.testing.Ports.freeTcpPort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -43,24 +44,8 @@ class SocketOptionsIT {
     @TempDir
     Path dir;
 
-    private final List<DaemonProcess> daemons = new ArrayList<>();
-
-    @AfterEach
-    void killLeftovers() throws InterruptedException {
-        for (DaemonProcess d : daemons) {
-            d.kill();
-        }
-    }
-
-    private DaemonProcess start(Path units) throws IOException {
-        DaemonProcess d = DaemonProcess.start(units, dir.resolve("run/control.sock"));
-        daemons.add(d);
-        return d;
-    }
-
-    private Path units() throws IOException {
-        return Files.createDirectories(dir.resolve("units"));
-    }
+    @RegisterExtension
+    final Daemons daemons = new Daemons(() -> dir);
 
     /** A unit NAME.socket with {@code socket} as its [Socket] body and NAME.service running FdReport into NAME.txt. */
     private void unit(Path units, String name, String socket) throws IOException {
@@ -91,12 +76,12 @@ class SocketOptionsIT {
 
     @Test
     void passCredentialsPassSecurityPipeSizeAndWritableReachTheFds() throws Exception {
-        Path units = units();
+        Path units = daemons.units();
         String listens = TRIGGER + "ListenStream=%s\nListenFIFO=%s\n";
         unit(units, "on", listens.formatted(dir.resolve("on.sock"), dir.resolve("on.fifo"))
                 + "PassCredentials=yes\nPassSecurity=yes\nPipeSize=131072\nWritable=yes\n");
         unit(units, "off", listens.formatted(dir.resolve("off.sock"), dir.resolve("off.fifo")));
-        DaemonProcess d = start(units);
+        DaemonProcess d = daemons.start();
 
         // O_RDWR with Writable=yes, O_RDONLY without; the FIFO is always O_RDWR (it must never see EOF).
         assertThat(report(d, "on")).as(d::log).containsExactly(
@@ -114,13 +99,13 @@ class SocketOptionsIT {
     @Test
     void backlogIsTheListenQueueLengthThatSsShows() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/ss")) || Files.isExecutable(Path.of("/bin/ss")), "needs ss");
-        int small = freePort();
-        int plain = freePort();
-        Path units = units();
+        int small = freeTcpPort();
+        int plain = freeTcpPort();
+        Path units = daemons.units();
         unit(units, "small", "ListenStream=127.0.0.1:" + small + "\nListenStream=" + dir.resolve("small.sock")
                 + "\nBacklog=17\n");
         unit(units, "plain", "ListenStream=127.0.0.1:" + plain + "\n");
-        DaemonProcess d = start(units);
+        DaemonProcess d = daemons.start();
         d.await("Listening on small.socket.");
         d.await("Listening on plain.socket.");
 
@@ -159,12 +144,12 @@ class SocketOptionsIT {
     @Test
     void bindIPv6OnlyDecidesWhetherIPv4ClientsReachAnIPv6Socket() throws Exception {
         assumeTrue(Files.exists(Path.of("/proc/net/if_inet6")), "needs IPv6");
-        int only = freePort();
-        int both = freePort();
-        Path units = units();
+        int only = freeTcpPort();
+        int both = freeTcpPort();
+        Path units = daemons.units();
         unit(units, "only", "ListenStream=[::]:" + only + "\nBindIPv6Only=ipv6-only\n");
         unit(units, "both", "ListenStream=[::]:" + both + "\nBindIPv6Only=both\n");
-        DaemonProcess d = start(units);
+        DaemonProcess d = daemons.start();
         d.await("Listening on only.socket.");
         d.await("Listening on both.socket.");
 
@@ -188,10 +173,10 @@ class SocketOptionsIT {
     @Test
     void socketProtocolUdpliteOpensAUdpliteSocketAndMptcpIsIgnoredAsInSystemd252() throws Exception {
         assumeTrue(kernelHas(SockAddr.AF_INET, Sockets.SOCK_DGRAM, 136), "needs UDP-Lite in the kernel");
-        Path units = units();
-        unit(units, "lite", TRIGGER + "ListenDatagram=127.0.0.1:" + freePort() + "\nSocketProtocol=udplite\n");
-        unit(units, "mp", TRIGGER + "ListenStream=127.0.0.1:" + freePort() + "\nSocketProtocol=mptcp\n");
-        DaemonProcess d = start(units);
+        Path units = daemons.units();
+        unit(units, "lite", TRIGGER + "ListenDatagram=127.0.0.1:" + freeTcpPort() + "\nSocketProtocol=udplite\n");
+        unit(units, "mp", TRIGGER + "ListenStream=127.0.0.1:" + freeTcpPort() + "\nSocketProtocol=mptcp\n");
+        DaemonProcess d = daemons.start();
 
         assertThat(report(d, "lite")).as(d::log).containsExactly("lite.socket kind=file access=ro path=/dev/random",
                 "lite.socket kind=socket access=rw domain=2 type=2 protocol=136");
@@ -205,9 +190,9 @@ class SocketOptionsIT {
     @Test
     void socketProtocolSctpOpensAnSctpSocket() throws Exception {
         assumeTrue(kernelHas(SockAddr.AF_INET, Sockets.SOCK_STREAM, 132), "needs SCTP in the kernel");
-        Path units = units();
-        unit(units, "sctp", TRIGGER + "ListenStream=127.0.0.1:" + freePort() + "\nSocketProtocol=sctp\nNoDelay=yes\n");
-        DaemonProcess d = start(units);
+        Path units = daemons.units();
+        unit(units, "sctp", TRIGGER + "ListenStream=127.0.0.1:" + freeTcpPort() + "\nSocketProtocol=sctp\nNoDelay=yes\n");
+        DaemonProcess d = daemons.start();
         assertThat(report(d, "sctp")).as(d::log).containsExactly("sctp.socket kind=file access=ro path=/dev/random",
                 "sctp.socket kind=socket access=rw domain=2 type=1 protocol=132");
         assertThat(d.log()).doesNotContain("Failed to set");
@@ -222,10 +207,10 @@ class SocketOptionsIT {
     void listenSpecialOnARegularFileFailsTheSocketAsInSystemd() throws Exception {
         Path file = dir.resolve("plain-file");
         Files.writeString(file, "data\n");
-        Path units = units();
+        Path units = daemons.units();
         unit(units, "regular", "ListenSpecial=" + file + "\n");
         unit(units, "good", TRIGGER);
-        DaemonProcess d = start(units);
+        DaemonProcess d = daemons.start();
         d.await("regular.socket: Failed with result 'resources'.");
         assertThat(report(d, "good")).as(d::log).containsExactly("good.socket kind=file access=ro path=/dev/random");
         assertThat(d.log()).contains(

@@ -1,20 +1,18 @@
 package dev.sockact.daemon;
 
 import dev.sockact.testing.DaemonProcess;
-import org.junit.jupiter.api.AfterEach;
+import dev.sockact.testing.Daemons;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static dev.sockact.testing.DaemonProcess.freePort;
+import static dev.sockact.testing.Ports.freeTcpPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -29,14 +27,8 @@ class StandardOutputFilesIT {
     @TempDir
     Path dir;
 
-    private final List<DaemonProcess> daemons = new ArrayList<>();
-
-    @AfterEach
-    void killLeftovers() throws InterruptedException {
-        for (DaemonProcess d : daemons) {
-            d.kill();
-        }
-    }
+    @RegisterExtension
+    final Daemons daemons = new Daemons(() -> dir);
 
     /**
      * A file holding {@link #OLD}, an Accept=yes socket whose instances run {@code command} with {@code output} (the
@@ -45,13 +37,12 @@ class StandardOutputFilesIT {
     private String twoStartsWith(String command, String output) throws Exception {
         Path file = dir.resolve("out.txt");
         Files.writeString(file, OLD);
-        int port = freePort();
-        Path units = Files.createDirectories(dir.resolve("units"));
+        int port = freeTcpPort();
+        Path units = daemons.units();
         Files.writeString(units.resolve("w.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\nAccept=yes\n");
         Files.writeString(units.resolve("w@.service"), "[Service]\nExecStart=/bin/sh -c '" + command + "'\n"
                 + output.replace("FILE", file.toString()));
-        DaemonProcess d = DaemonProcess.start(units, dir.resolve("run/control.sock"));
-        daemons.add(d);
+        DaemonProcess d = daemons.start();
         d.await("Listening on w.socket.");
         for (int i = 0; i < 2; i++) {
             try (Socket client = new Socket("127.0.0.1", port)) {

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -114,10 +113,9 @@ public class DaemonProcess {
         return n;
     }
 
-    public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    /** Kept for callers not yet moved to {@link Ports#freeTcpPort()}, which this is. */
+    public static int freePort() {
+        return Ports.freeTcpPort();
     }
 
     /** ExecStart= of the Java test service, dev.sockact.daemon.EchoService. */

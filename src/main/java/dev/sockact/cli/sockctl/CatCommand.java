@@ -37,8 +37,7 @@ public final class CatCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ControlOptions.Result result = control.call(ControlOptions.request("cat", units),
-                ControlOptions.QUERY_TIMEOUT_MILLIS, err);
+        ControlOptions.Result result = control.query(ControlOptions.request("cat", units), err);
         if (!(result.data() instanceof List<?> list)) {
             return result.status();
         }

@@ -61,6 +61,11 @@ public final class ControlOptions {
         return new Result(status, reply.get("data"));
     }
 
+    /** {@link #call} for a question: it waits {@link #QUERY_TIMEOUT_MILLIS} at most. */
+    Result query(Map<String, Object> request, PrintWriter err) {
+        return call(request, QUERY_TIMEOUT_MILLIS, err);
+    }
+
     static Map<String, Object> request(String command, List<String> units) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("command", command);

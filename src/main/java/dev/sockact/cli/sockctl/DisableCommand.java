@@ -5,13 +5,7 @@ import picocli.CommandLine.Command;
 /** {@code sockctl disable [--now] UNIT...}: see {@link InstallCommand}. */
 @Command(name = "disable", description = "Disable units: remove the links that make sockactd start them.")
 public final class DisableCommand extends InstallCommand {
-    @Override
-    String verb() {
-        return "disable";
-    }
-
-    @Override
-    String nowVerb() {
-        return "stop";
+    public DisableCommand() {
+        super("disable", "stop");
     }
 }

@@ -5,13 +5,7 @@ import picocli.CommandLine.Command;
 /** {@code sockctl enable [--now] UNIT...}: see {@link InstallCommand}. */
 @Command(name = "enable", description = "Enable units: sockactd starts them when it starts (links as systemd's).")
 public final class EnableCommand extends InstallCommand {
-    @Override
-    String verb() {
-        return "enable";
-    }
-
-    @Override
-    String nowVerb() {
-        return "start";
+    public EnableCommand() {
+        super("enable", "start");
     }
 }

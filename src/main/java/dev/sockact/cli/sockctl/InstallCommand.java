@@ -45,27 +45,30 @@ abstract class InstallCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "UNIT", description = "Units, e.g. foo.socket foo.service.")
     List<String> units;
 
-    abstract String verb();
-
+    private final String verb;
     /** The job {@code --now} runs after the links changed. */
-    abstract String nowVerb();
+    private final String nowVerb;
+
+    InstallCommand(String verb, String nowVerb) {
+        this.verb = verb;
+        this.nowVerb = nowVerb;
+    }
 
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        ControlOptions.Result result = control.call(ControlOptions.request(verb(), units),
-                ControlOptions.QUERY_TIMEOUT_MILLIS, err);
+        ControlOptions.Result result = control.query(ControlOptions.request(verb, units), err);
         if (!(result.data() instanceof Map<?, ?> data)) {
             return result.status();
         }
-        printChanges(err, data, verb().equals("enable"));
+        printChanges(err, data, verb.equals("enable"));
         if (data.get("error") instanceof String) {
             return result.status();
         }
         if (!now) {
             return ControlProtocol.OK;
         }
-        return control.call(ControlOptions.request(nowVerb(), units), ControlOptions.JOB_TIMEOUT_MILLIS, err).status();
+        return control.call(ControlOptions.request(nowVerb, units), ControlOptions.JOB_TIMEOUT_MILLIS, err).status();
     }
 
     /** The changes, then the error or the notices, as systemctl prints them (all on stderr). */

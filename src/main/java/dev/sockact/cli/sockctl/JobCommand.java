@@ -23,11 +23,15 @@ abstract class JobCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "UNIT", description = "Units, e.g. foo.socket foo.service.")
     List<String> units;
 
-    abstract String verb();
+    private final String verb;
+
+    JobCommand(String verb) {
+        this.verb = verb;
+    }
 
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        return control.call(ControlOptions.request(verb(), units), ControlOptions.JOB_TIMEOUT_MILLIS, err).status();
+        return control.call(ControlOptions.request(verb, units), ControlOptions.JOB_TIMEOUT_MILLIS, err).status();
     }
 }

@@ -49,8 +49,7 @@ public final class ListCommand implements Callable<Integer> {
         if (output.rejected(err)) {
             return 1;
         }
-        ControlOptions.Result result = control.call(ControlOptions.request("list", null),
-                ControlOptions.QUERY_TIMEOUT_MILLIS, err);
+        ControlOptions.Result result = control.query(ControlOptions.request("list", null), err);
         if (!(result.data() instanceof List<?> units)) {
             return result.status();
         }
@@ -91,26 +90,7 @@ public final class ListCommand implements Callable<Integer> {
                     : new String[] {r.listen(), r.unit(), r.activates()});
         }
         if (!rows.isEmpty() || noLegend) {
-            int columns = showTypes ? 4 : 3;
-            int[] width = new int[columns];
-            for (String[] line : table) {
-                for (int i = 0; i < columns; i++) {
-                    width[i] = Math.max(width[i], line[i].length());
-                }
-            }
-            for (String[] line : table) {
-                StringBuilder b = new StringBuilder();
-                for (int i = 0; i < columns; i++) {
-                    if (i > 0) {
-                        b.append(' ');
-                    }
-                    b.append(line[i]);
-                    if (i < columns - 1) {
-                        b.append(" ".repeat(width[i] - line[i].length()));
-                    }
-                }
-                out.println(b);
-            }
+            Columns.print(out, table, 0);
         }
         if (!noLegend) {
             if (!rows.isEmpty()) {

@@ -73,8 +73,7 @@ public final class ListUnitsCommand implements Callable<Integer> {
                 return ControlProtocol.FAILURE;
             }
         }
-        ControlOptions.Result result = control.call(ControlOptions.request("list-units", null),
-                ControlOptions.QUERY_TIMEOUT_MILLIS, err);
+        ControlOptions.Result result = control.query(ControlOptions.request("list-units", null), err);
         if (!(result.data() instanceof List<?> units)) {
             return result.status();
         }
@@ -152,28 +151,8 @@ public final class ListUnitsCommand implements Callable<Integer> {
             table.add(new String[] {r.active().equals("failed") ? "●" : " ", r.unit(), r.load(), r.active(), r.sub(),
                     r.description()});
         }
-        int first = plain ? 1 : 0;
-        int columns = 6;
-        int[] width = new int[columns];
-        for (String[] line : table) {
-            for (int i = first; i < columns; i++) {
-                width[i] = Math.max(width[i], line[i].length());
-            }
-        }
         if (!rows.isEmpty()) {
-            for (String[] line : table) {
-                StringBuilder b = new StringBuilder();
-                for (int i = first; i < columns; i++) {
-                    if (i > first) {
-                        b.append(' ');
-                    }
-                    b.append(line[i]);
-                    if (i < columns - 1) {
-                        b.append(" ".repeat(width[i] - line[i].length()));
-                    }
-                }
-                out.println(b);
-            }
+            Columns.print(out, table, plain ? 1 : 0);
         }
         if (noLegend) {
             return;

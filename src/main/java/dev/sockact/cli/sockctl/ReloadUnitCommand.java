@@ -8,8 +8,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "reload-unit", description = "Reload services: run their ExecReload= (systemctl reload UNIT).")
 public final class ReloadUnitCommand extends JobCommand {
-    @Override
-    String verb() {
-        return "reload-unit";
+    public ReloadUnitCommand() {
+        super("reload-unit");
     }
 }

@@ -5,8 +5,7 @@ import picocli.CommandLine.Command;
 /** {@code sockctl restart UNIT...}: see {@link JobCommand}. */
 @Command(name = "restart", description = "Stop, then start units.")
 public final class RestartCommand extends JobCommand {
-    @Override
-    String verb() {
-        return "restart";
+    public RestartCommand() {
+        super("restart");
     }
 }

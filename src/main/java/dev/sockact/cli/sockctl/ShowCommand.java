@@ -88,8 +88,7 @@ public final class ShowCommand implements Callable<Integer> {
     }
 
     private int fromDaemon(PrintWriter out, PrintWriter err, Set<String> wanted) {
-        ControlOptions.Result result = control.call(ControlOptions.request("show", names),
-                ControlOptions.QUERY_TIMEOUT_MILLIS, err);
+        ControlOptions.Result result = control.query(ControlOptions.request("show", names), err);
         if (!(result.data() instanceof List<?> list)) {
             return result.status();
         }

@@ -5,8 +5,7 @@ import picocli.CommandLine.Command;
 /** {@code sockctl start UNIT...}: see {@link JobCommand}. */
 @Command(name = "start", description = "Start units (a socket listens; a service gets its sockets' fds).")
 public final class StartCommand extends JobCommand {
-    @Override
-    String verb() {
-        return "start";
+    public StartCommand() {
+        super("start");
     }
 }

@@ -57,7 +57,7 @@ public final class StatusCommand implements Callable<Integer> {
         }
         Map<String, Object> request = ControlOptions.request("status", units);
         request.put("lines", Math.max(0, lines));
-        ControlOptions.Result result = control.call(request, ControlOptions.QUERY_TIMEOUT_MILLIS, err);
+        ControlOptions.Result result = control.query(request, err);
         if (!(result.data() instanceof List<?> list)) {
             return result.status();
         }

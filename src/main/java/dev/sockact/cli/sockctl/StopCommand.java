@@ -5,8 +5,7 @@ import picocli.CommandLine.Command;
 /** {@code sockctl stop UNIT...}: see {@link JobCommand}. */
 @Command(name = "stop", description = "Stop units (a socket closes its listeners).")
 public final class StopCommand extends JobCommand {
-    @Override
-    String verb() {
-        return "stop";
+    public StopCommand() {
+        super("stop");
     }
 }
