@@ -163,6 +163,18 @@ public final class Sockets {
         return (int) Native.sys(Syscalls.CONNECT, fd, encodedAddress.address(), encodedAddress.byteSize());
     }
 
+    /**
+     * Whether a socket whose non-blocking connect(2) is in progress has finished connecting: getpeername(2)
+     * succeeds only then. On loopback the handshake is usually done by the time connect returns, and this one call
+     * saves a wait for writability and an interest change. {@code scratch} holds a sockaddr_storage and its length
+     * (at least 132 bytes), so that the hot path allocates nothing.
+     */
+    public static boolean isConnected(int fd, MemorySegment scratch) {
+        MemorySegment length = scratch.asSlice(SockAddr.STORAGE_SIZE, INT.byteSize());
+        length.set(INT, 0, SockAddr.STORAGE_SIZE);
+        return Native.sys(Syscalls.GETPEERNAME, fd, scratch.address(), length.address()) == 0;
+    }
+
     /** connect(2), throwing; blocking sockets. */
     public static void connect(Fd fd, SockAddr address) throws ErrnoException {
         int r = connectRaw(fd, address);

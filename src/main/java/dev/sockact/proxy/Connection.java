@@ -80,6 +80,9 @@ final class Connection {
                 continue;
             }
             int r = Sockets.connectRaw(target.fd(), candidate.encoded());
+            if (r == -Errno.EINPROGRESS.number() && Sockets.isConnected(target.fd(), worker.buffer())) {
+                r = 0;   // a local target has usually completed the handshake already
+            }
             if (r == 0 || r == -Errno.EINPROGRESS.number()) {
                 try {
                     // One registration for the target's whole life: OUT until connected, then IN.
