@@ -5,7 +5,6 @@ import dev.sockact.event.EventLoop;
 import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.Fd;
 import dev.sockact.posix.Processes;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -29,8 +28,15 @@ public final class ProxyServer {
     private final AtomicBoolean limitLogged = new AtomicBoolean();
     /** At most one idle check is pending, however many times the count drops to zero. */
     private final AtomicBoolean idleCheckScheduled = new AtomicBoolean();
-    private final List<EventLoop> loops = new ArrayList<>();
+    /** Written by the first loop (when it starts the others), read from any thread (stop). */
+    private final List<EventLoop> loops = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Thread> moreLoopThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The loops beyond the first start once two connections are open at the same time (see {@link #run}). */
+    private final AtomicBoolean moreLoopsStarted = new AtomicBoolean();
     private volatile boolean accepting = true;
+    /** Set by {@link #run} before any loop runs; shared by every loop's worker. */
+    private TargetResolver resolver;
+    private java.util.concurrent.Executor resolverThreads;
     private Optional<SdNotify> notify = Optional.empty();
 
     public ProxyServer(ProxyConfig config, List<Fd> listeners) {
@@ -59,6 +65,10 @@ public final class ProxyServer {
             }
             if (open.compareAndSet(n, n + 1)) {
                 idleSince.set(-1);
+                if (n >= 1 && config.threads() > 1 && moreLoopsStarted.compareAndSet(false, true)) {
+                    EventLoop first = loops.getFirst();
+                    first.execute(this::startMoreLoops);
+                }
                 return true;
             }
         }
@@ -82,20 +92,20 @@ public final class ProxyServer {
         loops.forEach(EventLoop::stop);
     }
 
-    /** Serves until stopped or idle; returns the exit status (0). */
+    /**
+     * Serves until stopped or idle; returns the exit status (0).
+     *
+     * <p>The first loop starts at once; the others (--threads=) only once two connections are open at the same
+     * time. A second loop thread starting beside the first costs a socket-activated proxy about 8 ms of its cold
+     * start on a 2-CPU machine, for nothing while connections come one at a time; under load it is started at the
+     * first overlap, and every loop then accepts (EPOLLEXCLUSIVE wakes one per connection).
+     */
     public int run() throws ErrnoException {
-        TargetResolver resolver = new TargetResolver(config.target());
-        List<ProxyWorker> workers = new ArrayList<>();
+        resolver = new TargetResolver(config.target());
         // Host names are resolved off the loop; literal targets never start this executor.
-        try (LazyExecutor resolverThreads = new LazyExecutor()) {
-            for (int i = 0; i < config.threads(); i++) {
-                EventLoop loop = EventLoop.create();
-                loop.onHandlerFailure(t -> LOG.log(System.Logger.Level.WARNING, "Connection failed: " + t));
-                loops.add(loop);
-                ProxyWorker worker = new ProxyWorker(this, loop, resolver, resolverThreads);
-                worker.listenOn(listeners, config.threads() > 1);
-                workers.add(worker);
-            }
+        try (LazyExecutor lazyResolverThreads = new LazyExecutor()) {
+            resolverThreads = lazyResolverThreads;
+            ProxyWorker firstWorker = newWorker();
             idleSince.set(System.nanoTime());
             EventLoop first = loops.getFirst();
             // Unlike systemd, the idle time also counts when no client ever comes.
@@ -105,13 +115,9 @@ public final class ProxyServer {
             SdNotify.watchdogNanos(System.getenv(), Processes.pid())
                     .ifPresent(interval -> notify.ifPresent(n -> watchdog(first, n, interval / 2)));
 
-            List<Thread> threads = new ArrayList<>();
-            for (int i = 1; i < workers.size(); i++) {
-                ProxyWorker worker = workers.get(i);
-                threads.add(Thread.ofPlatform().name("proxy-loop-" + i).start(() -> runLoop(worker)));
-            }
-            runLoop(workers.getFirst());
-            for (Thread t : threads) {
+            runLoop(firstWorker);
+            // The others are started by the first loop only, so none can be added once it has returned.
+            for (Thread t : moreLoopThreads) {
                 t.join();
             }
         } catch (InterruptedException e) {
@@ -121,6 +127,34 @@ public final class ProxyServer {
             notify.ifPresent(SdNotify::close);
         }
         return 0;
+    }
+
+    /** A loop, its worker, and the listeners in it (exclusive when there will be several loops). */
+    private ProxyWorker newWorker() throws ErrnoException {
+        EventLoop loop = EventLoop.create();
+        loop.onHandlerFailure(t -> LOG.log(System.Logger.Level.WARNING, "Connection failed: " + t));
+        ProxyWorker worker = new ProxyWorker(this, loop, resolver, resolverThreads);
+        worker.listenOn(listeners, config.threads() > 1);
+        loops.add(loop);
+        return worker;
+    }
+
+    /** On the first loop: starts the other loops. One that cannot be made is logged; the rest serve on. */
+    private void startMoreLoops() {
+        for (int i = 1; i < config.threads() && accepting; i++) {
+            ProxyWorker worker;
+            try {
+                worker = newWorker();
+            } catch (ErrnoException e) {
+                LOG.log(System.Logger.Level.WARNING, "Failed to start event loop " + (i + 1) + " of "
+                        + config.threads() + ", serving with " + i + ": " + e.getMessage());
+                return;
+            }
+            moreLoopThreads.add(Thread.ofPlatform().name("proxy-loop-" + i).start(() -> runLoop(worker)));
+            if (!accepting) {
+                worker.loop().stop();   // stop() came after it read the loop list: this one is ours to stop
+            }
+        }
     }
 
     /** A virtual-thread executor created on first use: start-up does not pay for it. */

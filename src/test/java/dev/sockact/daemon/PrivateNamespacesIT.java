@@ -48,7 +48,7 @@ class PrivateNamespacesIT {
 
     @BeforeEach
     void needsRoot() {
-        assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"), "namespaces need root");
+        dev.sockact.testing.Privileges.assumeNamespaces();
     }
 
     /** ExecStart= of {@link NamespaceProbe}; its classes live under target/, outside any private /tmp. */

@@ -69,8 +69,7 @@ class ProxyToNginxIT {
     @BeforeEach
     void needsNginxAndRoot() throws IOException {
         assumeTrue(Files.isExecutable(NGINX), "nginx is not installed (Debian: nginx-light)");
-        assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"),
-                "PrivateNetwork=/PrivateTmp= need sockactd to run as root");
+        dev.sockact.testing.Privileges.assumeNamespaces();   // PrivateNetwork=/PrivateTmp= need them
         dir = Files.createTempDirectory(Files.createDirectories(Path.of("target/it")).toAbsolutePath(),
                 "proxy-to-nginx-");
         units = Files.createDirectories(dir.resolve("units"));

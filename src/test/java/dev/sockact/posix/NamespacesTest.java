@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class NamespacesTest {
     @BeforeEach
     void needsRoot() {
-        assumeTrue(Processes.uid() == 0, "namespaces need root");
+        dev.sockact.testing.Privileges.assumeNamespaces();
     }
 
     private static <T> T onOwnThread(Callable<T> task) throws Exception {

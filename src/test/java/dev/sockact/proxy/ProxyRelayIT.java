@@ -192,6 +192,39 @@ class ProxyRelayIT extends ProxyTestBase {
         }
     }
 
+    /**
+     * Loops beyond the first start only once two connections are open at once: one client at a time (a cold start)
+     * pays for no second thread; the first overlap starts it.
+     */
+    @Test
+    void theSecondLoopStartsOnceConnectionsOverlap() throws Exception {
+        Backend backend = keep(TestBackends.echo());
+        int port = ProxyProcess.freePort();
+        ProxyProcess proxy = keep(ProxyProcess.activated(dir, port, "--threads=2", backend.target()));
+        try (Socket first = connect(port)) {
+            assertRelayed(first);
+            assertThat(threadNames(proxy)).as("one connection: one loop").doesNotContain("proxy-loop-1");
+            try (Socket second = connect(port)) {
+                assertRelayed(second);
+                dev.sockact.testing.Await.until("the second loop's thread",
+                        () -> threadNames(proxy).contains("proxy-loop-1"));
+                assertRelayed(first);
+            }
+        }
+    }
+
+    private static List<String> threadNames(ProxyProcess proxy) {
+        List<String> names = new ArrayList<>();
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc", Long.toString(proxy.pid()), "task"))) {
+            for (java.nio.file.Path task : tasks.toList()) {
+                names.add(java.nio.file.Files.readString(task.resolve("comm")).strip());
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return names;
+    }
+
     @Test
     void keepsServingAcrossManySequentialConnections() throws Exception {
         Backend backend = keep(TestBackends.echo());
