@@ -12,12 +12,18 @@ final class StopSignals {
     }
 
     static void onTermination(Runnable stop) {
-        Signal.handle(new Signal("TERM"), s -> stop.run());
-        Signal.handle(new Signal("INT"), s -> stop.run());
+        handle("TERM", dev.sockact.posix.Signals.SIGTERM, stop);
+        handle("INT", dev.sockact.posix.Signals.SIGINT, stop);
     }
 
     /** SIGHUP: daemon-reload, as systemd does. */
     static void onReload(Runnable reload) {
-        Signal.handle(new Signal("HUP"), s -> reload.run());
+        handle("HUP", dev.sockact.posix.Signals.SIGHUP, reload);
+    }
+
+    /** Installs the handler; an inherited SIG_IGN would make the JVM skip it silently, so it is reset first. */
+    private static void handle(String name, int number, Runnable action) {
+        dev.sockact.posix.Processes.unignore(number);
+        Signal.handle(new Signal(name), s -> action.run());
     }
 }

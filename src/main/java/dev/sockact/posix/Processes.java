@@ -20,6 +20,9 @@ public final class Processes {
     private static final long SIG_DFL = 0;
     /** struct sigaction is 152 bytes on x86_64 glibc; the handler pointer comes first. */
     private static final long SIGACTION_SIZE = 256;
+    /** The kernel's struct sigaction (handler, flags, restorer, mask) and its sigset size, x86_64 and aarch64. */
+    private static final long KERNEL_SIGACTION_SIZE = 32;
+    private static final long KERNEL_SIGSET_SIZE = 8;
 
     private Processes() {
         throw new AssertionError();
@@ -30,6 +33,24 @@ public final class Processes {
         static final MethodHandle SIGNAL = Native.call("signal", FunctionDescriptor.of(ValueLayout.JAVA_LONG, INT, ValueLayout.JAVA_LONG));
         static final MethodHandle SIGMASK = Native.call("pthread_sigmask", FunctionDescriptor.of(INT, INT, POINTER, POINTER));
         static final MethodHandle SIGEMPTYSET = Native.call("sigemptyset", FunctionDescriptor.of(INT, POINTER));
+    }
+
+    /**
+     * Sets {@code signal} back to its default disposition if it is ignored; a handled signal is left alone. A
+     * process started with a signal ignored (under nohup, SIGHUP; as a background job of a script, SIGINT) keeps it
+     * ignored, and the JVM then declines to install a handler for it: sockactd would silently drop a SIGHUP reload.
+     */
+    public static void unignore(int signal) {
+        // rt_sigaction through syscall(2), not libc's sigaction: socket-proxyd calls this at start-up, where linking
+        // another downcall costs milliseconds. The kernel's struct sigaction starts with the handler; zeroed is SIG_DFL.
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment old = arena.allocate(KERNEL_SIGACTION_SIZE, 8);
+            long r = Native.sys(Syscalls.RT_SIGACTION, signal, 0, old.address(), KERNEL_SIGSET_SIZE);
+            if (r == 0 && old.get(ValueLayout.JAVA_LONG, 0) == SIG_IGN) {
+                MemorySegment dfl = arena.allocate(KERNEL_SIGACTION_SIZE, 8);
+                Native.sys(Syscalls.RT_SIGACTION, signal, dfl.address(), 0, KERNEL_SIGSET_SIZE);
+            }
+        }
     }
 
     public static int pid() {

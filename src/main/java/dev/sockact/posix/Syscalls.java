@@ -13,6 +13,7 @@ final class Syscalls {
     static final long READ = pick(0, 63);
     static final long WRITE = pick(1, 64);
     static final long CLOSE = pick(3, 57);
+    static final long RT_SIGACTION = pick(13, 134);
     static final long IOCTL = pick(16, 29);
     static final long GETPID = pick(39, 172);
     static final long SOCKET = pick(41, 198);

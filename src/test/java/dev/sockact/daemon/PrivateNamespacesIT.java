@@ -51,10 +51,11 @@ class PrivateNamespacesIT {
         dev.sockact.testing.Privileges.assumeNamespaces();
     }
 
-    /** ExecStart= of {@link NamespaceProbe}; its classes live under target/, outside any private /tmp. */
+    /** ExecStart= of {@link NamespaceProbe}; its classes must be outside any private /tmp (see OutsideTmp). */
     private static String probe(String args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = Path.of("target/classes").toAbsolutePath() + ":" + Path.of("target/test-classes").toAbsolutePath();
+        Path checkout = dev.sockact.testing.OutsideTmp.checkout();
+        String cp = checkout.resolve("target/classes") + ":" + checkout.resolve("target/test-classes");
         return java + " --enable-native-access=ALL-UNNAMED -XX:-UsePerfData -XX:TieredStopAtLevel=1"
                 + " -XX:+UseSerialGC -cp " + cp + " dev.sockact.daemon.NamespaceProbe " + args;
     }

@@ -2,6 +2,7 @@ package dev.sockact.daemon;
 
 import dev.sockact.testing.Await;
 import dev.sockact.testing.DaemonProcess;
+import dev.sockact.testing.Sockctl.Run;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
@@ -25,7 +26,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import static dev.sockact.testing.DaemonProcess.freePort;
+import static dev.sockact.testing.Ports.freeTcpPort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -42,24 +43,20 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ProxyToNginxIT {
     private static final Path NGINX = Path.of("/usr/sbin/nginx");
     private static final Path EXAMPLES = Path.of("examples").toAbsolutePath();
-    private static final Path SOCKCTL = Path.of("bin/sockctl").toAbsolutePath();
     private static final String BODY = "Hello from nginx, through proxy-to-nginx.socket\n";
 
     enum Proxy {
-        SYSTEMD(Path.of("/lib/systemd/systemd-socket-proxyd")),
-        SOCKACT(Path.of("bin/socket-proxyd").toAbsolutePath());
+        SYSTEMD,
+        SOCKACT;
 
-        final Path program;
-
-        Proxy(Path program) {
-            this.program = program;
+        /** Resolved when used: ours from where a PrivateTmp= service can see it (a test that is skipped copies nothing). */
+        Path program() {
+            return this == SYSTEMD ? Path.of("/lib/systemd/systemd-socket-proxyd")
+                    : dev.sockact.testing.OutsideTmp.checkout().resolve("bin/socket-proxyd");
         }
     }
 
-    record Run(int status, String out, String err) {
-    }
-
-    /** Under target/, not /tmp: both services have PrivateTmp=yes and would not see a folder under /tmp. */
+    /** Not under /tmp: both services have PrivateTmp=yes and would not see it (see OutsideTmp). */
     private Path dir;
     private Path units;
     private Path control;
@@ -70,8 +67,7 @@ class ProxyToNginxIT {
     void needsNginxAndRoot() throws IOException {
         assumeTrue(Files.isExecutable(NGINX), "nginx is not installed (Debian: nginx-light)");
         dev.sockact.testing.Privileges.assumeNamespaces();   // PrivateNetwork=/PrivateTmp= need them
-        dir = Files.createTempDirectory(Files.createDirectories(Path.of("target/it")).toAbsolutePath(),
-                "proxy-to-nginx-");
+        dir = dev.sockact.testing.OutsideTmp.newFolder("proxy-to-nginx-");
         units = Files.createDirectories(dir.resolve("units"));
         control = dir.resolve("ctl/control.sock");
         Files.createDirectories(dir.resolve("log"));
@@ -112,7 +108,7 @@ class ProxyToNginxIT {
     @ParameterizedTest
     @EnumSource(Proxy.class)
     void namespaceExampleReachesNginxOnlyThroughTheSocket(Proxy proxy) throws Exception {
-        int inner = freePort();
+        int inner = freeTcpPort();
         int port = install(proxy, "proxy-to-nginx-namespace", Map.of("127.0.0.1:8080", "127.0.0.1:" + inner));
         assertUnreachableFromHost(inner);
         startDaemonAndEnable(port);
@@ -164,7 +160,7 @@ class ProxyToNginxIT {
      * /etc/nginx/proxy-to-nginx.conf), with the test's substitutions; returns the socket's port.
      */
     private int install(Proxy proxy, String example, Map<String, String> more) throws IOException {
-        int port = freePort();
+        int port = freeTcpPort();
         Map<String, String> replace = new LinkedHashMap<>(more);
         replace.put("ListenStream=80\n", "ListenStream=" + port + "\n");
         copyExample(proxy, example, replace);
@@ -173,9 +169,9 @@ class ProxyToNginxIT {
     }
 
     private void copyExample(Proxy proxy, String example, Map<String, String> more) throws IOException {
-        assumeTrue(Files.isExecutable(proxy.program), proxy.program + " is not installed");
+        assumeTrue(Files.isExecutable(proxy.program()), proxy.program() + " is not installed");
         Map<String, String> replace = new LinkedHashMap<>(more);
-        replace.put("/lib/systemd/systemd-socket-proxyd", proxy.program.toString());
+        replace.put("/lib/systemd/systemd-socket-proxyd", proxy.program().toString());
         replace.put("/etc/nginx/proxy-to-nginx.conf", dir.resolve("nginx.conf").toString());
         replace.put("/run/nginx", dir.resolve("run/nginx").toString());
         replace.put("/var/log/nginx/", dir.resolve("log") + "/");
@@ -261,20 +257,10 @@ class ProxyToNginxIT {
     }
 
     private Run ctl(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(SOCKCTL.toString()));
-        command.addAll(List.of(args));
+        List<String> command = new ArrayList<>(List.of(args));
         command.add("--control-socket");
         command.add(control.toString());
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        try {
-            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            assertThat(p.waitFor(DaemonProcess.DEADLINE_MS * 2, TimeUnit.MILLISECONDS)).isTrue();
-            return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+        return dev.sockact.testing.Sockctl.sockctl(dir, command.toArray(String[]::new));
     }
 
     /** The body of GET / through the socket's port; sockactd's log in the message when it fails. */

@@ -95,6 +95,33 @@ class SockactdIT {
         assertThat(d.log()).contains("echo.socket: Changed listening -> dead");
     }
 
+    /**
+     * Started with SIGHUP and SIGINT ignored (as under nohup, or as a script's background job), sockactd still
+     * reloads on SIGHUP and stops on SIGINT: an inherited SIG_IGN would make the JVM skip our handlers silently.
+     */
+    @Test
+    void signalsIgnoredByTheParentStillReloadAndStop() throws Exception {
+        int port = freeTcpPort();
+        write(daemons.units().resolve("h.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\n");
+        write(daemons.units().resolve("h.service"), "[Service]\nExecStart=/bin/cat\nStandardInput=socket\n");
+        ProcessBuilder sockactd = DaemonProcess.builder(daemons.units(), daemons.controlSocket());
+        List<String> ignoring = new ArrayList<>(List.of("/bin/sh", "-c", "trap '' HUP INT; exec \"$@\"", "sh"));
+        ignoring.addAll(sockactd.command());
+        sockactd.command(ignoring);
+        DaemonProcess d = daemons.track(new DaemonProcess(sockactd.start()));
+        d.await("Listening on h.socket.");
+        String status = Files.readString(Path.of("/proc", Long.toString(d.process.pid()), "status"));
+        long ignored = Long.parseUnsignedLong(status.lines().filter(l -> l.startsWith("SigIgn:")).findFirst()
+                .orElseThrow().substring("SigIgn:".length()).strip(), 16);
+        assertThat(ignored & 0b11).as("SIGHUP and SIGINT ignored? SigIgn %x", ignored).isZero();
+
+        assertThat(dev.sockact.posix.Processes.kill((int) d.process.pid(), dev.sockact.posix.Signals.SIGHUP)).isTrue();
+        d.await("Reloading.");
+        assertThat(dev.sockact.posix.Processes.kill((int) d.process.pid(), dev.sockact.posix.Signals.SIGINT)).isTrue();
+        assertThat(d.process.waitFor(DaemonProcess.DEADLINE_MS, TimeUnit.MILLISECONDS)).as(d.log()).isTrue();
+        assertThat(d.process.exitValue()).isZero();
+    }
+
     private static String pid(String header) {
         return header.substring(header.indexOf("pid=") + 4, header.indexOf(' '));
     }
@@ -414,7 +441,7 @@ class SockactdIT {
         d.await("Listening on p.socket.");
         assertThat(talk(port, "n")).endsWith("|n");
         d.await("Started Notify echo.");
-        assertThat(d.log()).contains("n.service: Changed start -> running");
+        d.await("n.service: Changed start -> running");   // logged just after "Started": awaited, not read at once
 
         try (Socket s = new Socket("127.0.0.1", port2)) {
             d.await("p.service: Control process exited, code=exited, status=1/FAILURE");

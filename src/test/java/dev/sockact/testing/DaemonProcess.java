@@ -113,11 +113,6 @@ public class DaemonProcess {
         return n;
     }
 
-    /** Kept for callers not yet moved to {@link Ports#freeTcpPort()}, which this is. */
-    public static int freePort() {
-        return Ports.freeTcpPort();
-    }
-
     /** ExecStart= of the Java test service, dev.sockact.daemon.EchoService. */
     public static String echoService(String args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
