@@ -41,10 +41,10 @@ public final class OutsideTmp {
         if (mirror == null) {
             try {
                 Path root = Files.createTempDirectory(Files.createDirectories(Path.of("/run/sockact-it")), "checkout-");
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(root)));
                 for (String part : MIRRORED) {
                     copyTree(CHECKOUT.resolve(part), root.resolve(part));
                 }
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(root)));
                 mirror = root;
             } catch (IOException e) {
                 throw new UncheckedIOException("mirroring the checkout under /run", e);
