@@ -127,8 +127,13 @@ public final class Spawner {
                     if (r == 0) {
                         return pid.get(INT, 0);
                     }
-                    // Errors of the program's own exec come from inside the trampoline (status 127); this one is
-                    // the trampoline's: a kernel or /proc that will not exec it. The shell still works.
+                    // Errors of the program's own exec come from inside the trampoline (status 127). These are the
+                    // trampoline's: a kernel or /proc that will not exec it; the shell still works. Others (EAGAIN,
+                    // ENOMEM) are this spawn's, and reported.
+                    if (r != Errno.EACCES.number() && r != Errno.EPERM.number() && r != Errno.ENOENT.number()
+                            && r != Errno.ENOEXEC.number()) {
+                        throw new ErrnoException("posix_spawn", r, request.program());
+                    }
                     ListenPidTrampoline.markUnusable();
                 }
                 List<String> argv = request.argv();
