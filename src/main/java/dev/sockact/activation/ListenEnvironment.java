@@ -28,12 +28,19 @@ public final class ListenEnvironment {
     /** Adds LISTEN_FDS and, when there are names, LISTEN_FDNAMES; nothing when there are no fds. */
     public static List<String> withListenFds(List<String> entries, int count, List<String> names) {
         List<String> result = new ArrayList<>(entries);
+        variables(count, names).forEach((name, value) -> result.add(name + "=" + value));
+        return result;
+    }
+
+    /** LISTEN_FDS and, when there are names, LISTEN_FDNAMES, in that order; none when there are no fds. */
+    public static Map<String, String> variables(int count, List<String> names) {
+        Map<String, String> variables = new java.util.LinkedHashMap<>();
         if (count > 0) {
-            result.add("LISTEN_FDS=" + count);
+            variables.put("LISTEN_FDS", Integer.toString(count));
             if (!names.isEmpty()) {
-                result.add("LISTEN_FDNAMES=" + String.join(":", names));
+                variables.put("LISTEN_FDNAMES", String.join(":", names));
             }
         }
-        return result;
+        return variables;
     }
 }

@@ -49,7 +49,7 @@ final class ServiceRuntime implements ManagedUnit {
     private ExecCommand controlCommand;
     private final ArrayDeque<ExecCommand> mainQueue = new ArrayDeque<>();
     private ExecCommand mainCommand;
-    private Timer timer;
+    private final StateTimeout<ServiceState> timeout;
     private Timer groupPoll;
     private NotifySocket notify;
     private String statusText = "";
@@ -81,6 +81,7 @@ final class ServiceRuntime implements ManagedUnit {
 
     ServiceRuntime(Manager manager, ServiceUnit unit, Instance instance) {
         this.manager = manager;
+        this.timeout = new StateTimeout<>(manager.loop(), () -> state, this::timedOut);
         this.unit = unit;
         this.name = unit.name().toString();
         this.instance = instance;
@@ -175,9 +176,8 @@ final class ServiceRuntime implements ManagedUnit {
     private void setState(ServiceState next) {
         ServiceState previous = state;
         state = next;
-        if (timer != null && !keepsTimer(next)) {
-            timer.cancel();
-            timer = null;
+        if (!keepsTimer(next)) {
+            timeout.cancel();
         }
         if (groupPoll != null && !isKilling(next)) {
             groupPoll.cancel();
@@ -239,20 +239,8 @@ final class ServiceRuntime implements ManagedUnit {
                 || s == ServiceState.FINAL_SIGKILL;
     }
 
-    private void armTimer(TimeSpan timeout) {
-        if (timer != null) {
-            timer.cancel();
-            timer = null;
-        }
-        if (!timeout.isInfinite() && timeout.micros() > 0) {
-            ServiceState armedIn = state;
-            timer = manager.loop().schedule(timeout.toNanos(), () -> {
-                timer = null;
-                if (state == armedIn) {
-                    timedOut();
-                }
-            });
-        }
+    private void armTimer(TimeSpan span) {
+        timeout.arm(span);
     }
 
     private void fail(ServiceResult f) {
@@ -405,12 +393,7 @@ final class ServiceRuntime implements ManagedUnit {
         for (SocketRuntime socket : sockets) {
             socket.collectFds(fds, names);
         }
-        Map<String, String> extra = new HashMap<>();
-        if (!fds.isEmpty()) {
-            extra.put("LISTEN_FDS", Integer.toString(fds.size()));
-            extra.put("LISTEN_FDNAMES", String.join(":", names));
-        }
-        main = spawn(mainCommand, fds, extra, true);
+        main = spawn(mainCommand, fds, dev.sockact.activation.ListenEnvironment.variables(fds.size(), names), true);
         if (instance != null && mainQueue.isEmpty()) {
             // The last command that gets the connection has its copy (control commands never get it here):
             // close ours, so that the client sees the end as soon as the program closes it, as with inetd.
@@ -756,14 +739,13 @@ final class ServiceRuntime implements ManagedUnit {
         }
         if (allowRestart && shouldRestart()) {
             setState(ServiceState.AUTO_RESTART);
-            timer = manager.loop().schedule(unit.restartSec().toNanos(), this::autoRestart);
+            timeout.schedule(unit.restartSec().toNanos(), this::autoRestart);
             return;
         }
         setState(result == ServiceResult.SUCCESS ? ServiceState.DEAD : ServiceState.FAILED);
     }
 
     private void autoRestart() {
-        timer = null;
         if (state != ServiceState.AUTO_RESTART) {
             return;
         }

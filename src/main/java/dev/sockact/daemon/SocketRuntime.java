@@ -4,7 +4,6 @@ import dev.sockact.activation.ConnectionAcceptor;
 import dev.sockact.activation.ListenPorts;
 import dev.sockact.activation.ListenSockets;
 import dev.sockact.activation.OptionFailure;
-import dev.sockact.event.Timer;
 import dev.sockact.event.Watch;
 import dev.sockact.posix.Epoll;
 import dev.sockact.posix.Errno;
@@ -55,7 +54,7 @@ final class SocketRuntime implements ManagedUnit {
     private SocketResult result = SocketResult.SUCCESS;
     private ExecCommand controlCommand;
     private Child control;
-    private Timer timer;
+    private final StateTimeout<SocketState> timeout;
     private boolean announced;
     /** systemd's n_accepted, n_connections and n_refused (Accept=yes counts them; 0 otherwise). */
     private long accepted;
@@ -68,6 +67,7 @@ final class SocketRuntime implements ManagedUnit {
     /** @param service the service to start, or null for Accept=yes (an instance per connection instead) */
     SocketRuntime(Manager manager, SocketUnit unit, ServiceRuntime service) {
         this.manager = manager;
+        this.timeout = new StateTimeout<>(manager.loop(), () -> state, this::timedOut);
         this.unit = unit;
         this.name = unit.name().toString();
         this.service = service;
@@ -150,9 +150,8 @@ final class SocketRuntime implements ManagedUnit {
         if (!next.keepsFdsOpen()) {
             closeFds();
         }
-        if (!next.hasControlProcess() && timer != null) {
-            timer.cancel();
-            timer = null;
+        if (!next.hasControlProcess()) {
+            timeout.cancel();
         }
         if (!next.hasControlProcess()) {
             control = null;
@@ -170,19 +169,7 @@ final class SocketRuntime implements ManagedUnit {
     }
 
     private void armTimer() {
-        if (timer != null) {
-            timer.cancel();
-            timer = null;
-        }
-        if (!unit.timeout().isInfinite() && unit.timeout().micros() > 0) {
-            SocketState armedIn = state;
-            timer = manager.loop().schedule(unit.timeout().toNanos(), () -> {
-                timer = null;
-                if (state == armedIn) {
-                    timedOut();
-                }
-            });
-        }
+        timeout.arm(unit.timeout());
     }
 
     /**

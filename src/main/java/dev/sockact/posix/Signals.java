@@ -12,15 +12,12 @@ public final class Signals {
     public static final int SIGCHLD = 17;
     public static final int SIGCONT = 18;
 
-    private static final String[] NAMES = {null, "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL",
-        "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU",
-        "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS"};
 
     private Signals() {
         throw new AssertionError();
     }
 
     public static String name(int signal) {
-        return signal > 0 && signal < NAMES.length ? NAMES[signal] : "RTMIN+" + (signal - 34);
+        return dev.sockact.text.SignalNames.name(signal);
     }
 }

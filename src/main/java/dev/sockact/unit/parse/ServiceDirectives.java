@@ -20,10 +20,6 @@ public final class ServiceDirectives {
     private static final Set<String> INPUTS = Set.of("null", "tty", "tty-force", "tty-fail", "socket", "data");
     private static final Set<String> OUTPUTS = Set.of("inherit", "null", "tty", "journal", "kmsg", "syslog",
             "journal+console", "kmsg+console", "syslog+console", "socket");
-    private static final Set<String> SIGNALS = Set.of("HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE",
-            "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN",
-            "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "POLL", "PWR", "SYS");
-
     public static final DirectiveTable<ServiceUnit.Builder> SERVICE =
             DirectiveTable.<ServiceUnit.Builder>section("Service")
             .one("Type", word(TYPES, "Failed to parse service type"), ServiceUnit.Builder::type)
@@ -203,7 +199,7 @@ public final class ServiceDirectives {
     private static ValueParser<String> signal() {
         return (value, context) -> {
             String name = value.startsWith("SIG") ? value.substring(3) : value;
-            if (SIGNALS.contains(name) || name.matches("RTMIN(\\+\\d+)?|RTMAX(-\\d+)?")) {
+            if (dev.sockact.text.SignalNames.number(name) > 0) {
                 return "SIG" + name;
             }
             try {
