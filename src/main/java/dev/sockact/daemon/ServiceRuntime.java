@@ -680,12 +680,12 @@ final class ServiceRuntime implements ManagedUnit {
         afterSignal(next);
     }
 
+    /** KillSignal=, checked at load: a name (SIGPOLL and SIGRTMIN+n included) or a number 1-64. */
     private int killSignal() {
-        String s = unit.killSignal().startsWith("SIG") ? unit.killSignal().substring(3) : unit.killSignal();
-        for (int i = 1; i < 32; i++) {
-            if (Signals.name(i).equals(s)) {
-                return i;
-            }
+        String s = unit.killSignal();
+        int named = dev.sockact.text.SignalNames.number(s);
+        if (named > 0) {
+            return named;
         }
         if (s.chars().allMatch(Character::isDigit) && !s.isEmpty()) {
             return Integer.parseInt(s);
