@@ -1,13 +1,16 @@
 package dev.sockact.event;
 
-/** A task scheduled on an {@link EventLoop}; cancel it to stop it from running. */
+/** A task scheduled on an {@link EventLoop}; cancel it (on the loop thread) to stop it from running. */
 public final class Timer implements Comparable<Timer> {
+    private final EventLoop loop;
     private final long deadline;
     private final long sequence;
-    private final Runnable task;
-    private boolean cancelled;
+    /** Dropped on cancel: a cancelled timer waits in the queue until purged and must not keep its task alive. */
+    private Runnable task;
+    private boolean queued = true;
 
-    Timer(long deadline, long sequence, Runnable task) {
+    Timer(EventLoop loop, long deadline, long sequence, Runnable task) {
+        this.loop = loop;
         this.deadline = deadline;
         this.sequence = sequence;
         this.task = task;
@@ -17,16 +20,24 @@ public final class Timer implements Comparable<Timer> {
         return deadline;
     }
 
-    Runnable task() {
+    /** Taken off the queue: returns the task to run, or null if it was cancelled. */
+    Runnable dequeued() {
+        queued = false;
         return task;
     }
 
     public void cancel() {
-        cancelled = true;
+        if (task == null) {
+            return;
+        }
+        task = null;
+        if (queued) {
+            loop.timerCancelled();
+        }
     }
 
     public boolean isCancelled() {
-        return cancelled;
+        return task == null;
     }
 
     @Override

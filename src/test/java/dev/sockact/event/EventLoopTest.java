@@ -125,6 +125,30 @@ class EventLoopTest {
     }
 
     @Test
+    void cancelledTimersAreNotKeptUntilTheirDeadline() throws ErrnoException {
+        // A state timeout is armed and cancelled for every Accept=yes instance: 90 s of them must not pile up.
+        List<String> kept = new ArrayList<>();
+        List<Timer> live = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            String instance = "instance " + i;
+            Timer t = loop.schedule(3_600_000_000_000L, () -> kept.add(instance));
+            if (i % 1000 == 0) {
+                live.add(t);
+            } else {
+                t.cancel();
+            }
+        }
+        assertThat(loop.pendingTimers()).as("the guard, 10 live timers and at most 64 or half cancelled")
+                .isLessThanOrEqualTo(2 * (1 + live.size()) + 64);
+        live.forEach(Timer::cancel);
+        loop.schedule(0, loop::stop);
+
+        runLoop();
+
+        assertThat(kept).isEmpty();
+    }
+
+    @Test
     void tasksPostedFromAnotherThreadRunOnTheLoopThread() throws Exception {
         AtomicReference<Thread> ranOn = new AtomicReference<>();
         List<Integer> order = new CopyOnWriteArrayList<>();
