@@ -15,15 +15,41 @@ import java.util.TreeMap;
 /**
  * Finds a unit's fragment and drop-ins in the unit directories, highest priority first, the way systemd's
  * {@code unit_file_find_fragment()} and {@code unit_file_find_dropin_paths()} do.
+ *
+ * <p>Each directory's names are listed once, at first use, as systemd builds its unit name map at start and at
+ * daemon-reload (a loader lives until the next reload): only names present are looked at on disk. A busy
+ * Accept=yes socket loads an instance per connection, and probing each candidate path (the instance's own file,
+ * every drop-in folder it could have) cost more than the rest of the load. A unit that is not in the listing is
+ * looked for on disk, as systemd looks again for a unit it did not find, so a file added since is found; a drop-in
+ * folder added since needs a reload, as a drop-in does for a unit systemd has loaded.
  */
 final class UnitFiles {
+    private final List<Path> unitDirs;
+    /** Per unit directory, the names in it; absent until listed, empty for a folder that is not there. */
+    private final Map<Path, java.util.Set<String>> names = new java.util.HashMap<>();
 
-    private UnitFiles() {
+    UnitFiles(List<Path> unitDirs) {
+        this.unitDirs = unitDirs;
     }
 
     /** The first {@code NAME} in the directories, or for an instance the first {@code TEMPLATE}. */
-    static Optional<Path> fragment(List<Path> unitDirs, UnitName name) {
-        for (UnitName candidate : name.isInstance() ? List.of(name, name.template()) : List.of(name)) {
+    Optional<Path> fragment(UnitName name) {
+        List<UnitName> candidates = name.isInstance() ? List.of(name, name.template()) : List.of(name);
+        for (UnitName candidate : candidates) {
+            for (Path dir : unitDirs) {
+                if (listed(dir).contains(candidate.toString())) {
+                    Path file = dir.resolve(candidate.toString());
+                    if (Files.exists(file) || isDevNullLink(file)) {
+                        return Optional.of(file);
+                    }
+                }
+            }
+        }
+        return onDisk(unitDirs, candidates);
+    }
+
+    private static Optional<Path> onDisk(List<Path> unitDirs, List<UnitName> candidates) {
+        for (UnitName candidate : candidates) {
             for (Path dir : unitDirs) {
                 Path file = dir.resolve(candidate.toString());
                 if (Files.exists(file) || isDevNullLink(file)) {
@@ -32,6 +58,20 @@ final class UnitFiles {
             }
         }
         return Optional.empty();
+    }
+
+    private java.util.Set<String> listed(Path dir) {
+        return names.computeIfAbsent(dir, d -> {
+            java.util.Set<String> found = new java.util.HashSet<>();
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(d)) {
+                for (Path entry : entries) {
+                    found.add(entry.getFileName().toString());
+                }
+            } catch (IOException e) {
+                // a unit directory that is not there (most of the search path) or unreadable has no units
+            }
+            return found;
+        });
     }
 
     /** A fragment that is a symlink to /dev/null (or an empty file) masks the unit. */
@@ -56,7 +96,7 @@ final class UnitFiles {
      * ({@code foo-.TYPE.d/}) and the type-wide {@code TYPE.d/}, ordered by file name; a file name in a
      * higher-priority directory hides the same name in a lower one.
      */
-    static List<Path> dropIns(List<Path> unitDirs, UnitName name) {
+    List<Path> dropIns(UnitName name) {
         List<String> dirNames = new ArrayList<>();
         dirNames.add(name + ".d");
         if (name.isInstance()) {
@@ -71,7 +111,7 @@ final class UnitFiles {
         for (Path unitDir : unitDirs) {
             for (String dirName : dirNames) {
                 Path dir = unitDir.resolve(dirName);
-                if (!Files.isDirectory(dir)) {
+                if (!listed(unitDir).contains(dirName) || !Files.isDirectory(dir)) {
                     continue;
                 }
                 try (DirectoryStream<Path> confs = Files.newDirectoryStream(dir, "*.conf")) {

@@ -36,10 +36,13 @@ public final class UnitLoader {
     static final String SERVICE_NOT_LOADED = "service %s not loaded, socket cannot be started.";
 
     private final List<Path> unitDirs;
+    private final UnitFiles files;
     private final HostInfo host;
 
+    /** A loader sees the unit directories as they are at its first load (see {@link UnitFiles}). */
     public UnitLoader(List<Path> unitDirs, HostInfo host) {
         this.unitDirs = List.copyOf(unitDirs);
+        this.files = new UnitFiles(this.unitDirs);
         this.host = host;
     }
 
@@ -152,7 +155,7 @@ public final class UnitLoader {
         }
         UnitName unitName = parsedName.get();
         Optional<Path> fragment = explicitFragment != null ? Optional.of(explicitFragment)
-                : UnitFiles.fragment(unitDirs, unitName);
+                : files.fragment(unitName);
         if (fragment.isEmpty()) {
             diagnostics.add(Diagnostic.unitLevel(name, Severity.ERROR, "Unit " + name + " not found."));
             return new LoadResult<>(name, LoadState.NOT_FOUND, null, diagnostics);
@@ -161,7 +164,7 @@ public final class UnitLoader {
             diagnostics.add(Diagnostic.unitLevel(name, Severity.ERROR, "Unit " + name + " is masked."));
             return new LoadResult<>(name, LoadState.MASKED, null, diagnostics);
         }
-        List<Path> dropIns = UnitFiles.dropIns(unitDirs, unitName);
+        List<Path> dropIns = files.dropIns(unitName);
         B builder = newBuilder.apply(unitName);
         provenance.record(builder, fragment.get(), dropIns);
         UnitFileParser<B> parser = new UnitFileParser<>(unitName, schema, builder,

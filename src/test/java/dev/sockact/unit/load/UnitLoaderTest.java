@@ -146,6 +146,32 @@ class UnitLoaderTest {
     }
 
     @Test
+    void oneLoaderFindsEveryInstanceFileAndUnitsAddedAfterItsFirstLoad() throws IOException {
+        // A loader lists each unit directory once (an instance per connection must not probe the disk for every
+        // file it could have); what is added later is still found, as systemd looks again for a unit not found.
+        write("app@.service", "[Service]\nExecStart=/bin/echo template %i\n");
+        write("app@.service.d/env.conf", "[Service]\nEnvironment=FROM=template-dropin\n");
+        write("app@special.service", "[Service]\nExecStart=/bin/echo own file\n");
+        UnitLoader loader = new UnitLoader(List.of(dir, dir.resolve("absent")), TestContexts.HOST);
+
+        assertThat(loader.loadService("app@1.service").unit().execStart().getFirst().argv())
+                .containsExactly("/bin/echo", "template", "1");
+        assertThat(loader.loadService("app@special.service").unit().execStart().getFirst().argv())
+                .containsExactly("/bin/echo", "own", "file");
+        assertThat(loader.loadService("app@2.service").unit().environment()).containsExactly("FROM=template-dropin");
+        assertThat(loader.loadService("late.service").loaded()).isFalse();
+
+        write("late.service", "[Service]\nExecStart=/bin/true\n");
+        write("app@3.service", "[Service]\nExecStart=/bin/echo added\n");
+        assertThat(loader.loadService("late.service").loaded()).isTrue();
+        assertThat(loader.loadService("app@3.service").unit().execStart().getFirst().argv())
+                .as("a listed name wins; a file added for an instance is found only by a new loader (daemon-reload)")
+                .containsExactly("/bin/echo", "template", "3");
+        assertThat(new UnitLoader(List.of(dir), TestContexts.HOST).loadService("app@3.service").unit().execStart()
+                .getFirst().argv()).containsExactly("/bin/echo", "added");
+    }
+
+    @Test
     void syntaxDiagnosticsUseSystemdWording() throws IOException {
         write("s.socket", """
                 Description=outside
