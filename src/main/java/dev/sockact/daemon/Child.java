@@ -11,13 +11,34 @@ import dev.sockact.posix.Signals;
 final class Child {
     private static final System.Logger LOG = System.getLogger(Child.class.getName());
 
-    private final int pid;
+    private int pid;
     private final String name;
     private boolean exited;
+    /** Being spawned off the loop ({@link SpawnPool}): no pid yet; signals wait for it. */
+    private boolean pending;
+    private int deferredSignal;
+    private boolean deferredToGroup;
 
     Child(int pid, String name) {
         this.pid = pid;
         this.name = name;
+    }
+
+    /** A child whose spawn is in flight: it counts as alive, and is signalled once {@link #started} says its pid. */
+    static Child pending(String name) {
+        Child child = new Child(0, name);
+        child.pending = true;
+        return child;
+    }
+
+    /** The spawn in flight has its pid: a signal sent meanwhile (the strongest, SIGKILL over others) goes now. */
+    void started(int pid) {
+        this.pid = pid;
+        pending = false;
+        if (deferredSignal != 0) {
+            signal(deferredSignal, deferredToGroup);
+            deferredSignal = 0;
+        }
     }
 
     int pid() {
@@ -35,10 +56,18 @@ final class Child {
 
     void markExited() {
         exited = true;
+        pending = false;
     }
 
     /** Signals the process ({@code group} false) or its whole process group; false if nothing was there. */
     boolean signal(int signal, boolean group) {
+        if (pending) {
+            if (signal != 0 && deferredSignal != Signals.SIGKILL) {
+                deferredSignal = signal;
+                deferredToGroup = group;
+            }
+            return true;
+        }
         if (pid <= 0) {
             return false;   // a command that never started; kill(0) would hit sockactd's own group
         }

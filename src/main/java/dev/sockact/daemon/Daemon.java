@@ -40,7 +40,7 @@ public final class Daemon {
             Manager manager = new Manager(config, loop);
             manager.prepareRuntimeDirectory();
             loop.onHandlerFailure(t -> LOG.log(Level.ERROR, "Internal error, continuing: " + t, t));
-            OrphanReaper.install(loop);
+            OrphanReaper.install(loop, manager.spawnPool());
             onTermination.accept(() -> loop.execute(manager::shutdown));
             onReload.accept(() -> loop.execute(manager::reload));
             UnitJournal journal = manager.journal();

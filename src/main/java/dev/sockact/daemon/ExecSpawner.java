@@ -63,21 +63,69 @@ final class ExecSpawner {
     static Child start(dev.sockact.event.EventLoop loop, ExecCommand command, Context context, Stdio stdio,
                        Map<String, String> extra, java.util.function.BiConsumer<Child, dev.sockact.posix.ExitStatus> onExit) {
         try {
-            Spawned spawned = spawn(command, context, stdio, extra);
+            Spawned spawned = launch(prepare(command, context, stdio, extra), context);
             Child child = spawned.child();
             loop.watchExit(spawned.pidfd(), status -> onExit.accept(child, status));
             return child;
-        } catch (ExecStepException e) {
+        } catch (IOException e) {
+            return failed(loop, command, onExit, failedStep(context, command, e));
+        }
+    }
+
+    /**
+     * {@link #start}, with the spawn itself on {@code pool} so that the loop does not wait for the child to exec
+     * (Accept=yes). The child is returned pending; once spawned (or failed), on the loop, it gets its pid, its exit
+     * is watched, and {@code afterSpawn} runs: only then may the caller close the descriptors passed in
+     * {@code stdio}. What can be refused without spawning (an empty command line, a missing program) is refused
+     * here, as {@link #start} refuses it.
+     */
+    static Child startInBackground(dev.sockact.event.EventLoop loop, SpawnPool pool, ExecCommand command,
+                                   Context context, Stdio stdio, Map<String, String> extra,
+                                   java.util.function.BiConsumer<Child, dev.sockact.posix.ExitStatus> onExit,
+                                   java.util.function.Consumer<Child> afterSpawn) {
+        Launch launch;
+        try {
+            launch = prepare(command, context, stdio, extra);
+        } catch (IOException e) {
+            Child child = failed(loop, command, onExit, failedStep(context, command, e));
+            afterSpawn.accept(child);
+            return child;
+        }
+        Child child = Child.pending(launch.name());
+        pool.submit(() -> launch(launch, context), (spawned, failure) -> loop.execute(() -> {
+            if (failure != null) {
+                child.markExited();
+                int status = failedStep(context, command, failure);
+                afterSpawn.accept(child);
+                onExit.accept(child, dev.sockact.posix.ExitStatus.exited(0, status));
+                return;
+            }
+            child.started(spawned.child().pid());
+            afterSpawn.accept(child);
+            try {
+                loop.watchExit(spawned.pidfd(), status -> onExit.accept(child, status));
+            } catch (ErrnoException e) {
+                // epoll refused the pidfd (out of memory): reported as start() reports it; the reaper collects it.
+                spawned.pidfd().close();
+                child.markExited();
+                onExit.accept(child, dev.sockact.posix.ExitStatus.exited(0, failedStep(context, command, e)));
+            }
+        }));
+        return child;
+    }
+
+    /** Logs a failed spawn as systemd's child logs it; the exit status that child would have had. */
+    private static int failedStep(Context context, ExecCommand command, IOException e) {
+        if (e instanceof ExecStepException step) {
             // Entering the service's namespaces failed: systemd's child would exit with 225/NETWORK or 226/NAMESPACE.
             System.getLogger("sockactd").log(System.Logger.Level.ERROR, context.unit() + ": Failed at step "
-                    + e.step() + " spawning " + command.path() + ": " + e.getMessage());
-            return failed(loop, command, onExit, e.step().exitStatus);
-        } catch (IOException e) {
-            String reason = e instanceof ErrnoException errno ? errno.reason() : e.getMessage();
-            System.getLogger("sockactd").log(System.Logger.Level.ERROR, context.unit() + ": Failed at step EXEC spawning "
-                    + command.path() + ": " + reason);
-            return failed(loop, command, onExit);
+                    + step.step() + " spawning " + command.path() + ": " + e.getMessage());
+            return step.step().exitStatus;
         }
+        String reason = e instanceof ErrnoException errno ? errno.reason() : e.getMessage();
+        System.getLogger("sockactd").log(System.Logger.Level.ERROR, context.unit() + ": Failed at step EXEC spawning "
+                + command.path() + ": " + reason);
+        return ExitStatuses.EXIT_EXEC;
     }
 
     /**
@@ -97,7 +145,23 @@ final class ExecSpawner {
         return child;
     }
 
+    /** A command ready to spawn: everything that can be refused without spawning has been checked. */
+    record Launch(SpawnRequest request, String name) {
+    }
+
     static Spawned spawn(ExecCommand command, Context context, Stdio stdio, Map<String, String> extraEnvironment)
+            throws IOException {
+        return launch(prepare(command, context, stdio, extraEnvironment), context);
+    }
+
+    /** Spawns; safe on any thread (the descriptors in the request must stay open until it returns). */
+    static Spawned launch(Launch launch, Context context) throws IOException {
+        int pid = context.namespaces().spawn(launch.request());
+        Pidfd pidfd = Pidfd.open(pid);
+        return new Spawned(new Child(pid, launch.name()), pidfd);
+    }
+
+    static Launch prepare(ExecCommand command, Context context, Stdio stdio, Map<String, String> extraEnvironment)
             throws IOException {
         Map<String, String> environment = new java.util.LinkedHashMap<>(context.environment());
         environment.putAll(extraEnvironment);
@@ -135,9 +199,7 @@ final class ExecSpawner {
             throw new ErrnoException("execve", (Files.exists(Path.of(path)) ? dev.sockact.posix.Errno.EACCES
                     : dev.sockact.posix.Errno.ENOENT).number(), path);
         }
-        int pid = context.namespaces().spawn(request.build());
-        Pidfd pidfd = Pidfd.open(pid);
-        return new Spawned(new Child(pid, Path.of(path).getFileName().toString()), pidfd);
+        return new Launch(request.build(), Path.of(path).getFileName().toString());
     }
 
     /**

@@ -60,6 +60,7 @@ public final class Manager {
     private final SharedNamespaces namespaces = new SharedNamespaces();
     private boolean waitersPosted;
     private final Jobs jobs = new Jobs(this);
+    private final SpawnPool spawnPool = new SpawnPool();
 
     /** An action that runs on the loop once {@code condition} holds (checked after every state change). */
     private record Waiter(java.util.function.BooleanSupplier condition, Runnable action) {
@@ -331,6 +332,11 @@ public final class Manager {
 
     UnitJournal journal() {
         return journal;
+    }
+
+    /** Where Accept=yes instances are spawned, off the loop. */
+    SpawnPool spawnPool() {
+        return spawnPool;
     }
 
     Jobs jobs() {

@@ -27,13 +27,15 @@ final class OrphanReaper {
     private static final int MAX_PER_SWEEP = 4096;
 
     private final EventLoop loop;
+    private final SpawnPool spawns;
 
-    private OrphanReaper(EventLoop loop) {
+    private OrphanReaper(EventLoop loop, SpawnPool spawns) {
         this.loop = loop;
+        this.spawns = spawns;
     }
 
     /** Makes this process a subreaper and starts sweeping; logs and does nothing where the kernel refuses. */
-    static void install(EventLoop loop) {
+    static void install(EventLoop loop, SpawnPool spawns) {
         try {
             Processes.becomeChildSubreaper();
         } catch (ErrnoException e) {
@@ -41,7 +43,7 @@ final class OrphanReaper {
                     + " not watched: " + e.reason());
             return;
         }
-        new OrphanReaper(loop).schedule();
+        new OrphanReaper(loop, spawns).schedule();
     }
 
     private void schedule() {
@@ -51,7 +53,12 @@ final class OrphanReaper {
         });
     }
 
+    /** Reaps what nobody watches; skipped while a spawn is in flight (its child is not watched yet), until next time. */
     void sweep() {
+        spawns.tryWhenNoneInFlight(this::reapUnwatched);
+    }
+
+    private void reapUnwatched() {
         for (int pid : children()) {
             if (!Pidfd.watched(pid) && zombie(pid) && Processes.reap(pid)) {
                 LOG.log(Level.DEBUG, () -> "Reaped orphaned process " + pid + ".");

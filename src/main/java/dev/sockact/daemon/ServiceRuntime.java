@@ -393,18 +393,31 @@ final class ServiceRuntime implements ManagedUnit {
         for (SocketRuntime socket : sockets) {
             socket.collectFds(fds, names);
         }
-        main = spawn(mainCommand, fds, dev.sockact.activation.ListenEnvironment.variables(fds.size(), names), true);
-        if (instance != null && mainQueue.isEmpty()) {
-            // The last command that gets the connection has its copy (control commands never get it here):
-            // close ours, so that the client sees the end as soon as the program closes it, as with inetd.
-            // The slot is held until the instance has ended.
-            instance.connection().close();
+        var listen = dev.sockact.activation.ListenEnvironment.variables(fds.size(), names);
+        // The last command that gets the connection has its copy (control commands never get it here): ours is
+        // closed once it is spawned, so that the client sees the end as soon as the program closes it, as with
+        // inetd. The slot is held until the instance has ended.
+        boolean lastWithConnection = instance != null && mainQueue.isEmpty();
+        mainStartMicros = UnitTimes.nowMicros();
+        if (lastWithConnection && unit.type().equals("simple")) {
+            // Type=simple is running once spawned, as systemd's is once forked: nothing waits for the exec, so
+            // neither does the loop (see SpawnPool).
+            main = spawn(mainCommand, fds, listen, true, child -> {
+                instance.connection().close();
+                mainSpawned(child);
+            });
+        } else {
+            main = spawn(mainCommand, fds, listen, true, null);
+            if (lastWithConnection) {
+                instance.connection().close();
+            }
+            mainSpawned(main);
         }
-        if (main != null) {
-            mainStartMicros = UnitTimes.nowMicros();
-            lastMainPid = main.pid();
-            LOG.log(Level.DEBUG, () -> name + ": Main process " + main.pid() + " started");
-        }
+    }
+
+    private void mainSpawned(Child child) {
+        lastMainPid = child.pid();
+        LOG.log(Level.DEBUG, () -> name + ": Main process " + child.pid() + " started");
     }
 
     private void enterStartPost() {
@@ -516,8 +529,9 @@ final class ServiceRuntime implements ManagedUnit {
     private void forkingParentExited() {
         main = null;
         if (unit.pidFile().isEmpty()) {
-            List<Integer> candidates = OrphanReaper.children().stream()
-                    .filter(pid -> !dev.sockact.posix.Pidfd.watched(pid)).toList();
+            // A child being spawned for another unit is not watched yet either: wait for those in flight.
+            List<Integer> candidates = manager.spawnPool().whenNoneInFlight(() -> OrphanReaper.children().stream()
+                    .filter(pid -> !dev.sockact.posix.Pidfd.watched(pid)).toList());
             if (candidates.size() != 1) {
                 LOG.log(Level.ERROR, name + ": Type=forking without PIDFile=: " + (candidates.isEmpty()
                         ? "no process left after the parent exited" : "cannot tell the main process among "
@@ -839,22 +853,45 @@ final class ServiceRuntime implements ManagedUnit {
      * exit status 203/EXEC.
      */
     private Child spawn(ExecCommand command, List<Fd> fds, Map<String, String> extra, boolean isMain) {
+        return spawn(command, fds, extra, isMain, null);
+    }
+
+    /**
+     * @param inBackground null to spawn on the loop; else spawned on the manager's {@link SpawnPool}, and called
+     *                     on the loop once the child is spawned (or failed to be), when {@code fds} may be closed
+     */
+    private Child spawn(ExecCommand command, List<Fd> fds, Map<String, String> extra, boolean isMain,
+                        java.util.function.Consumer<Child> inBackground) {
         ServiceStdio.Prepared stdio;
         try {
             stdio = ServiceStdio.prepare(manager.loop(), unit, name, isMain ? fds : List.of(), isMain);
         } catch (ErrnoException e) {
             LOG.log(Level.ERROR, name + ": Failed to set up standard input/output: " + e.reason());
-            return ExecSpawner.failed(manager.loop(), command, (c, status) -> exited(c, isMain, status));
+            Child failed = ExecSpawner.failed(manager.loop(), command, (c, status) -> exited(c, isMain, status));
+            if (inBackground != null) {
+                inBackground.accept(failed);
+            }
+            return failed;
         }
-        try {
-            Child child = ExecSpawner.start(manager.loop(), command, context, stdio.stdio(), extra,
-                    (c, status) -> exited(c, isMain, status));
-            stdio.spawned(child.pid());
-            spawned.add(child);
-            return child;
-        } finally {
-            stdio.closeChildEnds();
+        java.util.function.BiConsumer<Child, ExitStatus> onExit = (c, status) -> exited(c, isMain, status);
+        Child child;
+        if (inBackground != null) {
+            child = ExecSpawner.startInBackground(manager.loop(), manager.spawnPool(), command, context,
+                    stdio.stdio(), extra, onExit, spawned -> {
+                        stdio.spawned(spawned.pid());
+                        stdio.closeChildEnds();
+                        inBackground.accept(spawned);
+                    });
+        } else {
+            try {
+                child = ExecSpawner.start(manager.loop(), command, context, stdio.stdio(), extra, onExit);
+                stdio.spawned(child.pid());
+            } finally {
+                stdio.closeChildEnds();
+            }
         }
+        spawned.add(child);
+        return child;
     }
 
     private void exited(Child child, boolean isMain, ExitStatus status) {

@@ -1,0 +1,87 @@
+package dev.sockact.daemon;
+
+import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
+/**
+ * Spawns children off the event loop, for Accept=yes instances. posix_spawn returns only once the child has
+ * exec'd, and under load a new child waits for a CPU behind everything else runnable: the loop was blocked
+ * 0.7 ms per connection, which capped a whole socket at about 1200 instances a second however many cores were
+ * free. Here the loop goes on accepting while a few threads wait for their children.
+ *
+ * <p>A child whose spawn is in flight has exited for all we know but is not watched yet (its pidfd is opened
+ * right after the spawn returns), so whoever reaps or adopts unwatched children must first wait for the spawns in
+ * flight to finish: {@link #whenNoneInFlight} and {@link #tryWhenNoneInFlight}.
+ */
+final class SpawnPool {
+    /** Enough to keep every core busy with children being started; each thread mostly waits. */
+    private static final int THREADS = Math.clamp(Runtime.getRuntime().availableProcessors(), 2, 4);
+
+    private final ReadWriteLock inFlight = new ReentrantReadWriteLock();
+    private ExecutorService threads;
+
+    /** The spawn's outcome: what {@code spawn} returned, or its failure. */
+    interface Spawn<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs {@code spawn} on a pool thread, then {@code done} there with its result or its failure. */
+    <T> void submit(Spawn<T> spawn, BiConsumer<T, IOException> done) {
+        executor().execute(() -> {
+            T result = null;
+            IOException failure = null;
+            inFlight.readLock().lock();
+            try {
+                result = spawn.run();
+            } catch (IOException e) {
+                failure = e;
+            } catch (RuntimeException e) {
+                failure = new IOException(e.toString(), e);
+            } finally {
+                inFlight.readLock().unlock();
+            }
+            done.accept(result, failure);
+        });
+    }
+
+    /** Runs {@code action} with no spawn in flight, waiting for those in flight (a few ms at most). */
+    <T> T whenNoneInFlight(Supplier<T> action) {
+        inFlight.writeLock().lock();
+        try {
+            return action.get();
+        } finally {
+            inFlight.writeLock().unlock();
+        }
+    }
+
+    /** Runs {@code action} if no spawn is in flight now; false if it did not run. */
+    boolean tryWhenNoneInFlight(Runnable action) {
+        if (!inFlight.writeLock().tryLock()) {
+            return false;
+        }
+        try {
+            action.run();
+            return true;
+        } finally {
+            inFlight.writeLock().unlock();
+        }
+    }
+
+    private synchronized ExecutorService executor() {
+        if (threads == null) {
+            AtomicInteger n = new AtomicInteger();
+            threads = Executors.newFixedThreadPool(THREADS, task -> {
+                Thread t = new Thread(task, "sockactd-spawn-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return threads;
+    }
+}

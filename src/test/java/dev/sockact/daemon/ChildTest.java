@@ -1,0 +1,58 @@
+package dev.sockact.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sockact.posix.Signals;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** A child spawned off the loop (Accept=yes) is signalled before its pid is known: the signal waits for it. */
+class ChildTest {
+
+    private static Process sleeper() throws Exception {
+        return new ProcessBuilder("sleep", "60").start();
+    }
+
+    @Test
+    void aSignalSentWhileTheSpawnIsInFlightIsDeliveredOnceThePidIsKnown() throws Exception {
+        Process process = sleeper();
+        try {
+            Child child = Child.pending("sleep");
+            assertThat(child.groupAlive()).as("a pending child counts as alive").isTrue();
+            assertThat(child.signal(Signals.SIGTERM, false)).isTrue();
+            assertThat(process.waitFor(200, TimeUnit.MILLISECONDS)).as("nothing is sent before the pid is known").isFalse();
+
+            child.started((int) process.pid());
+
+            assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).isEqualTo(128 + Signals.SIGTERM);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aDeferredKillIsNotWeakenedByALaterSignal() throws Exception {
+        Process process = sleeper();
+        try {
+            Child child = Child.pending("sleep");
+            child.signal(Signals.SIGKILL, false);
+            child.signal(Signals.SIGTERM, false);
+
+            child.started((int) process.pid());
+
+            assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).isEqualTo(128 + Signals.SIGKILL);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aChildWhoseSpawnFailedIsNeitherPendingNorSignalled() {
+        Child child = Child.pending("missing");
+        child.markExited();
+        assertThat(child.signal(Signals.SIGTERM, false)).isFalse();
+        assertThat(child.groupAlive()).isFalse();
+    }
+}
