@@ -78,9 +78,9 @@ public final class Spawner {
         List<Fd> temporaries = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
             int passCount = request.passFds().size();
-            // Move every source above the target range first, so that placing fd 3 can never
-            // overwrite a source still waiting to be placed (and dup2 onto itself, which would
-            // keep CLOEXEC, cannot happen).
+            // Every source is above the target range (moved there if it is not), so that placing fd 3 can
+            // never overwrite a source still waiting to be placed (and dup2 onto itself, which would keep
+            // CLOEXEC, cannot happen).
             int firstFree = 3 + passCount;
             MemorySegment actions = arena.allocate(FILE_ACTIONS_SIZE, 16);
             check((int) Fns.FA_INIT.invokeExact(actions), "posix_spawn_file_actions_init");
@@ -91,9 +91,8 @@ public final class Spawner {
                 placeStdio(request.stdout(), 1, firstFree, actions, temporaries);
                 placeStdio(request.stderr(), 2, firstFree, actions, temporaries);
                 for (int i = 0; i < passCount; i++) {
-                    Fd moved = Io.duplicate(request.passFds().get(i).fd(), firstFree);
-                    temporaries.add(moved);
-                    check((int) Fns.FA_DUP2.invokeExact(actions, moved.fd(), 3 + i), "posix_spawn_file_actions_adddup2");
+                    int source = aboveTargets(request.passFds().get(i), firstFree, temporaries);
+                    check((int) Fns.FA_DUP2.invokeExact(actions, source, 3 + i), "posix_spawn_file_actions_adddup2");
                 }
                 check((int) Fns.FA_CLOSEFROM.invokeExact(actions, 3 + passCount), "posix_spawn_file_actions_addclosefrom_np");
                 if (request.workingDirectory() != null) {
@@ -168,9 +167,21 @@ public final class Spawner {
         if (source == null) {
             return;
         }
+        check((int) Fns.FA_DUP2.invokeExact(actions, aboveTargets(source, firstFree, temporaries), target),
+                "posix_spawn_file_actions_adddup2");
+    }
+
+    /**
+     * {@code source}'s number if it is above the targets already (as a daemon's fds are), so placing one never
+     * overwrites another; else a copy above them, closed after the spawn.
+     */
+    private static int aboveTargets(Fd source, int firstFree, List<Fd> temporaries) throws ErrnoException {
+        if (source.fd() >= firstFree) {
+            return source.fd();
+        }
         Fd moved = Io.duplicate(source.fd(), firstFree);
         temporaries.add(moved);
-        check((int) Fns.FA_DUP2.invokeExact(actions, moved.fd(), target), "posix_spawn_file_actions_adddup2");
+        return moved.fd();
     }
 
     /** A NULL-terminated char*[] in {@code arena}. */
