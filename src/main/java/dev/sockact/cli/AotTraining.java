@@ -33,7 +33,7 @@ public final class AotTraining {
     }
 
     public static void main(String[] args) throws Exception {
-        dev.sockact.posix.Native.warmUp();
+        dev.sockact.posix.NativeWarmUp.start();
         parseCommandLines();
         proxyStartUp();
         spawnChild();
@@ -67,6 +67,10 @@ public final class AotTraining {
         ListenAddress.parse("[::1]:8080");
         try (Fd listener = ListenSockets.open(new SockAddr.In4((java.net.Inet4Address) InetAddress.getLoopbackAddress(), 0),
                 ListenSockets.Options.activateDefaults(Sockets.SOCK_STREAM))) {
+            // What a socket-activated tool holds first (ListenFds.fromEnvironment itself would adopt fd 3, which is
+            // one of this JVM's own here): in the cache, so that a cold start never opens the jar.
+            new dev.sockact.activation.ListenFds.Passed(listener, "training", Sockets.SOCK_STREAM, true)
+                    .isListeningStream();
             int pid = Spawner.spawn(SpawnRequest.of("/bin/true", List.of("true")).passFds(List.of(listener))
                     .setListenPid(true).environment(List.of("LISTEN_FDS=1")).build());
             try (Pidfd child = Pidfd.open(pid)) {

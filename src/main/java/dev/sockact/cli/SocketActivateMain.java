@@ -1,6 +1,6 @@
 package dev.sockact.cli;
 
-import dev.sockact.posix.Native;
+import dev.sockact.posix.NativeWarmUp;
 import java.io.PrintWriter;
 
 /** bin/socket-activate: the only place that exits the process. */
@@ -11,7 +11,7 @@ public final class SocketActivateMain {
 
     public static void main(String[] args) {
         // Link the native stub while the command line is parsed.
-        Native.warmUp();
+        NativeWarmUp.start();
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 

@@ -1,6 +1,6 @@
 package dev.sockact.cli;
 
-import dev.sockact.posix.Native;
+import dev.sockact.posix.NativeWarmUp;
 import java.io.PrintWriter;
 
 /** bin/socket-proxyd: the only place that exits the process. */
@@ -11,7 +11,7 @@ public final class SocketProxydMain {
 
     public static void main(String[] args) {
         // Socket activation waits for us: link the native stub while the command line is parsed.
-        Native.warmUp();
+        NativeWarmUp.start();
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

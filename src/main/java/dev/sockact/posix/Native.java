@@ -9,7 +9,6 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -33,22 +32,50 @@ public final class Native {
     static final ValueLayout.OfLong LONG_UNALIGNED = ValueLayout.JAVA_LONG_UNALIGNED;
 
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    /** Read as a plain int: a layout-path VarHandle spins method-handle classes, at start-up, for one int. */
+    private static final long ERRNO_OFFSET = CAPTURE_LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
 
-    /** long syscall(long number, ...): the one downcall every plain system call goes through. */
+    /**
+     * long syscall(long number, ...): the one downcall every plain system call goes through. Linked as a fixed
+     * seven-long function, not as variadic: the variadic linkage took 10 ms more to link, on the cold-start path
+     * of every tool. The two are the same call on Linux x86_64 (integer arguments in the same registers; only AL,
+     * the count of vector registers, which glibc's assembly syscall() never reads) and aarch64 (Linux passes
+     * variadic arguments as named ones; Apple's ABI differs, and we run on Linux only).
+     */
     private static final class Syscall {
         static final MethodHandle H = errnoCall("syscall",
-                FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG),
-                Linker.Option.firstVariadicArg(1));
+                FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG));
     }
 
     /**
-     * Links the syscall stub now, on a background thread, so that it is ready
-     * by the time the main thread's first system call needs it.
+     * Links the syscall stub now, on a background thread, so that it is ready by the time the main thread's first
+     * system call needs it. The thread also initializes this class and the JDK's FFM classes (15 ms of the
+     * start-up): call this through {@link NativeWarmUp#start()}, which does not initialize this class on the
+     * caller's thread.
      */
-    public static void warmUp() {
-        Thread.ofPlatform().daemon().name("ffm-warm-up").start(() -> sys(Syscalls.GETPID));
+    static void warmUp() {
+        sys(Syscalls.GETPID);
+    }
+
+    /**
+     * Copies a few bytes (an address, a path) into {@code segment} at {@code offset}, one by one: the first
+     * MemorySegment.copy or toArray of a process costs 8 ms (the JDK spins a type-switch class for it at run time,
+     * which the AOT cache does not hold), on the cold-start path of every tool.
+     */
+    static void put(MemorySegment segment, long offset, byte[] bytes) {
+        for (int i = 0; i < bytes.length; i++) {
+            segment.set(BYTE, offset + i, bytes[i]);
+        }
+    }
+
+    /** {@code length} bytes of {@code segment} from {@code offset}, copied one by one (see {@link #put}). */
+    static byte[] get(MemorySegment segment, long offset, int length) {
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            bytes[i] = segment.get(BYTE, offset + i);
+        }
+        return bytes;
     }
 
     /** A system call: its result, or -errno. Pointers are passed as {@code segment.address()}. */
@@ -120,7 +147,7 @@ public final class Native {
 
     /** The errno the last {@link #errnoCall} on this thread left in {@code capture}. */
     static int errno(MemorySegment capture) {
-        return (int) ERRNO.get(capture, 0L);
+        return capture.get(INT, ERRNO_OFFSET);
     }
 
     static String strerror(int errno) {

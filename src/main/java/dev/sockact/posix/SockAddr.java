@@ -49,7 +49,7 @@ public sealed interface SockAddr {
             MemorySegment s = arena.allocate(16);
             s.set(Native.SHORT, 0, (short) AF_INET);
             s.set(Native.SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) port);
-            MemorySegment.copy(address.getAddress(), 0, s, Native.BYTE, 4, 4);
+            Native.put(s, 4, address.getAddress());
             return s;
         }
 
@@ -75,7 +75,7 @@ public sealed interface SockAddr {
             MemorySegment s = arena.allocate(28);
             s.set(Native.SHORT, 0, (short) AF_INET6);
             s.set(Native.SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) port);
-            MemorySegment.copy(address.getAddress(), 0, s, Native.BYTE, 8, 16);
+            Native.put(s, 8, address.getAddress());
             s.set(Native.INT, 24, scopeId);
             return s;
         }
@@ -114,7 +114,7 @@ public sealed interface SockAddr {
             byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
             MemorySegment s = arena.allocate(2 + bytes.length + 1);
             s.set(Native.SHORT, 0, (short) AF_UNIX);
-            MemorySegment.copy(bytes, 0, s, Native.BYTE, 2, bytes.length);
+            Native.put(s, 2, bytes);
             return s;
         }
 
@@ -143,7 +143,7 @@ public sealed interface SockAddr {
             // The address length counts the leading NUL and the name, no trailing NUL.
             MemorySegment s = arena.allocate(2 + 1 + bytes.length);
             s.set(Native.SHORT, 0, (short) AF_UNIX);
-            MemorySegment.copy(bytes, 0, s, Native.BYTE, 3, bytes.length);
+            Native.put(s, 3, bytes);
             return s;
         }
 
@@ -223,9 +223,9 @@ public sealed interface SockAddr {
         int family = Short.toUnsignedInt(s.get(Native.SHORT, 0));
         ByteOrder be = ByteOrder.BIG_ENDIAN;
         return switch (family) {
-            case AF_INET -> new In4((Inet4Address) inet(s.asSlice(4, 4).toArray(Native.BYTE)),
+            case AF_INET -> new In4((Inet4Address) inet(Native.get(s, 4, 4)),
                     Short.toUnsignedInt(s.get(Native.SHORT.withOrder(be), 2)));
-            case AF_INET6 -> new In6(inet6(s.asSlice(8, 16).toArray(Native.BYTE)),
+            case AF_INET6 -> new In6(inet6(Native.get(s, 8, 16)),
                     Short.toUnsignedInt(s.get(Native.SHORT.withOrder(be), 2)), s.get(Native.INT, 24));
             case AF_UNIX -> decodeUnix(s, length);
             case AF_VSOCK -> new Vsock(s.get(Native.INT, 8), s.get(Native.INT, 4));
@@ -238,7 +238,7 @@ public sealed interface SockAddr {
         if (length <= 2) {
             return new UnixUnnamed();
         }
-        byte[] path = s.asSlice(2, length - 2).toArray(Native.BYTE);
+        byte[] path = Native.get(s, 2, length - 2);
         if (path[0] == 0) {
             return new UnixAbstract(new String(path, 1, path.length - 1, StandardCharsets.UTF_8));
         }
