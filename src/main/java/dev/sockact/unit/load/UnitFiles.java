@@ -77,7 +77,13 @@ final class UnitFiles {
     /** A fragment that is a symlink to /dev/null (or an empty file) masks the unit. */
     static boolean isMasked(Path fragment) {
         try {
-            return isDevNullLink(fragment) || (Files.isRegularFile(fragment) && Files.size(fragment) == 0);
+            var attributes = Files.readAttributes(fragment, java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (attributes.isSymbolicLink()) {
+                return fragment.toRealPath().equals(Path.of("/dev/null"))
+                        || (Files.isRegularFile(fragment) && Files.size(fragment) == 0);
+            }
+            return attributes.isRegularFile() && attributes.size() == 0;
         } catch (IOException e) {
             return false;
         }
