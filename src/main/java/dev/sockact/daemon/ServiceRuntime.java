@@ -399,9 +399,10 @@ final class ServiceRuntime implements ManagedUnit {
         // inetd. The slot is held until the instance has ended.
         boolean lastWithConnection = instance != null && mainQueue.isEmpty();
         mainStartMicros = UnitTimes.nowMicros();
-        if (lastWithConnection && unit.type().equals("simple")) {
+        if (lastWithConnection && unit.type().equals("simple") && unit.execStartPost().isEmpty()) {
             // Type=simple is running once spawned, as systemd's is once forked: nothing waits for the exec, so
-            // neither does the loop (see SpawnPool).
+            // neither does the loop (see SpawnPool). ExecStartPost= would run before the pid is known, without
+            // $MAINPID: such a unit is spawned on the loop.
             main = spawn(mainCommand, fds, listen, true, child -> {
                 instance.connection().close();
                 mainSpawned(child);
