@@ -26,12 +26,15 @@ final class SpawnPool {
     private final ReadWriteLock inFlight = new ReentrantReadWriteLock();
     private ExecutorService threads;
 
-    /** The spawn's outcome: what {@code spawn} returned, or its failure. */
+    /** The work done on a pool thread: the spawn, and whatever must follow it there (opening its pidfd). */
     interface Spawn<T> {
         T run() throws IOException;
     }
 
-    /** Runs {@code spawn} on a pool thread, then {@code done} there with its result or its failure. */
+    /**
+     * Runs {@code spawn} on a pool thread, then {@code done} there with its result or its failure. The queue needs
+     * no bound of its own: every spawn queued is an instance holding one of its socket's MaxConnections= slots.
+     */
     <T> void submit(Spawn<T> spawn, BiConsumer<T, IOException> done) {
         executor().execute(() -> {
             T result = null;
@@ -41,7 +44,8 @@ final class SpawnPool {
                 result = spawn.run();
             } catch (IOException e) {
                 failure = e;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // Reported as a failed spawn all the same: a child left pending would hold its slot forever.
                 failure = new IOException(e.toString(), e);
             } finally {
                 inFlight.readLock().unlock();
