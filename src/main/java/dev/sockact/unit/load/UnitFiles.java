@@ -16,20 +16,47 @@ import java.util.TreeMap;
  * Finds a unit's fragment and drop-ins in the unit directories, highest priority first, the way systemd's
  * {@code unit_file_find_fragment()} and {@code unit_file_find_dropin_paths()} do.
  *
- * <p>Each directory's names are listed once, at first use, as systemd builds its unit name map at start and at
- * daemon-reload (a loader lives until the next reload): only names present are looked at on disk. A busy
+ * <p>Each directory's names are listed once and kept while the directory's modification time stays the same (one
+ * stat per directory per load, see {@link #revalidate}); only names present are looked at on disk. A busy
  * Accept=yes socket loads an instance per connection, and probing each candidate path (the instance's own file,
- * every drop-in folder it could have) cost more than the rest of the load. A unit that is not in the listing is
- * looked for on disk, as systemd looks again for a unit it did not find, so a file added since is found; a drop-in
- * folder added since needs a reload, as a drop-in does for a unit systemd has loaded.
+ * every drop-in folder it could have, each absent one a JDK exception) was 40% of the daemon's time per connection.
+ * So a unit file or drop-in folder added while the daemon runs is seen by the next load, as before (and as systemd
+ * sees them for a unit it loads next). A unit directory that did not exist when first listed is not watched: a
+ * unit there is still found, by a look on disk for a unit not in any listing, as systemd looks again for a unit
+ * it did not find.
  */
 final class UnitFiles {
     private final List<Path> unitDirs;
-    /** Per unit directory, the names in it; absent until listed, empty for a folder that is not there. */
-    private final Map<Path, java.util.Set<String>> names = new java.util.HashMap<>();
+    /** Per unit directory: its names and the modification time they were listed at (null: it was not there). */
+    private final Map<Path, Listing> listings = new java.util.HashMap<>();
+
+    /**
+     * @param racy listed within {@link #RACY_MILLIS} of the directory's last change: file systems stamp times
+     *             coarsely (a clock tick, up to 2 s), so a change right after the listing could keep the same
+     *             time; such a listing is made again at the next load, until it is old enough to be trusted (as git
+     *             treats its "racily clean" index entries)
+     */
+    private record Listing(java.nio.file.attribute.FileTime modified, boolean racy, java.util.Set<String> names) {
+    }
+
+    private static final long RACY_MILLIS = 2000;
 
     UnitFiles(List<Path> unitDirs) {
         this.unitDirs = unitDirs;
+    }
+
+    /** Forgets the listing of every directory that changed since it was listed; called once per unit load. */
+    void revalidate() {
+        listings.entrySet().removeIf(e -> e.getValue().modified() != null
+                && (e.getValue().racy() || !e.getValue().modified().equals(modified(e.getKey()))));
+    }
+
+    private static java.nio.file.attribute.FileTime modified(Path dir) {
+        try {
+            return Files.getLastModifiedTime(dir);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** The first {@code NAME} in the directories, or for an instance the first {@code TEMPLATE}. */
@@ -61,17 +88,22 @@ final class UnitFiles {
     }
 
     private java.util.Set<String> listed(Path dir) {
-        return names.computeIfAbsent(dir, d -> {
+        return listings.computeIfAbsent(dir, d -> {
+            // The time first: a change during the listing then shows as a change at the next revalidate().
+            java.nio.file.attribute.FileTime modified = modified(d);
             java.util.Set<String> found = new java.util.HashSet<>();
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(d)) {
-                for (Path entry : entries) {
-                    found.add(entry.getFileName().toString());
+            if (modified != null) {
+                try (DirectoryStream<Path> entries = Files.newDirectoryStream(d)) {
+                    for (Path entry : entries) {
+                        found.add(entry.getFileName().toString());
+                    }
+                } catch (IOException e) {
+                    // unreadable: no units from it
                 }
-            } catch (IOException e) {
-                // a unit directory that is not there (most of the search path) or unreadable has no units
             }
-            return found;
-        });
+            boolean racy = modified != null && System.currentTimeMillis() - modified.toMillis() < RACY_MILLIS;
+            return new Listing(modified, racy, found);
+        }).names();
     }
 
     /** A fragment that is a symlink to /dev/null (or an empty file) masks the unit. */

@@ -39,7 +39,7 @@ public final class UnitLoader {
     private final UnitFiles files;
     private final HostInfo host;
 
-    /** A loader sees the unit directories as they are at its first load (see {@link UnitFiles}). */
+    /** A loader keeps a listing of each unit directory, renewed when the directory changes (see {@link UnitFiles}). */
     public UnitLoader(List<Path> unitDirs, HostInfo host) {
         this.unitDirs = List.copyOf(unitDirs);
         this.files = new UnitFiles(this.unitDirs);
@@ -154,6 +154,7 @@ public final class UnitLoader {
             return new LoadResult<>(name, LoadState.NOT_FOUND, null, diagnostics);
         }
         UnitName unitName = parsedName.get();
+        files.revalidate();
         Optional<Path> fragment = explicitFragment != null ? Optional.of(explicitFragment)
                 : files.fragment(unitName);
         if (fragment.isEmpty()) {
