@@ -14,8 +14,6 @@ final class Child {
     private int pid;
     private final String name;
     private boolean exited;
-    /** Being spawned off the loop ({@link SpawnPool}): no pid yet; signals wait for it. */
-    private boolean pending;
     private int deferredSignal;
     private boolean deferredToGroup;
 
@@ -26,15 +24,20 @@ final class Child {
 
     /** A child whose spawn is in flight: it counts as alive, and is signalled once {@link #started} says its pid. */
     static Child pending(String name) {
-        Child child = new Child(0, name);
-        child.pending = true;
-        return child;
+        return new Child(0, name);
+    }
+
+    /**
+     * Being spawned off the loop ({@link SpawnPool}): no pid yet, not exited; signals wait for the pid. (A command
+     * that never started also has no pid, but is marked exited at once.)
+     */
+    private boolean pending() {
+        return pid == 0 && !exited;
     }
 
     /** The spawn in flight has its pid: a signal sent meanwhile (the strongest, SIGKILL over others) goes now. */
     void started(int pid) {
         this.pid = pid;
-        pending = false;
         if (deferredSignal != 0) {
             signal(deferredSignal, deferredToGroup);
             deferredSignal = 0;
@@ -56,12 +59,11 @@ final class Child {
 
     void markExited() {
         exited = true;
-        pending = false;
     }
 
     /** Signals the process ({@code group} false) or its whole process group; false if nothing was there. */
     boolean signal(int signal, boolean group) {
-        if (pending) {
+        if (pending()) {
             if (signal != 0 && deferredSignal != Signals.SIGKILL) {
                 deferredSignal = signal;
                 deferredToGroup = group;

@@ -149,11 +149,6 @@ final class ExecSpawner {
     record Launch(SpawnRequest request, String name) {
     }
 
-    static Spawned spawn(ExecCommand command, Context context, Stdio stdio, Map<String, String> extraEnvironment)
-            throws IOException {
-        return launch(prepare(command, context, stdio, extraEnvironment), context);
-    }
-
     /** Spawns; safe on any thread (the descriptors in the request must stay open until it returns). */
     static Spawned launch(Launch launch, Context context) throws IOException {
         int pid = context.namespaces().spawn(launch.request());

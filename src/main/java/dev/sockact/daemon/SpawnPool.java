@@ -3,7 +3,6 @@ package dev.sockact.daemon;
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
@@ -24,7 +23,9 @@ final class SpawnPool {
     private static final int THREADS = Math.clamp(Runtime.getRuntime().availableProcessors(), 2, 4);
 
     private final ReadWriteLock inFlight = new ReentrantReadWriteLock();
-    private ExecutorService threads;
+    /** Its threads are started by the first spawns, so a daemon without Accept=yes sockets never has them. */
+    private final ExecutorService threads = Executors.newFixedThreadPool(THREADS, Thread.ofPlatform().daemon()
+            .name("sockactd-spawn-", 1).factory());
 
     /** The work done on a pool thread: the spawn, and whatever must follow it there (opening its pidfd). */
     interface Spawn<T> {
@@ -36,7 +37,7 @@ final class SpawnPool {
      * no bound of its own: every spawn queued is an instance holding one of its socket's MaxConnections= slots.
      */
     <T> void submit(Spawn<T> spawn, BiConsumer<T, IOException> done) {
-        executor().execute(() -> {
+        threads.execute(() -> {
             T result = null;
             IOException failure = null;
             inFlight.readLock().lock();
@@ -75,17 +76,5 @@ final class SpawnPool {
         } finally {
             inFlight.writeLock().unlock();
         }
-    }
-
-    private synchronized ExecutorService executor() {
-        if (threads == null) {
-            AtomicInteger n = new AtomicInteger();
-            threads = Executors.newFixedThreadPool(THREADS, task -> {
-                Thread t = new Thread(task, "sockactd-spawn-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        return threads;
     }
 }

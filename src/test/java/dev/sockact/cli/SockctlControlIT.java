@@ -2,6 +2,7 @@ package dev.sockact.cli;
 
 import dev.sockact.ctl.ControlClient;
 import dev.sockact.ctl.Json;
+import dev.sockact.testing.Clients;
 import dev.sockact.testing.DaemonProcess;
 import dev.sockact.testing.Daemons;
 import dev.sockact.testing.Sockctl;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -174,7 +174,7 @@ class SockctlControlIT {
         Run stop = ctl("stop", "idle.socket");
         assertThat(stop.status()).as(stop.err()).isZero();
         assertThat(stop.out() + stop.err()).isEmpty();
-        assertThat(connects(idlePort)).isFalse();
+        assertThat(Clients.connects(idlePort)).isFalse();
         assertThat(ctl("status", "idle.socket").status()).isEqualTo(3);
         assertThat(ctl("list").out()).doesNotContain("idle.socket").contains("2 sockets listed.");
         assertThat(ctl("list", "--all").out()).contains("idle.socket").contains("3 sockets listed.\n")
@@ -253,7 +253,7 @@ class SockctlControlIT {
         assertThat(ctl("status", "web.socket").out()).startsWith("● web.socket - Web socket, reloaded\n");
         assertThat(ctl("show", "web.socket", "-p", "SocketMode").out()).isEqualTo("SocketMode=0600\n");
         assertThat(ctl("status", "idle.socket").status()).isEqualTo(4);
-        assertThat(connects(idlePort)).isFalse();
+        assertThat(Clients.connects(idlePort)).isFalse();
         assertThat(talk(newPort, "new")).endsWith("|new");
 
         // A changed Listen= gets new fds; SIGHUP reloads as well.
@@ -369,7 +369,7 @@ class SockctlControlIT {
         Run status = ctl("status", "hold.socket");
         assertThat(status.status()).isEqualTo(3);
         assertThat(status.out()).contains("Active: inactive (dead)");
-        assertThat(connects(port)).isFalse();
+        assertThat(Clients.connects(port)).isFalse();
     }
 
     private static void awaitOut(Call call, String text) throws Exception {
@@ -379,15 +379,6 @@ class SockctlControlIT {
             assertThat(System.currentTimeMillis()).as("waiting for '" + text + "' in:\n" + last.out()).isLessThan(end);
             Thread.sleep(100);
             last = call.run();
-        }
-    }
-
-    private static boolean connects(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 

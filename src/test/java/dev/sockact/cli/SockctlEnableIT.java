@@ -1,5 +1,6 @@
 package dev.sockact.cli;
 
+import dev.sockact.testing.Clients;
 import dev.sockact.testing.DaemonProcess;
 import dev.sockact.testing.Daemons;
 import dev.sockact.testing.Sockctl.Run;
@@ -9,7 +10,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,8 +90,8 @@ class SockctlEnableIT {
         // The next start starts only the enabled unit.
         d = restart(d);
         d.await("Listening on Socket A.");
-        assertThat(connects(aPort)).isTrue();
-        assertThat(connects(bPort)).isFalse();
+        assertThat(Clients.connects(aPort)).isTrue();
+        assertThat(Clients.connects(bPort)).isFalse();
         assertThat(ctl("list-units").out()).contains("a.socket").doesNotContain("b.socket");
 
         // Disabling the last enabled unit keeps enablement in use: nothing starts.
@@ -99,10 +99,10 @@ class SockctlEnableIT {
         assertThat(disable.status()).isZero();
         assertThat(disable.err()).isEqualTo("Removed \"" + link + "\".\n");
         assertThat(link).doesNotExist();
-        assertThat(connects(aPort)).as("disable without --now leaves the unit running").isTrue();
+        assertThat(Clients.connects(aPort)).as("disable without --now leaves the unit running").isTrue();
         d = restart(d);
         assertThat(ctl("list-units", "--all").out()).contains("a.socket  loaded inactive dead");
-        assertThat(connects(aPort)).isFalse();
+        assertThat(Clients.connects(aPort)).isFalse();
 
         // Removing the marker brings back "every socket unit starts".
         Files.delete(units.resolve(dev.sockact.daemon.Enablement.MARKER));
@@ -117,15 +117,15 @@ class SockctlEnableIT {
         DaemonProcess d = daemon();
         d.await("Listening on b.socket.");
         assertThat(ctl("stop", "a.socket").status()).isZero();
-        assertThat(connects(aPort)).isFalse();
+        assertThat(Clients.connects(aPort)).isFalse();
 
         Run enable = ctl("enable", "--now", "a.socket");
         assertThat(enable.status()).as(enable.err()).isZero();
-        assertThat(connects(aPort)).isTrue();
+        assertThat(Clients.connects(aPort)).isTrue();
         Run disable = ctl("disable", "--now", "a.socket");
         assertThat(disable.status()).as(disable.err()).isZero();
         assertThat(disable.err()).startsWith("Removed \"");
-        assertThat(connects(aPort)).isFalse();
+        assertThat(Clients.connects(aPort)).isFalse();
         assertThat(ctl("status", "a.socket").out()).contains("; disabled; preset: enabled)");
     }
 
@@ -156,14 +156,5 @@ class SockctlEnableIT {
         Run bad = ctl("list-units", "--type=timer");
         assertThat(bad.status()).isEqualTo(1);
         assertThat(bad.err()).isEqualTo("Unknown unit type or load state 'timer'.\nUse -t help to see a list of allowed values.\n");
-    }
-
-    private static boolean connects(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

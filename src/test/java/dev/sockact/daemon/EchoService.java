@@ -40,12 +40,8 @@ public final class EchoService {
             }
         }
         Map<String, String> env = System.getenv();
+        List<ListenFds.Passed> fds = ActivatedFds.takeOrExit(env, System.err);
         int pid = Processes.pid();
-        if (!Integer.toString(pid).equals(env.get("LISTEN_PID"))) {
-            System.err.println("LISTEN_PID=" + env.get("LISTEN_PID") + " is not my pid " + pid);
-            System.exit(2);
-        }
-        List<ListenFds.Passed> fds = ListenFds.fromEnvironment(env, pid);
         StringBuilder header = new StringBuilder("pid=" + pid + " fds=" + fds.size() + " names="
                 + env.get("LISTEN_FDNAMES"));
         for (ListenFds.Passed p : fds) {

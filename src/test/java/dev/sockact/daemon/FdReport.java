@@ -3,7 +3,6 @@ package dev.sockact.daemon;
 import dev.sockact.activation.ListenFds;
 import dev.sockact.posix.Fd;
 import dev.sockact.posix.Pipes;
-import dev.sockact.posix.Processes;
 import dev.sockact.posix.Sockets;
 
 import java.io.IOException;
@@ -27,12 +26,7 @@ public final class FdReport {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> env = System.getenv();
-        int pid = Processes.pid();
-        if (!Integer.toString(pid).equals(env.get("LISTEN_PID"))) {
-            System.out.println("LISTEN_PID=" + env.get("LISTEN_PID") + " is not my pid " + pid);
-            System.exit(2);
-        }
-        List<ListenFds.Passed> fds = ListenFds.fromEnvironment(env, pid);
+        List<ListenFds.Passed> fds = ActivatedFds.takeOrExit(env, System.out);
         String[] names = env.getOrDefault("LISTEN_FDNAMES", "").split(":");
         StringBuilder report = new StringBuilder();
         for (int i = 0; i < fds.size(); i++) {

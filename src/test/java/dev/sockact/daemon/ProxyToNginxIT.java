@@ -1,6 +1,7 @@
 package dev.sockact.daemon;
 
 import dev.sockact.testing.Await;
+import dev.sockact.testing.Clients;
 import dev.sockact.testing.DaemonProcess;
 import dev.sockact.testing.Sockctl.Run;
 import org.junit.jupiter.api.AfterEach;
@@ -194,7 +195,7 @@ class ProxyToNginxIT {
         daemon = DaemonProcess.start(units, control);
         daemon.await("Loaded ");
         Await.until("control socket", () -> Files.exists(control));
-        assertThat(connects(port)).as("nothing listens before enable --now").isFalse();
+        assertThat(Clients.connects(port)).as("nothing listens before enable --now").isFalse();
 
         Run enable = ctl("enable", "--now", "proxy-to-nginx.socket");
         assertThat(enable.status()).as(enable.err() + daemon.log()).isZero();
@@ -279,15 +280,6 @@ class ProxyToNginxIT {
                 assertThat(response).startsWith("HTTP/1.1 200 OK\r\n").contains("\r\nServer: nginx");
                 return response.substring(response.indexOf("\r\n\r\n") + 4);
             }
-        }
-    }
-
-    private static boolean connects(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 

@@ -16,6 +16,16 @@ public final class Clients {
         throw new AssertionError();
     }
 
+    /** Whether anything accepts a TCP connection on 127.0.0.1:{@code port} (within 5 s). */
+    public static boolean connects(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5_000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Connects to 127.0.0.1:{@code port}, sends {@code request}, half-closes, and reads the answer to EOF. */
     public static String exchange(int port, String request) throws IOException {
         return exchange(port, request, true);
