@@ -64,6 +64,7 @@ public final class Sockets {
 
     public static final int MSG_NOSIGNAL = 0x4000;
     public static final int MSG_DONTWAIT = 0x40;
+    public static final int MSG_MORE = 0x8000;
 
     private Sockets() {
         throw new AssertionError();
@@ -181,6 +182,11 @@ public final class Sockets {
         if (r < 0) {
             throw new ErrnoException("connect", -r, address);
         }
+    }
+
+    /** send(2) on a connected socket: bytes sent or -errno. */
+    public static long sendRaw(int fd, MemorySegment buffer, long length, int flags) {
+        return Native.sys(Syscalls.SENDTO, fd, buffer.address(), length, flags, 0, 0);
     }
 
     /** shutdown(2): 0 or -errno (ENOTCONN after the peer reset is normal on teardown). */

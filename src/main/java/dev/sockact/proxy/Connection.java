@@ -22,6 +22,12 @@ final class Connection {
     enum State { RESOLVING, CONNECTING, RELAYING, CLOSED }
 
     private static final System.Logger LOG = System.getLogger("socket-proxyd");
+    /**
+     * Interest in reading. RDHUP says the peer's FIN has arrived: a short read then leaves only the
+     * EOF, read in the same wake-up instead of after another epoll_wait (a new connection per request
+     * ends with the reply and its FIN together).
+     */
+    private static final int READ = Epoll.EPOLLIN | Epoll.EPOLLRDHUP;
 
     private final ProxyWorker worker;
     private final Fd client;
@@ -86,7 +92,7 @@ final class Connection {
             if (r == 0 || r == -Errno.EINPROGRESS.number()) {
                 try {
                     // One registration for the target's whole life: OUT until connected, then IN.
-                    targetWatch = worker.loop().watch(target.fd(), r == 0 ? Epoll.EPOLLIN : Epoll.EPOLLOUT, this::targetReady);
+                    targetWatch = worker.loop().watch(target.fd(), r == 0 ? READ : Epoll.EPOLLOUT, this::targetReady);
                     if (r == 0) {
                         startRelaying();
                     }
@@ -134,14 +140,14 @@ final class Connection {
         downstream = new Relay(target.fd(), client.fd(), worker.pipes(), worker.buffer());
         upstream.pairWith(downstream);
         try {
-            clientWatch = worker.loop().watch(client.fd(), Epoll.EPOLLIN, this::clientReady);
+            clientWatch = worker.loop().watch(client.fd(), READ, this::clientReady);
         } catch (ErrnoException e) {
             LOG.log(System.Logger.Level.WARNING, "Failed to watch connection: " + e.getMessage());
             close();
             return;
         }
         // The target has said nothing yet; only the client may have (its request is often waiting).
-        pump(upstream, null);
+        pump(upstream, null, false);
     }
 
     private void clientReady(int events) {
@@ -170,17 +176,21 @@ final class Connection {
             close();
             return;
         }
-        boolean readable = (events & (Epoll.EPOLLIN | Epoll.EPOLLHUP | Epoll.EPOLLRDHUP)) != 0;
+        boolean peerShut = (events & (Epoll.EPOLLHUP | Epoll.EPOLLRDHUP)) != 0;
+        boolean readable = peerShut || (events & Epoll.EPOLLIN) != 0;
         boolean writable = (events & Epoll.EPOLLOUT) != 0;
-        pump(readable ? fromSide : null, writable ? toSide : null);
+        pump(readable ? fromSide : null, writable ? toSide : null, peerShut);
     }
 
-    /** Moves data in the given directions (null: not this time), then ends the pair or re-arms interest. */
-    private void pump(Relay first, Relay second) {
+    /**
+     * Moves data in the given directions (null: not this time), then ends the pair or re-arms interest.
+     * {@code sourceShut}: the source of {@code first} has sent its FIN.
+     */
+    private void pump(Relay first, Relay second, boolean sourceShut) {
         try {
-            int errno = first != null ? first.pump() : 0;
+            int errno = first != null ? first.pump(sourceShut) : 0;
             if (errno == 0 && second != null) {
-                errno = second.pump();
+                errno = second.pump(false);
             }
             if (errno != 0) {
                 if (!Errno.isDisconnect(errno)) {
@@ -193,8 +203,8 @@ final class Connection {
                 close();
                 return;
             }
-            clientWatch.setInterest(armed((upstream.wantsRead() ? Epoll.EPOLLIN : 0) | (downstream.wantsWrite() ? Epoll.EPOLLOUT : 0)));
-            targetWatch.setInterest(armed((downstream.wantsRead() ? Epoll.EPOLLIN : 0) | (upstream.wantsWrite() ? Epoll.EPOLLOUT : 0)));
+            clientWatch.setInterest(armed((upstream.wantsRead() ? READ : 0) | (downstream.wantsWrite() ? Epoll.EPOLLOUT : 0)));
+            targetWatch.setInterest(armed((downstream.wantsRead() ? READ : 0) | (upstream.wantsWrite() ? Epoll.EPOLLOUT : 0)));
         } catch (ErrnoException e) {
             LOG.log(System.Logger.Level.WARNING, "Connection failed: " + e.getMessage());
             close();

@@ -28,8 +28,8 @@ public final class ProxyServer {
     private final AtomicBoolean limitLogged = new AtomicBoolean();
     /** At most one idle check is pending, however many times the count drops to zero. */
     private final AtomicBoolean idleCheckScheduled = new AtomicBoolean();
-    /** Written by the first loop (when it starts the others), read from any thread (stop). */
-    private final List<EventLoop> loops = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Written by the first loop (when it starts the others), read from any thread (accept, stop). */
+    private final List<ProxyWorker> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Thread> moreLoopThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The loops beyond the first start once two connections are open at the same time (see {@link #run}). */
     private final AtomicBoolean moreLoopsStarted = new AtomicBoolean();
@@ -66,8 +66,9 @@ public final class ProxyServer {
             if (open.compareAndSet(n, n + 1)) {
                 idleSince.set(-1);
                 if (n >= 1 && config.threads() > 1 && moreLoopsStarted.compareAndSet(false, true)) {
-                    EventLoop first = loops.getFirst();
-                    first.execute(this::startMoreLoops);
+                    // Only the first loop accepts before this, so this is its thread. The others are started
+                    // now, not after the burst being accepted, so the rest of the burst can be spread already.
+                    startMoreLoops();
                 }
                 return true;
             }
@@ -85,11 +86,28 @@ public final class ProxyServer {
         }
     }
 
+    /**
+     * The loop that serves a connection {@code acceptor} has just accepted: the acceptor itself, unless
+     * another loop serves fewer connections. EPOLLEXCLUSIVE wakes an idle loop, which then accepts
+     * the whole burst waiting in the backlog: clients that open their connections together (a pool of
+     * keep-alive connections) would otherwise stay where the burst landed, one loop busy and the others
+     * idle, for as long as they live. The load counted is the connections given to each loop.
+     */
+    ProxyWorker ownerFor(ProxyWorker acceptor) {
+        ProxyWorker least = acceptor;
+        for (ProxyWorker worker : workers) {
+            if (worker.load() < least.load()) {
+                least = worker;
+            }
+        }
+        return least;
+    }
+
     /** Stops accepting and makes {@link #run()} return; safe from any thread (a signal handler). */
     public void stop() {
         accepting = false;
         notify.ifPresent(n -> sendQuietly(n, "STOPPING=1"));
-        loops.forEach(EventLoop::stop);
+        workers.forEach(w -> w.loop().stop());
     }
 
     /**
@@ -107,7 +125,7 @@ public final class ProxyServer {
             resolverThreads = lazyResolverThreads;
             ProxyWorker firstWorker = newWorker();
             idleSince.set(System.nanoTime());
-            EventLoop first = loops.getFirst();
+            EventLoop first = firstWorker.loop();
             // Unlike systemd, the idle time also counts when no client ever comes.
             scheduleIdleCheck(config.exitIdleNanos());
             notify = SdNotify.fromEnvironment(System.getenv());
@@ -123,7 +141,7 @@ public final class ProxyServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            loops.forEach(EventLoop::close);
+            workers.forEach(w -> w.loop().close());
             notify.ifPresent(SdNotify::close);
         }
         return 0;
@@ -135,7 +153,7 @@ public final class ProxyServer {
         loop.onHandlerFailure(t -> LOG.log(System.Logger.Level.WARNING, "Connection failed: " + t));
         ProxyWorker worker = new ProxyWorker(this, loop, resolver, resolverThreads);
         worker.listenOn(listeners, config.threads() > 1);
-        loops.add(loop);
+        workers.add(worker);
         return worker;
     }
 
@@ -190,7 +208,7 @@ public final class ProxyServer {
 
     private void scheduleIdleCheck(long delayNanos) {
         if (config.exitIdleNanos() != Long.MAX_VALUE && idleCheckScheduled.compareAndSet(false, true)) {
-            EventLoop first = loops.getFirst();
+            EventLoop first = workers.getFirst().loop();
             first.execute(() -> first.schedule(delayNanos, this::checkIdle));
         }
     }

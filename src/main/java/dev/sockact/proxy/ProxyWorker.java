@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One event loop of the proxy: it accepts from every listener (the kernel
@@ -30,6 +31,8 @@ final class ProxyWorker {
     private final Executor resolverThreads;
     private final PipePool pipes = new PipePool();
     private final MemorySegment buffer = Arena.ofAuto().allocate(BUFFER_SIZE, 4096);
+    /** Connections given to this loop and not closed yet; written by every loop that accepts. */
+    private final AtomicInteger load = new AtomicInteger();
     /** Head of the intrusive list of this loop's open connections. */
     private Connection first;
 
@@ -64,7 +67,14 @@ final class ProxyWorker {
             if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
                 LOG.log(System.Logger.Level.DEBUG, "New connection from " + peer(fd));
             }
-            start(new Connection(this, client));
+            ProxyWorker owner = server.ownerFor(this);
+            owner.load.incrementAndGet();
+            if (owner == this) {
+                start(new Connection(this, client));
+            } else {
+                // Its slot is held meanwhile, so the idle exit cannot stop that loop before the task runs.
+                owner.loop.execute(() -> owner.start(new Connection(owner, client)));
+            }
         }
     }
 
@@ -101,6 +111,7 @@ final class ProxyWorker {
         }
         connection.previous = null;
         connection.next = null;
+        load.decrementAndGet();
         server.releaseSlot();
     }
 
@@ -122,6 +133,10 @@ final class ProxyWorker {
         } catch (ErrnoException e) {
             return "(unknown)";
         }
+    }
+
+    int load() {
+        return load.get();
     }
 
     EventLoop loop() {

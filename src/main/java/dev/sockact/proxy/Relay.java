@@ -57,8 +57,11 @@ final class Relay {
         other.opposite = this;
     }
 
-    /** Moves what it can: 0 when fine (maybe waiting), or an errno that ends the connection. */
-    int pump() throws ErrnoException {
+    /**
+     * Moves what it can: 0 when fine (maybe waiting), or an errno that ends the connection.
+     * {@code sourceShut}: the source's FIN has arrived, so a short read is followed by the EOF.
+     */
+    int pump(boolean sourceShut) throws ErrnoException {
         for (int round = 0; round < ROUNDS_PER_WAKEUP && !done; round++) {
             int r = flush();
             if (r != 0) {
@@ -71,7 +74,7 @@ final class Relay {
                 finish();
                 return 0;
             }
-            long n = bulk ? spliceIn() : copy();
+            long n = bulk ? spliceIn() : copy(sourceShut);
             if (n == -Errno.EAGAIN.number()) {
                 releasePipeIfEmpty();
                 return 0;
@@ -79,7 +82,7 @@ final class Relay {
             if (n < 0) {
                 return (int) -n;
             }
-            if (n > 0 && n < buffer.byteSize() && !bulk) {
+            if (n > 0 && n < buffer.byteSize() && !bulk && !sourceShut) {
                 // A short read drained the socket: the (level-triggered) loop says when more comes,
                 // so the read that would only return EAGAIN is saved, once per message.
                 return flush();
@@ -133,8 +136,12 @@ final class Relay {
         return n;
     }
 
-    /** read source -> shared buffer -> write sink; what the sink will not take goes to a pipe. */
-    private long copy() throws ErrnoException {
+    /**
+     * read source -> shared buffer -> write sink; what the sink will not take goes to a pipe. When the
+     * source's FIN is known to follow a short read, the EOF is read first and the data is sent with
+     * MSG_MORE: the shutdown that comes next then leaves in the same segment as the data, as haproxy does.
+     */
+    private long copy(boolean sourceShut) throws ErrnoException {
         long size = buffer.byteSize();
         long n = Io.readRaw(source, buffer, size);
         if (n <= 0) {
@@ -143,7 +150,17 @@ final class Relay {
             }
             return n;
         }
-        long written = Io.writeRaw(sink, buffer, n);
+        int flags = Sockets.MSG_NOSIGNAL;
+        if (sourceShut && n < size) {
+            long more = Io.readRaw(source, buffer.asSlice(n), size - n);
+            if (more == 0) {
+                sourceEof = true;
+                flags |= Sockets.MSG_MORE;
+            } else if (more > 0) {
+                n += more;
+            }
+        }
+        long written = Sockets.sendRaw(sink, buffer, n, flags);
         if (written < 0) {
             if (written != -Errno.EAGAIN.number()) {
                 return written;

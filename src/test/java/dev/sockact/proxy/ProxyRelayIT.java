@@ -14,6 +14,8 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -26,9 +28,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Forwarding through the real proxy process: bulk data, half-close per direction, many connections. */
 class ProxyRelayIT extends ProxyTestBase {
@@ -132,12 +137,14 @@ class ProxyRelayIT extends ProxyTestBase {
     /**
      * The backend sends data then FIN: the client gets all of it, then EOF. Ours keeps the
      * client-to-backend direction open, so what the client sends afterwards still arrives;
-     * systemd 252 closes both sockets and the backend sees nothing after its FIN.
+     * systemd 252 closes both sockets and the backend sees nothing after its FIN. A small reply
+     * is copied, and usually reaches the proxy with its FIN: the proxy reads the EOF in the
+     * same wake-up and sends the reply with MSG_MORE, then the shutdown. A large one is spliced.
      */
     @ParameterizedTest
-    @EnumSource(Setup.class)
-    void backendHalfCloseKeepsTheOtherDirection(Setup setup) throws Exception {
-        byte[] data = random(MIB, 4);
+    @MethodSource("setupsAndReplySizes")
+    void backendHalfCloseKeepsTheOtherDirection(Setup setup, int replySize) throws Exception {
+        byte[] data = random(replySize, 4);
         CompletableFuture<byte[]> afterFin = new CompletableFuture<>();
         Backend backend = keep(TestBackends.tcp(InetAddress.getLoopbackAddress(), TestBackends.sendThenFin(data, afterFin)));
         int port = ProxyProcess.freePort();
@@ -163,6 +170,57 @@ class ProxyRelayIT extends ProxyTestBase {
             client.shutdownOutput();
             assertThat(afterFin.get(20, TimeUnit.SECONDS)).as("log:%n%s", proxy.log()).isEqualTo(late);
         }
+    }
+
+    static Stream<Arguments> setupsAndReplySizes() {
+        return Stream.of(Setup.values()).flatMap(setup -> Stream.of(Arguments.of(setup, 300), Arguments.of(setup, MIB)));
+    }
+
+    /**
+     * Connections opened in a burst are spread over the loops. The kernel wakes an idle loop
+     * for a new connection, and without the hand-over that loop would keep every connection
+     * of the burst for as long as it lives. Read from the kernel: the descriptors registered
+     * in each loop's epoll instance (/proc/PID/fdinfo).
+     */
+    @Test
+    void connectionsOpenedTogetherAreSpreadOverTheLoops() throws Exception {
+        Backend backend = keep(TestBackends.echo());
+        int port = ProxyProcess.freePort();
+        ProxyProcess proxy = keep(ProxyProcess.activated(dir, port, "--threads=2", backend.target()));
+        int connections = 16;
+        List<Socket> sockets = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            sockets.add(keep(connect(port)));
+        }
+        for (Socket s : sockets) {
+            assertRelayed(s);
+        }
+        // Each loop watches the listener, its wake-up eventfd and two sockets per connection.
+        List<Integer> perLoop = watchedPerEpoll(proxy).stream().map(watched -> (watched - 2) / 2).toList();
+        assertThat(perLoop).as("connections per loop; log:%n%s", proxy.log()).hasSize(2);
+        assertThat(perLoop.stream().mapToInt(Integer::intValue).sum()).isEqualTo(connections);
+        assertThat(perLoop).allSatisfy(n -> assertThat(n).isBetween(connections / 2 - 2, connections / 2 + 2));
+    }
+
+    /** For each epoll instance of the process, the number of descriptors registered in it. */
+    private static List<Integer> watchedPerEpoll(ProxyProcess proxy) throws IOException {
+        Path proc = Path.of("/proc", Long.toString(proxy.pid()));
+        List<Integer> counts = new ArrayList<>();
+        try (var fds = Files.list(proc.resolve("fd"))) {
+            for (Path fd : fds.toList()) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(fd).toString();
+                } catch (IOException gone) {
+                    continue;
+                }
+                if (target.equals("anon_inode:[eventpoll]")) {
+                    String info = Files.readString(proc.resolve("fdinfo").resolve(fd.getFileName()));
+                    counts.add((int) info.lines().filter(line -> line.startsWith("tfd:")).count());
+                }
+            }
+        }
+        return counts;
     }
 
     @Test
