@@ -23,7 +23,7 @@ import java.util.List;
  * arguments, messages and exit status.
  */
 final class SocketProxydCommand extends GetoptCommand {
-    /** Event loops by default at most: one per two CPUs up to this (see {@link #defaultLoops}). */
+    /** Event loops by default at most: one per CPU up to this (see {@link #defaultLoops}). */
     private static final int MAX_DEFAULT_LOOPS = 8;
 
     private static final Getopt OPTIONS = new Getopt(List.of(
@@ -181,20 +181,18 @@ final class SocketProxydCommand extends GetoptCommand {
                                      so no socket-activating parent is needed
                  --connect-timeout=  Give up connecting to the target after this long
                  --threads=N         Spread connections over N event loops (default: one
-                                     per two CPUs, at most 8)
+                                     per CPU, at most 8)
 
             See docs/socket-proxyd.md for details.
             """;
 
     /**
-     * One event loop per two CPUs this process may use, at least one, at most {@link #MAX_DEFAULT_LOOPS}. A
-     * forwarder shares its machine with what it forwards to (and often with its clients): on the 2-CPU bench
-     * machine, with wrk and nginx beside it, one loop served 1.20x haproxy's keep-alive requests against 1.0x with
-     * two, for a fifth less CPU per request, and as many new connections (bench/RESULTS.md). A loop that has work
-     * waiting at every wake-up does more per system call than two loops that sleep in turn. The cap keeps a proxy
-     * on a large machine small; --threads= goes further.
+     * One event loop per CPU this process may use, at most {@link #MAX_DEFAULT_LOOPS}. On the 2-CPU bench machine
+     * (wrk and nginx on the same CPUs), in 20 paired rounds against haproxy (bench/http-pairs): a new connection per
+     * request 1.07x with two loops against 0.93x with one, which runs out of its one core; keep-alive the same with
+     * one or two (1.07x, 1.08x). The cap keeps a proxy on a large machine small; --threads= goes further.
      */
     private static int defaultLoops() {
-        return Math.clamp(Runtime.getRuntime().availableProcessors() / 2, 1, MAX_DEFAULT_LOOPS);
+        return Math.min(Runtime.getRuntime().availableProcessors(), MAX_DEFAULT_LOOPS);
     }
 }
