@@ -12,8 +12,10 @@ cd -- "$sockact_cwd" 2>/dev/null || cd /
 
 . "$sockact_root/bin/lib/jdk.sh"
 
+sockact_aot="$sockact_root/target/aot/sockact.aot"
+sockact_built_with_file="$sockact_aot.jdk"
 if ! sockact_find_jdk; then
-    echo "${0##*/}: no JDK 25 or newer found (looked at \$JAVA_HOME, java on PATH, /usr/lib/jvm, /usr/java, /opt/java, /opt/jdk*, ~/.sdkman, ~/.jdks)" >&2
+    echo "${0##*/}: no JDK 25 or newer found (looked at \$JAVA_HOME, the JDK the build used, java on PATH, /usr/lib/jvm, /usr/java, /opt/java, /opt/jdk*, ~/.sdkman, ~/.jdks)" >&2
     exit 1
 fi
 
@@ -32,7 +34,6 @@ sockact_run() {
 }
 
 # The AOT cache is only valid for the JDK that built it; use it when it matches.
-sockact_aot="$sockact_root/target/aot/sockact.aot"
 sockact_built_with=
 if [ -r "$sockact_aot.jdk" ]; then
     IFS= read -r sockact_built_with < "$sockact_aot.jdk"

@@ -88,10 +88,10 @@ public final class AotTraining {
             Io.setNonBlocking(listener.fd(), true);
             int port = ((SockAddr.In4) Sockets.localAddress(listener.fd())).port();
             ProxyServer proxy = new ProxyServer(new ProxyConfig(Target.parse("127.0.0.1:" + echo.getLocalPort()),
-                    64, Long.MAX_VALUE, dev.sockact.unit.TimeSpan.parseSec("5s").toNanos(), 1), List.of(listener));
+                    64, Long.MAX_VALUE, dev.sockact.unit.TimeSpan.parseSec("5s").toNanos(), 1));
             Thread loop = Thread.ofPlatform().start(() -> {
                 try {
-                    proxy.run();
+                    proxy.run(List.of(listener));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }

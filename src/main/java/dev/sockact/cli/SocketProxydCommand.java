@@ -64,11 +64,10 @@ final class SocketProxydCommand extends GetoptCommand {
         threads = parsed.last("threads");
         positional = parsed.operands();
         try {
-            ProxyConfig config = config();
+            ProxyServer server = new ProxyServer(config());
             List<Fd> listeners = listeners();
-            ProxyServer server = new ProxyServer(config, listeners);
             StopSignals.onTermination(server::stop);
-            return server.run();
+            return server.run(listeners);
         } catch (Failure | ErrnoException e) {
             return fail(e.getMessage());
         }

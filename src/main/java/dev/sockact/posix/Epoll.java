@@ -75,8 +75,8 @@ public final class Epoll implements AutoCloseable {
     }
 
     private void ctl(int op, int fd, int interest, long token, String name) throws ErrnoException {
-        ctlEvent.set(Native.INT_UNALIGNED, 0, interest);
-        ctlEvent.set(Native.LONG_UNALIGNED, DATA_OFFSET, token);
+        ctlEvent.set(Layouts.INT_UNALIGNED, 0, interest);
+        ctlEvent.set(Layouts.LONG_UNALIGNED, DATA_OFFSET, token);
         long r = Native.sys(Syscalls.EPOLL_CTL, epfd.fd(), op, fd, ctlEvent.address());
         if (r < 0) {
             throw new ErrnoException(name, (int) -r, "fd " + fd);
@@ -98,12 +98,12 @@ public final class Epoll implements AutoCloseable {
 
     /** The event mask of ready event {@code i} from the last {@link #await}. */
     public int readyEvents(int i) {
-        return events.get(Native.INT_UNALIGNED, (long) i * EVENT_SIZE);
+        return events.get(Layouts.INT_UNALIGNED, (long) i * EVENT_SIZE);
     }
 
     /** The token of ready event {@code i} from the last {@link #await}. */
     public long readyToken(int i) {
-        return events.get(Native.LONG_UNALIGNED, (long) i * EVENT_SIZE + DATA_OFFSET);
+        return events.get(Layouts.LONG_UNALIGNED, (long) i * EVENT_SIZE + DATA_OFFSET);
     }
 
     @Override

@@ -14,8 +14,8 @@ public final class EventFd implements AutoCloseable {
 
     private EventFd(Fd fd) {
         this.fd = fd;
-        this.writeValue = Arena.ofAuto().allocateFrom(Native.LONG, 1L);
-        this.readValue = Arena.ofAuto().allocate(Native.LONG);
+        this.writeValue = Arena.ofAuto().allocateFrom(Layouts.LONG, 1L);
+        this.readValue = Arena.ofAuto().allocate(Layouts.LONG);
     }
 
     public static EventFd create() throws ErrnoException {

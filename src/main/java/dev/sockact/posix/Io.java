@@ -1,6 +1,6 @@
 package dev.sockact.posix;
 
-import static dev.sockact.posix.Native.INT;
+import static dev.sockact.posix.Layouts.INT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -48,7 +48,7 @@ public final class Io {
     public static void writeFully(int fd, byte[] bytes, Object what) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buffer = arena.allocate(Math.max(1, bytes.length));
-            MemorySegment.copy(bytes, 0, buffer, Native.BYTE, 0, bytes.length);
+            MemorySegment.copy(bytes, 0, buffer, Layouts.BYTE, 0, bytes.length);
             long done = 0;
             while (done < bytes.length) {
                 long n = writeRaw(fd, buffer.asSlice(done), bytes.length - done);

@@ -75,8 +75,8 @@ public final class Namespaces {
             MemorySegment request = arena.allocate(IFREQ_SIZE, 8);
             request.setString(0, "lo");
             ioctl(socket, SIOCGIFFLAGS, request);
-            short flags = request.get(Native.SHORT, IFREQ_FLAGS);
-            request.set(Native.SHORT, IFREQ_FLAGS, (short) (flags | IFF_UP));
+            short flags = request.get(Layouts.SHORT, IFREQ_FLAGS);
+            request.set(Layouts.SHORT, IFREQ_FLAGS, (short) (flags | IFF_UP));
             ioctl(socket, SIOCSIFFLAGS, request);
         }
     }

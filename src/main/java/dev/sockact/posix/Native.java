@@ -1,5 +1,8 @@
 package dev.sockact.posix;
 
+import static dev.sockact.posix.Layouts.INT;
+import static dev.sockact.posix.Layouts.LONG;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -22,14 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Native {
     static final Linker LINKER = Linker.nativeLinker();
     static final SymbolLookup LIBC = LINKER.defaultLookup();
-
-    static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
-    static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
-    static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT;
-    static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
-    static final MemoryLayout POINTER = ValueLayout.ADDRESS;
-    static final ValueLayout.OfInt INT_UNALIGNED = ValueLayout.JAVA_INT_UNALIGNED;
-    static final ValueLayout.OfLong LONG_UNALIGNED = ValueLayout.JAVA_LONG_UNALIGNED;
 
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     /** Read as a plain int: a layout-path VarHandle spins method-handle classes, at start-up, for one int. */
@@ -56,26 +51,6 @@ public final class Native {
      */
     static void warmUp() {
         sys(Syscalls.GETPID);
-    }
-
-    /**
-     * Copies a few bytes (an address, a path) into {@code segment} at {@code offset}, one by one: the first
-     * MemorySegment.copy or toArray of a process costs 8 ms (the JDK spins a type-switch class for it at run time,
-     * which the AOT cache does not hold), on the cold-start path of every tool.
-     */
-    static void put(MemorySegment segment, long offset, byte[] bytes) {
-        for (int i = 0; i < bytes.length; i++) {
-            segment.set(BYTE, offset + i, bytes[i]);
-        }
-    }
-
-    /** {@code length} bytes of {@code segment} from {@code offset}, copied one by one (see {@link #put}). */
-    static byte[] get(MemorySegment segment, long offset, int length) {
-        byte[] bytes = new byte[length];
-        for (int i = 0; i < length; i++) {
-            bytes[i] = segment.get(BYTE, offset + i);
-        }
-        return bytes;
     }
 
     /** A system call: its result, or -errno. Pointers are passed as {@code segment.address()}. */

@@ -1,6 +1,6 @@
 package dev.sockact.posix;
 
-import static dev.sockact.posix.Native.INT;
+import static dev.sockact.posix.Layouts.INT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

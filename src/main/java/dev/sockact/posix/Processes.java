@@ -1,7 +1,7 @@
 package dev.sockact.posix;
 
-import static dev.sockact.posix.Native.INT;
-import static dev.sockact.posix.Native.POINTER;
+import static dev.sockact.posix.Layouts.INT;
+import static dev.sockact.posix.Layouts.POINTER;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -89,7 +89,7 @@ public final class Processes {
             do {
                 r = Native.sys(Syscalls.WAITID, P_PID, pid, info.address(), WEXITED | WNOHANG, 0);
             } while (r == -Errno.EINTR.number());
-            return r == 0 && info.get(Native.INT, 16) == pid;
+            return r == 0 && info.get(Layouts.INT, 16) == pid;
         }
     }
 

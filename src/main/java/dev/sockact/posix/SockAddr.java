@@ -47,9 +47,9 @@ public sealed interface SockAddr {
         @Override
         public MemorySegment encode(Arena arena) {
             MemorySegment s = arena.allocate(16);
-            s.set(Native.SHORT, 0, (short) AF_INET);
-            s.set(Native.SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) port);
-            Native.put(s, 4, address.getAddress());
+            s.set(Layouts.SHORT, 0, (short) AF_INET);
+            s.set(Layouts.SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) port);
+            Layouts.put(s, 4, address.getAddress());
             return s;
         }
 
@@ -73,10 +73,10 @@ public sealed interface SockAddr {
         @Override
         public MemorySegment encode(Arena arena) {
             MemorySegment s = arena.allocate(28);
-            s.set(Native.SHORT, 0, (short) AF_INET6);
-            s.set(Native.SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) port);
-            Native.put(s, 8, address.getAddress());
-            s.set(Native.INT, 24, scopeId);
+            s.set(Layouts.SHORT, 0, (short) AF_INET6);
+            s.set(Layouts.SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) port);
+            Layouts.put(s, 8, address.getAddress());
+            s.set(Layouts.INT, 24, scopeId);
             return s;
         }
 
@@ -113,8 +113,8 @@ public sealed interface SockAddr {
         public MemorySegment encode(Arena arena) {
             byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
             MemorySegment s = arena.allocate(2 + bytes.length + 1);
-            s.set(Native.SHORT, 0, (short) AF_UNIX);
-            Native.put(s, 2, bytes);
+            s.set(Layouts.SHORT, 0, (short) AF_UNIX);
+            Layouts.put(s, 2, bytes);
             return s;
         }
 
@@ -142,8 +142,8 @@ public sealed interface SockAddr {
             byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
             // The address length counts the leading NUL and the name, no trailing NUL.
             MemorySegment s = arena.allocate(2 + 1 + bytes.length);
-            s.set(Native.SHORT, 0, (short) AF_UNIX);
-            Native.put(s, 3, bytes);
+            s.set(Layouts.SHORT, 0, (short) AF_UNIX);
+            Layouts.put(s, 3, bytes);
             return s;
         }
 
@@ -163,7 +163,7 @@ public sealed interface SockAddr {
         @Override
         public MemorySegment encode(Arena arena) {
             MemorySegment s = arena.allocate(2);
-            s.set(Native.SHORT, 0, (short) AF_UNIX);
+            s.set(Layouts.SHORT, 0, (short) AF_UNIX);
             return s;
         }
 
@@ -183,9 +183,9 @@ public sealed interface SockAddr {
         @Override
         public MemorySegment encode(Arena arena) {
             MemorySegment s = arena.allocate(16);
-            s.set(Native.SHORT, 0, (short) AF_VSOCK);
-            s.set(Native.INT, 4, port);
-            s.set(Native.INT, 8, cid);
+            s.set(Layouts.SHORT, 0, (short) AF_VSOCK);
+            s.set(Layouts.INT, 4, port);
+            s.set(Layouts.INT, 8, cid);
             return s;
         }
 
@@ -206,9 +206,9 @@ public sealed interface SockAddr {
         @Override
         public MemorySegment encode(Arena arena) {
             MemorySegment s = arena.allocate(12);
-            s.set(Native.SHORT, 0, (short) AF_NETLINK);
-            s.set(Native.INT, 4, portId);
-            s.set(Native.INT, 8, groups);
+            s.set(Layouts.SHORT, 0, (short) AF_NETLINK);
+            s.set(Layouts.INT, 4, portId);
+            s.set(Layouts.INT, 8, groups);
             return s;
         }
 
@@ -220,16 +220,16 @@ public sealed interface SockAddr {
 
     /** Reads a sockaddr of {@code length} bytes, as filled in by getsockname/getpeername/accept. */
     static SockAddr decode(MemorySegment s, int length) {
-        int family = Short.toUnsignedInt(s.get(Native.SHORT, 0));
+        int family = Short.toUnsignedInt(s.get(Layouts.SHORT, 0));
         ByteOrder be = ByteOrder.BIG_ENDIAN;
         return switch (family) {
-            case AF_INET -> new In4((Inet4Address) inet(Native.get(s, 4, 4)),
-                    Short.toUnsignedInt(s.get(Native.SHORT.withOrder(be), 2)));
-            case AF_INET6 -> new In6(inet6(Native.get(s, 8, 16)),
-                    Short.toUnsignedInt(s.get(Native.SHORT.withOrder(be), 2)), s.get(Native.INT, 24));
+            case AF_INET -> new In4((Inet4Address) inet(Layouts.get(s, 4, 4)),
+                    Short.toUnsignedInt(s.get(Layouts.SHORT.withOrder(be), 2)));
+            case AF_INET6 -> new In6(inet6(Layouts.get(s, 8, 16)),
+                    Short.toUnsignedInt(s.get(Layouts.SHORT.withOrder(be), 2)), s.get(Layouts.INT, 24));
             case AF_UNIX -> decodeUnix(s, length);
-            case AF_VSOCK -> new Vsock(s.get(Native.INT, 8), s.get(Native.INT, 4));
-            case AF_NETLINK -> new Netlink(s.get(Native.INT, 4), s.get(Native.INT, 8));
+            case AF_VSOCK -> new Vsock(s.get(Layouts.INT, 8), s.get(Layouts.INT, 4));
+            case AF_NETLINK -> new Netlink(s.get(Layouts.INT, 4), s.get(Layouts.INT, 8));
             default -> throw new IllegalArgumentException("unsupported address family " + family);
         };
     }
@@ -238,7 +238,7 @@ public sealed interface SockAddr {
         if (length <= 2) {
             return new UnixUnnamed();
         }
-        byte[] path = Native.get(s, 2, length - 2);
+        byte[] path = Layouts.get(s, 2, length - 2);
         if (path[0] == 0) {
             return new UnixAbstract(new String(path, 1, path.length - 1, StandardCharsets.UTF_8));
         }

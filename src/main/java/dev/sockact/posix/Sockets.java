@@ -1,6 +1,6 @@
 package dev.sockact.posix;
 
-import static dev.sockact.posix.Native.INT;
+import static dev.sockact.posix.Layouts.INT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -217,7 +217,7 @@ public final class Sockets {
         try (Arena arena = Arena.ofConfined()) {
             byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
             MemorySegment s = arena.allocate(Math.max(1, bytes.length));
-            MemorySegment.copy(bytes, 0, s, Native.BYTE, 0, bytes.length);
+            MemorySegment.copy(bytes, 0, s, Layouts.BYTE, 0, bytes.length);
             setOption(fd, level, option, s.asSlice(0, bytes.length));
         }
     }
@@ -284,7 +284,7 @@ public final class Sockets {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment a = address.encode(arena);
             MemorySegment data = arena.allocate(Math.max(1, message.length));
-            MemorySegment.copy(message, 0, data, Native.BYTE, 0, message.length);
+            MemorySegment.copy(message, 0, data, Layouts.BYTE, 0, message.length);
             long r = Native.sys(Syscalls.SENDTO, fd.fd(), data.address(), message.length, MSG_NOSIGNAL, a.address(), a.byteSize());
             if (r < 0) {
                 throw new ErrnoException("sendto", (int) -r, address);

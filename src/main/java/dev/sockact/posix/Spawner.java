@@ -1,8 +1,8 @@
 package dev.sockact.posix;
 
-import static dev.sockact.posix.Native.INT;
-import static dev.sockact.posix.Native.POINTER;
-import static dev.sockact.posix.Native.SHORT;
+import static dev.sockact.posix.Layouts.INT;
+import static dev.sockact.posix.Layouts.POINTER;
+import static dev.sockact.posix.Layouts.SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;

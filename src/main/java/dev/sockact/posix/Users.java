@@ -1,8 +1,8 @@
 package dev.sockact.posix;
 
-import static dev.sockact.posix.Native.INT;
-import static dev.sockact.posix.Native.LONG;
-import static dev.sockact.posix.Native.POINTER;
+import static dev.sockact.posix.Layouts.INT;
+import static dev.sockact.posix.Layouts.LONG;
+import static dev.sockact.posix.Layouts.POINTER;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;

@@ -21,7 +21,10 @@ public final class ProxyServer {
     private static final System.Logger LOG = System.getLogger("socket-proxyd");
 
     private final ProxyConfig config;
-    private final List<Fd> listeners;
+    /** Shared by every loop's worker; a literal target is resolved and encoded by the constructor. */
+    private final TargetResolver resolver;
+    /** Set by {@link #run} before any loop runs. */
+    private List<Fd> listeners = List.of();
     private final AtomicInteger open = new AtomicInteger();
     /** When the last connection closed (System.nanoTime), or -1 while any is open. */
     private final AtomicLong idleSince = new AtomicLong();
@@ -34,14 +37,17 @@ public final class ProxyServer {
     /** The loops beyond the first start once two connections are open at the same time (see {@link #run}). */
     private final AtomicBoolean moreLoopsStarted = new AtomicBoolean();
     private volatile boolean accepting = true;
-    /** Set by {@link #run} before any loop runs; shared by every loop's worker. */
-    private TargetResolver resolver;
     private java.util.concurrent.Executor resolverThreads;
     private Optional<SdNotify> notify = Optional.empty();
 
-    public ProxyServer(ProxyConfig config, List<Fd> listeners) {
+    /**
+     * Resolves a literal target (address parsing, the JDK's network set-up) before the listeners are read: a
+     * socket-activated start does it while the native layer links on its warm-up thread, which the listeners wait
+     * for (4-8 ms of a cold start).
+     */
+    public ProxyServer(ProxyConfig config) {
         this.config = config;
-        this.listeners = List.copyOf(listeners);
+        this.resolver = new TargetResolver(config.target());
     }
 
     ProxyConfig config() {
@@ -118,8 +124,8 @@ public final class ProxyServer {
      * start on a 2-CPU machine, for nothing while connections come one at a time; under load it is started at the
      * first overlap, and every loop then accepts (EPOLLEXCLUSIVE wakes one per connection).
      */
-    public int run() throws ErrnoException {
-        resolver = new TargetResolver(config.target());
+    public int run(List<Fd> listeners) throws ErrnoException {
+        this.listeners = List.copyOf(listeners);
         // Host names are resolved off the loop; literal targets never start this executor.
         try (LazyExecutor lazyResolverThreads = new LazyExecutor()) {
             resolverThreads = lazyResolverThreads;
