@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The forwarder: listeners, event loops, the connection limit, the idle exit
- * and the service-manager notifications. {@link #run()} returns the exit status.
+ * and the service-manager notifications. {@link #run} returns the exit status.
  */
 public final class ProxyServer {
     private static final System.Logger LOG = System.getLogger("socket-proxyd");
@@ -109,7 +109,7 @@ public final class ProxyServer {
         return least;
     }
 
-    /** Stops accepting and makes {@link #run()} return; safe from any thread (a signal handler). */
+    /** Stops accepting and makes {@link #run} return; safe from any thread (a signal handler). */
     public void stop() {
         accepting = false;
         notify.ifPresent(n -> sendQuietly(n, "STOPPING=1"));

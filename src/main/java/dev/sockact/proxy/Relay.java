@@ -151,6 +151,7 @@ final class Relay {
             return n;
         }
         int flags = Sockets.MSG_NOSIGNAL;
+        long failure = 0;
         if (sourceShut && n < size) {
             long more = Io.readRaw(source, buffer.asSlice(n), size - n);
             if (more == 0) {
@@ -158,6 +159,8 @@ final class Relay {
                 flags |= Sockets.MSG_MORE;
             } else if (more > 0) {
                 n += more;
+            } else if (more != -Errno.EAGAIN.number()) {
+                failure = more;   // a reset behind the data: the data is passed on first
             }
         }
         long written = Sockets.sendRaw(sink, buffer, n, flags);
@@ -173,7 +176,7 @@ final class Relay {
         if (n == size) {
             bulk = true;
         }
-        return n;
+        return failure != 0 ? failure : n;
     }
 
     /** Puts buffer[from, to) into the pipe (which is empty here), spilling to the heap what it cannot hold. */
