@@ -19,8 +19,8 @@ sockact_is_jdk25() {
 }
 
 # Sets sockact_jdk: $JAVA_HOME, then the JDK named in $sockact_built_with_file (the launchers pass the one the
-# AOT cache was built with: its cache maps, and finding it forks nothing), then java on PATH (one readlink, ~5 ms
-# of a socket-activated start), then the usual folders.
+# AOT cache was built with: its cache maps, and finding it forks nothing), then java on PATH (a readlink fork),
+# then the usual folders.
 sockact_find_jdk() {
     sockact_jdk=
     if sockact_is_jdk25 "${JAVA_HOME:-}"; then
