@@ -187,7 +187,7 @@ final class SocketProxydCommand extends GetoptCommand {
 
     /**
      * One event loop per CPU this process may use, at most {@link #MAX_DEFAULT_LOOPS}. On the 2-CPU bench machine
-     * (wrk and nginx on the same CPUs), in 20 paired rounds against haproxy (bench/http-pairs): a new connection per
+     * (wrk and nginx on the same CPUs), in 20 paired rounds against haproxy (bench/pairs): a new connection per
      * request 1.07x with two loops against 0.93x with one, which runs out of its one core; keep-alive the same with
      * one or two (1.07x, 1.08x). The cap keeps a proxy on a large machine small; --threads= goes further.
      */
