@@ -122,6 +122,9 @@ class SockctlEnableIT {
         Run enable = ctl("enable", "--now", "a.socket");
         assertThat(enable.status()).as(enable.err()).isZero();
         assertThat(Clients.connects(aPort)).isTrue();
+        // That connection started a.service, which holds the listening socket (fd 3) until it has served its one
+        // client: while it runs, the port answers whatever the socket unit's state, as under systemd.
+        d.await("a.service: Main process exited");
         Run disable = ctl("disable", "--now", "a.socket");
         assertThat(disable.status()).as(disable.err()).isZero();
         assertThat(disable.err()).startsWith("Removed \"");
