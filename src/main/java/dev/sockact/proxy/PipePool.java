@@ -26,43 +26,70 @@ final class PipePool implements AutoCloseable {
     static final int SMALL_CAPACITY = 256 * 1024;
     static final int MAX_LARGE = 64;
 
-    private final ArrayDeque<Pipes.Pipe> idle = new ArrayDeque<>();
-    /** The live pipes (idle or in use) that were given {@link #LARGE_CAPACITY}. */
-    private final java.util.Set<Pipes.Pipe> large =
-            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    /** A pipe and the capacity the kernel gave it, read once when it was made. */
+    record Pooled(Pipes.Pipe pipe, int capacity) implements AutoCloseable {
+        boolean isLarge() {
+            return capacity == LARGE_CAPACITY;
+        }
 
-    Pipes.Pipe take() throws ErrnoException {
-        Pipes.Pipe pipe = idle.pollLast();
-        if (pipe != null) {
-            return pipe;
+        int readFd() {
+            return pipe.readEnd().fd();
         }
-        pipe = Pipes.pipe(Io.O_NONBLOCK);
-        boolean wantLarge = large.size() < MAX_LARGE;
-        try {
-            Pipes.setCapacity(pipe.writeEnd(), wantLarge ? LARGE_CAPACITY : SMALL_CAPACITY);
-            if (wantLarge) {
-                large.add(pipe);
-            }
-        } catch (ErrnoException ignored) {
-            // EPERM over pipe-user-pages-soft: the default capacity still works, only slower.
+
+        int writeFd() {
+            return pipe.writeEnd().fd();
         }
-        return pipe;
+
+        @Override
+        public void close() {
+            pipe.close();
+        }
     }
 
-    /** Gives back a pipe that is empty; a pipe with data in it is closed instead. */
-    void give(Pipes.Pipe pipe, boolean empty) {
+    private final ArrayDeque<Pooled> idle = new ArrayDeque<>();
+    /** Live pipes (idle or in use) of {@link #LARGE_CAPACITY}. */
+    private int large;
+
+    Pooled take() throws ErrnoException {
+        Pooled pooled = idle.pollLast();
+        if (pooled != null) {
+            return pooled;
+        }
+        Pipes.Pipe pipe = Pipes.pipe(Io.O_NONBLOCK);
+        int capacity;
+        try {
+            capacity = Pipes.setCapacity(pipe.writeEnd(), large < MAX_LARGE ? LARGE_CAPACITY : SMALL_CAPACITY);
+        } catch (ErrnoException e) {
+            // EPERM over pipe-user-pages-soft: the default capacity still works, only slower.
+            try {
+                capacity = Pipes.capacity(pipe.writeEnd());
+            } catch (ErrnoException unreadable) {
+                pipe.close();
+                throw unreadable;
+            }
+        }
+        pooled = new Pooled(pipe, capacity);
+        if (pooled.isLarge()) {
+            large++;
+        }
+        return pooled;
+    }
+
+    /** Takes a pipe back: kept when empty and there is room, else closed. */
+    void give(Pooled pooled, boolean empty) {
         if (empty && idle.size() < MAX_IDLE) {
-            idle.addLast(pipe);
+            idle.addLast(pooled);
         } else {
-            large.remove(pipe);
-            pipe.close();
+            if (pooled.isLarge()) {
+                large--;
+            }
+            pooled.close();
         }
     }
 
     @Override
     public void close() {
-        idle.forEach(Pipes.Pipe::close);
+        idle.forEach(Pooled::close);
         idle.clear();
-        large.clear();
     }
 }

@@ -33,8 +33,7 @@ final class Relay {
     private final PipePool pool;
     private final MemorySegment buffer;
 
-    private Pipes.Pipe pipe;
-    private long capacity;
+    private PipePool.Pooled pipe;
     private long buffered;
     /** Bytes a partial write to a small pipe could not hold: only when the kernel gave a tiny pipe. */
     private byte[] spill;
@@ -94,7 +93,7 @@ final class Relay {
     /** Writes out what waits in the pipe and the spill. 0, or an errno. */
     private int flush() {
         while (buffered > 0) {
-            long n = Pipes.spliceRaw(pipe.readEnd().fd(), sink, buffered, Pipes.SPLICE_F_MOVE | Pipes.SPLICE_F_NONBLOCK);
+            long n = Pipes.spliceRaw(pipe.readFd(), sink, buffered, Pipes.SPLICE_F_MOVE | Pipes.SPLICE_F_NONBLOCK);
             if (n == -Errno.EAGAIN.number()) {
                 return 0;
             }
@@ -121,7 +120,7 @@ final class Relay {
     /** splice source -> pipe: bytes moved, or -errno. EOF sets sourceEof and returns 0. */
     private long spliceIn() throws ErrnoException {
         ensurePipe();
-        long n = Pipes.spliceRaw(source, pipe.writeEnd().fd(), capacity - buffered,
+        long n = Pipes.spliceRaw(source, pipe.writeFd(), pipe.capacity() - buffered,
                 Pipes.SPLICE_F_MOVE | Pipes.SPLICE_F_NONBLOCK);
         if (n == 0) {
             sourceEof = true;
@@ -182,7 +181,7 @@ final class Relay {
     /** Puts buffer[from, to) into the pipe (which is empty here), spilling to the heap what it cannot hold. */
     private void keep(long from, long to) throws ErrnoException {
         ensurePipe();
-        long n = Io.writeRaw(pipe.writeEnd().fd(), buffer.asSlice(from), to - from);
+        long n = Io.writeRaw(pipe.writeFd(), buffer.asSlice(from), to - from);
         long kept = Math.max(0, n);
         buffered += kept;
         if (from + kept < to) {
@@ -193,7 +192,6 @@ final class Relay {
     private void ensurePipe() throws ErrnoException {
         if (pipe == null) {
             pipe = pool.take();
-            capacity = Pipes.capacity(pipe.writeEnd());
         }
     }
 

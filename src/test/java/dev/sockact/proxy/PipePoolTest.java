@@ -17,26 +17,26 @@ class PipePoolTest {
     void pipesAreLargeUpToTheBoundThenSystemdsSize() throws ErrnoException {
         // Over pipe-user-pages-soft (64 MiB) an unprivileged user gets the kernel's default instead.
         assumeTrue(Processes.uid() == 0, "needs root: 64 one-MiB pipes are over the unprivileged soft limit");
-        List<Pipes.Pipe> taken = new ArrayList<>();
+        List<PipePool.Pooled> taken = new ArrayList<>();
         try (PipePool pool = new PipePool()) {
             for (int i = 0; i < PipePool.MAX_LARGE + 1; i++) {
                 taken.add(pool.take());
             }
             assertThat(taken.subList(0, PipePool.MAX_LARGE)).allSatisfy(p ->
-                    assertThat(Pipes.capacity(p.writeEnd())).isEqualTo(PipePool.LARGE_CAPACITY));
-            assertThat(Pipes.capacity(taken.getLast().writeEnd())).isEqualTo(PipePool.SMALL_CAPACITY);
+                    assertThat(Pipes.capacity(p.pipe().writeEnd())).isEqualTo(PipePool.LARGE_CAPACITY));
+            assertThat(Pipes.capacity(taken.getLast().pipe().writeEnd())).isEqualTo(PipePool.SMALL_CAPACITY);
 
             pool.give(taken.removeFirst(), false);   // a large one with data in it: closed, its place freed
-            Pipes.Pipe next = pool.take();
+            PipePool.Pooled next = pool.take();
             taken.add(next);
-            assertThat(Pipes.capacity(next.writeEnd())).isEqualTo(PipePool.LARGE_CAPACITY);
+            assertThat(Pipes.capacity(next.pipe().writeEnd())).isEqualTo(PipePool.LARGE_CAPACITY);
 
-            Pipes.Pipe empty = taken.removeFirst();
+            PipePool.Pooled empty = taken.removeFirst();
             pool.give(empty, true);                  // an empty one is kept and handed out again
             assertThat(pool.take()).isSameAs(empty);
             taken.add(empty);
         } finally {
-            taken.forEach(Pipes.Pipe::close);
+            taken.forEach(PipePool.Pooled::close);
         }
     }
 }
