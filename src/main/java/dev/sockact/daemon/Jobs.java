@@ -103,7 +103,7 @@ final class Jobs {
         UnitInfo info = unit.info();
         for (String name : info.requisite()) {
             ManagedUnit dep = manager.unitNamed(name);
-            if (dep == null && !Manager.supportedType(name)) {
+            if (dep == null && !UnitRegistry.supportedType(name)) {
                 continue;
             }
             if (dep == null || !isActive(dep)) {
@@ -122,7 +122,7 @@ final class Jobs {
         for (String name : concat(info.requires(), info.bindsTo())) {
             ManagedUnit dep = manager.unitNamed(name);
             if (dep == null) {
-                if (!Manager.supportedType(name)) {
+                if (!UnitRegistry.supportedType(name)) {
                     LOG.log(Level.DEBUG, () -> unit.name() + ": " + name + " is not a unit type sockactd runs,"
                             + " ignoring the dependency.");
                     continue;

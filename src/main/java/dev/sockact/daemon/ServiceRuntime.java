@@ -31,7 +31,7 @@ final class ServiceRuntime implements ManagedUnit {
     /** How often a process group whose leader is gone is checked for stragglers (no cgroups to wait on). */
     private static final long GROUP_POLL_NANOS = 100_000_000L;
 
-    private final Manager manager;
+    private final UnitContext manager;
     private ServiceUnit unit;
     private final String name;
     private final List<SocketRuntime> sockets = new ArrayList<>();
@@ -75,13 +75,13 @@ final class ServiceRuntime implements ManagedUnit {
     private long mainStartMicros;
     private int lastMainPid;
 
-    ServiceRuntime(Manager manager, ServiceUnit unit) {
+    ServiceRuntime(UnitContext manager, ServiceUnit unit) {
         this(manager, unit, null);
     }
 
-    ServiceRuntime(Manager manager, ServiceUnit unit, Instance instance) {
+    ServiceRuntime(UnitContext manager, ServiceUnit unit, Instance instance) {
         this.manager = manager;
-        this.timeout = new StateTimeout<>(manager.loop(), () -> state, this::timedOut);
+        this.timeout = new StateTimeout<>(manager, () -> state, this::timedOut);
         this.unit = unit;
         this.name = unit.name().toString();
         this.instance = instance;
@@ -531,8 +531,7 @@ final class ServiceRuntime implements ManagedUnit {
         main = null;
         if (unit.pidFile().isEmpty()) {
             // A child being spawned for another unit is not watched yet either: wait for those in flight.
-            List<Integer> candidates = manager.spawnPool().whenNoneInFlight(() -> OrphanReaper.children().stream()
-                    .filter(pid -> !dev.sockact.posix.Pidfd.watched(pid)).toList());
+            List<Integer> candidates = manager.unwatchedChildren();
             if (candidates.size() != 1) {
                 LOG.log(Level.ERROR, name + ": Type=forking without PIDFile=: " + (candidates.isEmpty()
                         ? "no process left after the parent exited" : "cannot tell the main process among "
@@ -559,7 +558,7 @@ final class ServiceRuntime implements ManagedUnit {
             if (first) {
                 LOG.log(Level.DEBUG, () -> name + ": PID file " + unit.pidFile() + " not readable (yet?) after start.");
             }
-            pidFilePoll = manager.loop().schedule(GROUP_POLL_NANOS / 2, () -> pollPidFile(false));
+            pidFilePoll = manager.schedule(GROUP_POLL_NANOS / 2, () -> pollPidFile(false));
             return;
         }
         adoptMainPid(pid);
@@ -597,7 +596,7 @@ final class ServiceRuntime implements ManagedUnit {
         LOG.log(Level.DEBUG, () -> name + ": Supervising process " + pid + " as main process.");
         dev.sockact.event.Watch[] watch = new dev.sockact.event.Watch[1];
         try {
-            watch[0] = manager.loop().watch(pidfd.fd(), dev.sockact.posix.Epoll.EPOLLIN, events -> {
+            watch[0] = manager.watch(pidfd.fd(), dev.sockact.posix.Epoll.EPOLLIN, events -> {
                 ExitStatus status;
                 try {
                     status = pidfd.poll().orElse(null);
@@ -725,7 +724,7 @@ final class ServiceRuntime implements ManagedUnit {
             return;
         }
         ServiceState waitingIn = state;
-        groupPoll = manager.loop().schedule(GROUP_POLL_NANOS, () -> {
+        groupPoll = manager.schedule(GROUP_POLL_NANOS, () -> {
             groupPoll = null;
             if (state != waitingIn) {
                 return;
@@ -868,7 +867,7 @@ final class ServiceRuntime implements ManagedUnit {
             stdio = ServiceStdio.prepare(manager.loop(), unit, name, isMain ? fds : List.of(), isMain);
         } catch (ErrnoException e) {
             LOG.log(Level.ERROR, name + ": Failed to set up standard input/output: " + e.reason());
-            Child failed = ExecSpawner.failed(manager.loop(), command, (c, status) -> exited(c, isMain, status));
+            Child failed = manager.spawnFailed(command, (c, status) -> exited(c, isMain, status));
             if (inBackground != null) {
                 inBackground.accept(failed);
             }
@@ -877,7 +876,7 @@ final class ServiceRuntime implements ManagedUnit {
         java.util.function.BiConsumer<Child, ExitStatus> onExit = (c, status) -> exited(c, isMain, status);
         Child child;
         if (inBackground != null) {
-            child = ExecSpawner.startInBackground(manager.loop(), manager.spawnPool(), command, context,
+            child = manager.spawnInBackground(command, context,
                     stdio.stdio(), extra, onExit, spawned -> {
                         stdio.spawned(spawned.pid());
                         stdio.closeChildEnds();
@@ -885,7 +884,7 @@ final class ServiceRuntime implements ManagedUnit {
                     });
         } else {
             try {
-                child = ExecSpawner.start(manager.loop(), command, context, stdio.stdio(), extra, onExit);
+                child = manager.spawn(command, context, stdio.stdio(), extra, onExit);
                 stdio.spawned(child.pid());
             } finally {
                 stdio.closeChildEnds();
@@ -1020,7 +1019,7 @@ final class ServiceRuntime implements ManagedUnit {
 
     /** A path for a new notify socket, removed again by {@link NotifySocket#close}. */
     Path notifyPath() {
-        return manager.runtimeDirectory().resolve("notify").resolve(manager.nextNotifyId());
+        return manager.notifySocketPath();
     }
 
     static void removeQuietly(Path path) {

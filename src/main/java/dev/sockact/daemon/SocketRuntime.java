@@ -40,7 +40,7 @@ final class SocketRuntime implements ManagedUnit {
     /** Connections accepted per wake-up of one listening fd at most (Accept=yes). */
     static final int ACCEPT_BATCH = 16;
 
-    private final Manager manager;
+    private final UnitContext manager;
     private SocketUnit unit;
     private final String name;
     private final ServiceRuntime service;
@@ -65,9 +65,9 @@ final class SocketRuntime implements ManagedUnit {
     private final UnitTimes times = new UnitTimes();
 
     /** @param service the service to start, or null for Accept=yes (an instance per connection instead) */
-    SocketRuntime(Manager manager, SocketUnit unit, ServiceRuntime service) {
+    SocketRuntime(UnitContext manager, SocketUnit unit, ServiceRuntime service) {
         this.manager = manager;
-        this.timeout = new StateTimeout<>(manager.loop(), () -> state, this::timedOut);
+        this.timeout = new StateTimeout<>(manager, () -> state, this::timedOut);
         this.unit = unit;
         this.name = unit.name().toString();
         this.service = service;
@@ -179,7 +179,7 @@ final class SocketRuntime implements ManagedUnit {
     private ErrnoException watch() {
         for (ListenPorts.OpenPort port : ports) {
             try {
-                watches.add(manager.loop().watch(port.fd().fd(), Epoll.EPOLLIN, events -> ready(port, events)));
+                watches.add(manager.watch(port.fd().fd(), Epoll.EPOLLIN, events -> ready(port, events)));
             } catch (ErrnoException e) {
                 LOG.log(Level.WARNING, name + ": Failed to watch listening fds: " + e.reason());
                 unwatch();
@@ -364,7 +364,7 @@ final class SocketRuntime implements ManagedUnit {
             return;
         }
         setState(SocketState.RUNNING);
-        manager.jobs().start(service);
+        manager.startJob(service);
     }
 
     /**
@@ -422,7 +422,7 @@ final class SocketRuntime implements ManagedUnit {
         instances.add(instance);
         LOG.log(Level.DEBUG, () -> name + ": Incoming connection from " + connection.peer() + ", starting "
                 + instanceName + " (connections now " + connected() + ").");
-        manager.jobs().start(instance);
+        manager.startJob(instance);
     }
 
     /** An Accept=yes instance ended (exit, crash, failed start, killed): its slot comes back. */
@@ -570,7 +570,7 @@ final class SocketRuntime implements ManagedUnit {
         controlCommand = controlQueue.poll();
         ExecSpawner.Context context = new ExecSpawner.Context(name, manager.managerEnvironment(), List.of(),
                 manager.userManager() ? System.getProperty("user.home") : "/");
-        control = ExecSpawner.start(manager.loop(), controlCommand, context, ExecSpawner.Stdio.NONE, Map.of(),
+        control = manager.spawn(controlCommand, context, ExecSpawner.Stdio.NONE, Map.of(),
                 this::controlExited);
     }
 
