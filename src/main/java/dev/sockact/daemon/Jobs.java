@@ -6,6 +6,7 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -391,6 +392,6 @@ final class Jobs {
     }
 
     private static <T> Set<T> identitySet() {
-        return java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        return Collections.newSetFromMap(new IdentityHashMap<>());
     }
 }

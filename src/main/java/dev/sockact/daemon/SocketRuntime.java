@@ -17,6 +17,7 @@ import dev.sockact.posix.Users;
 import dev.sockact.unit.ExecCommand;
 import dev.sockact.unit.ListenSpec;
 import dev.sockact.unit.SocketUnit;
+import dev.sockact.unit.UnitInfo;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -24,9 +25,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -85,7 +89,7 @@ final class SocketRuntime implements ManagedUnit {
     }
 
     @Override
-    public dev.sockact.unit.UnitInfo info() {
+    public UnitInfo info() {
         return unit.unit();
     }
 
@@ -125,8 +129,8 @@ final class SocketRuntime implements ManagedUnit {
     }
 
     /** Accept=yes: the instances alive now (status lists them under Triggers:). */
-    java.util.Collection<ServiceRuntime> instances() {
-        return java.util.Collections.unmodifiableSet(instances);
+    Collection<ServiceRuntime> instances() {
+        return Collections.unmodifiableSet(instances);
     }
 
     /** Accept=yes instances alive now (systemd's NConnections). */
@@ -284,7 +288,7 @@ final class SocketRuntime implements ManagedUnit {
 
     /** Symlinks=: links to the one file-system node; a failure is only a warning, as in systemd. */
     private void createSymlinks() {
-        Path node = unit.listens().stream().map(ListenSpec::fileSystemNode).filter(java.util.Objects::nonNull)
+        Path node = unit.listens().stream().map(ListenSpec::fileSystemNode).filter(Objects::nonNull)
                 .findFirst().orElse(null);
         if (node == null) {
             return;
