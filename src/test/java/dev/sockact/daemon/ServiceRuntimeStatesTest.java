@@ -233,20 +233,13 @@ class ServiceRuntimeStatesTest {
     Path dir;
 
     static Stream<Arguments> cells() {
-        List<Arguments> cells = new ArrayList<>();
-        for (ServiceState state : ServiceState.values()) {
-            for (Event event : Event.values()) {
-                cells.add(Arguments.of(state, event));
-            }
-        }
-        return cells.stream();
+        return Cells.all(ServiceState.class, Event.class);
     }
 
     @ParameterizedTest(name = "{0} × {1}")
     @MethodSource("cells")
     void cell(ServiceState state, Event event) throws Exception {
-        String expected = Cells.expected(TABLE, state.name() + " " + event);
-        assertThat(run(state, event).strip()).isEqualTo(expected);
+        assertThat(run(state, event).strip()).isEqualTo(Cells.expected(TABLE, state, event));
     }
 
     private String run(ServiceState state, Event event) throws Exception {

@@ -197,20 +197,13 @@ class SocketRuntimeStatesTest {
     Path dir;
 
     static Stream<Arguments> cells() {
-        List<Arguments> cells = new ArrayList<>();
-        for (SocketState state : SocketState.values()) {
-            for (Event event : Event.values()) {
-                cells.add(Arguments.of(state, event));
-            }
-        }
-        return cells.stream();
+        return Cells.all(SocketState.class, Event.class);
     }
 
     @ParameterizedTest(name = "{0} × {1}")
     @MethodSource("cells")
     void cell(SocketState state, Event event) throws Exception {
-        String expected = Cells.expected(TABLE, state.name() + " " + event);
-        assertThat(run(state, event).strip()).isEqualTo(expected);
+        assertThat(run(state, event).strip()).isEqualTo(Cells.expected(TABLE, state, event));
     }
 
     private String run(SocketState state, Event event) throws Exception {
