@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 
 /**
  * The units sockactd has loaded, by name, and their loading from the unit folders: every {@code *.socket} with
@@ -57,10 +58,17 @@ final class UnitRegistry {
         return services;
     }
 
-    /** Loads every *.socket; a unit that does not load is reported and skipped. Returns the number loaded. */
-    int loadAll() {
+    /**
+     * Loads every *.socket; a unit that does not load is reported and skipped, and loading ends early once
+     * {@code stopRequested}. Returns the number loaded.
+     */
+    int loadAll(BooleanSupplier stopRequested) {
         renewLoader();
         for (String name : socketNames()) {
+            if (stopRequested.getAsBoolean()) {
+                LOG.log(Level.DEBUG, "Stop requested, not loading further units.");
+                break;
+            }
             if (sockets.size() >= MAX_UNITS) {
                 LOG.log(Level.WARNING, "More than " + MAX_UNITS + " socket units, ignoring the rest (from " + name + ").");
                 break;
@@ -130,7 +138,7 @@ final class UnitRegistry {
             LOG.log(d.isError() ? Level.ERROR : Level.WARNING, d.format());
         }
         if (!units.startable()) {
-            LOG.log(Level.ERROR, name + ": Failed to load (" + units.socket().state().text() + "), skipping.");
+            LOG.log(Level.ERROR, name + ": Failed to load (" + whyNotStartable(units) + "), skipping.");
             return;
         }
         SocketUnit socket = units.socket().unit();
@@ -144,7 +152,15 @@ final class UnitRegistry {
         sockets.put(name, new SocketRuntime(context, socket, service));
     }
 
-    /** See {@link UnitContext#loadInstance}. */
+    /** The load state that keeps a socket from starting: its own, or its service's ("service a.service: not-found"). */
+    static String whyNotStartable(UnitLoader.ActivationUnits units) {
+        if (!units.socket().loaded() || units.service() == null) {
+            return units.socket().state().text();
+        }
+        return "service " + units.service().name() + ": " + units.service().state().text();
+    }
+
+        /** See {@link UnitContext#loadInstance}. */
     ServiceRuntime loadInstance(SocketRuntime socket, String instanceName, ConnectionAcceptor.Connection connection) {
         LoadResult<ServiceUnit> result = loader.loadService(instanceName);
         for (Diagnostic d : result.diagnostics()) {

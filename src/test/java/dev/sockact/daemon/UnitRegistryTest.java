@@ -32,7 +32,7 @@ class UnitRegistryTest {
         Files.writeString(dir.resolve("shared.service"), "[Service]\nExecStart=/bin/true\n");
         try (FakeUnitContext context = new FakeUnitContext(dir)) {
             UnitRegistry registry = registry(context);
-            assertThat(registry.loadAll()).isEqualTo(2);
+            assertThat(registry.loadAll(() -> false)).isEqualTo(2);
             assertThat(registry.sockets()).containsOnlyKeys("a.socket", "b.socket");
             assertThat(registry.services()).containsOnlyKeys("shared.service");
             assertThat(registry.sockets().get("a.socket").service())
@@ -59,7 +59,7 @@ class UnitRegistryTest {
         Files.writeString(dir.resolve("tpl@.service"), "[Service]\nExecStart=/bin/true\n");
         try (FakeUnitContext context = new FakeUnitContext(dir)) {
             UnitRegistry registry = registry(context);
-            registry.loadAll();
+            registry.loadAll(() -> false);
             assertThat(registry.unitNamed("dep.service")).isNotNull();
             assertThat(registry.loaded("dep.service")).isSameAs(registry.unitNamed("dep.service"));
             assertThat(registry.unitNamed("tpl@.service")).isNull();
