@@ -1,18 +1,26 @@
 package dev.sockact.daemon;
 
 import dev.sockact.activation.ConnectionAcceptor;
+import dev.sockact.activation.ListenEnvironment;
 import dev.sockact.event.Timer;
+import dev.sockact.event.Watch;
+import dev.sockact.posix.Epoll;
 import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.ExitStatus;
 import dev.sockact.posix.Fd;
+import dev.sockact.posix.Pidfd;
 import dev.sockact.posix.PosixFiles;
+import dev.sockact.posix.Processes;
 import dev.sockact.posix.Signals;
+import dev.sockact.text.SignalNames;
 import dev.sockact.unit.ExecCommand;
 import dev.sockact.unit.ServiceUnit;
 import dev.sockact.unit.TimeSpan;
+import dev.sockact.unit.UnitInfo;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -20,6 +28,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * One service unit's state machine, after systemd's service.c: start-pre, start, start-post, running, reload, stop,
@@ -31,7 +41,7 @@ final class ServiceRuntime implements ManagedUnit {
     /** How often a process group whose leader is gone is checked for stragglers (no cgroups to wait on). */
     private static final long GROUP_POLL_NANOS = 100_000_000L;
 
-    private final Manager manager;
+    private final UnitContext manager;
     private ServiceUnit unit;
     private final String name;
     private final List<SocketRuntime> sockets = new ArrayList<>();
@@ -75,13 +85,13 @@ final class ServiceRuntime implements ManagedUnit {
     private long mainStartMicros;
     private int lastMainPid;
 
-    ServiceRuntime(Manager manager, ServiceUnit unit) {
+    ServiceRuntime(UnitContext manager, ServiceUnit unit) {
         this(manager, unit, null);
     }
 
-    ServiceRuntime(Manager manager, ServiceUnit unit, Instance instance) {
+    ServiceRuntime(UnitContext manager, ServiceUnit unit, Instance instance) {
         this.manager = manager;
-        this.timeout = new StateTimeout<>(manager.loop(), () -> state, this::timedOut);
+        this.timeout = new StateTimeout<>(manager, () -> state, this::timedOut);
         this.unit = unit;
         this.name = unit.name().toString();
         this.instance = instance;
@@ -102,7 +112,7 @@ final class ServiceRuntime implements ManagedUnit {
     }
 
     @Override
-    public dev.sockact.unit.UnitInfo info() {
+    public UnitInfo info() {
         return unit.unit();
     }
 
@@ -276,7 +286,7 @@ final class ServiceRuntime implements ManagedUnit {
             setState(ServiceState.FAILED);
             return;
         }
-        List<String> refusals = SharedNamespaces.refusals(unit, dev.sockact.posix.Processes.uid() == 0,
+        List<String> refusals = SharedNamespaces.refusals(unit, Processes.uid() == 0,
                 manager.userManager());
         if (!refusals.isEmpty()) {
             refusals.forEach(refusal -> LOG.log(Level.ERROR, name + ": " + refusal));
@@ -393,7 +403,7 @@ final class ServiceRuntime implements ManagedUnit {
         for (SocketRuntime socket : sockets) {
             socket.collectFds(fds, names);
         }
-        var listen = dev.sockact.activation.ListenEnvironment.variables(fds.size(), names);
+        var listen = ListenEnvironment.variables(fds.size(), names);
         // The last command that gets the connection has its copy (control commands never get it here): ours is
         // closed once it is spawned, so that the client sees the end as soon as the program closes it, as with
         // inetd. The slot is held until the instance has ended.
@@ -531,8 +541,7 @@ final class ServiceRuntime implements ManagedUnit {
         main = null;
         if (unit.pidFile().isEmpty()) {
             // A child being spawned for another unit is not watched yet either: wait for those in flight.
-            List<Integer> candidates = manager.spawnPool().whenNoneInFlight(() -> OrphanReaper.children().stream()
-                    .filter(pid -> !dev.sockact.posix.Pidfd.watched(pid)).toList());
+            List<Integer> candidates = manager.unwatchedChildren();
             if (candidates.size() != 1) {
                 LOG.log(Level.ERROR, name + ": Type=forking without PIDFile=: " + (candidates.isEmpty()
                         ? "no process left after the parent exited" : "cannot tell the main process among "
@@ -559,7 +568,7 @@ final class ServiceRuntime implements ManagedUnit {
             if (first) {
                 LOG.log(Level.DEBUG, () -> name + ": PID file " + unit.pidFile() + " not readable (yet?) after start.");
             }
-            pidFilePoll = manager.loop().schedule(GROUP_POLL_NANOS / 2, () -> pollPidFile(false));
+            pidFilePoll = manager.schedule(GROUP_POLL_NANOS / 2, () -> pollPidFile(false));
             return;
         }
         adoptMainPid(pid);
@@ -571,7 +580,7 @@ final class ServiceRuntime implements ManagedUnit {
     /** The pid in PIDFile= (its first line), or 0 when the file is missing, empty or not a pid. */
     private int readPidFile() {
         try (var in = Files.newInputStream(Path.of(unit.pidFile()))) {
-            String text = new String(in.readNBytes(64), java.nio.charset.StandardCharsets.US_ASCII).strip();
+            String text = new String(in.readNBytes(64), StandardCharsets.US_ASCII).strip();
             int pid = Integer.parseInt(text.lines().findFirst().orElse("").strip());
             return pid > 1 ? pid : 0;
         } catch (IOException | NumberFormatException e) {
@@ -581,9 +590,9 @@ final class ServiceRuntime implements ManagedUnit {
 
     /** Watches {@code pid} as the main process: through a pidfd; reaped by us when it is our (adopted) child. */
     private void adoptMainPid(int pid) {
-        dev.sockact.posix.Pidfd pidfd;
+        Pidfd pidfd;
         try {
-            pidfd = dev.sockact.posix.Pidfd.open(pid);
+            pidfd = Pidfd.open(pid);
         } catch (ErrnoException e) {
             LOG.log(Level.ERROR, name + ": New main PID " + pid + " does not exist or is a zombie.");
             enterSignal(ServiceState.STOP_SIGTERM, ServiceResult.PROTOCOL);
@@ -595,9 +604,9 @@ final class ServiceRuntime implements ManagedUnit {
         lastMainPid = pid;
         mainStartMicros = UnitTimes.nowMicros();
         LOG.log(Level.DEBUG, () -> name + ": Supervising process " + pid + " as main process.");
-        dev.sockact.event.Watch[] watch = new dev.sockact.event.Watch[1];
+        Watch[] watch = new Watch[1];
         try {
-            watch[0] = manager.loop().watch(pidfd.fd(), dev.sockact.posix.Epoll.EPOLLIN, events -> {
+            watch[0] = manager.watch(pidfd.fd(), Epoll.EPOLLIN, events -> {
                 ExitStatus status;
                 try {
                     status = pidfd.poll().orElse(null);
@@ -681,7 +690,7 @@ final class ServiceRuntime implements ManagedUnit {
         }
         if (mainPidOverride > 0 && !mode.equals("none")) {
             try {
-                dev.sockact.posix.Processes.kill(mainPidOverride, signal);
+                Processes.kill(mainPidOverride, signal);
             } catch (ErrnoException e) {
                 mainPidOverride = 0;
             }
@@ -698,7 +707,7 @@ final class ServiceRuntime implements ManagedUnit {
     /** KillSignal=, checked at load: a name (SIGPOLL and SIGRTMIN+n included) or a number 1-64. */
     private int killSignal() {
         String s = unit.killSignal();
-        int named = dev.sockact.text.SignalNames.number(s);
+        int named = SignalNames.number(s);
         if (named > 0) {
             return named;
         }
@@ -725,7 +734,7 @@ final class ServiceRuntime implements ManagedUnit {
             return;
         }
         ServiceState waitingIn = state;
-        groupPoll = manager.loop().schedule(GROUP_POLL_NANOS, () -> {
+        groupPoll = manager.schedule(GROUP_POLL_NANOS, () -> {
             groupPoll = null;
             if (state != waitingIn) {
                 return;
@@ -862,22 +871,22 @@ final class ServiceRuntime implements ManagedUnit {
      *                     on the loop once the child is spawned (or failed to be), when {@code fds} may be closed
      */
     private Child spawn(ExecCommand command, List<Fd> fds, Map<String, String> extra, boolean isMain,
-                        java.util.function.Consumer<Child> inBackground) {
+                        Consumer<Child> inBackground) {
         ServiceStdio.Prepared stdio;
         try {
             stdio = ServiceStdio.prepare(manager.loop(), unit, name, isMain ? fds : List.of(), isMain);
         } catch (ErrnoException e) {
             LOG.log(Level.ERROR, name + ": Failed to set up standard input/output: " + e.reason());
-            Child failed = ExecSpawner.failed(manager.loop(), command, (c, status) -> exited(c, isMain, status));
+            Child failed = manager.spawnFailed(command, (c, status) -> exited(c, isMain, status));
             if (inBackground != null) {
                 inBackground.accept(failed);
             }
             return failed;
         }
-        java.util.function.BiConsumer<Child, ExitStatus> onExit = (c, status) -> exited(c, isMain, status);
+        BiConsumer<Child, ExitStatus> onExit = (c, status) -> exited(c, isMain, status);
         Child child;
         if (inBackground != null) {
-            child = ExecSpawner.startInBackground(manager.loop(), manager.spawnPool(), command, context,
+            child = manager.spawnInBackground(command, context,
                     stdio.stdio(), extra, onExit, spawned -> {
                         stdio.spawned(spawned.pid());
                         stdio.closeChildEnds();
@@ -885,7 +894,7 @@ final class ServiceRuntime implements ManagedUnit {
                     });
         } else {
             try {
-                child = ExecSpawner.start(manager.loop(), command, context, stdio.stdio(), extra, onExit);
+                child = manager.spawn(command, context, stdio.stdio(), extra, onExit);
                 stdio.spawned(child.pid());
             } finally {
                 stdio.closeChildEnds();
@@ -1020,7 +1029,7 @@ final class ServiceRuntime implements ManagedUnit {
 
     /** A path for a new notify socket, removed again by {@link NotifySocket#close}. */
     Path notifyPath() {
-        return manager.runtimeDirectory().resolve("notify").resolve(manager.nextNotifyId());
+        return manager.notifySocketPath();
     }
 
     static void removeQuietly(Path path) {
