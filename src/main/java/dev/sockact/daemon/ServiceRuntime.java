@@ -1,20 +1,27 @@
 package dev.sockact.daemon;
 
 import dev.sockact.activation.ConnectionAcceptor;
+import dev.sockact.activation.ListenEnvironment;
 import dev.sockact.event.Timer;
+import dev.sockact.event.Watch;
+import dev.sockact.posix.Epoll;
 import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.ExitStatus;
 import dev.sockact.posix.Fd;
+import dev.sockact.posix.Pidfd;
 import dev.sockact.posix.PosixFiles;
+import dev.sockact.posix.Processes;
 import dev.sockact.posix.Signals;
 import dev.sockact.unit.ExecCommand;
 import dev.sockact.unit.KillMode;
 import dev.sockact.unit.ServiceType;
 import dev.sockact.unit.ServiceUnit;
 import dev.sockact.unit.TimeSpan;
+import dev.sockact.unit.UnitInfo;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -22,6 +29,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * One service unit's state machine, after systemd's service.c: start-pre, start, start-post, running, reload, stop,
@@ -104,7 +113,7 @@ final class ServiceRuntime implements ManagedUnit {
     }
 
     @Override
-    public dev.sockact.unit.UnitInfo info() {
+    public UnitInfo info() {
         return unit.unit();
     }
 
@@ -272,7 +281,7 @@ final class ServiceRuntime implements ManagedUnit {
             setState(ServiceState.FAILED);
             return;
         }
-        List<String> refusals = SharedNamespaces.refusals(unit, dev.sockact.posix.Processes.uid() == 0,
+        List<String> refusals = SharedNamespaces.refusals(unit, Processes.uid() == 0,
                 manager.userManager());
         if (!refusals.isEmpty()) {
             refusals.forEach(refusal -> LOG.log(Level.ERROR, name + ": " + refusal));
@@ -388,7 +397,7 @@ final class ServiceRuntime implements ManagedUnit {
         for (SocketRuntime socket : sockets) {
             socket.collectFds(fds, names);
         }
-        var listen = dev.sockact.activation.ListenEnvironment.variables(fds.size(), names);
+        var listen = ListenEnvironment.variables(fds.size(), names);
         // The last command that gets the connection has its copy (control commands never get it here): ours is
         // closed once it is spawned, so that the client sees the end as soon as the program closes it, as with
         // inetd. The slot is held until the instance has ended.
@@ -527,7 +536,7 @@ final class ServiceRuntime implements ManagedUnit {
         if (unit.pidFile().isEmpty()) {
             // A child being spawned for another unit is not watched yet either: wait for those in flight.
             List<Integer> candidates = manager.spawnPool().whenNoneInFlight(() -> OrphanReaper.children().stream()
-                    .filter(pid -> !dev.sockact.posix.Pidfd.watched(pid)).toList());
+                    .filter(pid -> !Pidfd.watched(pid)).toList());
             if (candidates.size() != 1) {
                 LOG.log(Level.ERROR, name + ": Type=forking without PIDFile=: " + (candidates.isEmpty()
                         ? "no process left after the parent exited" : "cannot tell the main process among "
@@ -566,7 +575,7 @@ final class ServiceRuntime implements ManagedUnit {
     /** The pid in PIDFile= (its first line), or 0 when the file is missing, empty or not a pid. */
     private int readPidFile() {
         try (var in = Files.newInputStream(Path.of(unit.pidFile()))) {
-            String text = new String(in.readNBytes(64), java.nio.charset.StandardCharsets.US_ASCII).strip();
+            String text = new String(in.readNBytes(64), StandardCharsets.US_ASCII).strip();
             int pid = Integer.parseInt(text.lines().findFirst().orElse("").strip());
             return pid > 1 ? pid : 0;
         } catch (IOException | NumberFormatException e) {
@@ -576,9 +585,9 @@ final class ServiceRuntime implements ManagedUnit {
 
     /** Watches {@code pid} as the main process: through a pidfd; reaped by us when it is our (adopted) child. */
     private void adoptMainPid(int pid) {
-        dev.sockact.posix.Pidfd pidfd;
+        Pidfd pidfd;
         try {
-            pidfd = dev.sockact.posix.Pidfd.open(pid);
+            pidfd = Pidfd.open(pid);
         } catch (ErrnoException e) {
             LOG.log(Level.ERROR, name + ": New main PID " + pid + " does not exist or is a zombie.");
             enterSignal(ServiceState.STOP_SIGTERM, ServiceResult.PROTOCOL);
@@ -590,9 +599,9 @@ final class ServiceRuntime implements ManagedUnit {
         lastMainPid = pid;
         mainStartMicros = UnitTimes.nowMicros();
         LOG.log(Level.DEBUG, () -> name + ": Supervising process " + pid + " as main process.");
-        dev.sockact.event.Watch[] watch = new dev.sockact.event.Watch[1];
+        Watch[] watch = new Watch[1];
         try {
-            watch[0] = manager.loop().watch(pidfd.fd(), dev.sockact.posix.Epoll.EPOLLIN, events -> {
+            watch[0] = manager.loop().watch(pidfd.fd(), Epoll.EPOLLIN, events -> {
                 ExitStatus status;
                 try {
                     status = pidfd.poll().orElse(null);
@@ -676,7 +685,7 @@ final class ServiceRuntime implements ManagedUnit {
         }
         if (mainPidOverride > 0 && mode.signalsMainProcess()) {
             try {
-                dev.sockact.posix.Processes.kill(mainPidOverride, signal);
+                Processes.kill(mainPidOverride, signal);
             } catch (ErrnoException e) {
                 mainPidOverride = 0;
             }
@@ -834,7 +843,7 @@ final class ServiceRuntime implements ManagedUnit {
      *                     on the loop once the child is spawned (or failed to be), when {@code fds} may be closed
      */
     private Child spawn(ExecCommand command, List<Fd> fds, Map<String, String> extra, boolean isMain,
-                        java.util.function.Consumer<Child> inBackground) {
+                        Consumer<Child> inBackground) {
         ServiceStdio.Prepared stdio;
         try {
             stdio = ServiceStdio.prepare(manager.loop(), unit, name, isMain ? fds : List.of(), isMain);
@@ -846,7 +855,7 @@ final class ServiceRuntime implements ManagedUnit {
             }
             return failed;
         }
-        java.util.function.BiConsumer<Child, ExitStatus> onExit = (c, status) -> exited(c, isMain, status);
+        BiConsumer<Child, ExitStatus> onExit = (c, status) -> exited(c, isMain, status);
         Child child;
         if (inBackground != null) {
             child = ExecSpawner.startInBackground(manager.loop(), manager.spawnPool(), command, context,
