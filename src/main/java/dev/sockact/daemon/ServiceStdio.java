@@ -58,9 +58,9 @@ final class ServiceStdio {
             boolean stdinSocket = stdin == socket && socket != null;
             Fd stdout = output(p, loop, unit.standardOutput(), name, socket, stdinSocket ? socket : null, null);
             // can_inherit_stderr_from_stdout(): the same file for both is opened once, so they share one offset.
-            Fd stderr = unit.standardError() instanceof StandardOutput.File && unit.standardError()
-                    .equals(unit.standardOutput()) ? stdout
-                    : output(p, loop, unit.standardError(), name, socket, stdout, stdout);
+            boolean sameFile = unit.standardError() instanceof StandardOutput.File
+                    && unit.standardError().equals(unit.standardOutput());
+            Fd stderr = sameFile ? stdout : output(p, loop, unit.standardError(), name, socket, stdout, stdout);
             p.stdio = new ExecSpawner.Stdio(isMain ? fds : List.of(), stdin, stdout, stderr);
             return p;
         } catch (ErrnoException | RuntimeException e) {
