@@ -14,6 +14,8 @@ import dev.sockact.posix.Processes;
 import dev.sockact.posix.Signals;
 import dev.sockact.text.SignalNames;
 import dev.sockact.unit.ExecCommand;
+import dev.sockact.unit.KillMode;
+import dev.sockact.unit.ServiceType;
 import dev.sockact.unit.ServiceUnit;
 import dev.sockact.unit.TimeSpan;
 import dev.sockact.unit.UnitInfo;
@@ -280,12 +282,6 @@ final class ServiceRuntime implements ManagedUnit {
             setState(ServiceState.FAILED);
             return;
         }
-        if (!List.of("simple", "exec", "notify", "oneshot", "idle", "dbus", "forking").contains(unit.type())) {
-            LOG.log(Level.ERROR, name + ": Type=" + unit.type() + " is not supported by sockactd, refusing.");
-            fail(ServiceResult.RESOURCES);
-            setState(ServiceState.FAILED);
-            return;
-        }
         List<String> refusals = SharedNamespaces.refusals(unit, Processes.uid() == 0,
                 manager.userManager());
         if (!refusals.isEmpty()) {
@@ -308,7 +304,7 @@ final class ServiceRuntime implements ManagedUnit {
             if (instance != null) {
                 env.putAll(instance.connection().remoteEnvironment());   // every command's, as service_spawn()
             }
-            if (!"none".equals(unit.notifyAccess())) {
+            if (unit.notifyAccess().acceptsMessages()) {
                 notify = NotifySocket.open(manager, this);
                 env.put("NOTIFY_SOCKET", notify.path());
             }
@@ -386,8 +382,7 @@ final class ServiceRuntime implements ManagedUnit {
         spawnNextMain();
         // A spawn that failed (exec, stdio) comes back already exited; its 203/EXEC status is on its way and
         // fails the start. Carrying on to running here would report a clean run that never happened.
-        if (state == ServiceState.START && !unit.type().equals("notify") && !unit.type().equals("oneshot")
-                && !unit.type().equals("forking") && main != null && !main.exited()) {
+        if (state == ServiceState.START && unit.type().startedOnceSpawned() && main != null && !main.exited()) {
             enterStartPost();
         }
     }
@@ -409,7 +404,7 @@ final class ServiceRuntime implements ManagedUnit {
         // inetd. The slot is held until the instance has ended.
         boolean lastWithConnection = instance != null && mainQueue.isEmpty();
         mainStartMicros = UnitTimes.nowMicros();
-        if (lastWithConnection && unit.type().equals("simple") && unit.execStartPost().isEmpty()) {
+        if (lastWithConnection && unit.type() == ServiceType.SIMPLE && unit.execStartPost().isEmpty()) {
             // Type=simple is running once spawned, as systemd's is once forked: nothing waits for the exec, so
             // neither does the loop (see SpawnPool). ExecStartPost= would run before the pid is known, without
             // $MAINPID: such a unit is spawned on the loop.
@@ -458,7 +453,7 @@ final class ServiceRuntime implements ManagedUnit {
             LOG.log(Level.INFO, "Finished " + describe() + ".");
             setState(ServiceState.EXITED);
         } else {
-            if (unit.type().equals("oneshot")) {
+            if (unit.type().isOneshot()) {
                 LOG.log(Level.INFO, "Finished " + describe() + ".");
             }
             enterStop(ServiceResult.SUCCESS);
@@ -515,7 +510,7 @@ final class ServiceRuntime implements ManagedUnit {
         } else {
             LOG.log(Level.INFO, "Reloaded " + describe() + ".");
         }
-        if (unit.type().equals("forking") && !unit.pidFile().isEmpty()) {
+        if (unit.type().isForking() && !unit.pidFile().isEmpty()) {
             int pid = readPidFile();   // a daemon may re-exec itself on reload (nginx's binary upgrade)
             if (pid > 0 && (main == null || main.pid() != pid)) {
                 adoptMainPid(pid);
@@ -666,17 +661,17 @@ final class ServiceRuntime implements ManagedUnit {
     private void enterSignal(ServiceState next, ServiceResult f) {
         fail(f);
         boolean kill = next == ServiceState.STOP_SIGKILL || next == ServiceState.FINAL_SIGKILL;
-        int signal = kill ? Signals.SIGKILL : killSignal();
-        String mode = unit.killMode();
+        int signal = kill ? Signals.SIGKILL : unit.killSignal().number();
+        KillMode mode = unit.killMode();
         spawned.removeIf(c -> c.exited() && !c.groupAlive());
         for (Child child : spawned) {
             boolean isControl = child == control;
             boolean isMain = child == main;
-            boolean group = mode.equals("control-group") || (mode.equals("mixed") && kill);
+            boolean group = mode.signalsGroups(kill);
             if (!group && !isControl && !isMain) {
                 continue;
             }
-            if (mode.equals("none") && !isControl) {
+            if (!mode.signalsMainProcess() && !isControl) {
                 continue;
             }
             if (kill && (!child.exited() || group)) {
@@ -688,7 +683,7 @@ final class ServiceRuntime implements ManagedUnit {
                 child.signal(Signals.SIGCONT, group);   // a stopped process could not act on SIGTERM
             }
         }
-        if (mainPidOverride > 0 && !mode.equals("none")) {
+        if (mainPidOverride > 0 && mode.signalsMainProcess()) {
             try {
                 Processes.kill(mainPidOverride, signal);
             } catch (ErrnoException e) {
@@ -704,25 +699,11 @@ final class ServiceRuntime implements ManagedUnit {
         afterSignal(next);
     }
 
-    /** KillSignal=, checked at load: a name (SIGPOLL and SIGRTMIN+n included) or a number 1-64. */
-    private int killSignal() {
-        String s = unit.killSignal();
-        int named = SignalNames.number(s);
-        if (named > 0) {
-            return named;
-        }
-        if (s.chars().allMatch(Character::isDigit) && !s.isEmpty()) {
-            return Integer.parseInt(s);
-        }
-        return Signals.SIGTERM;
-    }
-
     private boolean somethingLeft() {
         if (mainAlive() || (control != null && !control.exited())) {
             return true;
         }
-        String mode = unit.killMode();
-        if (mode.equals("control-group") || mode.equals("mixed")) {
+        if (unit.killMode().waitsForGroups()) {
             return spawned.stream().anyMatch(Child::groupAlive);
         }
         return false;
@@ -785,16 +766,7 @@ final class ServiceRuntime implements ManagedUnit {
                 || mainExitPreventsRestart) {
             return false;
         }
-        return switch (unit.restart()) {
-            case "always" -> true;
-            case "on-success" -> result == ServiceResult.SUCCESS;
-            case "on-failure" -> result != ServiceResult.SUCCESS;
-            case "on-abnormal" -> result == ServiceResult.SIGNAL || result == ServiceResult.CORE_DUMP
-                    || result == ServiceResult.TIMEOUT || result == ServiceResult.WATCHDOG;
-            case "on-watchdog" -> result == ServiceResult.WATCHDOG;
-            case "on-abort" -> result == ServiceResult.SIGNAL || result == ServiceResult.CORE_DUMP;
-            default -> false;
-        };
+        return unit.restart().restartsAfter(result.restartCause());
     }
 
     private void timedOut() {
@@ -917,7 +889,7 @@ final class ServiceRuntime implements ManagedUnit {
 
     private void mainExited(ExitStatus status) {
         mainExitPreventsRestart = ExitStatuses.listed(status, unit.restartPreventExitStatus());
-        boolean clean = ExitStatuses.clean(status, !unit.type().equals("oneshot"))
+        boolean clean = ExitStatuses.clean(status, unit.type().isDaemon())
                 || ExitStatuses.listed(status, unit.successExitStatus());
         boolean ignore = mainCommand != null && mainCommand.ignoresFailure();
         ServiceResult f = clean || ignore ? ServiceResult.SUCCESS : ExitStatuses.serviceResult(status);
@@ -929,9 +901,9 @@ final class ServiceRuntime implements ManagedUnit {
             case START -> {
                 if (f != ServiceResult.SUCCESS) {
                     enterSignal(ServiceState.STOP_SIGTERM, f);
-                } else if (unit.type().equals("forking")) {
+                } else if (unit.type().isForking()) {
                     forkingParentExited();
-                } else if (unit.type().equals("oneshot")) {
+                } else if (unit.type().isOneshot()) {
                     if (mainQueue.isEmpty()) {
                         enterStartPost();
                     } else {
@@ -1017,7 +989,7 @@ final class ServiceRuntime implements ManagedUnit {
                 mainPidOverride = pid;
             }
         }
-        if ("1".equals(message.get("READY")) && state == ServiceState.START && unit.type().equals("notify")) {
+        if ("1".equals(message.get("READY")) && state == ServiceState.START && unit.type().isNotify()) {
             enterStartPost();
         }
         if ("1".equals(message.get("STOPPING")) && state == ServiceState.RUNNING) {
