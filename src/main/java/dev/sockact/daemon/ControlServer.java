@@ -36,8 +36,8 @@ import java.util.Map;
  * nothing yet, which is closed, and gets the busy reply only when each of those is busy with a request. So one
  * process holding connections competes only with itself. A connection must send its first byte within
  * {@link #FIRST_BYTE_TIMEOUT_NANOS} and its whole request, of at most {@link ControlProtocol#MAX_REQUEST} bytes,
- * within {@link #REQUEST_TIMEOUT_NANOS}. sockctl sends its request as soon as it is connected, so a command gets
- * through however many idle connections are held, by whatever user.
+ * within {@link #REQUEST_TIMEOUT_NANOS}, and read its reply within as long again. sockctl sends its request as soon
+ * as it is connected, so a command gets through however many idle connections are held, by whatever user.
  */
 final class ControlServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("sockactd");
@@ -304,6 +304,14 @@ final class ControlServer implements AutoCloseable {
                 watch = null;
             }
             writable(0);
+            if (!closed && timeout == null) {
+                // A peer that does not read its reply would hold its connection, and a slot, for ever.
+                timeout = loop.schedule(REQUEST_TIMEOUT_NANOS, () -> {
+                    timeout = null;
+                    LOG.log(Level.DEBUG, "Control connection did not read its reply in time, closing it.");
+                    close();
+                });
+            }
         }
 
         private void writable(int events) {

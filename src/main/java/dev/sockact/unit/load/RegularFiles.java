@@ -54,6 +54,10 @@ public final class RegularFiles {
         if (!attributes.isRegularFile()) {
             throw new RefusedException("not a regular file (" + kind(file, attributes) + ")");
         }
+        String kernelFile = kernelFile(file);
+        if (kernelFile != null) {
+            throw new RefusedException("a file of the kernel's (" + kernelFile + "), not a configuration file");
+        }
         if (attributes.size() > limit) {
             throw new RefusedException("too large (" + attributes.size() + " bytes, the limit is " + limit + ")");
         }
@@ -67,6 +71,24 @@ public final class RegularFiles {
             throw e;
         } catch (IOException e) {
             throw new RefusedException(reason(e));
+        }
+    }
+
+    /**
+     * The real path of a file under /proc or /sys, or null. The kernel calls those regular, but some never end or
+     * block when read (/proc/kmsg waits for the next kernel message). Only a path that is a symlink or starts there
+     * can end there, so other paths cost no realpath walk (Accept=yes loads an instance's files per connection).
+     */
+    private static String kernelFile(Path file) {
+        String text = file.toAbsolutePath().toString();
+        if (!Files.isSymbolicLink(file) && !text.startsWith("/proc/") && !text.startsWith("/sys/")) {
+            return null;
+        }
+        try {
+            String real = file.toRealPath().toString();
+            return real.startsWith("/proc/") || real.startsWith("/sys/") ? real : null;
+        } catch (IOException e) {
+            return null;   // it was there a moment ago: the read says what is wrong now
         }
     }
 

@@ -44,6 +44,15 @@ class RegularFilesTest {
     }
 
     @Test
+    void refusesAFileOfTheKernelsThatCouldNeverEnd() throws IOException {
+        Path link = Files.createSymbolicLink(dir.resolve("kmsg.socket"), Path.of("/proc/kmsg"));
+        assertThatThrownBy(() -> RegularFiles.read(link, 1000))
+                .hasMessage("a file of the kernel's (/proc/kmsg), not a configuration file");
+        assertThatThrownBy(() -> RegularFiles.read(Path.of("/proc/self/environ"), 100_000))
+                .hasMessageStartingWith("a file of the kernel's (/proc/");
+    }
+
+    @Test
     void refusesADirectory() throws IOException {
         Path sub = Files.createDirectory(dir.resolve("d.socket"));
         assertThatThrownBy(() -> RegularFiles.read(sub, 1000)).hasMessage("not a regular file (a directory)");
