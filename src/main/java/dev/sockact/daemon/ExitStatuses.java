@@ -37,10 +37,6 @@ final class ExitStatuses {
         return "code=exited, status=" + status.code() + (name == null ? "" : "/" + name);
     }
 
-    /**
-     * is_clean_exit(): exit code 0; for a daemon's main process also death by SIGHUP, SIGINT, SIGTERM or SIGPIPE
-     * (the signals a stop sends).
-     */
     /** Whether SuccessExitStatus= names this status: its exit code ("75") or its signal ("SIGUSR1", "SIG10"). */
     static boolean listed(ExitStatus status, java.util.List<String> successExitStatus) {
         if (status.signal() == 0) {
@@ -50,6 +46,10 @@ final class ExitStatuses {
                 || successExitStatus.contains("SIG" + status.signal());
     }
 
+    /**
+     * is_clean_exit(): exit code 0; for a daemon's main process also death by SIGHUP, SIGINT, SIGTERM or SIGPIPE
+     * (the signals a stop sends).
+     */
     static boolean clean(ExitStatus status, boolean daemon) {
         if (status.signal() == 0) {
             return status.code() == 0;

@@ -44,6 +44,7 @@ public final class Users {
         return lookup(Fns.GETGRNAM, "getgrnam_r", name, 32, entry -> entry.get(INT, 16));
     }
 
+    @SuppressWarnings("restricted") // FFM's restricted methods are this package's job; launchers grant native access
     private static String string(MemorySegment entry, long offset) {
         MemorySegment p = entry.get(ValueLayout.ADDRESS, offset);
         return p.equals(MemorySegment.NULL) ? "" : p.reinterpret(4096).getString(0);

@@ -131,7 +131,7 @@ class SocketActivateCompatibilityIT {
                 "--fdname=tcp:abstract", "-E", "EXTRA=1", "sh", "-c", ChildReport.SCRIPT));
         Children.Started started = children.start(Launchers.command(tool, args.toArray(String[]::new)));
         started.awaitStderr("Listening on 127.0.0.1:" + port + " as 3.");
-        try (Socket trigger = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        try (Socket _ = new Socket(InetAddress.getLoopbackAddress(), port)) {
             started.awaitStdout("end of report", Await.DEFAULT);
         }
         return new ChildReport(started.stdoutText());

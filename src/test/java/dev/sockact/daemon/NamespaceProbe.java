@@ -115,7 +115,7 @@ public final class NamespaceProbe {
             if (c == -Errno.EAGAIN.number()) {
                 continue;
             }
-            try (Fd connection = Fd.adopt(c)) {
+            try (Fd _ = Fd.adopt(c)) {
                 Io.setNonBlocking(c, false);
                 Io.writeFully(c, report.getBytes(StandardCharsets.UTF_8), "client");
                 try (var arena = java.lang.foreign.Arena.ofConfined()) {

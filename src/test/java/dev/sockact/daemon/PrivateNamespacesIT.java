@@ -226,7 +226,7 @@ class PrivateNamespacesIT {
             d.await("Listening on web.socket.");
             assertThat(d.log()).doesNotContain("not supported");
 
-            try (Socket s = new Socket("127.0.0.1", port)) {
+            try (Socket _ = new Socket("127.0.0.1", port)) {
                 d.await("web.service: Failed with result 'resources'.");
             }
             // The socket triggers again while the connection waits, until the start limit: look at the first start.

@@ -308,7 +308,7 @@ class SockactdIT {
         write(units.resolve("t.service"), "[Service]\nExecStart=/bin/true\n");
         DaemonProcess d = daemons.start();
         d.await("Listening on t.socket.");
-        try (Socket s = new Socket("127.0.0.1", port)) {
+        try (Socket _ = new Socket("127.0.0.1", port)) {
             d.await("t.socket: Trigger limit hit, refusing further activation.");
             d.await("t.socket: Failed with result 'trigger-limit-hit'.");
         }
@@ -360,7 +360,7 @@ class SockactdIT {
     @Test
     void vsockListenerOpens() throws Exception {
         boolean vsock;
-        try (var probe = dev.sockact.posix.Sockets.socket(dev.sockact.posix.SockAddr.AF_VSOCK,
+        try (var _ = dev.sockact.posix.Sockets.socket(dev.sockact.posix.SockAddr.AF_VSOCK,
                 dev.sockact.posix.Sockets.SOCK_STREAM, 0)) {
             vsock = true;
         } catch (dev.sockact.posix.ErrnoException e) {
@@ -443,7 +443,7 @@ class SockactdIT {
         d.await("Started Notify echo.");
         d.await("n.service: Changed start -> running");   // logged just after "Started": awaited, not read at once
 
-        try (Socket s = new Socket("127.0.0.1", port2)) {
+        try (Socket _ = new Socket("127.0.0.1", port2)) {
             d.await("p.service: Control process exited, code=exited, status=1/FAILURE");
             d.await("p.service: Failed with result 'exit-code'.");
         }
@@ -473,7 +473,7 @@ class SockactdIT {
                 + "\nTimeoutStopSec=1\nStandardOutput=journal\n");
         DaemonProcess d = daemons.start();
         d.await("Listening on h.socket.");
-        try (Socket s = new Socket("127.0.0.1", port)) {
+        try (Socket _ = new Socket("127.0.0.1", port)) {
             d.await("]: up");
             d.process.toHandle().destroy();
             d.await("h.service: State 'stop-sigterm' timed out. Killing.");

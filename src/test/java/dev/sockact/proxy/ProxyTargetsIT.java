@@ -24,7 +24,7 @@ class ProxyTargetsIT extends ProxyTestBase {
     private static InetAddress ipv6Loopback() {
         try {
             InetAddress v6 = InetAddress.getByName("::1");
-            try (ServerSocket probe = new ServerSocket(0, 1, v6)) {
+            try (ServerSocket _ = new ServerSocket(0, 1, v6)) {
                 return v6;
             }
         } catch (IOException e) {

@@ -84,15 +84,15 @@ public class DaemonProcess {
         }
     }
 
-    /**
-     * bin/sockactd on {@code units} with its control socket at {@code controlSocket}, debug logging, stdout
-     * discarded (skips the test when the jar is not built).
-     */
     /** Starts bin/sockactd on {@code units} with its control socket at {@code controlSocket}. */
     public static DaemonProcess start(Path units, Path controlSocket, String... extra) throws IOException {
         return new DaemonProcess(builder(units, controlSocket, extra).start());
     }
 
+    /**
+     * bin/sockactd on {@code units} with its control socket at {@code controlSocket}, debug logging, stdout
+     * discarded (skips the test when the jar is not built).
+     */
     public static ProcessBuilder builder(Path units, Path controlSocket, String... extra) {
         assumeTrue(Files.exists(Path.of("target/sockact.jar")),
                 "target/sockact.jar not built");
