@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,10 +26,11 @@ public class DaemonProcess {
 
     public final Process process;
     private final StringBuilder log = new StringBuilder();
+    private final Thread stderrReader;
 
     public DaemonProcess(Process process) {
         this.process = process;
-        Thread.ofVirtual().start(() -> {
+        this.stderrReader = Thread.ofVirtual().start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(),
                     StandardCharsets.UTF_8))) {
                 String line;
@@ -72,6 +74,13 @@ public class DaemonProcess {
         process.toHandle().destroy();
         assertThat(process.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS)).as(log()).isTrue();
         return process.exitValue();
+    }
+
+    /** SIGTERM, then all of stderr: the log once the daemon has exited and its stderr reached its end. */
+    public String terminateAndReadLog() throws InterruptedException {
+        terminate();
+        assertThat(stderrReader.join(Duration.ofMillis(DEADLINE_MS))).as("stderr read to its end").isTrue();
+        return log();
     }
 
     /** SIGTERM, and SIGKILL after 30 s: for {@code @AfterEach}. */
