@@ -2,6 +2,7 @@ package dev.sockact.cli;
 
 import dev.sockact.ctl.ControlClient;
 import dev.sockact.ctl.Json;
+import dev.sockact.testing.Await;
 import dev.sockact.testing.Clients;
 import dev.sockact.testing.DaemonProcess;
 import dev.sockact.testing.Daemons;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -372,14 +374,9 @@ class SockctlControlIT {
         assertThat(Clients.connects(port)).isFalse();
     }
 
-    private static void awaitOut(Call call, String text) throws Exception {
-        long end = System.currentTimeMillis() + DaemonProcess.DEADLINE_MS;
-        Run last = call.run();
-        while (!last.out().contains(text)) {
-            assertThat(System.currentTimeMillis()).as("waiting for '" + text + "' in:\n" + last.out()).isLessThan(end);
-            Thread.sleep(100);
-            last = call.run();
-        }
+    private static void awaitOut(Call call, String text) {
+        Await.until("'" + text + "' in sockctl's output", Duration.ofMillis(DaemonProcess.DEADLINE_MS),
+                () -> call.run().out(), out -> out.contains(text));
     }
 
     /** The inode of the TCP socket listening on 127.0.0.1:port, from /proc/net/tcp (0 when none). */

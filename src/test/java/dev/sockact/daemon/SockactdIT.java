@@ -522,6 +522,7 @@ class SockactdIT {
                 assertThat(talk(ports.get(i), "through " + i)).as(proxies.get(i)).isEqualTo("backend|through " + i);
             }
             assertThat(d.terminate()).isZero();
+            assumeTrue(proxies.size() == 2, "/lib/systemd/systemd-socket-proxyd not installed: only ours ran");
         }
     }
 }

@@ -118,8 +118,13 @@ class ProxyRelayIT extends ProxyTestBase {
     void halfClosedSlowReaderGetsAllOfALargeReply() throws Exception {
         byte[] reply = random(4 * MIB, 5);
         CompletableFuture<byte[]> request = new CompletableFuture<>();
-        Backend backend = keep(TestBackends.tcp(InetAddress.getLoopbackAddress(),
-                TestBackends.replyAfterEof(Duration.ZERO, reply, request)));
+        CompletableFuture<Void> hungUp = new CompletableFuture<>();
+        TestBackends.Handler replyAtEof = TestBackends.replyAfterEof(Duration.ZERO, reply, request);
+        Backend backend = keep(TestBackends.tcp(InetAddress.getLoopbackAddress(), connection -> {
+            replyAtEof.handle(connection);
+            connection.close();
+            hungUp.complete(null);
+        }));
         int port = ProxyProcess.freePort();
         ProxyProcess proxy = keep(ProxyProcess.activated(dir, port, backend.target()));
 
@@ -127,7 +132,9 @@ class ProxyRelayIT extends ProxyTestBase {
         client.getOutputStream().write('?');
         client.shutdownOutput();
         request.get(20, TimeUnit.SECONDS);
-        Thread.sleep(1000); // not a timing assertion: gives the backend time to send and hang up first
+        // The whole reply fits in the buffers between backend and client, so the backend sends it and hangs up
+        // before the client reads a byte; if the proxy stopped reading from the target, this would time out.
+        hungUp.get(20, TimeUnit.SECONDS);
         ProxyClients.Ending ending = readUntilClosed(client);
 
         assertThat(ending.data().length).as("bytes received; log:%n%s", proxy.log()).isEqualTo(reply.length);
