@@ -12,6 +12,7 @@ import dev.sockact.posix.Sockets;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -65,7 +66,7 @@ final class NotifySocket implements AutoCloseable {
             if (n < 0) {
                 return;
             }
-            String text = new String(buffer.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
+            String text = new String(buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE),
                     StandardCharsets.UTF_8);
             service.notified(parse(text));
             if (!fd.isOpen()) {

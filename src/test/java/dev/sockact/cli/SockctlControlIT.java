@@ -2,6 +2,8 @@ package dev.sockact.cli;
 
 import dev.sockact.ctl.ControlClient;
 import dev.sockact.ctl.Json;
+import dev.sockact.posix.Processes;
+import dev.sockact.posix.Signals;
 import dev.sockact.testing.Await;
 import dev.sockact.testing.Clients;
 import dev.sockact.testing.DaemonProcess;
@@ -21,6 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -99,7 +102,7 @@ class SockctlControlIT {
                 {"127.0.0.1:" + Math.max(webPort, idlePort), webPort < idlePort ? "idle.socket" : "web.socket",
                         webPort < idlePort ? "idle.service" : "web.service"}};
         if (String.valueOf(webPort).length() != String.valueOf(idlePort).length()) {
-            java.util.Arrays.sort(rows, 2, 4, (a, b) -> a[0].compareTo(b[0]));
+            Arrays.sort(rows, 2, 4, (a, b) -> a[0].compareTo(b[0]));
         }
         int w0 = 0;
         int w1 = 0;
@@ -262,7 +265,7 @@ class SockctlControlIT {
         int movedPort = freeTcpPort();
         Files.writeString(units.resolve("new.socket"), "[Socket]\nListenStream=127.0.0.1:" + movedPort + "\n");
         // kill(2) directly, checked: a failed external `kill` would look like a lost SIGHUP.
-        assertThat(dev.sockact.posix.Processes.kill((int) d.process.pid(), dev.sockact.posix.Signals.SIGHUP)).isTrue();
+        assertThat(Processes.kill((int) d.process.pid(), Signals.SIGHUP)).isTrue();
         d.await("Reloading.", 6);
         d.await("new.socket: Listen settings changed, restarting the socket");
         awaitOut(() -> ctl("status", "new.socket"), "127.0.0.1:" + movedPort + " (Stream)");
@@ -335,8 +338,8 @@ class SockctlControlIT {
         Files.writeString(units.resolve("each@.service"), "[Service]\nExecStart=/bin/echo hello\nStandardOutput=socket\n");
         DaemonProcess d = daemon();
         d.await("Listening on each.socket.");
-        try (java.net.Socket client = new java.net.Socket("127.0.0.1", port)) {
-            assertThat(new String(client.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+        try (Socket client = new Socket("127.0.0.1", port)) {
+            assertThat(new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
                     .isEqualTo("hello\n");
         }
 
@@ -359,7 +362,7 @@ class SockctlControlIT {
                 "[Service]\nExecStart=/bin/sleep 600\nStandardInput=socket\nStandardOutput=socket\n");
         DaemonProcess d = daemon();
         d.await("Listening on hold.socket.");
-        try (java.net.Socket client = new java.net.Socket("127.0.0.1", port)) {
+        try (Socket client = new Socket("127.0.0.1", port)) {
             awaitOut(() -> ctl("status", "hold.socket"), "Connected: 1;");
 
             Run stop = ctl("stop", "hold.socket");

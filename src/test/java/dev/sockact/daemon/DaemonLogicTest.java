@@ -1,5 +1,7 @@
 package dev.sockact.daemon;
 
+import dev.sockact.posix.ExitStatus;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -62,10 +64,10 @@ class DaemonLogicTest {
     @Test
     void successExitStatusCountsListedCodesAndSignalsAsSuccess() {
         var listed = List.of("75", "SIGUSR1", "SIG12");
-        assertThat(ExitStatuses.listed(dev.sockact.posix.ExitStatus.exited(1, 75), listed)).isTrue();
-        assertThat(ExitStatuses.listed(dev.sockact.posix.ExitStatus.exited(1, 1), listed)).isFalse();
-        assertThat(ExitStatuses.listed(dev.sockact.posix.ExitStatus.killed(1, 10, false), listed)).isTrue();
-        assertThat(ExitStatuses.listed(dev.sockact.posix.ExitStatus.killed(1, 12, false), listed)).isTrue();
-        assertThat(ExitStatuses.listed(dev.sockact.posix.ExitStatus.killed(1, 9, false), listed)).isFalse();
+        assertThat(ExitStatuses.listed(ExitStatus.exited(1, 75), listed)).isTrue();
+        assertThat(ExitStatuses.listed(ExitStatus.exited(1, 1), listed)).isFalse();
+        assertThat(ExitStatuses.listed(ExitStatus.killed(1, 10, false), listed)).isTrue();
+        assertThat(ExitStatuses.listed(ExitStatus.killed(1, 12, false), listed)).isTrue();
+        assertThat(ExitStatuses.listed(ExitStatus.killed(1, 9, false), listed)).isFalse();
     }
 }

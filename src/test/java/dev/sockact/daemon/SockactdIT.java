@@ -1,5 +1,10 @@
 package dev.sockact.daemon;
 
+import dev.sockact.posix.ErrnoException;
+import dev.sockact.posix.Processes;
+import dev.sockact.posix.Signals;
+import dev.sockact.posix.SockAddr;
+import dev.sockact.posix.Sockets;
 import dev.sockact.testing.DaemonProcess;
 import dev.sockact.testing.Daemons;
 import dev.sockact.testing.NobodyHome;
@@ -9,6 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
@@ -19,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -115,9 +122,9 @@ class SockactdIT {
                 .orElseThrow().substring("SigIgn:".length()).strip(), 16);
         assertThat(ignored & 0b11).as("SIGHUP and SIGINT ignored? SigIgn %x", ignored).isZero();
 
-        assertThat(dev.sockact.posix.Processes.kill((int) d.process.pid(), dev.sockact.posix.Signals.SIGHUP)).isTrue();
+        assertThat(Processes.kill((int) d.process.pid(), Signals.SIGHUP)).isTrue();
         d.await("Reloading.");
-        assertThat(dev.sockact.posix.Processes.kill((int) d.process.pid(), dev.sockact.posix.Signals.SIGINT)).isTrue();
+        assertThat(Processes.kill((int) d.process.pid(), Signals.SIGINT)).isTrue();
         assertThat(d.process.waitFor(DaemonProcess.DEADLINE_MS, TimeUnit.MILLISECONDS)).as(d.log()).isTrue();
         assertThat(d.process.exitValue()).isZero();
     }
@@ -135,7 +142,7 @@ class SockactdIT {
         DaemonProcess d = daemons.start();
         d.await("Listening on echo.socket.");
         List<Thread> clients = new ArrayList<>();
-        List<String> replies = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> replies = Collections.synchronizedList(new ArrayList<>());
         for (int i = 0; i < 3; i++) {
             String message = "m" + i;
             clients.add(Thread.ofVirtual().start(() -> {
@@ -360,10 +367,10 @@ class SockactdIT {
     @Test
     void vsockListenerOpens() throws Exception {
         boolean vsock;
-        try (var _ = dev.sockact.posix.Sockets.socket(dev.sockact.posix.SockAddr.AF_VSOCK,
-                dev.sockact.posix.Sockets.SOCK_STREAM, 0)) {
+        try (var _ = Sockets.socket(SockAddr.AF_VSOCK,
+                Sockets.SOCK_STREAM, 0)) {
             vsock = true;
-        } catch (dev.sockact.posix.ErrnoException e) {
+        } catch (ErrnoException e) {
             vsock = false;
         }
         assumeTrue(vsock, "no AF_VSOCK in this kernel");
@@ -374,10 +381,10 @@ class SockactdIT {
         DaemonProcess d = daemons.start();
         d.await("Listening on v.socket.");
         // sockactd holds the port: binding it again fails (no /proc table or ss lists vsock here).
-        try (var again = dev.sockact.posix.Sockets.socket(dev.sockact.posix.SockAddr.AF_VSOCK,
-                dev.sockact.posix.Sockets.SOCK_STREAM, 0)) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.sockact.posix.Sockets.bind(again,
-                            new dev.sockact.posix.SockAddr.Vsock(-1, port)))
+        try (var again = Sockets.socket(SockAddr.AF_VSOCK,
+                Sockets.SOCK_STREAM, 0)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Sockets.bind(again,
+                            new SockAddr.Vsock(-1, port)))
                     .hasMessageContaining("EADDRINUSE");
         }
         assertThat(d.terminate()).isZero();
@@ -484,7 +491,7 @@ class SockactdIT {
 
     @Test
     void systemdSocketProxydAndOurSocketProxydAsActivatedServices() throws Exception {
-        try (ServerSocket backend = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread.ofVirtual().start(() -> {
                 while (!backend.isClosed()) {
                     try {

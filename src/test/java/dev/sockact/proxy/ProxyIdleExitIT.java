@@ -10,6 +10,7 @@ import dev.sockact.proxy.ProxyProcess.Proxyd;
 import dev.sockact.proxy.ProxyProcess.Setup;
 import dev.sockact.proxy.TestBackends.Backend;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class ProxyIdleExitIT extends ProxyTestBase {
     void exitsWhenNoClientEverCameWhereSystemdRunsOn() {
         Backend backend = keep(TestBackends.echo());
         ProxyProcess systemd = null;
-        if (java.nio.file.Files.isExecutable(Path.of(ProxyProcess.SYSTEMD_PROXYD))) {
+        if (Files.isExecutable(Path.of(ProxyProcess.SYSTEMD_PROXYD))) {
             systemd = startedWithoutClient(Proxyd.SYSTEMD, backend.target());
         }
         ProxyProcess ours = startedWithoutClient(Proxyd.SOCKACT, backend.target());

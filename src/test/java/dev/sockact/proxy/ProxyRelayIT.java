@@ -7,9 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sockact.proxy.ProxyProcess.Setup;
 import dev.sockact.proxy.TestBackends.Backend;
+import dev.sockact.testing.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -20,6 +22,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -243,7 +246,7 @@ class ProxyRelayIT extends ProxyTestBase {
                     results.add(clients.submit(() -> {
                         try (Socket s = connect(port)) {
                             byte[] data = random(4096 + seed, seed);
-                            boolean echoed = java.util.Arrays.equals(ProxyClients.roundTrip(s, data), data);
+                            boolean echoed = Arrays.equals(ProxyClients.roundTrip(s, data), data);
                             s.shutdownOutput();
                             return echoed && s.getInputStream().read() == -1;
                         }
@@ -271,7 +274,7 @@ class ProxyRelayIT extends ProxyTestBase {
             assertThat(threadNames(proxy)).as("one connection: one loop").doesNotContain("proxy-loop-1");
             try (Socket second = connect(port)) {
                 assertRelayed(second);
-                dev.sockact.testing.Await.until("the second loop's thread",
+                Await.until("the second loop's thread",
                         () -> threadNames(proxy).contains("proxy-loop-1"));
                 assertRelayed(first);
             }
@@ -280,12 +283,12 @@ class ProxyRelayIT extends ProxyTestBase {
 
     private static List<String> threadNames(ProxyProcess proxy) {
         List<String> names = new ArrayList<>();
-        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc", Long.toString(proxy.pid()), "task"))) {
-            for (java.nio.file.Path task : tasks.toList()) {
-                names.add(java.nio.file.Files.readString(task.resolve("comm")).strip());
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(proxy.pid()), "task"))) {
+            for (Path task : tasks.toList()) {
+                names.add(Files.readString(task.resolve("comm")).strip());
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         return names;
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sockact.proxy.ProxyProcess.Proxyd;
 import dev.sockact.proxy.ProxyProcess.Setup;
+import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -158,7 +159,7 @@ class ProxyStartupIT extends ProxyTestBase {
         keep(p);
         try (Socket client = ProxyClients.connect(port)) {
             assertThat(ProxyClients.readUntilClosed(client).data()).isEmpty();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
         p.awaitLog("Passed in socket is not a stream socket.");
