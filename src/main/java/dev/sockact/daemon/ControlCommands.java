@@ -209,6 +209,10 @@ final class ControlCommands {
                     triggers.add(Map.of("unit", triggered.name(), "active", triggered.state().activeState().text()));
                 }
                 m.put("triggers", triggers);
+                String pending = manager.pendingChange(socket);
+                if (pending != null) {
+                    m.put("pendingChange", pending);
+                }
                 m.put("listen", listens(socket));
                 m.put("accept", socket.unit().accept());
                 m.put("accepted", socket.accepted());
@@ -364,6 +368,9 @@ final class ControlCommands {
                 reply.send(ControlProtocol.FAILURE, "Failed to reload " + name + ": Job type reload is not"
                         + " applicable for unit " + name + ".", null);
                 return;
+            }
+            if (!command.equals("reload-unit") && manager.startAfterPendingChange(unit, !command.equals("stop"))) {
+                continue;   // stopped already for its pending change; this says whether the new definition starts
             }
             units.add(unit);
         }

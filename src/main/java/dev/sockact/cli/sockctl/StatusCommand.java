@@ -112,6 +112,9 @@ public final class StatusCommand implements Callable<Integer> {
                     .append("; ").append(relative(nowMicros - since));
         }
         line(out, "Active:", state.toString());
+        if (u.get("pendingChange") instanceof String pending) {
+            line(out, "Pending:", pending);
+        }
         if (u.get("triggers") instanceof List<?> triggers) {
             triggerLines(out, "Triggers:", triggers);
         }
