@@ -32,14 +32,14 @@ final class NotifySocket implements AutoCloseable {
     private final ServiceRuntime service;
     private final MemorySegment buffer = Arena.ofAuto().allocate(MAX_MESSAGE);
 
-    private NotifySocket(Manager manager, ServiceRuntime service, Fd fd, Path path) throws ErrnoException {
+    private NotifySocket(UnitContext manager, ServiceRuntime service, Fd fd, Path path) throws ErrnoException {
         this.fd = fd;
         this.path = path;
         this.service = service;
-        this.watch = manager.loop().watch(fd.fd(), Epoll.EPOLLIN, events -> readable());
+        this.watch = manager.watch(fd.fd(), Epoll.EPOLLIN, events -> readable());
     }
 
-    static NotifySocket open(Manager manager, ServiceRuntime service) throws ErrnoException {
+    static NotifySocket open(UnitContext manager, ServiceRuntime service) throws ErrnoException {
         Path path = service.notifyPath();
         // ListenSockets creates the folder and replaces a stale node itself.
         Fd fd = ListenSockets.open(new SockAddr.UnixPath(path.toString()),
