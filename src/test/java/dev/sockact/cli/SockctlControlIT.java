@@ -2,6 +2,9 @@ package dev.sockact.cli;
 
 import dev.sockact.ctl.ControlClient;
 import dev.sockact.ctl.Json;
+import dev.sockact.posix.Processes;
+import dev.sockact.posix.Signals;
+import dev.sockact.testing.Await;
 import dev.sockact.testing.Clients;
 import dev.sockact.testing.DaemonProcess;
 import dev.sockact.testing.Daemons;
@@ -18,7 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -97,7 +102,7 @@ class SockctlControlIT {
                 {"127.0.0.1:" + Math.max(webPort, idlePort), webPort < idlePort ? "idle.socket" : "web.socket",
                         webPort < idlePort ? "idle.service" : "web.service"}};
         if (String.valueOf(webPort).length() != String.valueOf(idlePort).length()) {
-            java.util.Arrays.sort(rows, 2, 4, (a, b) -> a[0].compareTo(b[0]));
+            Arrays.sort(rows, 2, 4, (a, b) -> a[0].compareTo(b[0]));
         }
         int w0 = 0;
         int w1 = 0;
@@ -260,7 +265,7 @@ class SockctlControlIT {
         int movedPort = freeTcpPort();
         Files.writeString(units.resolve("new.socket"), "[Socket]\nListenStream=127.0.0.1:" + movedPort + "\n");
         // kill(2) directly, checked: a failed external `kill` would look like a lost SIGHUP.
-        assertThat(dev.sockact.posix.Processes.kill((int) d.process.pid(), dev.sockact.posix.Signals.SIGHUP)).isTrue();
+        assertThat(Processes.kill((int) d.process.pid(), Signals.SIGHUP)).isTrue();
         d.await("Reloading.", 6);
         d.await("new.socket: Listen settings changed, restarting the socket");
         awaitOut(() -> ctl("status", "new.socket"), "127.0.0.1:" + movedPort + " (Stream)");
@@ -333,8 +338,8 @@ class SockctlControlIT {
         Files.writeString(units.resolve("each@.service"), "[Service]\nExecStart=/bin/echo hello\nStandardOutput=socket\n");
         DaemonProcess d = daemon();
         d.await("Listening on each.socket.");
-        try (java.net.Socket client = new java.net.Socket("127.0.0.1", port)) {
-            assertThat(new String(client.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+        try (Socket client = new Socket("127.0.0.1", port)) {
+            assertThat(new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
                     .isEqualTo("hello\n");
         }
 
@@ -357,7 +362,7 @@ class SockctlControlIT {
                 "[Service]\nExecStart=/bin/sleep 600\nStandardInput=socket\nStandardOutput=socket\n");
         DaemonProcess d = daemon();
         d.await("Listening on hold.socket.");
-        try (java.net.Socket client = new java.net.Socket("127.0.0.1", port)) {
+        try (Socket client = new Socket("127.0.0.1", port)) {
             awaitOut(() -> ctl("status", "hold.socket"), "Connected: 1;");
 
             Run stop = ctl("stop", "hold.socket");
@@ -372,14 +377,9 @@ class SockctlControlIT {
         assertThat(Clients.connects(port)).isFalse();
     }
 
-    private static void awaitOut(Call call, String text) throws Exception {
-        long end = System.currentTimeMillis() + DaemonProcess.DEADLINE_MS;
-        Run last = call.run();
-        while (!last.out().contains(text)) {
-            assertThat(System.currentTimeMillis()).as("waiting for '" + text + "' in:\n" + last.out()).isLessThan(end);
-            Thread.sleep(100);
-            last = call.run();
-        }
+    private static void awaitOut(Call call, String text) {
+        Await.until("'" + text + "' in sockctl's output", Duration.ofMillis(DaemonProcess.DEADLINE_MS),
+                () -> call.run().out(), out -> out.contains(text));
     }
 
     /** The inode of the TCP socket listening on 127.0.0.1:port, from /proc/net/tcp (0 when none). */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sockact.proxy.ProxyProcess.Activator;
 import dev.sockact.proxy.ProxyProcess.Proxyd;
 import dev.sockact.proxy.TestBackends.Backend;
+import java.io.IOException;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ class ProxyDescriptorLimitIT extends ProxyTestBase {
         proxy.awaitCondition(() -> {
             try (Socket next = connect(port)) {
                 return echoes(next);
-            } catch (java.io.IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 return false;
             }
         }, "a new client to be served once the others left");

@@ -30,6 +30,8 @@ public final class RegularFiles {
 
     /** The problem with a file that is not read: its message names no path, the caller's does. */
     public static final class RefusedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
         RefusedException(String reason) {
             super(reason);
         }
