@@ -1,6 +1,6 @@
 package dev.sockact.cli.sockctl;
 
-import picocli.CommandLine.Mixin;
+import dev.sockact.ctl.Request;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -17,21 +17,17 @@ import java.util.concurrent.Callable;
 abstract class JobCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Mixin
-    ControlOptions control;
 
     @Parameters(arity = "1..*", paramLabel = "UNIT", description = "Units, e.g. foo.socket foo.service.")
     List<String> units;
 
-    private final String verb;
-
-    JobCommand(String verb) {
-        this.verb = verb;
-    }
+    /** The request for these (completed) unit names. */
+    abstract Request.Job request(List<String> units);
 
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        return control.call(ControlOptions.request(verb, units), ControlOptions.JOB_TIMEOUT_MILLIS, err).status();
+        return ControlOptions.of(spec).call(request(ControlOptions.unitNames(units)), ControlOptions.JOB_TIMEOUT_MILLIS,
+                err).exitStatus();
     }
 }

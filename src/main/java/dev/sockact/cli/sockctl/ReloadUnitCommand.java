@@ -1,6 +1,9 @@
 package dev.sockact.cli.sockctl;
 
+import dev.sockact.ctl.Request;
 import picocli.CommandLine.Command;
+
+import java.util.List;
 
 /**
  * {@code sockctl reload-unit UNIT...}: systemctl's {@code reload UNIT}, under another name because
@@ -8,7 +11,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "reload-unit", description = "Reload services: run their ExecReload= (systemctl reload UNIT).")
 public final class ReloadUnitCommand extends JobCommand {
-    public ReloadUnitCommand() {
-        super("reload-unit");
+    @Override
+    Request.Job request(List<String> units) {
+        return new Request.ReloadUnit(units);
     }
 }

@@ -1,0 +1,82 @@
+package dev.sockact.ctl;
+
+import java.util.List;
+
+/** One unit in {@code sockctl status}: a socket, a service, or a name that is not loaded. */
+public sealed interface UnitStatus {
+
+    String unit();
+
+    /** Whether the unit is active or reloading (exit 0 for status); a unit that is not loaded is not. */
+    default boolean running() {
+        return false;
+    }
+
+    record NotFound(String unit) implements UnitStatus {
+    }
+
+    /** A socket unit: its services, listen addresses and, for Accept=yes, its connection counters. */
+    record Socket(Common common, List<UnitRef> triggers, List<ListenEntry> listen, boolean accept, long accepted,
+                  long connected, long refused) implements UnitStatus {
+        public Socket {
+            triggers = List.copyOf(triggers);
+            listen = List.copyOf(listen);
+        }
+
+        @Override
+        public String unit() {
+            return common.unit();
+        }
+
+        @Override
+        public boolean running() {
+            return common.running();
+        }
+    }
+
+    /** A service unit: the sockets that activate it, its main process (0 when none) and its sd_notify STATUS=. */
+    record Service(Common common, List<UnitRef> triggeredBy, long mainPid, String mainCommand, String statusText)
+            implements UnitStatus {
+        public Service {
+            triggeredBy = List.copyOf(triggeredBy);
+        }
+
+        @Override
+        public String unit() {
+            return common.unit();
+        }
+
+        @Override
+        public boolean running() {
+            return common.running();
+        }
+    }
+
+    /**
+     * What sockets and services both show: files, enablement ({@code unitFileState}, {@code unitFilePreset}), the
+     * states and since when ({@code sinceMicros}, 0 for never), the last log lines and the pid of sockactd that
+     * logged them.
+     */
+    record Common(UnitFiles files, String unitFileState, String unitFilePreset, String description, String active,
+                  String sub, String result, long sinceMicros, List<LogLine> log, long daemonPid) {
+        public Common {
+            log = List.copyOf(log);
+        }
+
+        public String unit() {
+            return files.unit();
+        }
+
+        boolean running() {
+            return active.equals("active") || active.equals("reloading");
+        }
+    }
+
+    /** Another unit and its active state: what a socket triggers or what triggers a service. */
+    record UnitRef(String unit, String active) {
+    }
+
+    /** One line of sockactd's log about the unit. */
+    record LogLine(long timeMillis, String text) {
+    }
+}
