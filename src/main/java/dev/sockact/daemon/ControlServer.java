@@ -81,7 +81,7 @@ final class ControlServer implements AutoCloseable {
         }
     }
 
-    static byte[] encode(Reply reply) {
+    private static byte[] encode(Reply reply) {
         return (ControlCodec.encode(reply) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
