@@ -48,6 +48,7 @@ final class SockactdCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (help) {
             out.print(HELP);
+            out.flush();   // print() does not flush, and System.exit would drop it
             return 0;
         }
         if (version) {

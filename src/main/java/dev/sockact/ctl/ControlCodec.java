@@ -243,6 +243,9 @@ public final class ControlCodec {
             case UnitStatus.Socket s -> {
                 common(m, s.common(), "socket");
                 m.put("triggers", map(s.triggers(), ControlCodec::unitRef));
+                if (s.pendingChange() != null) {
+                    m.put("pendingChange", s.pendingChange());
+                }
                 m.put("listen", map(s.listen(), ControlCodec::listen));
                 m.put("accept", s.accept());
                 m.put("accepted", s.accepted());
@@ -296,7 +299,7 @@ public final class ControlCodec {
         String type = f.string("type");
         return switch (type) {
             case "socket" -> new UnitStatus.Socket(common, f.list("triggers", ControlCodec::unitRef),
-                    f.list("listen", ControlCodec::listen), f.bool("accept"), f.number("accepted"),
+                    f.optionalString("pendingChange"), f.list("listen", ControlCodec::listen), f.bool("accept"), f.number("accepted"),
                     f.number("connected"), f.number("refused"));
             case "service" -> new UnitStatus.Service(common, f.list("triggeredBy", ControlCodec::unitRef),
                     f.number("mainPid"), f.string("mainCommand"), f.string("statusText"));

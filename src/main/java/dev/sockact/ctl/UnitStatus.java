@@ -15,9 +15,12 @@ public sealed interface UnitStatus {
     record NotFound(String unit) implements UnitStatus {
     }
 
-    /** A socket unit: its services, listen addresses and, for Accept=yes, its connection counters. */
-    record Socket(Common common, List<UnitRef> triggers, List<ListenEntry> listen, boolean accept, long accepted,
-                  long connected, long refused) implements UnitStatus {
+    /**
+     * A socket unit: its services, the change of its definition that waits to be applied (null when none), its
+     * listen addresses and, for Accept=yes, its connection counters.
+     */
+    record Socket(Common common, List<UnitRef> triggers, String pendingChange, List<ListenEntry> listen,
+                  boolean accept, long accepted, long connected, long refused) implements UnitStatus {
         public Socket {
             triggers = List.copyOf(triggers);
             listen = List.copyOf(listen);

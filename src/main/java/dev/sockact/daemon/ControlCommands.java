@@ -151,7 +151,7 @@ final class ControlCommands {
                 }
                 out.add(new UnitStatus.Socket(common(name, files(name, socket, null), socket.unit().unit(),
                         socket.state().activeState(), socket.state().text(), socket.result().toString(), socket.times(),
-                        lines), triggers, listens(socket), socket.unit().accept(), socket.accepted(),
+                        lines), triggers, manager.pendingChange(socket), listens(socket), socket.unit().accept(), socket.accepted(),
                         socket.connected(), socket.refused()));
             } else if (service != null) {
                 List<UnitRef> by = new ArrayList<>();
@@ -295,6 +295,9 @@ final class ControlCommands {
                 reply.accept(new Reply.Failure(ControlProtocol.FAILURE, "Failed to reload " + name
                         + ": Job type reload is not applicable for unit " + name + "."));
                 return;
+            }
+            if (!reload && manager.startAfterPendingChange(unit, !stop)) {
+                continue;   // stopped already for its pending change; this says whether the new definition starts
             }
             units.add(unit);
         }

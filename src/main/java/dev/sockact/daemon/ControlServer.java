@@ -26,22 +26,33 @@ import java.util.List;
 
 /**
  * Serves the control protocol ({@link ControlProtocol}) on the control socket, on the manager's loop: each
- * connection sends one request line and gets one reply line. At most {@link #MAX_CLIENTS} connections at once (a
- * connection beyond that gets an error reply and is closed), requests of at most {@link ControlProtocol#MAX_REQUEST}
- * bytes, {@link #REQUEST_TIMEOUT_NANOS} to send one. SO_PEERCRED decides what a peer may do: root and the user
- * sockactd runs as may change state, others may only read.
+ * connection sends one request line and gets one reply line. SO_PEERCRED decides what a peer may do: root and the
+ * user sockactd runs as may change state, others may only read.
+ *
+ * <p>Idle or slow peers cannot keep others out. At most {@link #MAX_CLIENTS} connections are served at once, at most
+ * {@link #MAX_CLIENTS_PER_UID} of one user; a connection that finds its limit reached takes the place of the oldest
+ * connection that has not sent its request yet (of its own user at the per-user limit), which is closed, and gets
+ * the busy reply only when every connection is busy with a request. A connection must send its first byte within
+ * {@link #FIRST_BYTE_TIMEOUT_NANOS} and its whole request, of at most {@link ControlProtocol#MAX_REQUEST} bytes,
+ * within {@link #REQUEST_TIMEOUT_NANOS}. sockctl sends its request as soon as it is connected, so a command gets
+ * through however many idle connections are held, by whatever user.
  */
 final class ControlServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("sockactd");
-    static final int MAX_CLIENTS = 32;
+    static final int MAX_CLIENTS = 256;
+    static final int MAX_CLIENTS_PER_UID = 64;
+    static final long FIRST_BYTE_TIMEOUT_NANOS = 1_000_000_000L;
     static final long REQUEST_TIMEOUT_NANOS = 10_000_000_000L;
 
     private final EventLoop loop;
     private final Fd listener;
     private final ControlCommands commands;
+    /** In the order they were accepted: the first waiting one is the oldest. */
     private final List<Client> clients = new ArrayList<>();
     private final MemorySegment readBuffer = Arena.ofAuto().allocate(8192);
     private Watch watch;
+    /** Whether the limit's message was logged since the connections were last below the limit. */
+    private boolean limitLogged;
 
     ControlServer(Manager manager, Fd listener) {
         this.loop = manager.loop();
@@ -64,14 +75,21 @@ final class ControlServer implements AutoCloseable {
                 return;
             }
             Fd connection = Fd.adopt(fd);
-            if (clients.size() >= MAX_CLIENTS) {
-                byte[] busy = failure("Too many control connections (" + MAX_CLIENTS + "), try again.");
+            Sockets.PeerCredentials peer;
+            try {
+                peer = Sockets.peerCredentials(fd);
+            } catch (ErrnoException e) {
+                LOG.log(Level.DEBUG, () -> "Control connection dropped: " + e.getMessage());
+                connection.close();
+                continue;
+            }
+            if (!makeRoomFor(peer.uid())) {
+                byte[] busy = failure("Too many control connections (" + clients.size() + "), try again.");
                 Io.writeRaw(fd, segment(busy), busy.length);
                 connection.close();
                 continue;
             }
             try {
-                Sockets.PeerCredentials peer = Sockets.peerCredentials(fd);
                 boolean privileged = peer.uid() == 0 || peer.uid() == Processes.uid();
                 clients.add(new Client(connection, peer, privileged));
             } catch (ErrnoException e) {
@@ -79,6 +97,34 @@ final class ControlServer implements AutoCloseable {
                 connection.close();
             }
         }
+    }
+
+    /**
+     * Whether a new connection of {@code uid} can be served: below both limits, or once the oldest connection that
+     * has not sent its request (of {@code uid}, at the per-user limit) is closed for it.
+     */
+    private boolean makeRoomFor(int uid) {
+        long ofUid = clients.stream().filter(c -> c.peer.uid() == uid).count();
+        boolean perUser = ofUid >= MAX_CLIENTS_PER_UID;
+        if (!perUser && clients.size() < MAX_CLIENTS) {
+            limitLogged = false;
+            return true;
+        }
+        if (!limitLogged) {
+            limitLogged = true;
+            LOG.log(Level.WARNING, perUser
+                    ? "Control connections of UID " + uid + " at their limit (" + MAX_CLIENTS_PER_UID
+                            + "), closing the oldest that has not sent a request for each new one."
+                    : "Control connections at their limit (" + MAX_CLIENTS
+                            + "), closing the oldest that has not sent a request for each new one.");
+        }
+        for (Client c : clients) {
+            if (c.waitingForRequest() && (!perUser || c.peer.uid() == uid)) {
+                c.close();
+                return true;
+            }
+        }
+        return false;
     }
 
     private static byte[] encode(Reply reply) {
@@ -122,9 +168,27 @@ final class ControlServer implements AutoCloseable {
             this.peer = peer;
             this.privileged = privileged;
             this.watch = loop.watch(fd.fd(), Epoll.EPOLLIN, this::readable);
-            this.timeout = loop.schedule(REQUEST_TIMEOUT_NANOS, () -> {
+            this.timeout = loop.schedule(FIRST_BYTE_TIMEOUT_NANOS, this::firstByteDue);
+        }
+
+        /** Not yet answering: no complete request read. These are the connections an idle peer holds. */
+        boolean waitingForRequest() {
+            return out == null && watch != null && !closed;
+        }
+
+        private void firstByteDue() {
+            timeout = null;
+            if (!waitingForRequest()) {
+                return;
+            }
+            if (request.size() == 0) {
+                LOG.log(Level.DEBUG, "Control connection sent nothing in time, closing it.");
+                close();
+                return;
+            }
+            timeout = loop.schedule(REQUEST_TIMEOUT_NANOS - FIRST_BYTE_TIMEOUT_NANOS, () -> {
                 timeout = null;
-                if (out == null) {
+                if (waitingForRequest()) {
                     LOG.log(Level.DEBUG, "Control connection timed out before a request.");
                     close();
                 }

@@ -41,7 +41,10 @@ public final class Daemon {
             manager.prepareRuntimeDirectory();
             loop.onHandlerFailure(t -> LOG.log(Level.ERROR, "Internal error, continuing: " + t, t));
             OrphanReaper.install(loop, manager.spawnPool());
-            onTermination.accept(() -> loop.execute(manager::shutdown));
+            onTermination.accept(() -> {
+                manager.requestStop();
+                loop.execute(manager::shutdown);
+            });
             onReload.accept(() -> loop.execute(manager::reload));
             UnitJournal journal = manager.journal();
             LogTap.install((level, message) -> journal.offer(message));

@@ -48,13 +48,27 @@ public final class Manager {
     private final Map<String, SocketRuntime> sockets = new LinkedHashMap<>();
     private final Map<String, ServiceRuntime> services = new LinkedHashMap<>();
     private boolean shuttingDown;
+    /** Set by the SIGTERM/SIGINT handler's thread: loading and starting give up early, before the loop runs. */
+    private volatile boolean stopRequested;
     private boolean socketsStopping;
     private int notifyIds;
     /** Kept from {@link #load}: Accept=yes loads each connection's instance of the template through it. */
     private UnitLoader loader;
     private final UnitJournal journal = new UnitJournal();
-    /** Sockets a daemon-reload removed or replaced, until they are stopped. */
+    /** Sockets a daemon-reload removed, until they are stopped. */
     private final List<SocketRuntime> retired = new ArrayList<>();
+    /** Sockets whose new definition waits for them to stop (see {@link #replaceWhenDown}), with the change. */
+    private final Map<SocketRuntime, PendingChange> pendingChanges = new java.util.IdentityHashMap<>();
+
+    /** A reload's change waiting for a socket to stop: what changed, and whether the new definition then starts. */
+    private static final class PendingChange {
+        final String change;
+        boolean startAfter = true;
+
+        PendingChange(String change) {
+            this.change = change;
+        }
+    }
     private final List<Waiter> waiters = new ArrayList<>();
     /** PrivateNetwork=/PrivateTmp= namespaces, held while a service using them is active (JoinsNamespaceOf=). */
     private final SharedNamespaces namespaces = new SharedNamespaces();
@@ -126,10 +140,22 @@ public final class Manager {
         return result;
     }
 
+    /**
+     * A stop was asked for (any thread). The shutdown itself runs on the loop; this makes a start-up that is still
+     * loading or starting units stop doing so, so that the stop is not held up behind thousands of units.
+     */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
     /** Loads every *.socket; a unit that does not load is reported and skipped. Returns the number loaded. */
     public int load() {
         loader = newLoader();
         for (String name : socketNames()) {
+            if (stopRequested) {
+                LOG.log(Level.DEBUG, "Stop requested, not loading further units.");
+                break;
+            }
             if (sockets.size() >= MAX_UNITS) {
                 LOG.log(Level.WARNING, "More than " + MAX_UNITS + " socket units, ignoring the rest (from " + name + ").");
                 break;
@@ -192,7 +218,7 @@ public final class Manager {
             LOG.log(d.isError() ? Level.ERROR : Level.WARNING, d.format());
         }
         if (!units.startable()) {
-            LOG.log(Level.ERROR, name + ": Failed to load (" + units.socket().state().text() + "), skipping.");
+            LOG.log(Level.ERROR, name + ": Failed to load (" + whyNotStartable(units) + "), skipping.");
             return;
         }
         SocketUnit socket = units.socket().unit();
@@ -204,6 +230,14 @@ public final class Manager {
         ServiceRuntime service = services.computeIfAbsent(serviceName,
                 n -> new ServiceRuntime(this, units.service().unit()));
         sockets.put(name, new SocketRuntime(this, socket, service));
+    }
+
+    /** The load state that keeps a socket from starting: its own, or its service's ("service a.service: not-found"). */
+    private static String whyNotStartable(UnitLoader.ActivationUnits units) {
+        if (!units.socket().loaded() || units.service() == null) {
+            return units.socket().state().text();
+        }
+        return "service " + units.service().name() + ": " + units.service().state().text();
     }
 
     /**
@@ -237,6 +271,9 @@ public final class Manager {
      * was enabled or disabled, else exactly the enabled socket units and services (see {@link Enablement}).
      */
     public void startAll() {
+        if (stopRequested) {
+            return;
+        }
         Enablement enablement = new Enablement(config.unitDirs());
         if (!enablement.inUse()) {
             List.copyOf(sockets.values()).forEach(this::startGuarded);
@@ -262,6 +299,9 @@ public final class Manager {
     }
 
     private void startGuarded(ManagedUnit unit) {
+        if (stopRequested) {
+            return;
+        }
         // One unit's failure, even a bug of ours, must not keep the others from starting.
         try {
             jobs.start(unit);
@@ -442,7 +482,7 @@ public final class Manager {
         for (String name : List.copyOf(sockets.keySet())) {
             if (!names.contains(name)) {
                 LOG.log(Level.INFO, name + ": Unit file removed, stopping.");
-                retire(sockets.get(name), null);
+                retire(sockets.get(name));
             }
         }
         for (String name : names) {
@@ -462,7 +502,7 @@ public final class Manager {
                 for (Diagnostic d : units.socket().diagnostics()) {
                     LOG.log(d.isError() ? Level.ERROR : Level.WARNING, d.format());
                 }
-                LOG.log(Level.ERROR, name + ": Failed to load (" + units.socket().state().text()
+                LOG.log(Level.ERROR, name + ": Failed to load (" + whyNotStartable(units)
                         + "), keeping the running unit as it was.");
                 continue;
             }
@@ -473,18 +513,12 @@ public final class Manager {
             }
             if (socketsUnchanged(old.unit(), fresh)) {
                 old.reloaded(fresh);
-            } else {
-                LOG.log(Level.INFO, name + ": Listen settings changed, restarting the socket"
-                        + (old.service() == null || old.service().state().isInactive() ? "."
-                        : " once " + old.service().name() + " has stopped."));
-                retire(old, () -> {
-                    loadOne(newLoader(), name);
-                    SocketRuntime added = sockets.get(name);
-                    if (added != null) {
-                        registerInJournal();
-                        added.start();
-                    }
-                });
+            } else if (!pendingChanges.containsKey(old)) {
+                boolean serviceRunning = old.service() != null && !old.service().state().isInactive();
+                String pending = "Listen settings changed, restarting the socket"
+                        + (serviceRunning ? " once " + old.service().name() + " has stopped." : ".");
+                LOG.log(Level.INFO, name + ": " + pending);
+                replaceWhenDown(old, pending);
             }
         }
         for (ServiceRuntime service : List.copyOf(services.values())) {
@@ -509,27 +543,77 @@ public final class Manager {
         return a.listens().equals(b.listens()) && a.accept() == b.accept() && a.serviceName().equals(b.serviceName());
     }
 
-    /** Takes a socket out of the registry, stops it, and runs {@code then} once it is down. */
-    private void retire(SocketRuntime socket, Runnable then) {
+    /** Takes a socket out of the registry, stops it, and stops its service unless another socket triggers it. */
+    private void retire(SocketRuntime socket) {
         sockets.remove(socket.name());
         retired.add(socket);
         ServiceRuntime service = socket.service();
         boolean orphan = service != null && sockets.values().stream().noneMatch(s -> s.service() == service);
-        if (orphan && then == null) {
+        if (orphan) {
             services.remove(service.name());
             service.stop();
         }
         socket.stop();
-        // A replacement waits for the service too: it holds the old fds, and socket_start() refuses while it runs.
-        whenTrue(() -> (socket.state() == SocketState.DEAD || socket.state() == SocketState.FAILED)
-                && (then == null || service == null || service.state().isInactive()), () -> {
+        whenTrue(() -> isDown(socket), () -> {
             retired.remove(socket);
             if (service != null) {
                 service.removeSocket(socket);
             }
-            if (then != null) {
-                then.run();
+        });
+    }
+
+    /**
+     * A socket whose Listen settings changed: stopped now, and replaced by the unit file's new definition once it is
+     * down and its service has stopped (the service holds the old fds, and socket_start() refuses while it runs).
+     * Until then it stays in the registry, where every command still finds it with the change shown as pending, as a
+     * loaded unit with a pending reload is shown by systemd. The replacement starts unless the socket was stopped
+     * meanwhile.
+     */
+    private void replaceWhenDown(SocketRuntime socket, String pending) {
+        PendingChange change = new PendingChange(pending);
+        pendingChanges.put(socket, change);
+        ServiceRuntime service = socket.service();
+        socket.stop();
+        whenTrue(() -> isDown(socket) && (service == null || service.state().isInactive()), () -> {
+            pendingChanges.remove(socket);
+            if (sockets.get(socket.name()) != socket) {
+                return;   // removed by a later reload meanwhile
+            }
+            sockets.remove(socket.name());
+            if (service != null) {
+                service.removeSocket(socket);
+            }
+            loadOne(newLoader(), socket.name());
+            SocketRuntime added = sockets.get(socket.name());
+            if (added != null) {
+                registerInJournal();
+                if (change.startAfter && !shuttingDown) {
+                    added.start();
+                }
             }
         });
+    }
+
+    private static boolean isDown(SocketRuntime socket) {
+        return socket.state() == SocketState.DEAD || socket.state() == SocketState.FAILED;
+    }
+
+    /** The change a reload found for {@code unit} that waits for its service to stop, or null. */
+    String pendingChange(ManagedUnit unit) {
+        PendingChange change = unit instanceof SocketRuntime socket ? pendingChanges.get(socket) : null;
+        return change == null ? null : change.change;
+    }
+
+    /**
+     * A start or stop request for a socket with a pending change decides whether its new definition starts when the
+     * change is applied (the old one is stopped already). False when {@code unit} has no pending change.
+     */
+    boolean startAfterPendingChange(ManagedUnit unit, boolean start) {
+        PendingChange change = unit instanceof SocketRuntime socket ? pendingChanges.get(socket) : null;
+        if (change == null) {
+            return false;
+        }
+        change.startAfter = start;
+        return true;
     }
 }

@@ -4,8 +4,10 @@ import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.Processes;
 import dev.sockact.posix.Users;
 import dev.sockact.unit.ServiceUnit;
+import dev.sockact.unit.load.RegularFiles;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +22,7 @@ import java.util.Map;
  * UnsetEnvironment=.
  */
 final class UnitEnvironment {
+    private static final System.Logger LOG = System.getLogger("sockactd");
     static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     /** Bound on an EnvironmentFile=; bigger files are refused. */
     static final long MAX_ENVIRONMENT_FILE = 1 << 20;
@@ -123,17 +126,25 @@ final class UnitEnvironment {
         for (String file : unit.environmentFiles()) {
             boolean optional = file.startsWith("-");
             Path path = Path.of(optional ? file.substring(1) : file);
-            if (!Files.isRegularFile(path)) {
-                if (optional) {
+            byte[] content;
+            try {
+                content = RegularFiles.read(path, MAX_ENVIRONMENT_FILE);
+            } catch (RegularFiles.RefusedException e) {
+                boolean missing = !Files.exists(path);
+                if (optional && missing) {
                     continue;
                 }
-                throw new IOException("Failed to load environment files: No such file or directory (" + path + ")");
+                if (missing) {
+                    throw new IOException("Failed to load environment files: No such file or directory (" + path + ")");
+                }
+                if (optional) {
+                    LOG.log(Level.WARNING, unit.name() + ": Failed to load environment file " + path
+                            + ", ignoring: " + e.reason());
+                    continue;
+                }
+                throw new IOException("Failed to load environment file " + path + ": " + e.reason());
             }
-            if (Files.size(path) > MAX_ENVIRONMENT_FILE) {
-                throw new IOException("Failed to load environment file " + path + ": larger than "
-                        + MAX_ENVIRONMENT_FILE + " bytes");
-            }
-            parseEnvironmentFile(Files.readString(path, StandardCharsets.UTF_8)).forEach(env::put);
+            parseEnvironmentFile(new String(content, StandardCharsets.UTF_8)).forEach(env::put);
         }
         Map<String, String> own = System.getenv();
         for (String name : unit.passEnvironment()) {

@@ -57,6 +57,17 @@ public final class Processes {
         return (int) Native.sys(Syscalls.GETPID);
     }
 
+    private static final int RLIMIT_NOFILE = 7;
+
+    /** Our soft RLIMIT_NOFILE (the bound an EMFILE hit), or -1 when it cannot be read. */
+    public static long openFilesLimit() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment limit = arena.allocate(16, 8);   // struct rlimit64 { rlim_cur, rlim_max }
+            long r = Native.sys(Syscalls.PRLIMIT64, 0, RLIMIT_NOFILE, 0, limit.address());
+            return r < 0 ? -1 : limit.get(ValueLayout.JAVA_LONG, 0);
+        }
+    }
+
     public static int uid() {
         return (int) Native.sys(Syscalls.GETUID);
     }

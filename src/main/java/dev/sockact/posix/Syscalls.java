@@ -52,6 +52,7 @@ final class Syscalls {
     static final long EPOLL_CREATE1 = pick(291, 20);
     static final long DUP3 = pick(292, 24);
     static final long PIPE2 = pick(293, 59);
+    static final long PRLIMIT64 = pick(302, 261);
     static final long SETNS = pick(308, 268);
     static final long PIDFD_SEND_SIGNAL = 424;
     static final long PIDFD_OPEN = 434;

@@ -2,6 +2,7 @@ package dev.sockact.proxy;
 
 import dev.sockact.event.Timer;
 import dev.sockact.event.Watch;
+import dev.sockact.log.RateLimitedLog;
 import dev.sockact.posix.Epoll;
 import dev.sockact.posix.Errno;
 import dev.sockact.posix.ErrnoException;
@@ -22,6 +23,12 @@ final class Connection {
     enum State { RESOLVING, CONNECTING, RELAYING, CLOSED }
 
     private static final System.Logger LOG = System.getLogger("socket-proxyd");
+    // One per call site: each fails once per client, so a dead target or an exhausted host repeats them per client.
+    private static final RateLimitedLog RESOLVE_FAILED = new RateLimitedLog(LOG);
+    private static final RateLimitedLog CONNECT_FAILED = new RateLimitedLog(LOG);
+    private static final RateLimitedLog WATCH_FAILED = new RateLimitedLog(LOG);
+    private static final RateLimitedLog SPLICE_FAILED = new RateLimitedLog(LOG);
+    private static final RateLimitedLog RELAY_FAILED = new RateLimitedLog(LOG);
     /**
      * Interest in reading. RDHUP says the peer's FIN has arrived: a short read then leaves only the
      * EOF, read in the same wake-up instead of after another epoll_wait (a new connection per request
@@ -71,7 +78,7 @@ final class Connection {
 
     /** Resolution failed: the client is let go at once. */
     void resolveFailed(String reason) {
-        LOG.log(System.Logger.Level.WARNING, "Failed to resolve host " + worker.config().target() + ": " + reason);
+        RESOLVE_FAILED.log(System.Logger.Level.WARNING, "Failed to resolve host " + worker.config().target() + ": " + reason);
         close();
     }
 
@@ -126,7 +133,10 @@ final class Connection {
     }
 
     private void connectFailed(int errno) {
-        LOG.log(System.Logger.Level.WARNING, "Failed to connect to remote host " + worker.config().target() + ": "
+        if (Errno.isResourceExhaustion(errno)) {
+            worker.outOfDescriptors(errno);   // the next clients would meet the same fate: they wait in the backlog
+        }
+        CONNECT_FAILED.log(System.Logger.Level.WARNING, "Failed to connect to remote host " + worker.config().target() + ": "
                 + new ErrnoException("connect", errno, null).reason());
         close();
     }
@@ -142,7 +152,7 @@ final class Connection {
         try {
             clientWatch = worker.loop().watch(client.fd(), READ, this::clientReady);
         } catch (ErrnoException e) {
-            LOG.log(System.Logger.Level.WARNING, "Failed to watch connection: " + e.getMessage());
+            WATCH_FAILED.log(System.Logger.Level.WARNING, "Failed to watch connection: " + e.getMessage());
             close();
             return;
         }
@@ -194,7 +204,7 @@ final class Connection {
             }
             if (errno != 0) {
                 if (!Errno.isDisconnect(errno)) {
-                    LOG.log(System.Logger.Level.WARNING, "Failed to splice: " + new ErrnoException("splice", errno, null).reason());
+                    SPLICE_FAILED.log(System.Logger.Level.WARNING, "Failed to splice: " + new ErrnoException("splice", errno, null).reason());
                 }
                 close();
                 return;
@@ -206,7 +216,7 @@ final class Connection {
             clientWatch.setInterest(armed((upstream.wantsRead() ? READ : 0) | (downstream.wantsWrite() ? Epoll.EPOLLOUT : 0)));
             targetWatch.setInterest(armed((downstream.wantsRead() ? READ : 0) | (upstream.wantsWrite() ? Epoll.EPOLLOUT : 0)));
         } catch (ErrnoException e) {
-            LOG.log(System.Logger.Level.WARNING, "Connection failed: " + e.getMessage());
+            RELAY_FAILED.log(System.Logger.Level.WARNING, "Connection failed: " + e.getMessage());
             close();
         }
     }
@@ -225,6 +235,7 @@ final class Connection {
         if (state == State.CLOSED) {
             return;
         }
+        boolean relayed = upstream != null;
         state = State.CLOSED;
         if (connectTimer != null) {
             connectTimer.cancel();
@@ -238,7 +249,7 @@ final class Connection {
             downstream.release();
         }
         client.close();
-        worker.connectionClosed(this);
+        worker.connectionClosed(this, relayed);
     }
 
     private void closeTarget() {

@@ -2,6 +2,8 @@ package dev.sockact.proxy;
 
 import dev.sockact.activation.SdNotify;
 import dev.sockact.event.EventLoop;
+import dev.sockact.log.RateLimitedLog;
+import dev.sockact.posix.Errno;
 import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.Fd;
 import dev.sockact.posix.Processes;
@@ -19,6 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ProxyServer {
     private static final System.Logger LOG = System.getLogger("socket-proxyd");
+    private static final RateLimitedLog HANDLER_FAILED = new RateLimitedLog(LOG);
+    /** A shortage of descriptors and its end: logged once each, but a shortage can come and go many times. */
+    private static final RateLimitedLog STARVED = new RateLimitedLog(LOG);
 
     private final ProxyConfig config;
     /** Shared by every loop's worker; a literal target is resolved and encoded by the constructor. */
@@ -29,6 +34,8 @@ public final class ProxyServer {
     /** When the last connection closed (System.nanoTime), or -1 while any is open. */
     private final AtomicLong idleSince = new AtomicLong();
     private final AtomicBoolean limitLogged = new AtomicBoolean();
+    /** Accepting failed for want of descriptors (logged once), until an accept succeeds again. */
+    private final AtomicBoolean acceptStarved = new AtomicBoolean();
     /** At most one idle check is pending, however many times the count drops to zero. */
     private final AtomicBoolean idleCheckScheduled = new AtomicBoolean();
     /** Written by the first loop (when it starts the others), read from any thread (accept, stop). */
@@ -78,6 +85,25 @@ public final class ProxyServer {
                 }
                 return true;
             }
+        }
+    }
+
+    /** An accept failed with EMFILE, ENFILE, ENOBUFS or ENOMEM: logged once, with the bound, until it clears. */
+    void acceptStarved(int errno) {
+        if (acceptStarved.compareAndSet(false, true)) {
+            long limit = Processes.openFilesLimit();
+            String bound = errno == Errno.EMFILE.number() && limit >= 0
+                    ? ", at the limit of " + limit + " open files (RLIMIT_NOFILE)" : "";
+            STARVED.log(System.Logger.Level.WARNING, "Out of descriptors: "
+                    + new ErrnoException("accept4", errno, null).reason() + bound
+                    + "; accepting again when a connection closes.");
+        }
+    }
+
+    /** An accept succeeded: the end of a shortage of descriptors is logged. */
+    void acceptRecovered() {
+        if (acceptStarved.get() && acceptStarved.compareAndSet(true, false)) {
+            STARVED.log(System.Logger.Level.INFO, "Accepting connections again.");
         }
     }
 
@@ -156,7 +182,7 @@ public final class ProxyServer {
     /** A loop, its worker, and the listeners in it (exclusive when there will be several loops). */
     private ProxyWorker newWorker() throws ErrnoException {
         EventLoop loop = EventLoop.create();
-        loop.onHandlerFailure(t -> LOG.log(System.Logger.Level.WARNING, "Connection failed: " + t));
+        loop.onHandlerFailure(t -> HANDLER_FAILED.log(System.Logger.Level.WARNING, "Connection failed: " + t));
         ProxyWorker worker = new ProxyWorker(this, loop, resolver, resolverThreads);
         worker.listenOn(listeners, config.threads() > 1);
         workers.add(worker);

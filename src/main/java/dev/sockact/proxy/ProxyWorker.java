@@ -1,6 +1,9 @@
 package dev.sockact.proxy;
 
 import dev.sockact.event.EventLoop;
+import dev.sockact.event.Timer;
+import dev.sockact.event.Watch;
+import dev.sockact.log.RateLimitedLog;
 import dev.sockact.posix.Epoll;
 import dev.sockact.posix.Errno;
 import dev.sockact.posix.ErrnoException;
@@ -9,6 +12,7 @@ import dev.sockact.posix.Sockets;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,6 +28,9 @@ final class ProxyWorker {
     private static final int BUFFER_SIZE = 64 * 1024;
     /** Accepts per listener wake-up: enough to drain a burst, few enough to stay fair. */
     private static final int ACCEPTS_PER_WAKEUP = 32;
+    /** How long accepting pauses when out of descriptors, unless a connection closes first. */
+    static final long ACCEPT_PAUSE_NANOS = 1_000_000_000L;
+    private static final RateLimitedLog ACCEPT_FAILED = new RateLimitedLog(LOG);
 
     private final ProxyServer server;
     private final EventLoop loop;
@@ -35,6 +42,12 @@ final class ProxyWorker {
     private final AtomicInteger load = new AtomicInteger();
     /** Head of the intrusive list of this loop's open connections. */
     private Connection first;
+    private List<Fd> listeners = List.of();
+    private boolean exclusive;
+    private final List<Watch> listenerWatches = new ArrayList<>();
+    /** Out of descriptors: not watching the listeners until a connection closes or the pause ends. */
+    private boolean acceptPaused;
+    private Timer resumeTimer;
 
     ProxyWorker(ProxyServer server, EventLoop loop, TargetResolver resolver, Executor resolverThreads) {
         this.server = server;
@@ -44,8 +57,15 @@ final class ProxyWorker {
     }
 
     void listenOn(List<Fd> listeners, boolean exclusive) throws ErrnoException {
+        this.listeners = listeners;
+        this.exclusive = exclusive;
+        watchListeners();
+    }
+
+    private void watchListeners() throws ErrnoException {
         for (Fd listener : listeners) {
-            loop.watch(listener.fd(), Epoll.EPOLLIN | (exclusive ? Epoll.EPOLLEXCLUSIVE : 0), events -> accept(listener));
+            listenerWatches.add(loop.watch(listener.fd(), Epoll.EPOLLIN | (exclusive ? Epoll.EPOLLEXCLUSIVE : 0),
+                    events -> accept(listener)));
         }
     }
 
@@ -53,11 +73,15 @@ final class ProxyWorker {
         for (int i = 0; i < ACCEPTS_PER_WAKEUP && server.isAccepting(); i++) {
             int fd = Sockets.acceptRaw(listener.fd(), Sockets.SOCK_NONBLOCK);
             if (fd < 0) {
-                if (!Errno.isAcceptAgain(-fd)) {
-                    LOG.log(System.Logger.Level.WARNING, "Failed to accept() socket: " + new ErrnoException("accept4", -fd, null).reason());
+                if (Errno.isResourceExhaustion(-fd)) {
+                    outOfDescriptors(-fd);
+                } else if (!Errno.isAcceptAgain(-fd)) {
+                    ACCEPT_FAILED.log(System.Logger.Level.WARNING, "Failed to accept() socket: "
+                            + new ErrnoException("accept4", -fd, null).reason());
                 }
                 return;
             }
+            server.acceptRecovered();
             Fd client = Fd.adopt(fd);
             if (!server.tryAcquireSlot()) {
                 // Accept and close: the client learns at once, and the backlog does not fill with the refused.
@@ -99,8 +123,56 @@ final class ProxyWorker {
         });
     }
 
-    /** Called once per connection, by its close(). */
-    void connectionClosed(Connection connection) {
+    /** An accept, or a client's socket towards the target, failed for want of descriptors or memory. */
+    void outOfDescriptors(int errno) {
+        server.acceptStarved(errno);
+        pauseAccepting();
+    }
+
+    /**
+     * Out of descriptors: the listeners are left alone (the clients wait in the backlog, not accepted only to be
+     * dropped for want of a descriptor towards the target) until a connection of this loop closes, or
+     * {@link #ACCEPT_PAUSE_NANOS} have passed (descriptors may be freed elsewhere). Retrying at once would spin:
+     * the listener stays readable. EPOLLEXCLUSIVE watches cannot be modified, so they are removed and added again.
+     */
+    private void pauseAccepting() {
+        if (acceptPaused) {
+            return;
+        }
+        acceptPaused = true;
+        listenerWatches.forEach(Watch::cancel);
+        listenerWatches.clear();
+        resumeTimer = loop.schedule(ACCEPT_PAUSE_NANOS, this::resumeAccepting);
+    }
+
+    private void resumeAccepting() {
+        if (!acceptPaused) {
+            return;
+        }
+        acceptPaused = false;
+        if (resumeTimer != null) {
+            resumeTimer.cancel();
+            resumeTimer = null;
+        }
+        try {
+            watchListeners();
+        } catch (ErrnoException e) {
+            // Still out of resources (epoll needs memory too): try again later.
+            listenerWatches.forEach(Watch::cancel);
+            listenerWatches.clear();
+            acceptPaused = true;
+            resumeTimer = loop.schedule(ACCEPT_PAUSE_NANOS, this::resumeAccepting);
+        }
+    }
+
+    /**
+     * Called once per connection, by its close(). One that was relaying gives back the descriptors a new client
+     * needs; one that failed before that (perhaps for want of a descriptor) does not end a pause.
+     */
+    void connectionClosed(Connection connection, boolean relayed) {
+        if (acceptPaused && relayed && server.isAccepting()) {
+            resumeAccepting();
+        }
         if (connection.previous != null) {
             connection.previous.next = connection.next;
         } else {

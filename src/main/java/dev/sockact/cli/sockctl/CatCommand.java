@@ -4,6 +4,7 @@ import dev.sockact.ctl.ControlProtocol;
 import dev.sockact.ctl.Reply;
 import dev.sockact.ctl.Request;
 import dev.sockact.ctl.UnitFiles;
+import dev.sockact.unit.load.RegularFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +24,6 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "cat", description = "Show the files of units, as systemctl cat does.")
 public final class CatCommand implements Callable<Integer> {
-    /** Largest file printed whole. */
-    static final long MAX_FILE = 1024 * 1024;
-
     @Spec
     CommandSpec spec;
 
@@ -62,10 +60,8 @@ public final class CatCommand implements Callable<Integer> {
                 first = false;
                 out.println("# " + file);
                 try {
-                    if (Files.size(Path.of(file)) > MAX_FILE) {
-                        throw new IOException("File too large");
-                    }
-                    String text = Files.readString(Path.of(file));
+                    String text = new String(RegularFiles.read(Path.of(file), RegularFiles.MAX_UNIT_FILE),
+                            StandardCharsets.UTF_8);
                     out.print(text);
                     if (!text.isEmpty() && !text.endsWith("\n")) {
                         out.println();

@@ -119,6 +119,9 @@ public final class StatusCommand implements Callable<Integer> {
         line(out, "Active:", state.toString());
         switch (u) {
             case UnitStatus.Socket s -> {
+                if (s.pendingChange() != null) {
+                    line(out, "Pending:", s.pendingChange());
+                }
                 triggerLines(out, "Triggers:", s.triggers());
                 String label = "Listen:";
                 for (ListenEntry l : s.listen()) {

@@ -5,6 +5,7 @@ import dev.sockact.unit.UnitName;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,12 +130,17 @@ final class UnitFiles {
         }
     }
 
+    /** A unit's drop-in files, and what was skipped on the way (a drop-in folder that cannot be read). */
+    record DropIns(List<Path> paths, List<String> warnings) {
+    }
+
     /**
      * {@code *.conf} files from {@code NAME.d/}, the template's {@code foo@.TYPE.d/}, each dash prefix
      * ({@code foo-.TYPE.d/}) and the type-wide {@code TYPE.d/}, ordered by file name; a file name in a
-     * higher-priority directory hides the same name in a lower one.
+     * higher-priority directory hides the same name in a lower one. A folder that cannot be read (a symlink loop,
+     * no permission, not a folder) is skipped with a warning, as systemd skips it.
      */
-    List<Path> dropIns(UnitName name) {
+    DropIns dropIns(UnitName name) {
         List<String> dirNames = new ArrayList<>();
         dirNames.add(name + ".d");
         if (name.isInstance()) {
@@ -146,21 +152,24 @@ final class UnitFiles {
         }
         dirNames.add(name.suffix() + ".d");
         Map<String, Path> byFileName = new TreeMap<>();
+        List<String> warnings = new ArrayList<>();
         for (Path unitDir : unitDirs) {
             for (String dirName : dirNames) {
-                Path dir = unitDir.resolve(dirName);
-                if (!listed(unitDir).contains(dirName) || !Files.isDirectory(dir)) {
+                if (!listed(unitDir).contains(dirName)) {
                     continue;
                 }
+                Path dir = unitDir.resolve(dirName);
                 try (DirectoryStream<Path> confs = Files.newDirectoryStream(dir, "*.conf")) {
                     for (Path conf : confs) {
                         byFileName.putIfAbsent(conf.getFileName().toString(), conf);
                     }
+                } catch (NoSuchFileException e) {
+                    // gone since the listing, or a dangling symlink: no drop-ins there, as in systemd
                 } catch (IOException e) {
-                    // an unreadable drop-in directory is skipped, as systemd skips it
+                    warnings.add("Failed to read drop-in folder " + dir + ", ignoring: " + RegularFiles.reason(e));
                 }
             }
         }
-        return List.copyOf(byFileName.values());
+        return new DropIns(List.copyOf(byFileName.values()), List.copyOf(warnings));
     }
 }

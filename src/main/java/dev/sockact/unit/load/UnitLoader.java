@@ -12,8 +12,6 @@ import dev.sockact.unit.parse.Specifiers;
 import dev.sockact.unit.parse.UnitFileParser;
 import dev.sockact.unit.parse.UnitSchema;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +32,9 @@ public final class UnitLoader {
 
     /** The systemd message for a unit whose service cannot be loaded; verify reports it. */
     static final String SERVICE_NOT_LOADED = "service %s not loaded, socket cannot be started.";
+
+    /** Bound on a unit's drop-ins: each is parsed at every load, an Accept=yes socket's at every connection. */
+    static final int MAX_DROP_INS = 1024;
 
     private final List<Path> unitDirs;
     private final UnitFiles files;
@@ -165,7 +166,16 @@ public final class UnitLoader {
             diagnostics.add(Diagnostic.unitLevel(name, Severity.ERROR, "Unit " + name + " is masked."));
             return new LoadResult<>(name, LoadState.MASKED, null, diagnostics);
         }
-        List<Path> dropIns = files.dropIns(unitName);
+        UnitFiles.DropIns found = files.dropIns(unitName);
+        for (String warning : found.warnings()) {
+            diagnostics.add(Diagnostic.unitLevel(name, Severity.WARNING, warning));
+        }
+        if (found.paths().size() > MAX_DROP_INS) {
+            diagnostics.add(Diagnostic.unitLevel(name, Severity.ERROR, "Too many drop-ins (" + found.paths().size()
+                    + ", the limit is " + MAX_DROP_INS + "), refusing to load the unit."));
+            return new LoadResult<>(name, LoadState.ERROR, null, diagnostics);
+        }
+        List<Path> dropIns = found.paths();
         B builder = newBuilder.apply(unitName);
         provenance.record(builder, fragment.get(), dropIns);
         UnitFileParser<B> parser = new UnitFileParser<>(unitName, schema, builder,
@@ -176,10 +186,10 @@ public final class UnitLoader {
         for (Path file : files) {
             byte[] content;
             try {
-                content = Files.readAllBytes(file);
-            } catch (IOException e) {
+                content = RegularFiles.read(file, RegularFiles.MAX_UNIT_FILE);
+            } catch (RegularFiles.RefusedException e) {
                 diagnostics.add(Diagnostic.unitLevel(name, Severity.ERROR,
-                        "Failed to open " + file + ": " + ioReason(e)));
+                        "Failed to open " + file + ": " + e.reason()));
                 return new LoadResult<>(name, LoadState.ERROR, null, diagnostics);
             }
             boolean ok = parser.apply(file, content);
@@ -216,16 +226,6 @@ public final class UnitLoader {
         return switch (type.get()) {
             case SOCKET -> socket(name, absolute);
             case SERVICE -> service(name, absolute);
-        };
-    }
-
-    /** strerror-style text: NIO exceptions carry only the path as their message. */
-    private static String ioReason(IOException e) {
-        return switch (e) {
-            case java.nio.file.NoSuchFileException n -> "No such file or directory";
-            case java.nio.file.AccessDeniedException a -> "Permission denied";
-            case java.nio.file.FileSystemException f when f.getReason() != null -> f.getReason();
-            default -> e.getMessage();
         };
     }
 }

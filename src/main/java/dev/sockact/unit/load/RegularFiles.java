@@ -1,0 +1,112 @@
+package dev.sockact.unit.load;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * Reads configuration files (unit files, drop-ins, {@code EnvironmentFile=}s) only when they are regular files of a
+ * bounded size. Anything else in a unit directory would stall the reader: opening a FIFO blocks until a writer
+ * comes, and {@code /dev/zero} or {@code /dev/urandom} never ends. So the file's type is looked at first (through
+ * symlinks, which do not block) and only a regular file is opened; it is then read to at most {@code limit + 1}
+ * bytes, so a file that grows while it is read cannot grow the reader's memory either.
+ *
+ * <p>Between the look and the open, a writer of the unit directory could put a FIFO in the file's place. Whoever
+ * can do that can write a unit file that runs any command, so the race gives nothing a unit file does not.
+ */
+public final class RegularFiles {
+    /** Bound on one unit file or drop-in: systemd's longest line (LONG_LINE_MAX) four times over. */
+    public static final long MAX_UNIT_FILE = 4L << 20;
+
+    private RegularFiles() {
+        throw new AssertionError();
+    }
+
+    /** The problem with a file that is not read: its message names no path, the caller's does. */
+    public static final class RefusedException extends IOException {
+        RefusedException(String reason) {
+            super(reason);
+        }
+
+        /** strerror-style, e.g. "not a regular file (a FIFO)". */
+        public String reason() {
+            return getMessage();
+        }
+    }
+
+    /**
+     * The whole of {@code file} (following symlinks), or a {@link RefusedException} when it is missing, not a regular
+     * file, larger than {@code limit} bytes, or unreadable.
+     */
+    public static byte[] read(Path file, long limit) throws RefusedException {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (IOException e) {
+            throw new RefusedException(reason(e));
+        }
+        if (!attributes.isRegularFile()) {
+            throw new RefusedException("not a regular file (" + kind(file, attributes) + ")");
+        }
+        if (attributes.size() > limit) {
+            throw tooLarge(attributes.size(), limit);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] content = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            if (content.length > limit) {
+                throw tooLarge(content.length, limit);
+            }
+            return content;
+        } catch (RefusedException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new RefusedException(reason(e));
+        }
+    }
+
+    private static RefusedException tooLarge(long size, long limit) {
+        return new RefusedException("too large (" + (size > limit ? "more than " + limit : size)
+                + " bytes, the limit is " + limit + ")");
+    }
+
+    /** What a file that is not regular is, in words: systemd's "is a directory" and the file(1) names. */
+    static String kind(Path file, BasicFileAttributes attributes) {
+        if (attributes.isDirectory()) {
+            return "a directory";
+        }
+        try {
+            Object mode = Files.getAttribute(file, "unix:mode");
+            if (mode instanceof Integer bits) {
+                return switch (bits & 0170000) {
+                    case 0010000 -> "a FIFO";
+                    case 0020000 -> "a character device";
+                    case 0060000 -> "a block device";
+                    case 0140000 -> "a socket";
+                    default -> "a special file";
+                };
+            }
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            // fall through: the kind is unknown, the refusal stands
+        }
+        return "a special file";
+    }
+
+    /** strerror-style text: NIO exceptions carry only the path as their message. */
+    static String reason(IOException e) {
+        return switch (e) {
+            case NoSuchFileException n -> "No such file or directory";
+            case AccessDeniedException a -> "Permission denied";
+            case NotDirectoryException d -> "Not a directory";
+            // The JDK adds its own guess to ELOOP's strerror text.
+            case FileSystemException f when f.getReason() != null ->
+                    f.getReason().replace(" or unable to access attributes of symbolic link", "");
+            default -> e.getMessage();
+        };
+    }
+}
