@@ -487,7 +487,7 @@ public final class ControlCodec {
                     }
                     out.add(s);
                 }
-                return out;
+                return List.copyOf(out);
             }
             throw error("'" + key + "' must be a list of strings");
         }
@@ -512,7 +512,7 @@ public final class ControlCodec {
                 }
                 out.add(decoder.decode(new Fields((Map<String, Object>) m, prefix)));
             }
-            return out;
+            return List.copyOf(out);
         }
     }
 }

@@ -5,18 +5,18 @@ import java.util.List;
 /**
  * What sockactd answers, one record per kind of answer. {@link #exitStatus()} is the status sockctl ends with
  * (systemctl's: {@link ControlProtocol#OK}, {@link ControlProtocol#NOT_ACTIVE}, ...). {@link ControlCodec} turns
- * these into reply lines and back, and prints their data for {@code sockctl --output=json}.
+ * these into reply lines and back, and prints their data for {@code sockctl --output=json}. As in {@link Request},
+ * the lists are not copied.
  */
 public sealed interface Reply {
 
-    int exitStatus();
+    /** The exit status sockctl ends with: success unless the reply says otherwise. */
+    default int exitStatus() {
+        return ControlProtocol.OK;
+    }
 
     /** A job or a reload that went well. */
     record Done() implements Reply {
-        @Override
-        public int exitStatus() {
-            return ControlProtocol.OK;
-        }
     }
 
     /** A request refused or a job that failed: sockctl prints the message and ends with the status. */
@@ -25,34 +25,14 @@ public sealed interface Reply {
 
     /** The answer to {@link Request.ListSockets}. */
     record SocketList(List<SocketEntry> sockets) implements Reply {
-        public SocketList {
-            sockets = List.copyOf(sockets);
-        }
-
-        @Override
-        public int exitStatus() {
-            return ControlProtocol.OK;
-        }
     }
 
     /** The answer to {@link Request.ListUnits}. */
     record UnitList(List<UnitEntry> units) implements Reply {
-        public UnitList {
-            units = List.copyOf(units);
-        }
-
-        @Override
-        public int exitStatus() {
-            return ControlProtocol.OK;
-        }
     }
 
     /** The answer to {@link Request.Status}: 4 when a unit is not loaded, else 3 when one is not active. */
     record Statuses(List<UnitStatus> units) implements Reply {
-        public Statuses {
-            units = List.copyOf(units);
-        }
-
         @Override
         public int exitStatus() {
             if (units.stream().anyMatch(u -> u instanceof UnitStatus.NotFound)) {
@@ -67,10 +47,6 @@ public sealed interface Reply {
 
     /** The answer to {@link Request.Show}: 4 when a unit was not found. */
     record Properties(List<ShownUnit> units) implements Reply {
-        public Properties {
-            units = List.copyOf(units);
-        }
-
         @Override
         public int exitStatus() {
             return units.stream().anyMatch(ShownUnit::notFound) ? ControlProtocol.NO_SUCH_UNIT : ControlProtocol.OK;
@@ -79,10 +55,6 @@ public sealed interface Reply {
 
     /** The answer to {@link Request.Cat}: 4 when a unit is not loaded. */
     record Files(List<UnitFiles> units) implements Reply {
-        public Files {
-            units = List.copyOf(units);
-        }
-
         @Override
         public int exitStatus() {
             return units.stream().allMatch(UnitFiles::found) ? ControlProtocol.OK : ControlProtocol.NO_SUCH_UNIT;
@@ -96,10 +68,6 @@ public sealed interface Reply {
      */
     record Installed(List<InstallChange> changes, boolean carriesInstallInfo, String markerCreated, String error)
             implements Reply {
-        public Installed {
-            changes = List.copyOf(changes);
-        }
-
         @Override
         public int exitStatus() {
             return error == null ? ControlProtocol.OK : ControlProtocol.FAILURE;

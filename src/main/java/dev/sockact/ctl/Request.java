@@ -5,6 +5,8 @@ import java.util.List;
 /**
  * What sockctl asks sockactd, one record per command. Units are full names ({@code foo.service}, never
  * {@code foo}): sockctl completes them before it asks. {@link ControlCodec} turns these into request lines and back.
+ * The lists are not copied: the codec decodes into lists that cannot be changed, and a sender builds its own for
+ * one request.
  */
 public sealed interface Request {
 
@@ -18,37 +20,22 @@ public sealed interface Request {
 
     /** {@code status}: each unit's state, with its last {@code lines} log lines. */
     record Status(List<String> units, int lines) implements Request {
-        public Status {
-            units = List.copyOf(units);
-        }
     }
 
     /** {@code show}: each unit's properties, as systemctl show names them. */
     record Show(List<String> units) implements Request {
-        public Show {
-            units = List.copyOf(units);
-        }
     }
 
     /** {@code cat}: the files each unit was loaded from. */
     record Cat(List<String> units) implements Request {
-        public Cat {
-            units = List.copyOf(units);
-        }
     }
 
     /** {@code enable}: the links that make sockactd start the units when it starts. */
     record Enable(List<String> units) implements Request {
-        public Enable {
-            units = List.copyOf(units);
-        }
     }
 
     /** {@code disable}: those links removed. */
     record Disable(List<String> units) implements Request {
-        public Disable {
-            units = List.copyOf(units);
-        }
     }
 
     /** {@code reload}: every unit file read again (daemon-reload). */
@@ -59,52 +46,27 @@ public sealed interface Request {
     sealed interface Job extends Request {
         List<String> units();
 
-        /** The verb in messages: {@code Failed to VERB UNIT}. */
-        String verb();
+        /** The verb in messages ({@code Failed to VERB UNIT}) and on the wire. */
+        default String verb() {
+            return switch (this) {
+                case Start _ -> "start";
+                case Stop _ -> "stop";
+                case Restart _ -> "restart";
+                case ReloadUnit _ -> "reload-unit";
+            };
+        }
     }
 
     record Start(List<String> units) implements Job {
-        public Start {
-            units = List.copyOf(units);
-        }
-
-        @Override
-        public String verb() {
-            return "start";
-        }
     }
 
     record Stop(List<String> units) implements Job {
-        public Stop {
-            units = List.copyOf(units);
-        }
-
-        @Override
-        public String verb() {
-            return "stop";
-        }
     }
 
     record Restart(List<String> units) implements Job {
-        public Restart {
-            units = List.copyOf(units);
-        }
-
-        @Override
-        public String verb() {
-            return "restart";
-        }
     }
 
     /** systemctl's {@code reload UNIT}: the services' ExecReload=. */
     record ReloadUnit(List<String> units) implements Job {
-        public ReloadUnit {
-            units = List.copyOf(units);
-        }
-
-        @Override
-        public String verb() {
-            return "reload-unit";
-        }
     }
 }

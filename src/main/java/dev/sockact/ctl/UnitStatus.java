@@ -15,43 +15,38 @@ public sealed interface UnitStatus {
     record NotFound(String unit) implements UnitStatus {
     }
 
+    /** A unit that is loaded: a socket or a service, with what both show. */
+    sealed interface Loaded extends UnitStatus {
+        Common common();
+
+        @Override
+        default String unit() {
+            return common().unit();
+        }
+
+        @Override
+        default boolean running() {
+            return common().running();
+        }
+    }
+
     /**
      * A socket unit: its services, the change of its definition that waits to be applied (null when none), its
      * listen addresses and, for Accept=yes, its connection counters.
      */
     record Socket(Common common, List<UnitRef> triggers, String pendingChange, List<ListenEntry> listen,
-                  boolean accept, long accepted, long connected, long refused) implements UnitStatus {
+                  boolean accept, long accepted, long connected, long refused) implements Loaded {
         public Socket {
             triggers = List.copyOf(triggers);
             listen = List.copyOf(listen);
-        }
-
-        @Override
-        public String unit() {
-            return common.unit();
-        }
-
-        @Override
-        public boolean running() {
-            return common.running();
         }
     }
 
     /** A service unit: the sockets that activate it, its main process (0 when none) and its sd_notify STATUS=. */
     record Service(Common common, List<UnitRef> triggeredBy, long mainPid, String mainCommand, String statusText)
-            implements UnitStatus {
+            implements Loaded {
         public Service {
             triggeredBy = List.copyOf(triggeredBy);
-        }
-
-        @Override
-        public String unit() {
-            return common.unit();
-        }
-
-        @Override
-        public boolean running() {
-            return common.running();
         }
     }
 

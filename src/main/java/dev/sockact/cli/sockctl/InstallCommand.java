@@ -11,6 +11,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * {@code enable} and {@code disable}: sockactd makes or removes the links in its unit folders (it knows them), and
@@ -45,23 +46,24 @@ abstract class InstallCommand implements Callable<Integer> {
 
     /** Whether this is enable (a notice for units without [Install]). */
     private final boolean enable;
-
-    InstallCommand(boolean enable) {
-        this.enable = enable;
-    }
-
-    /** The request that changes the links of these (completed) unit names. */
-    abstract Request request(List<String> units);
-
+    /** The request that changes the links of the (completed) unit names. */
+    private final Function<List<String>, Request> request;
     /** The job {@code --now} runs after the links changed. */
-    abstract Request.Job nowJob(List<String> units);
+    private final Function<List<String>, Request.Job> nowJob;
+
+    InstallCommand(boolean enable, Function<List<String>, Request> request,
+                   Function<List<String>, Request.Job> nowJob) {
+        this.enable = enable;
+        this.request = request;
+        this.nowJob = nowJob;
+    }
 
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         ControlOptions control = ControlOptions.of(spec);
         List<String> names = ControlOptions.unitNames(units);
-        Reply reply = control.query(request(names), err);
+        Reply reply = control.query(request.apply(names), err);
         if (!(reply instanceof Reply.Installed installed)) {
             return reply.exitStatus();
         }
@@ -69,7 +71,7 @@ abstract class InstallCommand implements Callable<Integer> {
         if (installed.error() != null || !now) {
             return installed.exitStatus();
         }
-        return control.call(nowJob(names), ControlOptions.JOB_TIMEOUT_MILLIS, err).exitStatus();
+        return control.call(nowJob.apply(names), ControlOptions.JOB_TIMEOUT_MILLIS, err).exitStatus();
     }
 
     /** The changes, then the error or the notices, as systemctl prints them (all on stderr). */

@@ -8,6 +8,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * {@code start}, {@code stop} and {@code restart}: sockactd runs the job and replies once the units have settled.
@@ -21,13 +22,17 @@ abstract class JobCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "UNIT", description = "Units, e.g. foo.socket foo.service.")
     List<String> units;
 
-    /** The request for these (completed) unit names. */
-    abstract Request.Job request(List<String> units);
+    /** The request for the (completed) unit names. */
+    private final Function<List<String>, Request.Job> request;
+
+    JobCommand(Function<List<String>, Request.Job> request) {
+        this.request = request;
+    }
 
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        return ControlOptions.of(spec).call(request(ControlOptions.unitNames(units)), ControlOptions.JOB_TIMEOUT_MILLIS,
+        return ControlOptions.of(spec).call(request.apply(ControlOptions.unitNames(units)), ControlOptions.JOB_TIMEOUT_MILLIS,
                 err).exitStatus();
     }
 }

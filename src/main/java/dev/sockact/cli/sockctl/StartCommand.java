@@ -3,13 +3,10 @@ package dev.sockact.cli.sockctl;
 import dev.sockact.ctl.Request;
 import picocli.CommandLine.Command;
 
-import java.util.List;
-
 /** {@code sockctl start UNIT...}: see {@link JobCommand}. */
 @Command(name = "start", description = "Start units (a socket listens; a service gets its sockets' fds).")
 public final class StartCommand extends JobCommand {
-    @Override
-    Request.Job request(List<String> units) {
-        return new Request.Start(units);
+    public StartCommand() {
+        super(Request.Start::new);
     }
 }

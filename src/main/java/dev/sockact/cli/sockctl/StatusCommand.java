@@ -91,14 +91,10 @@ public final class StatusCommand implements Callable<Integer> {
 
     /** One socket's or service's status (a unit that is not loaded has none; it is an error line). */
     static void print(PrintWriter out, UnitStatus u, long nowMicros) {
-        UnitStatus.Common c = switch (u) {
-            case UnitStatus.Socket s -> s.common();
-            case UnitStatus.Service s -> s.common();
-            case UnitStatus.NotFound _ -> null;
-        };
-        if (c == null) {
+        if (!(u instanceof UnitStatus.Loaded loaded)) {
             return;
         }
+        UnitStatus.Common c = loaded.common();
         String name = c.unit();
         String active = c.active();
         out.println(glyph(active) + " " + name + (c.description().equals(name) ? "" : " - " + c.description()));
@@ -117,7 +113,7 @@ public final class StatusCommand implements Callable<Integer> {
                     .append("; ").append(relative(nowMicros - since));
         }
         line(out, "Active:", state.toString());
-        switch (u) {
+        switch (loaded) {
             case UnitStatus.Socket s -> {
                 if (s.pendingChange() != null) {
                     line(out, "Pending:", s.pendingChange());
@@ -141,8 +137,6 @@ public final class StatusCommand implements Callable<Integer> {
                 if (!s.statusText().isEmpty()) {
                     line(out, "Status:", "\"" + s.statusText() + "\"");
                 }
-            }
-            case UnitStatus.NotFound _ -> {
             }
         }
         if (!c.log().isEmpty()) {
