@@ -9,7 +9,10 @@ import dev.sockact.activation.ListenFds;
 import dev.sockact.activation.ListenSockets;
 import dev.sockact.activation.Program;
 import dev.sockact.event.EventLoop;
+import dev.sockact.event.Watch;
+import dev.sockact.log.RateLimitedLog;
 import dev.sockact.posix.Epoll;
+import dev.sockact.posix.Errno;
 import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.Fd;
 import dev.sockact.posix.Pidfd;
@@ -29,6 +32,10 @@ import java.util.Map;
  */
 final class SocketActivateCommand extends GetoptCommand {
     private static final System.Logger LOG = System.getLogger("socket-activate");
+    /** How long accepting pauses when out of descriptors or memory. */
+    static final long ACCEPT_PAUSE_NANOS = 1_000_000_000L;
+    private static final RateLimitedLog ACCEPT_FAILED = new RateLimitedLog(LOG);
+    private static final RateLimitedLog SPAWN_FAILED = new RateLimitedLog(LOG);
     /** Variables kept from our environment; everything else is scrubbed, as systemd does. */
     private static final List<String> KEPT_VARIABLES = List.of("TERM", "PATH", "USER", "HOME", "COLORTERM", "NO_COLOR");
     private static final int FDNAME_MAX = 255;
@@ -179,24 +186,50 @@ final class SocketActivateCommand extends GetoptCommand {
         try (EventLoop loop = EventLoop.create()) {
             loop.onHandlerFailure(t -> LOG.log(System.Logger.Level.WARNING, "Failed to handle connection: " + t.getMessage()));
             for (Fd listener : fds) {
-                loop.watch(listener.fd(), Epoll.EPOLLIN, events -> acceptOne(loop, listener, acceptor, spawner));
+                watchListener(loop, listener, acceptor, spawner);
             }
             loop.run();
         }
         return 0;
     }
 
-    private void acceptOne(EventLoop loop, Fd listener, ConnectionAcceptor acceptor, ConnectionSpawner spawner)
+    /**
+     * Accepts from {@code listener} on {@code loop}. Out of descriptors or memory, the listener is left alone for
+     * {@link #ACCEPT_PAUSE_NANOS}: it stays readable, and accepting again at once would spin and log every time.
+     */
+    private void watchListener(EventLoop loop, Fd listener, ConnectionAcceptor acceptor, ConnectionSpawner spawner)
+            throws ErrnoException {
+        Watch[] watch = new Watch[1];
+        watch[0] = loop.watch(listener.fd(), Epoll.EPOLLIN, events -> {
+            if (!acceptOne(loop, listener, acceptor, spawner)) {
+                watch[0].cancel();
+                resumeLater(loop, listener, acceptor, spawner);
+            }
+        });
+    }
+
+    private void resumeLater(EventLoop loop, Fd listener, ConnectionAcceptor acceptor, ConnectionSpawner spawner) {
+        loop.schedule(ACCEPT_PAUSE_NANOS, () -> {
+            try {
+                watchListener(loop, listener, acceptor, spawner);
+            } catch (ErrnoException e) {
+                resumeLater(loop, listener, acceptor, spawner);   // epoll needs memory too: still short
+            }
+        });
+    }
+
+    /** False when accepting failed for want of descriptors or memory. */
+    private boolean acceptOne(EventLoop loop, Fd listener, ConnectionAcceptor acceptor, ConnectionSpawner spawner)
             throws ErrnoException {
         ConnectionAcceptor.Connection connection;
         try {
             connection = acceptor.accept(listener);
         } catch (ErrnoException e) {
-            LOG.log(System.Logger.Level.WARNING, e.getMessage());
-            return;
+            ACCEPT_FAILED.log(System.Logger.Level.WARNING, e.getMessage());
+            return !Errno.isResourceExhaustion(e.errno());
         }
         if (connection == null) {
-            return;
+            return true;
         }
         try (connection) {
             LOG.log(System.Logger.Level.INFO, "Connection from " + connection.peer() + " to " + connection.local());
@@ -206,8 +239,9 @@ final class SocketActivateCommand extends GetoptCommand {
                 pid = spawner.spawn(connection.fd(), List.of());
             } catch (ErrnoException e) {
                 acceptor.release(connection);
-                LOG.log(System.Logger.Level.ERROR, "Failed to execp " + spawner.program().describe() + ": " + e.strerror());
-                return;
+                SPAWN_FAILED.log(System.Logger.Level.ERROR, "Failed to execp " + spawner.program().describe() + ": "
+                        + e.strerror());
+                return !Errno.isResourceExhaustion(e.errno());
             }
             LOG.log(System.Logger.Level.INFO, "Spawned " + spawner.program().describe() + " as PID " + pid + ".");
             loop.watchExit(Pidfd.open(pid), status -> {
@@ -216,6 +250,7 @@ final class SocketActivateCommand extends GetoptCommand {
                         "Child " + status.pid() + " died with code " + (status.signal() != 0 ? status.signal() : status.code()));
             });
         }
+        return true;
     }
 
     /** TERM, PATH, USER, HOME (and COLORTERM, NO_COLOR) from ours, then the -E variables. */

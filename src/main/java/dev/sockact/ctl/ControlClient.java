@@ -49,14 +49,21 @@ public final class ControlClient {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
              Selector selector = Selector.open()) {
+            // Encoded before connecting, sent at once after: the daemon makes room for a new connection by closing
+            // the oldest that has sent nothing, so the request must not wait behind this JVM's class loading.
+            ByteBuffer out = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
             try {
                 channel.connect(UnixDomainSocketAddress.of(path));
             } catch (IOException e) {
                 throw new ConnectException(reason(e));
             }
             channel.configureBlocking(false);
-            ByteBuffer out = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
-            SelectionKey key = channel.register(selector, SelectionKey.OP_WRITE);
+            try {
+                channel.write(out);
+            } catch (IOException e) {
+                out.position(out.limit());   // the daemon stopped reading: its reply says why
+            }
+            SelectionKey key = channel.register(selector, out.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
             ByteArrayOutputStream reply = new ByteArrayOutputStream();
             ByteBuffer in = ByteBuffer.allocate(8192);
             while (true) {

@@ -7,6 +7,7 @@ import dev.sockact.ctl.Request;
 import dev.sockact.event.EventLoop;
 import dev.sockact.event.Timer;
 import dev.sockact.event.Watch;
+import dev.sockact.log.RateLimitedLog;
 import dev.sockact.posix.Epoll;
 import dev.sockact.posix.Errno;
 import dev.sockact.posix.ErrnoException;
@@ -30,9 +31,10 @@ import java.util.List;
  * user sockactd runs as may change state, others may only read.
  *
  * <p>Idle or slow peers cannot keep others out. At most {@link #MAX_CLIENTS} connections are served at once, at most
- * {@link #MAX_CLIENTS_PER_UID} of one user; a connection that finds its limit reached takes the place of the oldest
- * connection that has not sent its request yet (of its own user at the per-user limit), which is closed, and gets
- * the busy reply only when every connection is busy with a request. A connection must send its first byte within
+ * {@link #MAX_CLIENTS_PER_UID} of one user and {@link #MAX_CLIENTS_PER_PROCESS} of one process (SO_PEERCRED); a
+ * connection that finds a limit reached takes the place of the oldest connection under that limit that has sent
+ * nothing yet, which is closed, and gets the busy reply only when each of those is busy with a request. So one
+ * process holding connections competes only with itself. A connection must send its first byte within
  * {@link #FIRST_BYTE_TIMEOUT_NANOS} and its whole request, of at most {@link ControlProtocol#MAX_REQUEST} bytes,
  * within {@link #REQUEST_TIMEOUT_NANOS}. sockctl sends its request as soon as it is connected, so a command gets
  * through however many idle connections are held, by whatever user.
@@ -41,6 +43,7 @@ final class ControlServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("sockactd");
     static final int MAX_CLIENTS = 256;
     static final int MAX_CLIENTS_PER_UID = 64;
+    static final int MAX_CLIENTS_PER_PROCESS = 16;
     static final long FIRST_BYTE_TIMEOUT_NANOS = 1_000_000_000L;
     static final long REQUEST_TIMEOUT_NANOS = 10_000_000_000L;
 
@@ -51,8 +54,6 @@ final class ControlServer implements AutoCloseable {
     private final List<Client> clients = new ArrayList<>();
     private final MemorySegment readBuffer = Arena.ofAuto().allocate(8192);
     private Watch watch;
-    /** Whether the limit's message was logged since the connections were last below the limit. */
-    private boolean limitLogged;
 
     ControlServer(Manager manager, Fd listener) {
         this.loop = manager.loop();
@@ -83,7 +84,7 @@ final class ControlServer implements AutoCloseable {
                 connection.close();
                 continue;
             }
-            if (!makeRoomFor(peer.uid())) {
+            if (!makeRoomFor(peer)) {
                 byte[] busy = failure("Too many control connections (" + clients.size() + "), try again.");
                 Io.writeRaw(fd, segment(busy), busy.length);
                 connection.close();
@@ -100,31 +101,69 @@ final class ControlServer implements AutoCloseable {
     }
 
     /**
-     * Whether a new connection of {@code uid} can be served: below both limits, or once the oldest connection that
-     * has not sent its request (of {@code uid}, at the per-user limit) is closed for it.
+     * Whether a new connection of {@code peer} can be served: below every limit, or once the oldest connection that
+     * has sent nothing (of the same process at the per-process limit, of the same user at the per-user limit) is
+     * closed for it.
      */
-    private boolean makeRoomFor(int uid) {
-        long ofUid = clients.stream().filter(c -> c.peer.uid() == uid).count();
-        boolean perUser = ofUid >= MAX_CLIENTS_PER_UID;
-        if (!perUser && clients.size() < MAX_CLIENTS) {
-            limitLogged = false;
+    private boolean makeRoomFor(Sockets.PeerCredentials peer) {
+        Limit limit = limitReached(peer);
+        if (limit == null) {
             return true;
         }
-        if (!limitLogged) {
-            limitLogged = true;
-            LOG.log(Level.WARNING, perUser
-                    ? "Control connections of UID " + uid + " at their limit (" + MAX_CLIENTS_PER_UID
-                            + "), closing the oldest that has not sent a request for each new one."
-                    : "Control connections at their limit (" + MAX_CLIENTS
-                            + "), closing the oldest that has not sent a request for each new one.");
-        }
-        for (Client c : clients) {
-            if (c.waitingForRequest() && (!perUser || c.peer.uid() == uid)) {
+        limit.log.log(Level.WARNING, limit.message(peer) + ", closing the oldest that has not sent a request for"
+                + " each new one.");
+        for (Client c : List.copyOf(clients)) {
+            if (!c.waitingForRequest() || !limit.covers(c.peer, peer)) {
+                continue;
+            }
+            // What it sent may not have been read yet (this loop was busy accepting): a connection with a request
+            // on its way is not idle, however old.
+            c.readable(0);
+            if (c.waitingForRequest() && c.request.size() == 0) {
                 c.close();
                 return true;
             }
         }
         return false;
+    }
+
+    /** The bounds on control connections, innermost first. */
+    private enum Limit {
+        PER_PROCESS(MAX_CLIENTS_PER_PROCESS), PER_USER(MAX_CLIENTS_PER_UID), TOTAL(MAX_CLIENTS);
+
+        final int bound;
+        /** A limit is reached again with every new connection of a holding peer: once per 10 s is enough. */
+        final RateLimitedLog log = new RateLimitedLog(LOG, 10_000_000_000L, 1, System::nanoTime);
+
+        Limit(int bound) {
+            this.bound = bound;
+        }
+
+        /** Whether {@code c} counts towards this limit for a connection of {@code peer}. */
+        boolean covers(Sockets.PeerCredentials c, Sockets.PeerCredentials peer) {
+            return switch (this) {
+                case PER_PROCESS -> c.pid() == peer.pid() && c.uid() == peer.uid();
+                case PER_USER -> c.uid() == peer.uid();
+                case TOTAL -> true;
+            };
+        }
+
+        String message(Sockets.PeerCredentials peer) {
+            return switch (this) {
+                case PER_PROCESS -> "Control connections of PID " + peer.pid() + " at their limit (" + bound + ")";
+                case PER_USER -> "Control connections of UID " + peer.uid() + " at their limit (" + bound + ")";
+                case TOTAL -> "Control connections at their limit (" + bound + ")";
+            };
+        }
+    }
+
+    private Limit limitReached(Sockets.PeerCredentials peer) {
+        for (Limit limit : Limit.values()) {
+            if (clients.stream().filter(c -> limit.covers(c.peer, peer)).count() >= limit.bound) {
+                return limit;
+            }
+        }
+        return null;
     }
 
     private static byte[] encode(Reply reply) {

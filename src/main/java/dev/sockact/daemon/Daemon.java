@@ -2,6 +2,7 @@ package dev.sockact.daemon;
 
 import dev.sockact.event.EventLoop;
 import dev.sockact.log.LogTap;
+import dev.sockact.log.RateLimitedLog;
 import dev.sockact.posix.ErrnoException;
 
 import java.io.IOException;
@@ -39,7 +40,11 @@ public final class Daemon {
             }
             Manager manager = new Manager(config, loop);
             manager.prepareRuntimeDirectory();
-            loop.onHandlerFailure(t -> LOG.log(Level.ERROR, "Internal error, continuing: " + t, t));
+            RateLimitedLog internalErrors = new RateLimitedLog(LOG);
+            loop.onHandlerFailure(t -> {
+                internalErrors.log(Level.ERROR, "Internal error, continuing: " + t);
+                LOG.log(Level.DEBUG, "Internal error", t);
+            });
             OrphanReaper.install(loop, manager.spawnPool());
             onTermination.accept(() -> {
                 manager.requestStop();

@@ -1,6 +1,7 @@
 package dev.sockact.daemon;
 
 import dev.sockact.event.EventLoop;
+import dev.sockact.log.RateLimitedLog;
 import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.Processes;
 import dev.sockact.unit.Diagnostic;
@@ -28,6 +29,8 @@ public final class Manager {
     private static final System.Logger LOG = System.getLogger("sockactd");
     /** Bound on the number of socket units loaded; more are skipped (logged once). */
     public static final int MAX_UNITS = 4096;
+    /** Every dependency of every Accept=yes instance can ask for a unit beyond the bound. */
+    private static final RateLimitedLog TOO_MANY_UNITS = new RateLimitedLog(LOG);
 
     /**
      * How the daemon runs.
@@ -200,9 +203,9 @@ public final class Manager {
             return false;
         }
         try {
+            // A link to /dev/null masks the unit, one to another file (/dev/zero) is no unit: the loader says so.
             Path target = Files.readSymbolicLink(file).getFileName();
-            return target != null && !target.equals(file.getFileName())
-                    && !target.toString().equals("null");   // a link to /dev/null masks the unit: the loader says so
+            return target != null && !target.equals(file.getFileName()) && target.toString().endsWith(".socket");
         } catch (IOException e) {
             return false;
         }
@@ -413,7 +416,7 @@ public final class Manager {
             return known;
         }
         if (sockets.size() + services.size() >= MAX_UNITS) {
-            LOG.log(Level.WARNING, name + ": More than " + MAX_UNITS + " units loaded, not loading it.");
+            TOO_MANY_UNITS.log(Level.WARNING, name + ": More than " + MAX_UNITS + " units loaded, not loading it.");
             return null;
         }
         if (name.endsWith(".socket")) {
