@@ -4,6 +4,8 @@ import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.Processes;
 import dev.sockact.posix.Signals;
 
+import java.lang.System.Logger.Level;
+
 /**
  * A process sockactd started, leader of its own process group (sockact's stand-in for a unit's cgroup: its
  * descendants stay in the group unless they leave it).
@@ -11,15 +13,26 @@ import dev.sockact.posix.Signals;
 final class Child {
     private static final System.Logger LOG = System.getLogger(Child.class.getName());
 
+    /** How signals reach a pid ({@code -pid} for its group): kill(2), or a test's own record of them. */
+    interface Kill {
+        boolean kill(int pid, int signal) throws ErrnoException;
+    }
+
     private int pid;
     private final String name;
+    private final Kill kill;
     private boolean exited;
     private int deferredSignal;
     private boolean deferredToGroup;
 
     Child(int pid, String name) {
+        this(pid, name, Processes::kill);
+    }
+
+    Child(int pid, String name, Kill kill) {
         this.pid = pid;
         this.name = name;
+        this.kill = kill;
     }
 
     /** A child whose spawn is in flight: it counts as alive, and is signalled once {@link #started} says its pid. */
@@ -76,11 +89,11 @@ final class Child {
         try {
             if (group) {
                 // A daemon that left our group (Type=forking without setsid in its own group) still gets it.
-                return Processes.kill(-pid, signal) || (!exited && Processes.kill(pid, signal));
+                return kill.kill(-pid, signal) || (!exited && kill.kill(pid, signal));
             }
-            return !exited && Processes.kill(pid, signal);
+            return !exited && kill.kill(pid, signal);
         } catch (ErrnoException e) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "Failed to send SIG" + Signals.name(signal) + " to " + pid + ": "
+            LOG.log(Level.DEBUG, () -> "Failed to send SIG" + Signals.name(signal) + " to " + pid + ": "
                     + e.reason());
             return false;
         }

@@ -61,6 +61,11 @@ public final class Enablement {
         return !enabledUnits().isEmpty();
     }
 
+    /** Whether unit {@code name} starts with sockactd: every unit while enablement is not in use, else an enabled one. */
+    public boolean startsWithDaemon(String name) {
+        return !inUse() || enabledUnits().contains(name);
+    }
+
     /** The names linked from a {@code *.target.wants/} or {@code *.target.requires/} folder of any unit folder. */
     public Set<String> enabledUnits() {
         Set<String> names = new TreeSet<>();

@@ -1,7 +1,10 @@
 package dev.sockact.daemon;
 
 import dev.sockact.activation.Program;
+import dev.sockact.event.EventLoop;
+import dev.sockact.posix.Errno;
 import dev.sockact.posix.ErrnoException;
+import dev.sockact.posix.ExitStatus;
 import dev.sockact.posix.Fd;
 import dev.sockact.posix.Pidfd;
 import dev.sockact.posix.SpawnRequest;
@@ -11,8 +14,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Starts one Exec*= command: {@code $VAR}/{@code ${VAR}} expanded against the unit's environment (unless the
@@ -36,9 +44,9 @@ final class ExecSpawner {
     record Context(String unit, Map<String, String> environment, List<String> credentials, String workingDirectory,
                    ServiceNamespaces namespaces) {
         Context {
-            environment = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environment));
+            environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
             credentials = List.copyOf(credentials);
-            java.util.Objects.requireNonNull(namespaces, "namespaces");
+            Objects.requireNonNull(namespaces, "namespaces");
         }
 
         /** Commands that run in the host's namespaces. */
@@ -60,8 +68,8 @@ final class ExecSpawner {
      * systemd's child logs it and reported, as that child's exit would be, as status 203/EXEC (posix_spawn tells
      * us synchronously; the report still comes through the loop, so callers see one path).
      */
-    static Child start(dev.sockact.event.EventLoop loop, ExecCommand command, Context context, Stdio stdio,
-                       Map<String, String> extra, java.util.function.BiConsumer<Child, dev.sockact.posix.ExitStatus> onExit) {
+    static Child start(EventLoop loop, ExecCommand command, Context context, Stdio stdio,
+                       Map<String, String> extra, BiConsumer<Child, ExitStatus> onExit) {
         try {
             Spawned spawned = launch(prepare(command, context, stdio, extra), context);
             Child child = spawned.child();
@@ -79,10 +87,10 @@ final class ExecSpawner {
      * {@code stdio}. What can be refused without spawning (an empty command line, a missing program) is refused
      * here, as {@link #start} refuses it.
      */
-    static Child startInBackground(dev.sockact.event.EventLoop loop, SpawnPool pool, ExecCommand command,
+    static Child startInBackground(EventLoop loop, SpawnPool pool, ExecCommand command,
                                    Context context, Stdio stdio, Map<String, String> extra,
-                                   java.util.function.BiConsumer<Child, dev.sockact.posix.ExitStatus> onExit,
-                                   java.util.function.Consumer<Child> afterSpawn) {
+                                   BiConsumer<Child, ExitStatus> onExit,
+                                   Consumer<Child> afterSpawn) {
         Launch launch;
         try {
             launch = prepare(command, context, stdio, extra);
@@ -97,7 +105,7 @@ final class ExecSpawner {
                 child.markExited();
                 int status = failedStep(context, command, failure);
                 afterSpawn.accept(child);
-                onExit.accept(child, dev.sockact.posix.ExitStatus.exited(0, status));
+                onExit.accept(child, ExitStatus.exited(0, status));
                 return;
             }
             child.started(spawned.child().pid());
@@ -108,7 +116,7 @@ final class ExecSpawner {
                 // epoll refused the pidfd (out of memory): reported as start() reports it; the reaper collects it.
                 spawned.pidfd().close();
                 child.markExited();
-                onExit.accept(child, dev.sockact.posix.ExitStatus.exited(0, failedStep(context, command, e)));
+                onExit.accept(child, ExitStatus.exited(0, failedStep(context, command, e)));
             }
         }));
         return child;
@@ -132,16 +140,16 @@ final class ExecSpawner {
      * The stand-in for a command that could not be started: already exited, and its 203/EXEC status (what
      * systemd's child reports when exec fails) delivered on the loop like any exit.
      */
-    static Child failed(dev.sockact.event.EventLoop loop, ExecCommand command,
-                        java.util.function.BiConsumer<Child, dev.sockact.posix.ExitStatus> onExit) {
+    static Child failed(EventLoop loop, ExecCommand command,
+                        BiConsumer<Child, ExitStatus> onExit) {
         return failed(loop, command, onExit, ExitStatuses.EXIT_EXEC);
     }
 
-    private static Child failed(dev.sockact.event.EventLoop loop, ExecCommand command,
-                                java.util.function.BiConsumer<Child, dev.sockact.posix.ExitStatus> onExit, int status) {
+    private static Child failed(EventLoop loop, ExecCommand command,
+                                BiConsumer<Child, ExitStatus> onExit, int status) {
         Child child = new Child(0, command.path());
         child.markExited();
-        loop.execute(() -> onExit.accept(child, dev.sockact.posix.ExitStatus.exited(0, status)));
+        loop.execute(() -> onExit.accept(child, ExitStatus.exited(0, status)));
         return child;
     }
 
@@ -158,7 +166,7 @@ final class ExecSpawner {
 
     static Launch prepare(ExecCommand command, Context context, Stdio stdio, Map<String, String> extraEnvironment)
             throws IOException {
-        Map<String, String> environment = new java.util.LinkedHashMap<>(context.environment());
+        Map<String, String> environment = new LinkedHashMap<>(context.environment());
         environment.putAll(extraEnvironment);
         List<String> argv = command.flags().contains(ExecCommand.Flag.NO_ENV_EXPAND) ? command.argv()
                 : expand(command.argv(), environment);
@@ -191,8 +199,8 @@ final class ExecSpawner {
         // check first, so that it is reported as the exec failure it is (203/EXEC).
         boolean wrapped = (!privileged && !context.credentials().isEmpty()) || !stdio.fds().isEmpty();
         if (wrapped && !Files.isExecutable(Path.of(path))) {
-            throw new ErrnoException("execve", (Files.exists(Path.of(path)) ? dev.sockact.posix.Errno.EACCES
-                    : dev.sockact.posix.Errno.ENOENT).number(), path);
+            throw new ErrnoException("execve", (Files.exists(Path.of(path)) ? Errno.EACCES
+                    : Errno.ENOENT).number(), path);
         }
         return new Launch(request.build(), Path.of(path).getFileName().toString());
     }

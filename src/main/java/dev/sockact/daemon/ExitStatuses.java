@@ -2,54 +2,44 @@ package dev.sockact.daemon;
 
 import dev.sockact.posix.ExitStatus;
 import dev.sockact.posix.Signals;
+import dev.sockact.text.ExitStatusNames;
+import dev.sockact.unit.ExecCommand;
+import dev.sockact.unit.ExitStatusSet;
+
+import java.lang.System.Logger.Level;
 
 /** How systemd prints and judges an exit status ("code=exited, status=1/FAILURE"). */
 final class ExitStatuses {
+    private static final System.Logger LOG = System.getLogger("sockactd");
     /** EXIT_EXEC: what systemd's child exits with when exec fails; posix_spawn tells us directly. */
-    static final int EXIT_EXEC = 203;
+    static final int EXIT_EXEC = ExitStatusNames.code("EXEC");
 
     private ExitStatuses() {
         throw new AssertionError();
     }
 
+    /**
+     * "code=exited, status=255/EXCEPTION", "code=killed, status=15/TERM": an exit code with its name where systemd
+     * has one (every class: libc, LSB, BSD, systemd's own), a signal with its name.
+     */
     static String describe(ExitStatus status) {
         if (status.signal() != 0) {
             return "code=" + (status.dumped() ? "dumped" : "killed") + ", status=" + status.signal() + "/"
                     + Signals.name(status.signal());
         }
-        String name = switch (status.code()) {
-            case 0 -> "SUCCESS";
-            case 1 -> "FAILURE";
-            case 2 -> "INVALIDARGUMENT";
-            case 3 -> "NOTIMPLEMENTED";
-            case 4 -> "NOPERMISSION";
-            case 5 -> "NOTINSTALLED";
-            case 6 -> "NOTCONFIGURED";
-            case 7 -> "NOTRUNNING";
-            case 200 -> "CHDIR";
-            case 203 -> "EXEC";
-            case 216 -> "GROUP";
-            case 217 -> "USER";
-            case 225 -> "NETWORK";
-            case 226 -> "NAMESPACE";
-            default -> null;
-        };
+        String name = ExitStatusNames.name(status.code());
         return "code=exited, status=" + status.code() + (name == null ? "" : "/" + name);
+    }
+
+    /** Whether SuccessExitStatus= (or RestartPreventExitStatus=) names this status: its exit code or its signal. */
+    static boolean listed(ExitStatus status, ExitStatusSet set) {
+        return status.signal() == 0 ? set.containsCode(status.code()) : set.containsSignal(status.signal());
     }
 
     /**
      * is_clean_exit(): exit code 0; for a daemon's main process also death by SIGHUP, SIGINT, SIGTERM or SIGPIPE
      * (the signals a stop sends).
      */
-    /** Whether SuccessExitStatus= names this status: its exit code ("75") or its signal ("SIGUSR1", "SIG10"). */
-    static boolean listed(ExitStatus status, java.util.List<String> successExitStatus) {
-        if (status.signal() == 0) {
-            return successExitStatus.contains(Integer.toString(status.code()));
-        }
-        return successExitStatus.contains("SIG" + Signals.name(status.signal()))
-                || successExitStatus.contains("SIG" + status.signal());
-    }
-
     static boolean clean(ExitStatus status, boolean daemon) {
         if (status.signal() == 0) {
             return status.code() == 0;
@@ -62,12 +52,11 @@ final class ExitStatuses {
      * Whether a control process's exit lets the unit go on: clean, or failed with the {@code -} prefix. A failure
      * is logged ("foo.service: Control process exited, code=exited, status=1/FAILURE").
      */
-    static boolean controlSucceeded(String unit, dev.sockact.unit.ExecCommand command, ExitStatus status) {
+    static boolean controlSucceeded(String unit, ExecCommand command, ExitStatus status) {
         boolean clean = clean(status, false);
         boolean ignore = command != null && command.ignoresFailure();
         if (!clean) {
-            System.getLogger("sockactd").log(System.Logger.Level.INFO, unit + ": Control process exited, "
-                    + describe(status) + (ignore ? " (ignoring)" : ""));
+            LOG.log(Level.INFO, unit + ": Control process exited, " + describe(status) + (ignore ? " (ignoring)" : ""));
         }
         return clean || ignore;
     }

@@ -6,6 +6,7 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -103,7 +104,7 @@ final class Jobs {
         UnitInfo info = unit.info();
         for (String name : info.requisite()) {
             ManagedUnit dep = manager.unitNamed(name);
-            if (dep == null && !Manager.supportedType(name)) {
+            if (dep == null && !UnitRegistry.supportedType(name)) {
                 continue;
             }
             if (dep == null || !isActive(dep)) {
@@ -122,7 +123,7 @@ final class Jobs {
         for (String name : concat(info.requires(), info.bindsTo())) {
             ManagedUnit dep = manager.unitNamed(name);
             if (dep == null) {
-                if (!Manager.supportedType(name)) {
+                if (!UnitRegistry.supportedType(name)) {
                     LOG.log(Level.DEBUG, () -> unit.name() + ": " + name + " is not a unit type sockactd runs,"
                             + " ignoring the dependency.");
                     continue;
@@ -391,6 +392,6 @@ final class Jobs {
     }
 
     private static <T> Set<T> identitySet() {
-        return java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        return Collections.newSetFromMap(new IdentityHashMap<>());
     }
 }

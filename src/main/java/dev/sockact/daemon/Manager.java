@@ -1,36 +1,44 @@
 package dev.sockact.daemon;
 
+import dev.sockact.activation.ConnectionAcceptor;
+import dev.sockact.activation.ListenSockets;
 import dev.sockact.event.EventLoop;
-import dev.sockact.log.RateLimitedLog;
+import dev.sockact.event.Timer;
+import dev.sockact.event.Watch;
 import dev.sockact.posix.ErrnoException;
+import dev.sockact.posix.ExitStatus;
+import dev.sockact.posix.Pidfd;
 import dev.sockact.posix.Processes;
 import dev.sockact.unit.Diagnostic;
-import dev.sockact.unit.HostInfo;
+import dev.sockact.unit.ExecCommand;
 import dev.sockact.unit.ManagerScope;
+import dev.sockact.unit.ServiceUnit;
 import dev.sockact.unit.SocketUnit;
+import dev.sockact.unit.load.LoadResult;
 import dev.sockact.unit.load.UnitLoader;
 
-import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
- * sockactd's manager: loads every socket unit of the unit folders with its service, starts them, and stops them
- * all on request. Owns the event loop; every unit's state lives on its thread.
+ * sockactd's manager: loads the units ({@link UnitRegistry}), starts those that start with the daemon
+ * ({@link Enablement}), reloads them, and stops them all on request ({@link Shutdown}). Owns the event loop; every
+ * unit's state lives on its thread, and every unit's state machine sees the manager through a {@link UnitContext}.
  */
 public final class Manager {
     private static final System.Logger LOG = System.getLogger("sockactd");
-    /** Bound on the number of socket units loaded; more are skipped (logged once). */
-    public static final int MAX_UNITS = 4096;
-    /** Every dependency of every Accept=yes instance can ask for a unit beyond the bound. */
-    private static final RateLimitedLog TOO_MANY_UNITS = new RateLimitedLog(LOG);
+    /** Bound on the number of units loaded; more are skipped (logged). */
+    public static final int MAX_UNITS = UnitRegistry.MAX_UNITS;
 
     /**
      * How the daemon runs.
@@ -48,20 +56,18 @@ public final class Manager {
     private final Config config;
     private final EventLoop loop;
     private final Map<String, String> managerEnvironment;
-    private final Map<String, SocketRuntime> sockets = new LinkedHashMap<>();
-    private final Map<String, ServiceRuntime> services = new LinkedHashMap<>();
-    private boolean shuttingDown;
+    private final UnitJournal journal = new UnitJournal();
+    private final UnitRegistry registry;
+    private final Map<String, SocketRuntime> sockets;
+    private final Map<String, ServiceRuntime> services;
+    private final Shutdown shutdown;
     /** Set by the SIGTERM/SIGINT handler's thread: loading and starting give up early, before the loop runs. */
     private volatile boolean stopRequested;
-    private boolean socketsStopping;
     private int notifyIds;
-    /** Kept from {@link #load}: Accept=yes loads each connection's instance of the template through it. */
-    private UnitLoader loader;
-    private final UnitJournal journal = new UnitJournal();
     /** Sockets a daemon-reload removed, until they are stopped. */
     private final List<SocketRuntime> retired = new ArrayList<>();
     /** Sockets whose new definition waits for them to stop (see {@link #replaceWhenDown}), with the change. */
-    private final Map<SocketRuntime, PendingChange> pendingChanges = new java.util.IdentityHashMap<>();
+    private final Map<SocketRuntime, PendingChange> pendingChanges = new IdentityHashMap<>();
 
     /** A reload's change waiting for a socket to stop: what changed, and whether the new definition then starts. */
     private static final class PendingChange {
@@ -80,16 +86,30 @@ public final class Manager {
     private final SpawnPool spawnPool = new SpawnPool();
 
     /** An action that runs on the loop once {@code condition} holds (checked after every state change). */
-    private record Waiter(java.util.function.BooleanSupplier condition, Runnable action) {
+    private record Waiter(BooleanSupplier condition, Runnable action) {
     }
 
     public Manager(Config config, EventLoop loop) {
         this.config = config;
         this.loop = loop;
         this.managerEnvironment = UnitEnvironment.managerEnvironment(config.user());
+        this.registry = new UnitRegistry(config.unitDirs(), config.user() ? ManagerScope.USER : ManagerScope.SYSTEM,
+                new Context(), journal);
+        this.sockets = registry.sockets();
+        this.services = registry.services();
+        this.shutdown = new Shutdown(() -> List.copyOf(services.values()),
+                () -> {
+                    List<SocketRuntime> all = new ArrayList<>(sockets.values());
+                    all.addAll(retired);
+                    return all;
+                }, loop::stop);
     }
 
-    /** systemd-style unit folders for sockact, highest priority first. */
+    /**
+     * sockactd's own unit folders, highest priority first: systemd's layout under {@code sockact/} instead of
+     * {@code systemd/} (so sockactd does not run the units systemd runs). {@link UnitLoader#defaultUnitDirs} is
+     * systemd's own search path, where {@code sockctl verify} looks.
+     */
     public static List<Path> defaultUnitDirs(boolean user) {
         if (!user) {
             return List.of(Path.of("/etc/sockact/system"), Path.of("/run/sockact/system"),
@@ -112,28 +132,8 @@ public final class Manager {
         return loop;
     }
 
-    boolean userManager() {
-        return config.user();
-    }
-
-    Path runtimeDirectory() {
-        return config.runtimeDirectory();
-    }
-
-    Map<String, String> managerEnvironment() {
-        return managerEnvironment;
-    }
-
-    SharedNamespaces namespaces() {
-        return namespaces;
-    }
-
     boolean shuttingDown() {
-        return shuttingDown;
-    }
-
-    String nextNotifyId() {
-        return Processes.pid() + "." + notifyIds++;
+        return shutdown.requested();
     }
 
     /** The loaded socket units, by name (for tests and the control server). */
@@ -153,120 +153,12 @@ public final class Manager {
 
     /** Loads every *.socket; a unit that does not load is reported and skipped. Returns the number loaded. */
     public int load() {
-        loader = newLoader();
-        for (String name : socketNames()) {
-            if (stopRequested) {
-                LOG.log(Level.DEBUG, "Stop requested, not loading further units.");
-                break;
-            }
-            if (sockets.size() >= MAX_UNITS) {
-                LOG.log(Level.WARNING, "More than " + MAX_UNITS + " socket units, ignoring the rest (from " + name + ").");
-                break;
-            }
-            loadOne(loader, name);
-        }
-        registerInJournal();
-        return sockets.size();
+        return registry.loadAll(() -> stopRequested);
     }
 
     /** A loader over the unit folders as they are now (a daemon-reload or sockctl enable reads them afresh). */
     UnitLoader newLoader() {
-        return new UnitLoader(config.unitDirs(), HostInfo.current(
-                config.user() ? ManagerScope.USER : ManagerScope.SYSTEM));
-    }
-
-    private TreeSet<String> socketNames() {
-        TreeSet<String> names = new TreeSet<>();
-        for (Path dir : config.unitDirs()) {
-            if (!Files.isDirectory(dir)) {
-                continue;
-            }
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.socket")) {
-                for (Path file : files) {
-                    if (!isAlias(file)) {
-                        names.add(file.getFileName().toString());
-                    }
-                }
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, "Failed to read unit folder " + dir + ", ignoring: " + e.getMessage());
-            }
-        }
-        return names;
-    }
-
-    /**
-     * An Alias= link ({@code sockctl enable} makes them): a symlink to a unit file of another name. It names the
-     * unit again, so it is not loaded as a unit of its own (which would open the same ports twice).
-     */
-    private static boolean isAlias(Path file) {
-        if (!Files.isSymbolicLink(file)) {
-            return false;
-        }
-        try {
-            // A link to /dev/null masks the unit, one to another file (/dev/zero) is no unit: the loader says so.
-            Path target = Files.readSymbolicLink(file).getFileName();
-            return target != null && !target.equals(file.getFileName()) && target.toString().endsWith(".socket");
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private void loadOne(UnitLoader loader, String name) {
-        UnitLoader.ActivationUnits units = loader.loadActivation(name);
-        List<Diagnostic> diagnostics = new ArrayList<>(units.socket().diagnostics());
-        if (units.service() != null) {
-            diagnostics.addAll(units.service().diagnostics());
-        }
-        for (Diagnostic d : diagnostics) {
-            LOG.log(d.isError() ? Level.ERROR : Level.WARNING, d.format());
-        }
-        if (!units.startable()) {
-            LOG.log(Level.ERROR, name + ": Failed to load (" + whyNotStartable(units) + "), skipping.");
-            return;
-        }
-        SocketUnit socket = units.socket().unit();
-        if (socket.accept()) {
-            sockets.put(name, new SocketRuntime(this, socket, null));   // an instance of NAME@.service per connection
-            return;
-        }
-        String serviceName = socket.serviceName().toString();
-        ServiceRuntime service = services.computeIfAbsent(serviceName,
-                n -> new ServiceRuntime(this, units.service().unit()));
-        sockets.put(name, new SocketRuntime(this, socket, service));
-    }
-
-    /** The load state that keeps a socket from starting: its own, or its service's ("service a.service: not-found"). */
-    private static String whyNotStartable(UnitLoader.ActivationUnits units) {
-        if (!units.socket().loaded() || units.service() == null) {
-            return units.socket().state().text();
-        }
-        return "service " + units.service().name() + ": " + units.service().state().text();
-    }
-
-    /**
-     * Accept=yes: loads {@code instanceName} (the template's fragment and drop-ins, {@code %i} the instance) as a
-     * transient service for {@code connection}, registered until it ends. Null (diagnostics logged) when it does
-     * not load.
-     */
-    ServiceRuntime loadInstance(SocketRuntime socket, String instanceName,
-                                dev.sockact.activation.ConnectionAcceptor.Connection connection) {
-        var result = loader.loadService(instanceName);
-        for (Diagnostic d : result.diagnostics()) {
-            // The template's warnings were logged when the socket loaded: once, not per connection.
-            LOG.log(!result.loaded() ? Level.ERROR : Level.DEBUG, d.format());
-        }
-        if (!result.loaded()) {
-            return null;
-        }
-        ServiceRuntime instance = new ServiceRuntime(this, result.unit(),
-                new ServiceRuntime.Instance(socket, connection));
-        services.put(instanceName, instance);
-        return instance;
-    }
-
-    /** An Accept=yes instance ended: it is forgotten, as systemd garbage-collects it. */
-    void instanceEnded(ServiceRuntime instance) {
-        services.remove(instance.name(), instance);
+        return registry.newLoader();
     }
 
     /**
@@ -295,12 +187,6 @@ public final class Manager {
         }
     }
 
-    /** Whether a socket unit found by a reload is started: as at start-up, every one, or only an enabled one. */
-    private boolean startsWithDaemon(String name) {
-        Enablement enablement = new Enablement(config.unitDirs());
-        return !enablement.inUse() || enablement.enabledUnits().contains(name);
-    }
-
     private void startGuarded(ManagedUnit unit) {
         if (stopRequested) {
             return;
@@ -315,14 +201,11 @@ public final class Manager {
 
     /** SIGTERM/SIGINT: stop the services, then the sockets, then leave the loop. */
     public void shutdown() {
-        if (shuttingDown) {
+        if (shutdown.requested()) {
             return;
         }
         LOG.log(Level.DEBUG, "Shutting down.");
-        shuttingDown = true;
-        for (ServiceRuntime service : List.copyOf(services.values())) {
-            service.stop();   // an Accept=yes instance may end, and leave the map, at once
-        }
+        shutdown.begin();
         unitChanged();
     }
 
@@ -333,44 +216,24 @@ public final class Manager {
             loop.execute(this::runWaiters);
         }
         jobs.stateChanged();
-        if (!shuttingDown) {
-            return;
-        }
-        boolean servicesDown = services.values().stream().allMatch(s -> s.state().isInactive());
-        if (!servicesDown) {
-            return;
-        }
-        if (!socketsStopping) {
-            socketsStopping = true;
-            for (SocketRuntime socket : List.copyOf(sockets.values())) {
-                socket.stop();
-            }
-            for (SocketRuntime socket : List.copyOf(retired)) {
-                socket.stop();
-            }
-        }
-        boolean socketsDown = java.util.stream.Stream.concat(sockets.values().stream(), retired.stream())
-                .allMatch(s -> s.state() == SocketState.DEAD || s.state() == SocketState.FAILED);
-        if (socketsDown) {
-            loop.stop();
-        }
+        shutdown.advance();
     }
 
     /** Creates the runtime folder. */
     public void prepareRuntimeDirectory() throws ErrnoException {
-        dev.sockact.activation.ListenSockets.makeDirectories(config.runtimeDirectory(), 0755);
+        ListenSockets.makeDirectories(config.runtimeDirectory(), 0755);
     }
 
     // ---- the control channel's view and entry points (loop thread only) --------------------------------------
 
     /** The loaded socket units by name, in load order. */
     Map<String, SocketRuntime> sockets() {
-        return java.util.Collections.unmodifiableMap(sockets);
+        return Collections.unmodifiableMap(sockets);
     }
 
     /** The loaded service units by name. */
     Map<String, ServiceRuntime> services() {
-        return java.util.Collections.unmodifiableMap(services);
+        return Collections.unmodifiableMap(services);
     }
 
     UnitJournal journal() {
@@ -388,52 +251,17 @@ public final class Manager {
 
     /** Every loaded unit: sockets, then services (Accept=yes instances included). */
     List<ManagedUnit> units() {
-        List<ManagedUnit> all = new ArrayList<>(sockets.size() + services.size());
-        all.addAll(sockets.values());
-        all.addAll(services.values());
-        return all;
+        return registry.units();
     }
 
     /** The loaded unit {@code name}, or null. */
     ManagedUnit loaded(String name) {
-        SocketRuntime socket = sockets.get(name);
-        return socket != null ? socket : services.get(name);
+        return registry.loaded(name);
     }
 
-    /** The unit types sockactd runs; a dependency on another type (a target, a mount) is ignored. */
-    static boolean supportedType(String name) {
-        return name.endsWith(".service") || name.endsWith(".socket");
-    }
-
-    /**
-     * The unit {@code name}, loaded now through the unit folders if it is not yet (a dependency, a control request):
-     * null, with the reason logged, when it does not load, is a template, is not a service or socket, or when
-     * {@link #MAX_UNITS} are loaded already.
-     */
+    /** See {@link UnitRegistry#unitNamed}. */
     ManagedUnit unitNamed(String name) {
-        ManagedUnit known = loaded(name);
-        if (known != null || !supportedType(name) || loader == null) {
-            return known;
-        }
-        if (sockets.size() + services.size() >= MAX_UNITS) {
-            TOO_MANY_UNITS.log(Level.WARNING, name + ": More than " + MAX_UNITS + " units loaded, not loading it.");
-            return null;
-        }
-        if (name.endsWith(".socket")) {
-            loadOne(loader, name);
-        } else {
-            var result = loader.loadService(name);
-            for (Diagnostic d : result.diagnostics()) {
-                LOG.log(d.isError() ? Level.ERROR : Level.WARNING, d.format());
-            }
-            if (!result.loaded() || result.unit().name().isTemplate()) {
-                LOG.log(Level.ERROR, name + ": Failed to load (" + result.state().text() + "), skipping.");
-                return null;
-            }
-            services.put(name, new ServiceRuntime(this, result.unit()));
-        }
-        registerInJournal();
-        return loaded(name);
+        return registry.unitNamed(name);
     }
 
     Config config() {
@@ -441,7 +269,7 @@ public final class Manager {
     }
 
     /** Runs {@code action} on the loop as soon as {@code condition} holds: now, or after a later state change. */
-    void whenTrue(java.util.function.BooleanSupplier condition, Runnable action) {
+    void whenTrue(BooleanSupplier condition, Runnable action) {
         if (condition.getAsBoolean()) {
             action.run();
             return;
@@ -459,15 +287,6 @@ public final class Manager {
         }
     }
 
-    private void registerInJournal() {
-        for (SocketRuntime s : sockets.values()) {
-            journal.register(s.name(), s.unit().unit().description());
-        }
-        for (ServiceRuntime s : services.values()) {
-            journal.register(s.name(), s.unit().unit().description());
-        }
-    }
-
     /**
      * daemon-reload (sockctl reload, SIGHUP): reads every unit file again. A socket whose Listen lines are as before
      * keeps its fds and takes the new definition (so does its service, from its next start); one whose Listen lines
@@ -476,12 +295,12 @@ public final class Manager {
      * as it was.
      */
     public void reload() {
-        if (shuttingDown) {
+        if (shutdown.requested()) {
             return;
         }
         LOG.log(Level.INFO, "Reloading.");
-        loader = newLoader();
-        TreeSet<String> names = socketNames();
+        UnitLoader loader = registry.renewLoader();
+        TreeSet<String> names = registry.socketNames();
         for (String name : List.copyOf(sockets.keySet())) {
             if (!names.contains(name)) {
                 LOG.log(Level.INFO, name + ": Unit file removed, stopping.");
@@ -492,9 +311,9 @@ public final class Manager {
             SocketRuntime old = sockets.get(name);
             if (old == null) {
                 if (sockets.size() < MAX_UNITS) {
-                    loadOne(loader, name);
+                    registry.loadSocket(loader, name);
                     SocketRuntime added = sockets.get(name);
-                    if (added != null && startsWithDaemon(name)) {
+                    if (added != null && new Enablement(config.unitDirs()).startsWithDaemon(name)) {
                         added.start();
                     }
                 }
@@ -505,7 +324,7 @@ public final class Manager {
                 for (Diagnostic d : units.socket().diagnostics()) {
                     LOG.log(d.isError() ? Level.ERROR : Level.WARNING, d.format());
                 }
-                LOG.log(Level.ERROR, name + ": Failed to load (" + whyNotStartable(units)
+                LOG.log(Level.ERROR, name + ": Failed to load (" + UnitRegistry.whyNotStartable(units)
                         + "), keeping the running unit as it was.");
                 continue;
             }
@@ -527,13 +346,13 @@ public final class Manager {
         for (ServiceRuntime service : List.copyOf(services.values())) {
             // Services loaded on demand (a dependency, a control start) take their new definition too.
             if (service.sockets().isEmpty() && !service.name().contains("@")) {
-                var fresh = loader.loadService(service.name());
+                LoadResult<ServiceUnit> fresh = loader.loadService(service.name());
                 if (fresh.loaded()) {
                     service.reloaded(fresh.unit());
                 }
             }
         }
-        registerInJournal();
+        registry.registerInJournal();
         unitChanged();
     }
 
@@ -586,11 +405,11 @@ public final class Manager {
             if (service != null) {
                 service.removeSocket(socket);
             }
-            loadOne(newLoader(), socket.name());
+            registry.loadSocket(newLoader(), socket.name());
             SocketRuntime added = sockets.get(socket.name());
             if (added != null) {
-                registerInJournal();
-                if (change.startAfter && !shuttingDown) {
+                registry.registerInJournal();
+                if (change.startAfter && !shutdown.requested()) {
                     added.start();
                 }
             }
@@ -618,5 +437,94 @@ public final class Manager {
         }
         change.startAfter = start;
         return true;
+    }
+
+    /** What the units' state machines see of the manager. */
+    private final class Context implements UnitContext {
+        @Override
+        public Timer schedule(long nanos, Runnable task) {
+            return loop.schedule(nanos, task);
+        }
+
+        @Override
+        public Watch watch(int fd, int interest, EventLoop.IoHandler handler) throws ErrnoException {
+            return loop.watch(fd, interest, handler);
+        }
+
+        @Override
+        public EventLoop loop() {
+            return loop;
+        }
+
+        @Override
+        public Child spawn(ExecCommand command, ExecSpawner.Context context, ExecSpawner.Stdio stdio,
+                           Map<String, String> extra, BiConsumer<Child, ExitStatus> onExit) {
+            return ExecSpawner.start(loop, command, context, stdio, extra, onExit);
+        }
+
+        @Override
+        public Child spawnInBackground(ExecCommand command, ExecSpawner.Context context, ExecSpawner.Stdio stdio,
+                                       Map<String, String> extra, BiConsumer<Child, ExitStatus> onExit,
+                                       Consumer<Child> afterSpawn) {
+            return ExecSpawner.startInBackground(loop, spawnPool, command, context, stdio, extra, onExit, afterSpawn);
+        }
+
+        @Override
+        public Child spawnFailed(ExecCommand command, BiConsumer<Child, ExitStatus> onExit) {
+            return ExecSpawner.failed(loop, command, onExit);
+        }
+
+        @Override
+        public List<Integer> unwatchedChildren() {
+            // A child being spawned for another unit is not watched yet either: wait for those in flight.
+            return spawnPool.whenNoneInFlight(() -> OrphanReaper.children().stream()
+                    .filter(pid -> !Pidfd.watched(pid)).toList());
+        }
+
+        @Override
+        public Map<String, String> managerEnvironment() {
+            return managerEnvironment;
+        }
+
+        @Override
+        public boolean userManager() {
+            return config.user();
+        }
+
+        @Override
+        public Path notifySocketPath() {
+            return config.runtimeDirectory().resolve("notify").resolve(Processes.pid() + "." + notifyIds++);
+        }
+
+        @Override
+        public SharedNamespaces namespaces() {
+            return namespaces;
+        }
+
+        @Override
+        public boolean shuttingDown() {
+            return shutdown.requested();
+        }
+
+        @Override
+        public void startJob(ManagedUnit unit) {
+            jobs.start(unit);
+        }
+
+        @Override
+        public ServiceRuntime loadInstance(SocketRuntime socket, String instanceName,
+                                           ConnectionAcceptor.Connection connection) {
+            return registry.loadInstance(socket, instanceName, connection);
+        }
+
+        @Override
+        public void instanceEnded(ServiceRuntime instance) {
+            registry.instanceEnded(instance);
+        }
+
+        @Override
+        public void unitChanged() {
+            Manager.this.unitChanged();
+        }
     }
 }

@@ -12,6 +12,7 @@ import dev.sockact.posix.Sockets;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -31,14 +32,14 @@ final class NotifySocket implements AutoCloseable {
     private final ServiceRuntime service;
     private final MemorySegment buffer = Arena.ofAuto().allocate(MAX_MESSAGE);
 
-    private NotifySocket(Manager manager, ServiceRuntime service, Fd fd, Path path) throws ErrnoException {
+    private NotifySocket(UnitContext manager, ServiceRuntime service, Fd fd, Path path) throws ErrnoException {
         this.fd = fd;
         this.path = path;
         this.service = service;
-        this.watch = manager.loop().watch(fd.fd(), Epoll.EPOLLIN, events -> readable());
+        this.watch = manager.watch(fd.fd(), Epoll.EPOLLIN, events -> readable());
     }
 
-    static NotifySocket open(Manager manager, ServiceRuntime service) throws ErrnoException {
+    static NotifySocket open(UnitContext manager, ServiceRuntime service) throws ErrnoException {
         Path path = service.notifyPath();
         // ListenSockets creates the folder and replaces a stale node itself.
         Fd fd = ListenSockets.open(new SockAddr.UnixPath(path.toString()),
@@ -65,7 +66,7 @@ final class NotifySocket implements AutoCloseable {
             if (n < 0) {
                 return;
             }
-            String text = new String(buffer.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
+            String text = new String(buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE),
                     StandardCharsets.UTF_8);
             service.notified(parse(text));
             if (!fd.isOpen()) {

@@ -1,5 +1,7 @@
 package dev.sockact.daemon;
 
+import dev.sockact.unit.RestartPolicy;
+
 /** Result= of a service unit (service_result_table): the first failure is kept. */
 public enum ServiceResult {
     SUCCESS("success"), RESOURCES("resources"), PROTOCOL("protocol"), TIMEOUT("timeout"), EXIT_CODE("exit-code"),
@@ -13,6 +15,18 @@ public enum ServiceResult {
 
     public String text() {
         return text;
+    }
+
+    /** Which row of Restart='s table this end is in. */
+    public RestartPolicy.Cause restartCause() {
+        return switch (this) {
+            case SUCCESS -> RestartPolicy.Cause.CLEAN;
+            case EXIT_CODE -> RestartPolicy.Cause.UNCLEAN_EXIT_CODE;
+            case SIGNAL, CORE_DUMP -> RestartPolicy.Cause.UNCLEAN_SIGNAL;
+            case TIMEOUT -> RestartPolicy.Cause.TIMEOUT;
+            case WATCHDOG -> RestartPolicy.Cause.WATCHDOG;
+            case RESOURCES, PROTOCOL, START_LIMIT_HIT -> RestartPolicy.Cause.OTHER_FAILURE;
+        };
     }
 
     /** {@code current} unless it is success: the first failure wins. */

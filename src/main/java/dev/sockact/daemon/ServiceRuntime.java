@@ -1,18 +1,28 @@
 package dev.sockact.daemon;
 
 import dev.sockact.activation.ConnectionAcceptor;
+import dev.sockact.activation.ListenEnvironment;
 import dev.sockact.event.Timer;
+import dev.sockact.event.Watch;
+import dev.sockact.posix.Epoll;
 import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.ExitStatus;
 import dev.sockact.posix.Fd;
+import dev.sockact.posix.Pidfd;
 import dev.sockact.posix.PosixFiles;
+import dev.sockact.posix.Processes;
 import dev.sockact.posix.Signals;
+import dev.sockact.text.SignalNames;
 import dev.sockact.unit.ExecCommand;
+import dev.sockact.unit.KillMode;
+import dev.sockact.unit.ServiceType;
 import dev.sockact.unit.ServiceUnit;
 import dev.sockact.unit.TimeSpan;
+import dev.sockact.unit.UnitInfo;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -20,6 +30,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * One service unit's state machine, after systemd's service.c: start-pre, start, start-post, running, reload, stop,
@@ -31,7 +43,7 @@ final class ServiceRuntime implements ManagedUnit {
     /** How often a process group whose leader is gone is checked for stragglers (no cgroups to wait on). */
     private static final long GROUP_POLL_NANOS = 100_000_000L;
 
-    private final Manager manager;
+    private final UnitContext manager;
     private ServiceUnit unit;
     private final String name;
     private final List<SocketRuntime> sockets = new ArrayList<>();
@@ -75,13 +87,13 @@ final class ServiceRuntime implements ManagedUnit {
     private long mainStartMicros;
     private int lastMainPid;
 
-    ServiceRuntime(Manager manager, ServiceUnit unit) {
+    ServiceRuntime(UnitContext manager, ServiceUnit unit) {
         this(manager, unit, null);
     }
 
-    ServiceRuntime(Manager manager, ServiceUnit unit, Instance instance) {
+    ServiceRuntime(UnitContext manager, ServiceUnit unit, Instance instance) {
         this.manager = manager;
-        this.timeout = new StateTimeout<>(manager.loop(), () -> state, this::timedOut);
+        this.timeout = new StateTimeout<>(manager, () -> state, this::timedOut);
         this.unit = unit;
         this.name = unit.name().toString();
         this.instance = instance;
@@ -102,7 +114,7 @@ final class ServiceRuntime implements ManagedUnit {
     }
 
     @Override
-    public dev.sockact.unit.UnitInfo info() {
+    public UnitInfo info() {
         return unit.unit();
     }
 
@@ -270,13 +282,7 @@ final class ServiceRuntime implements ManagedUnit {
             setState(ServiceState.FAILED);
             return;
         }
-        if (!List.of("simple", "exec", "notify", "oneshot", "idle", "dbus", "forking").contains(unit.type())) {
-            LOG.log(Level.ERROR, name + ": Type=" + unit.type() + " is not supported by sockactd, refusing.");
-            fail(ServiceResult.RESOURCES);
-            setState(ServiceState.FAILED);
-            return;
-        }
-        List<String> refusals = SharedNamespaces.refusals(unit, dev.sockact.posix.Processes.uid() == 0,
+        List<String> refusals = SharedNamespaces.refusals(unit, Processes.uid() == 0,
                 manager.userManager());
         if (!refusals.isEmpty()) {
             refusals.forEach(refusal -> LOG.log(Level.ERROR, name + ": " + refusal));
@@ -298,7 +304,7 @@ final class ServiceRuntime implements ManagedUnit {
             if (instance != null) {
                 env.putAll(instance.connection().remoteEnvironment());   // every command's, as service_spawn()
             }
-            if (!"none".equals(unit.notifyAccess())) {
+            if (unit.notifyAccess().acceptsMessages()) {
                 notify = NotifySocket.open(manager, this);
                 env.put("NOTIFY_SOCKET", notify.path());
             }
@@ -376,8 +382,7 @@ final class ServiceRuntime implements ManagedUnit {
         spawnNextMain();
         // A spawn that failed (exec, stdio) comes back already exited; its 203/EXEC status is on its way and
         // fails the start. Carrying on to running here would report a clean run that never happened.
-        if (state == ServiceState.START && !unit.type().equals("notify") && !unit.type().equals("oneshot")
-                && !unit.type().equals("forking") && main != null && !main.exited()) {
+        if (state == ServiceState.START && unit.type().startedOnceSpawned() && main != null && !main.exited()) {
             enterStartPost();
         }
     }
@@ -393,13 +398,13 @@ final class ServiceRuntime implements ManagedUnit {
         for (SocketRuntime socket : sockets) {
             socket.collectFds(fds, names);
         }
-        var listen = dev.sockact.activation.ListenEnvironment.variables(fds.size(), names);
+        var listen = ListenEnvironment.variables(fds.size(), names);
         // The last command that gets the connection has its copy (control commands never get it here): ours is
         // closed once it is spawned, so that the client sees the end as soon as the program closes it, as with
         // inetd. The slot is held until the instance has ended.
         boolean lastWithConnection = instance != null && mainQueue.isEmpty();
         mainStartMicros = UnitTimes.nowMicros();
-        if (lastWithConnection && unit.type().equals("simple") && unit.execStartPost().isEmpty()) {
+        if (lastWithConnection && unit.type() == ServiceType.SIMPLE && unit.execStartPost().isEmpty()) {
             // Type=simple is running once spawned, as systemd's is once forked: nothing waits for the exec, so
             // neither does the loop (see SpawnPool). ExecStartPost= would run before the pid is known, without
             // $MAINPID: such a unit is spawned on the loop.
@@ -448,7 +453,7 @@ final class ServiceRuntime implements ManagedUnit {
             LOG.log(Level.INFO, "Finished " + describe() + ".");
             setState(ServiceState.EXITED);
         } else {
-            if (unit.type().equals("oneshot")) {
+            if (unit.type().isOneshot()) {
                 LOG.log(Level.INFO, "Finished " + describe() + ".");
             }
             enterStop(ServiceResult.SUCCESS);
@@ -505,7 +510,7 @@ final class ServiceRuntime implements ManagedUnit {
         } else {
             LOG.log(Level.INFO, "Reloaded " + describe() + ".");
         }
-        if (unit.type().equals("forking") && !unit.pidFile().isEmpty()) {
+        if (unit.type().isForking() && !unit.pidFile().isEmpty()) {
             int pid = readPidFile();   // a daemon may re-exec itself on reload (nginx's binary upgrade)
             if (pid > 0 && (main == null || main.pid() != pid)) {
                 adoptMainPid(pid);
@@ -531,8 +536,7 @@ final class ServiceRuntime implements ManagedUnit {
         main = null;
         if (unit.pidFile().isEmpty()) {
             // A child being spawned for another unit is not watched yet either: wait for those in flight.
-            List<Integer> candidates = manager.spawnPool().whenNoneInFlight(() -> OrphanReaper.children().stream()
-                    .filter(pid -> !dev.sockact.posix.Pidfd.watched(pid)).toList());
+            List<Integer> candidates = manager.unwatchedChildren();
             if (candidates.size() != 1) {
                 LOG.log(Level.ERROR, name + ": Type=forking without PIDFile=: " + (candidates.isEmpty()
                         ? "no process left after the parent exited" : "cannot tell the main process among "
@@ -559,7 +563,7 @@ final class ServiceRuntime implements ManagedUnit {
             if (first) {
                 LOG.log(Level.DEBUG, () -> name + ": PID file " + unit.pidFile() + " not readable (yet?) after start.");
             }
-            pidFilePoll = manager.loop().schedule(GROUP_POLL_NANOS / 2, () -> pollPidFile(false));
+            pidFilePoll = manager.schedule(GROUP_POLL_NANOS / 2, () -> pollPidFile(false));
             return;
         }
         adoptMainPid(pid);
@@ -571,7 +575,7 @@ final class ServiceRuntime implements ManagedUnit {
     /** The pid in PIDFile= (its first line), or 0 when the file is missing, empty or not a pid. */
     private int readPidFile() {
         try (var in = Files.newInputStream(Path.of(unit.pidFile()))) {
-            String text = new String(in.readNBytes(64), java.nio.charset.StandardCharsets.US_ASCII).strip();
+            String text = new String(in.readNBytes(64), StandardCharsets.US_ASCII).strip();
             int pid = Integer.parseInt(text.lines().findFirst().orElse("").strip());
             return pid > 1 ? pid : 0;
         } catch (IOException | NumberFormatException e) {
@@ -581,9 +585,9 @@ final class ServiceRuntime implements ManagedUnit {
 
     /** Watches {@code pid} as the main process: through a pidfd; reaped by us when it is our (adopted) child. */
     private void adoptMainPid(int pid) {
-        dev.sockact.posix.Pidfd pidfd;
+        Pidfd pidfd;
         try {
-            pidfd = dev.sockact.posix.Pidfd.open(pid);
+            pidfd = Pidfd.open(pid);
         } catch (ErrnoException e) {
             LOG.log(Level.ERROR, name + ": New main PID " + pid + " does not exist or is a zombie.");
             enterSignal(ServiceState.STOP_SIGTERM, ServiceResult.PROTOCOL);
@@ -595,9 +599,9 @@ final class ServiceRuntime implements ManagedUnit {
         lastMainPid = pid;
         mainStartMicros = UnitTimes.nowMicros();
         LOG.log(Level.DEBUG, () -> name + ": Supervising process " + pid + " as main process.");
-        dev.sockact.event.Watch[] watch = new dev.sockact.event.Watch[1];
+        Watch[] watch = new Watch[1];
         try {
-            watch[0] = manager.loop().watch(pidfd.fd(), dev.sockact.posix.Epoll.EPOLLIN, events -> {
+            watch[0] = manager.watch(pidfd.fd(), Epoll.EPOLLIN, events -> {
                 ExitStatus status;
                 try {
                     status = pidfd.poll().orElse(null);
@@ -657,17 +661,17 @@ final class ServiceRuntime implements ManagedUnit {
     private void enterSignal(ServiceState next, ServiceResult f) {
         fail(f);
         boolean kill = next == ServiceState.STOP_SIGKILL || next == ServiceState.FINAL_SIGKILL;
-        int signal = kill ? Signals.SIGKILL : killSignal();
-        String mode = unit.killMode();
+        int signal = kill ? Signals.SIGKILL : unit.killSignal().number();
+        KillMode mode = unit.killMode();
         spawned.removeIf(c -> c.exited() && !c.groupAlive());
         for (Child child : spawned) {
             boolean isControl = child == control;
             boolean isMain = child == main;
-            boolean group = mode.equals("control-group") || (mode.equals("mixed") && kill);
+            boolean group = mode.signalsGroups(kill);
             if (!group && !isControl && !isMain) {
                 continue;
             }
-            if (mode.equals("none") && !isControl) {
+            if (!mode.signalsMainProcess() && !isControl) {
                 continue;
             }
             if (kill && (!child.exited() || group)) {
@@ -679,9 +683,9 @@ final class ServiceRuntime implements ManagedUnit {
                 child.signal(Signals.SIGCONT, group);   // a stopped process could not act on SIGTERM
             }
         }
-        if (mainPidOverride > 0 && !mode.equals("none")) {
+        if (mainPidOverride > 0 && mode.signalsMainProcess()) {
             try {
-                dev.sockact.posix.Processes.kill(mainPidOverride, signal);
+                Processes.kill(mainPidOverride, signal);
             } catch (ErrnoException e) {
                 mainPidOverride = 0;
             }
@@ -695,25 +699,11 @@ final class ServiceRuntime implements ManagedUnit {
         afterSignal(next);
     }
 
-    /** KillSignal=, checked at load: a name (SIGPOLL and SIGRTMIN+n included) or a number 1-64. */
-    private int killSignal() {
-        String s = unit.killSignal();
-        int named = dev.sockact.text.SignalNames.number(s);
-        if (named > 0) {
-            return named;
-        }
-        if (s.chars().allMatch(Character::isDigit) && !s.isEmpty()) {
-            return Integer.parseInt(s);
-        }
-        return Signals.SIGTERM;
-    }
-
     private boolean somethingLeft() {
         if (mainAlive() || (control != null && !control.exited())) {
             return true;
         }
-        String mode = unit.killMode();
-        if (mode.equals("control-group") || mode.equals("mixed")) {
+        if (unit.killMode().waitsForGroups()) {
             return spawned.stream().anyMatch(Child::groupAlive);
         }
         return false;
@@ -725,7 +715,7 @@ final class ServiceRuntime implements ManagedUnit {
             return;
         }
         ServiceState waitingIn = state;
-        groupPoll = manager.loop().schedule(GROUP_POLL_NANOS, () -> {
+        groupPoll = manager.schedule(GROUP_POLL_NANOS, () -> {
             groupPoll = null;
             if (state != waitingIn) {
                 return;
@@ -776,16 +766,7 @@ final class ServiceRuntime implements ManagedUnit {
                 || mainExitPreventsRestart) {
             return false;
         }
-        return switch (unit.restart()) {
-            case "always" -> true;
-            case "on-success" -> result == ServiceResult.SUCCESS;
-            case "on-failure" -> result != ServiceResult.SUCCESS;
-            case "on-abnormal" -> result == ServiceResult.SIGNAL || result == ServiceResult.CORE_DUMP
-                    || result == ServiceResult.TIMEOUT || result == ServiceResult.WATCHDOG;
-            case "on-watchdog" -> result == ServiceResult.WATCHDOG;
-            case "on-abort" -> result == ServiceResult.SIGNAL || result == ServiceResult.CORE_DUMP;
-            default -> false;
-        };
+        return unit.restart().restartsAfter(result.restartCause());
     }
 
     private void timedOut() {
@@ -862,22 +843,22 @@ final class ServiceRuntime implements ManagedUnit {
      *                     on the loop once the child is spawned (or failed to be), when {@code fds} may be closed
      */
     private Child spawn(ExecCommand command, List<Fd> fds, Map<String, String> extra, boolean isMain,
-                        java.util.function.Consumer<Child> inBackground) {
+                        Consumer<Child> inBackground) {
         ServiceStdio.Prepared stdio;
         try {
             stdio = ServiceStdio.prepare(manager.loop(), unit, name, isMain ? fds : List.of(), isMain);
         } catch (ErrnoException e) {
             LOG.log(Level.ERROR, name + ": Failed to set up standard input/output: " + e.reason());
-            Child failed = ExecSpawner.failed(manager.loop(), command, (c, status) -> exited(c, isMain, status));
+            Child failed = manager.spawnFailed(command, (c, status) -> exited(c, isMain, status));
             if (inBackground != null) {
                 inBackground.accept(failed);
             }
             return failed;
         }
-        java.util.function.BiConsumer<Child, ExitStatus> onExit = (c, status) -> exited(c, isMain, status);
+        BiConsumer<Child, ExitStatus> onExit = (c, status) -> exited(c, isMain, status);
         Child child;
         if (inBackground != null) {
-            child = ExecSpawner.startInBackground(manager.loop(), manager.spawnPool(), command, context,
+            child = manager.spawnInBackground(command, context,
                     stdio.stdio(), extra, onExit, spawned -> {
                         stdio.spawned(spawned.pid());
                         stdio.closeChildEnds();
@@ -885,7 +866,7 @@ final class ServiceRuntime implements ManagedUnit {
                     });
         } else {
             try {
-                child = ExecSpawner.start(manager.loop(), command, context, stdio.stdio(), extra, onExit);
+                child = manager.spawn(command, context, stdio.stdio(), extra, onExit);
                 stdio.spawned(child.pid());
             } finally {
                 stdio.closeChildEnds();
@@ -908,7 +889,7 @@ final class ServiceRuntime implements ManagedUnit {
 
     private void mainExited(ExitStatus status) {
         mainExitPreventsRestart = ExitStatuses.listed(status, unit.restartPreventExitStatus());
-        boolean clean = ExitStatuses.clean(status, !unit.type().equals("oneshot"))
+        boolean clean = ExitStatuses.clean(status, unit.type().isDaemon())
                 || ExitStatuses.listed(status, unit.successExitStatus());
         boolean ignore = mainCommand != null && mainCommand.ignoresFailure();
         ServiceResult f = clean || ignore ? ServiceResult.SUCCESS : ExitStatuses.serviceResult(status);
@@ -920,9 +901,9 @@ final class ServiceRuntime implements ManagedUnit {
             case START -> {
                 if (f != ServiceResult.SUCCESS) {
                     enterSignal(ServiceState.STOP_SIGTERM, f);
-                } else if (unit.type().equals("forking")) {
+                } else if (unit.type().isForking()) {
                     forkingParentExited();
-                } else if (unit.type().equals("oneshot")) {
+                } else if (unit.type().isOneshot()) {
                     if (mainQueue.isEmpty()) {
                         enterStartPost();
                     } else {
@@ -1008,7 +989,7 @@ final class ServiceRuntime implements ManagedUnit {
                 mainPidOverride = pid;
             }
         }
-        if ("1".equals(message.get("READY")) && state == ServiceState.START && unit.type().equals("notify")) {
+        if ("1".equals(message.get("READY")) && state == ServiceState.START && unit.type().isNotify()) {
             enterStartPost();
         }
         if ("1".equals(message.get("STOPPING")) && state == ServiceState.RUNNING) {
@@ -1020,7 +1001,7 @@ final class ServiceRuntime implements ManagedUnit {
 
     /** A path for a new notify socket, removed again by {@link NotifySocket#close}. */
     Path notifyPath() {
-        return manager.runtimeDirectory().resolve("notify").resolve(manager.nextNotifyId());
+        return manager.notifySocketPath();
     }
 
     static void removeQuietly(Path path) {

@@ -5,7 +5,9 @@ import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.Fd;
 import dev.sockact.posix.PosixFiles;
 import dev.sockact.unit.ServiceUnit;
+import dev.sockact.unit.StandardOutput;
 
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,13 +53,14 @@ final class ServiceStdio {
         Prepared p = new Prepared();
         try {
             Fd socket = fds.isEmpty() ? null : fds.getFirst();
-            Fd stdin = unit.standardInput().equals("socket") && socket != null ? socket
+            Fd stdin = unit.standardInput().isSocket() && socket != null ? socket
                     : own(p, PosixFiles.open("/dev/null", O_RDONLY | O_NOCTTY, 0));
             boolean stdinSocket = stdin == socket && socket != null;
             Fd stdout = output(p, loop, unit.standardOutput(), name, socket, stdinSocket ? socket : null, null);
             // can_inherit_stderr_from_stdout(): the same file for both is opened once, so they share one offset.
-            Fd stderr = isFile(unit.standardError()) && unit.standardError().equals(unit.standardOutput()) ? stdout
-                    : output(p, loop, unit.standardError(), name, socket, stdout, stdout);
+            boolean sameFile = unit.standardError() instanceof StandardOutput.File
+                    && unit.standardError().equals(unit.standardOutput());
+            Fd stderr = sameFile ? stdout : output(p, loop, unit.standardError(), name, socket, stdout, stdout);
             p.stdio = new ExecSpawner.Stdio(isMain ? fds : List.of(), stdin, stdout, stderr);
             return p;
         } catch (ErrnoException | RuntimeException e) {
@@ -71,14 +74,13 @@ final class ServiceStdio {
      *                  sockactd's own
      * @param sameAs    stdout's fd when resolving stderr, so both journal streams share one pipe
      */
-    private static Fd output(Prepared p, EventLoop loop, String setting, String name, Fd socket, Fd inherited,
-                             Fd sameAs) throws ErrnoException {
-        String kind = setting.contains(":") ? setting.substring(0, setting.indexOf(':')) : setting;
-        String path = setting.contains(":") ? setting.substring(setting.indexOf(':') + 1) : "";
-        return switch (kind) {
-            case "inherit" -> inherited;
-            case "null" -> own(p, PosixFiles.open("/dev/null", O_WRONLY | O_NOCTTY, 0));
-            case "journal", "journal+console", "syslog", "syslog+console", "kmsg", "kmsg+console" -> {
+    private static Fd output(Prepared p, EventLoop loop, StandardOutput setting, String name, Fd socket,
+                             Fd inherited, Fd sameAs) throws ErrnoException {
+        return switch (setting) {
+            case StandardOutput.Sink.INHERIT -> inherited;
+            case StandardOutput.Sink.NULL -> own(p, PosixFiles.open("/dev/null", O_WRONLY | O_NOCTTY, 0));
+            case StandardOutput.Sink.SOCKET -> socket != null ? socket : inherited;
+            case StandardOutput.Sink sink when sink.isLog() -> {
                 if (sameAs != null && !p.logs.isEmpty()) {
                     yield sameAs;
                 }
@@ -87,20 +89,22 @@ final class ServiceStdio {
                 p.logs.add(created[0]);
                 yield writeEnd;
             }
-            case "socket" -> socket != null ? socket : inherited;
-            case "file" -> own(p, PosixFiles.open(path, O_WRONLY | O_CREAT | O_NOCTTY, 0644));
-            case "append" -> own(p, PosixFiles.open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOCTTY, 0644));
-            case "truncate" -> own(p, PosixFiles.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY, 0644));
-            default -> {
-                LOG.log(System.Logger.Level.DEBUG, () -> name + ": StandardOutput/StandardError=" + setting
+            case StandardOutput.File file -> own(p, PosixFiles.open(file.path(), openFlags(file.mode()), 0644));
+            case StandardOutput.Sink _, StandardOutput.Fd _ -> {   // tty, fd:NAME
+                LOG.log(Level.DEBUG, () -> name + ": StandardOutput/StandardError=" + setting.text()
                         + " is not supported by sockactd, using inherit.");
                 yield inherited;
             }
         };
     }
 
-    private static boolean isFile(String setting) {
-        return setting.startsWith("file:") || setting.startsWith("append:") || setting.startsWith("truncate:");
+    private static int openFlags(StandardOutput.FileMode mode) {
+        int flags = O_WRONLY | O_CREAT | O_NOCTTY;
+        return switch (mode) {
+            case WRITE -> flags;
+            case APPEND -> flags | O_APPEND;
+            case TRUNCATE -> flags | O_TRUNC;
+        };
     }
 
     private static Fd own(Prepared p, Fd fd) {

@@ -17,6 +17,7 @@ import dev.sockact.posix.Users;
 import dev.sockact.unit.ExecCommand;
 import dev.sockact.unit.ListenSpec;
 import dev.sockact.unit.SocketUnit;
+import dev.sockact.unit.UnitInfo;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -24,9 +25,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -40,7 +44,7 @@ final class SocketRuntime implements ManagedUnit {
     /** Connections accepted per wake-up of one listening fd at most (Accept=yes). */
     static final int ACCEPT_BATCH = 16;
 
-    private final Manager manager;
+    private final UnitContext manager;
     private SocketUnit unit;
     private final String name;
     private final ServiceRuntime service;
@@ -65,9 +69,9 @@ final class SocketRuntime implements ManagedUnit {
     private final UnitTimes times = new UnitTimes();
 
     /** @param service the service to start, or null for Accept=yes (an instance per connection instead) */
-    SocketRuntime(Manager manager, SocketUnit unit, ServiceRuntime service) {
+    SocketRuntime(UnitContext manager, SocketUnit unit, ServiceRuntime service) {
         this.manager = manager;
-        this.timeout = new StateTimeout<>(manager.loop(), () -> state, this::timedOut);
+        this.timeout = new StateTimeout<>(manager, () -> state, this::timedOut);
         this.unit = unit;
         this.name = unit.name().toString();
         this.service = service;
@@ -85,7 +89,7 @@ final class SocketRuntime implements ManagedUnit {
     }
 
     @Override
-    public dev.sockact.unit.UnitInfo info() {
+    public UnitInfo info() {
         return unit.unit();
     }
 
@@ -125,8 +129,8 @@ final class SocketRuntime implements ManagedUnit {
     }
 
     /** Accept=yes: the instances alive now (status lists them under Triggers:). */
-    java.util.Collection<ServiceRuntime> instances() {
-        return java.util.Collections.unmodifiableSet(instances);
+    Collection<ServiceRuntime> instances() {
+        return Collections.unmodifiableSet(instances);
     }
 
     /** Accept=yes instances alive now (systemd's NConnections). */
@@ -179,7 +183,7 @@ final class SocketRuntime implements ManagedUnit {
     private ErrnoException watch() {
         for (ListenPorts.OpenPort port : ports) {
             try {
-                watches.add(manager.loop().watch(port.fd().fd(), Epoll.EPOLLIN, events -> ready(port, events)));
+                watches.add(manager.watch(port.fd().fd(), Epoll.EPOLLIN, events -> ready(port, events)));
             } catch (ErrnoException e) {
                 LOG.log(Level.WARNING, name + ": Failed to watch listening fds: " + e.reason());
                 unwatch();
@@ -284,7 +288,7 @@ final class SocketRuntime implements ManagedUnit {
 
     /** Symlinks=: links to the one file-system node; a failure is only a warning, as in systemd. */
     private void createSymlinks() {
-        Path node = unit.listens().stream().map(ListenSpec::fileSystemNode).filter(java.util.Objects::nonNull)
+        Path node = unit.listens().stream().map(ListenSpec::fileSystemNode).filter(Objects::nonNull)
                 .findFirst().orElse(null);
         if (node == null) {
             return;
@@ -364,7 +368,7 @@ final class SocketRuntime implements ManagedUnit {
             return;
         }
         setState(SocketState.RUNNING);
-        manager.jobs().start(service);
+        manager.startJob(service);
     }
 
     /**
@@ -422,7 +426,7 @@ final class SocketRuntime implements ManagedUnit {
         instances.add(instance);
         LOG.log(Level.DEBUG, () -> name + ": Incoming connection from " + connection.peer() + ", starting "
                 + instanceName + " (connections now " + connected() + ").");
-        manager.jobs().start(instance);
+        manager.startJob(instance);
     }
 
     /** An Accept=yes instance ended (exit, crash, failed start, killed): its slot comes back. */
@@ -570,7 +574,7 @@ final class SocketRuntime implements ManagedUnit {
         controlCommand = controlQueue.poll();
         ExecSpawner.Context context = new ExecSpawner.Context(name, manager.managerEnvironment(), List.of(),
                 manager.userManager() ? System.getProperty("user.home") : "/");
-        control = ExecSpawner.start(manager.loop(), controlCommand, context, ExecSpawner.Stdio.NONE, Map.of(),
+        control = manager.spawn(controlCommand, context, ExecSpawner.Stdio.NONE, Map.of(),
                 this::controlExited);
     }
 

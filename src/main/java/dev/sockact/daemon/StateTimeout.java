@@ -1,6 +1,5 @@
 package dev.sockact.daemon;
 
-import dev.sockact.event.EventLoop;
 import dev.sockact.event.Timer;
 import dev.sockact.unit.TimeSpan;
 
@@ -13,12 +12,12 @@ import java.util.function.Supplier;
  * @param <S> the unit's state type
  */
 final class StateTimeout<S> {
-    private final EventLoop loop;
+    private final UnitContext loop;
     private final Supplier<S> state;
     private final Runnable onTimeout;
     private Timer timer;
 
-    StateTimeout(EventLoop loop, Supplier<S> state, Runnable onTimeout) {
+    StateTimeout(UnitContext loop, Supplier<S> state, Runnable onTimeout) {
         this.loop = loop;
         this.state = state;
         this.onTimeout = onTimeout;

@@ -1,5 +1,6 @@
 package dev.sockact.daemon;
 
+import dev.sockact.posix.Errno;
 import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.Processes;
 import dev.sockact.posix.Users;
@@ -71,7 +72,7 @@ final class UnitEnvironment {
             return new Credentials(user, gid, List.of());
         }
         if (ownUid != 0) {
-            throw new ErrnoException("setresuid", dev.sockact.posix.Errno.EPERM.number(),
+            throw new ErrnoException("setresuid", Errno.EPERM.number(),
                     user != null ? user.name() : groupName);
         }
         String setpriv = SETPRIV.stream().filter(p -> Files.isExecutable(Path.of(p))).findFirst()

@@ -8,27 +8,30 @@ import java.util.List;
  * A loaded {@code .service} unit: the parts of systemd.service(5) and systemd.exec(5) a socket-activated service
  * needs, with systemd's defaults. {@code environment} holds {@code NAME=value} assignments in file order.
  *
- * @param type           Type=, e.g. {@code simple}, {@code notify}, {@code oneshot}
- * @param restart        Restart=, e.g. {@code no}, {@code on-failure}
+ * @param type           Type=, default {@link ServiceType#SIMPLE}, or {@link ServiceType#ONESHOT} without ExecStart=
+ * @param restart        Restart=, default {@link RestartPolicy#NO}
  * @param umask          UMask=, default 0022
- * @param standardInput  StandardInput=, e.g. {@code null}, {@code socket}
+ * @param standardInput  StandardInput=, default {@code null}
+ * @param standardOutput StandardOutput=, default {@code inherit}; StandardError= likewise
+ * @param killMode       KillMode=, default {@link KillMode#CONTROL_GROUP}
+ * @param notifyAccess   NotifyAccess=, default {@code main} for Type=notify or with WatchdogSec=, else {@code none}
  * @param privateNetwork PrivateNetwork=: the commands run in a network namespace with only loopback
  * @param privateTmp     PrivateTmp=: the commands get a /tmp and /var/tmp of their own
  */
 public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPaths, UnitInfo unit,
-                          String type, List<ExecCommand> execCondition, List<ExecCommand> execStartPre,
+                          ServiceType type, List<ExecCommand> execCondition, List<ExecCommand> execStartPre,
                           List<ExecCommand> execStart, List<ExecCommand> execStartPost,
                           List<ExecCommand> execReload, List<ExecCommand> execStop, List<ExecCommand> execStopPost,
                           String user, String group, String workingDirectory, List<String> environment,
                           List<String> environmentFiles, List<String> passEnvironment,
-                          List<String> unsetEnvironment, String standardInput, String standardOutput,
-                          String standardError, String syslogIdentifier, int umask, String restart,
+                          List<String> unsetEnvironment, StandardInput standardInput,
+                          StandardOutput standardOutput, StandardOutput standardError, String syslogIdentifier,
+                          int umask, RestartPolicy restart,
                           TimeSpan restartSec, TimeSpan timeoutStart, TimeSpan timeoutStop,
-                          boolean remainAfterExit, String killMode, String killSignal, List<String> sockets,
+                          boolean remainAfterExit, KillMode killMode, KillSignal killSignal, List<String> sockets,
                           boolean nonBlocking, long fileDescriptorStoreMax, String pidFile,
-                          TimeSpan watchdog, String notifyAccess,
-                          List<String> successExitStatus,
-                          List<String> restartPreventExitStatus, boolean privateNetwork, boolean privateTmp) {
+                          TimeSpan watchdog, NotifyAccess notifyAccess, ExitStatusSet successExitStatus,
+                          ExitStatusSet restartPreventExitStatus, boolean privateNetwork, boolean privateTmp) {
 
     public ServiceUnit {
         dropInPaths = List.copyOf(dropInPaths);
@@ -62,7 +65,7 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
         private Path fragmentPath;
         private final List<Path> dropInPaths = new ArrayList<>();
         private final UnitInfo.Builder unit = new UnitInfo.Builder();
-        private String type;
+        private ServiceType type;
         private final List<ExecCommand> execCondition = new ArrayList<>();
         private final List<ExecCommand> execStartPre = new ArrayList<>();
         private final List<ExecCommand> execStart = new ArrayList<>();
@@ -77,28 +80,28 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
         private final List<String> environmentFiles = new ArrayList<>();
         private final List<String> passEnvironment = new ArrayList<>();
         private final List<String> unsetEnvironment = new ArrayList<>();
-        private String standardInput = "null";
-        private String standardOutput = "inherit";
-        private String standardError = "inherit";
+        private StandardInput standardInput = StandardInput.Source.NULL;
+        private StandardOutput standardOutput = StandardOutput.Sink.INHERIT;
+        private StandardOutput standardError = StandardOutput.Sink.INHERIT;
         private String syslogIdentifier = "";
         private int umask = 0022;
-        private String restart = "no";
+        private RestartPolicy restart = RestartPolicy.NO;
         private TimeSpan restartSec = new TimeSpan(100_000);
         private TimeSpan timeoutStart = SocketUnit.DEFAULT_TIMEOUT;
         private TimeSpan timeoutStop = SocketUnit.DEFAULT_TIMEOUT;
         private boolean remainAfterExit;
-        private String killMode = "control-group";
-        private String killSignal = "SIGTERM";
-        /** SuccessExitStatus=: exit codes ("75") and signals ("SIGUSR1") that also count as success. */
-        private final List<String> successExitStatus = new ArrayList<>();
+        private KillMode killMode = KillMode.CONTROL_GROUP;
+        private KillSignal killSignal = KillSignal.SIGTERM;
+        /** SuccessExitStatus=: exit codes and signals that also count as success. */
+        private final List<ExitStatusSet.Member> successExitStatus = new ArrayList<>();
         /** RestartPreventExitStatus=: exit codes and signals after which Restart= does not restart. */
-        private final List<String> restartPreventExitStatus = new ArrayList<>();
+        private final List<ExitStatusSet.Member> restartPreventExitStatus = new ArrayList<>();
         private final List<String> sockets = new ArrayList<>();
         private boolean nonBlocking;
         private long fileDescriptorStoreMax;
         private String pidFile = "";
         private TimeSpan watchdog = TimeSpan.ZERO;
-        private String notifyAccess;
+        private NotifyAccess notifyAccess;
         private boolean privateNetwork;
         private boolean privateTmp;
 
@@ -110,7 +113,7 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
         public void fragmentPath(Path value) { fragmentPath = value; }
         public List<Path> dropInPaths() { return dropInPaths; }
         public UnitInfo.Builder unit() { return unit; }
-        public void type(String value) { type = value; }
+        public void type(ServiceType value) { type = value; }
         public List<ExecCommand> execCondition() { return execCondition; }
         public List<ExecCommand> execStartPre() { return execStartPre; }
         public List<ExecCommand> execStart() { return execStart; }
@@ -125,26 +128,26 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
         public List<String> environmentFiles() { return environmentFiles; }
         public List<String> passEnvironment() { return passEnvironment; }
         public List<String> unsetEnvironment() { return unsetEnvironment; }
-        public void standardInput(String value) { standardInput = value; }
-        public void standardOutput(String value) { standardOutput = value; }
-        public void standardError(String value) { standardError = value; }
+        public void standardInput(StandardInput value) { standardInput = value; }
+        public void standardOutput(StandardOutput value) { standardOutput = value; }
+        public void standardError(StandardOutput value) { standardError = value; }
         public void syslogIdentifier(String value) { syslogIdentifier = value; }
         public void umask(int value) { umask = value; }
-        public void restart(String value) { restart = value; }
+        public void restart(RestartPolicy value) { restart = value; }
         public void restartSec(TimeSpan value) { restartSec = value; }
         public void timeoutStart(TimeSpan value) { timeoutStart = value; }
         public void timeoutStop(TimeSpan value) { timeoutStop = value; }
         public void remainAfterExit(boolean value) { remainAfterExit = value; }
-        public void killMode(String value) { killMode = value; }
-        public void killSignal(String value) { killSignal = value; }
-        public List<String> successExitStatus() { return successExitStatus; }
-        public List<String> restartPreventExitStatus() { return restartPreventExitStatus; }
+        public void killMode(KillMode value) { killMode = value; }
+        public void killSignal(KillSignal value) { killSignal = value; }
+        public List<ExitStatusSet.Member> successExitStatus() { return successExitStatus; }
+        public List<ExitStatusSet.Member> restartPreventExitStatus() { return restartPreventExitStatus; }
         public List<String> sockets() { return sockets; }
         public void nonBlocking(boolean value) { nonBlocking = value; }
         public void fileDescriptorStoreMax(long value) { fileDescriptorStoreMax = value; }
         public void pidFile(String value) { pidFile = value; }
         public void watchdog(TimeSpan value) { watchdog = value; }
-        public void notifyAccess(String value) { notifyAccess = value; }
+        public void notifyAccess(NotifyAccess value) { notifyAccess = value; }
         public void privateNetwork(boolean value) { privateNetwork = value; }
         public void privateTmp(boolean value) { privateTmp = value; }
 
@@ -153,16 +156,19 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
          * (service_add_extras()).
          */
         public ServiceUnit build() {
-            String effectiveType = type != null ? type : (execStart.isEmpty() ? "oneshot" : "simple");
-            String effectiveNotifyAccess = notifyAccess != null ? notifyAccess
-                    : (effectiveType.equals("notify") || !watchdog.equals(TimeSpan.ZERO) ? "main" : "none");
+            ServiceType effectiveType = type != null ? type
+                    : (execStart.isEmpty() ? ServiceType.ONESHOT : ServiceType.SIMPLE);
+            NotifyAccess effectiveNotifyAccess = notifyAccess != null ? notifyAccess
+                    : (effectiveType.isNotify() || !watchdog.equals(TimeSpan.ZERO) ? NotifyAccess.MAIN
+                    : NotifyAccess.NONE);
             return new ServiceUnit(name, fragmentPath, dropInPaths, unit.build(), effectiveType, execCondition,
                     execStartPre, execStart, execStartPost, execReload, execStop, execStopPost, user, group,
                     workingDirectory, environment, environmentFiles, passEnvironment, unsetEnvironment,
                     standardInput, standardOutput, standardError, syslogIdentifier, umask, restart, restartSec,
                     timeoutStart, timeoutStop, remainAfterExit, killMode, killSignal, sockets, nonBlocking,
-                    fileDescriptorStoreMax, pidFile, watchdog, effectiveNotifyAccess, successExitStatus,
-                    restartPreventExitStatus, privateNetwork, privateTmp);
+                    fileDescriptorStoreMax, pidFile, watchdog, effectiveNotifyAccess,
+                    ExitStatusSet.of(successExitStatus), ExitStatusSet.of(restartPreventExitStatus), privateNetwork,
+                    privateTmp);
         }
     }
 }

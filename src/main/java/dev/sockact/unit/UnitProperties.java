@@ -84,9 +84,9 @@ public final class UnitProperties {
     public static List<Map.Entry<String, String>> of(ServiceUnit s) {
         List<Map.Entry<String, String>> p = new ArrayList<>();
         common(p, s.name(), s.unit(), s.fragmentPath(), s.dropInPaths());
-        add(p, "Type", s.type());
-        add(p, "Restart", s.restart());
-        add(p, "NotifyAccess", s.notifyAccess());
+        add(p, "Type", s.type().text());
+        add(p, "Restart", s.restart().text());
+        add(p, "NotifyAccess", s.notifyAccess().text());
         add(p, "RestartUSec", s.restartSec().format());
         add(p, "TimeoutStartUSec", s.timeoutStart().format());
         add(p, "TimeoutStopUSec", s.timeoutStop().format());
@@ -102,13 +102,13 @@ public final class UnitProperties {
         add(p, "EnvironmentFiles", String.join(" ", s.environmentFiles()));
         add(p, "PassEnvironment", String.join(" ", s.passEnvironment()));
         add(p, "UnsetEnvironment", String.join(" ", s.unsetEnvironment()));
-        add(p, "StandardInput", s.standardInput());
-        add(p, "StandardOutput", s.standardOutput());
-        add(p, "StandardError", s.standardError());
+        add(p, "StandardInput", s.standardInput().text());
+        add(p, "StandardOutput", s.standardOutput().text());
+        add(p, "StandardError", s.standardError().text());
         add(p, "SyslogIdentifier", s.syslogIdentifier());
         add(p, "UMask", mode(s.umask()));
-        add(p, "KillMode", s.killMode());
-        add(p, "KillSignal", s.killSignal());
+        add(p, "KillMode", s.killMode().text());
+        add(p, "KillSignal", s.killSignal().text());
         add(p, "Sockets", String.join(" ", s.sockets()));
         commands(p, "ExecCondition", s.execCondition());
         commands(p, "ExecStartPre", s.execStartPre());

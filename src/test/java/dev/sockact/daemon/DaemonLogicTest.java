@@ -1,5 +1,8 @@
 package dev.sockact.daemon;
 
+import dev.sockact.posix.ExitStatus;
+import dev.sockact.unit.ExitStatusSet;
+import dev.sockact.unit.RestartPolicy;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -61,11 +64,36 @@ class DaemonLogicTest {
 
     @Test
     void successExitStatusCountsListedCodesAndSignalsAsSuccess() {
-        var listed = List.of("75", "SIGUSR1", "SIG12");
-        assertThat(ExitStatuses.listed(dev.sockact.posix.ExitStatus.exited(1, 75), listed)).isTrue();
-        assertThat(ExitStatuses.listed(dev.sockact.posix.ExitStatus.exited(1, 1), listed)).isFalse();
-        assertThat(ExitStatuses.listed(dev.sockact.posix.ExitStatus.killed(1, 10, false), listed)).isTrue();
-        assertThat(ExitStatuses.listed(dev.sockact.posix.ExitStatus.killed(1, 12, false), listed)).isTrue();
-        assertThat(ExitStatuses.listed(dev.sockact.posix.ExitStatus.killed(1, 9, false), listed)).isFalse();
+        var listed = ExitStatusSet.of(List.of(new ExitStatusSet.Code(75), new ExitStatusSet.Signal(10),
+                new ExitStatusSet.Signal(12)));
+        assertThat(ExitStatuses.listed(ExitStatus.exited(1, 75), listed)).isTrue();
+        assertThat(ExitStatuses.listed(ExitStatus.exited(1, 1), listed)).isFalse();
+        assertThat(ExitStatuses.listed(ExitStatus.exited(1, 10), listed)).isFalse();
+        assertThat(ExitStatuses.listed(ExitStatus.killed(1, 10, false), listed)).isTrue();
+        assertThat(ExitStatuses.listed(ExitStatus.killed(1, 12, false), listed)).isTrue();
+        assertThat(ExitStatuses.listed(ExitStatus.killed(1, 9, false), listed)).isFalse();
+    }
+
+    @Test
+    void exitsAreDescribedAsSystemdLogsThem() {
+        assertThat(ExitStatuses.describe(ExitStatus.exited(1, 255))).isEqualTo("code=exited, status=255/EXCEPTION");
+        assertThat(ExitStatuses.describe(ExitStatus.exited(1, 75))).isEqualTo("code=exited, status=75/TEMPFAIL");
+        assertThat(ExitStatuses.describe(ExitStatus.exited(1, 243))).isEqualTo("code=exited, status=243/CREDENTIALS");
+        assertThat(ExitStatuses.describe(ExitStatus.exited(1, 42))).isEqualTo("code=exited, status=42");
+        assertThat(ExitStatuses.describe(ExitStatus.killed(1, 15, false))).isEqualTo("code=killed, status=15/TERM");
+        assertThat(ExitStatuses.describe(ExitStatus.killed(1, 11, true))).isEqualTo("code=dumped, status=11/SEGV");
+        assertThat(ExitStatuses.EXIT_EXEC).isEqualTo(203);
+    }
+
+    @Test
+    void restartFollowsTheTableOfExitCauses() {
+        assertThat(ServiceResult.SUCCESS.restartCause()).isEqualTo(RestartPolicy.Cause.CLEAN);
+        assertThat(ServiceResult.CORE_DUMP.restartCause()).isEqualTo(RestartPolicy.Cause.UNCLEAN_SIGNAL);
+        assertThat(ServiceResult.PROTOCOL.restartCause()).isEqualTo(RestartPolicy.Cause.OTHER_FAILURE);
+        assertThat(RestartPolicy.ON_FAILURE.restartsAfter(ServiceResult.RESOURCES.restartCause())).isTrue();
+        assertThat(RestartPolicy.ON_ABNORMAL.restartsAfter(ServiceResult.EXIT_CODE.restartCause())).isFalse();
+        assertThat(RestartPolicy.ON_ABNORMAL.restartsAfter(ServiceResult.TIMEOUT.restartCause())).isTrue();
+        assertThat(RestartPolicy.ON_ABORT.restartsAfter(ServiceResult.SIGNAL.restartCause())).isTrue();
+        assertThat(RestartPolicy.ON_ABORT.restartsAfter(ServiceResult.WATCHDOG.restartCause())).isFalse();
     }
 }

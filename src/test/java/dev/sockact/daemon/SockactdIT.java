@@ -332,6 +332,20 @@ class SockactdIT {
         assertThat(d.terminate()).isZero();
     }
 
+    @Test
+    void anExitIsLoggedWithSystemdsNameForItsCode() throws Exception {
+        int port = freeTcpPort();
+        Path units = daemons.units();
+        write(units.resolve("x.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\n");
+        write(units.resolve("x.service"), "[Service]\nExecStart=" + echoService("--exit 255") + "\n");
+        DaemonProcess d = daemons.start();
+        d.await("Listening on x.socket.");
+        assertThat(talk(port, "a")).endsWith("|a");
+        d.await("x.service: Main process exited, code=exited, status=255/EXCEPTION");
+        d.await("x.service: Failed with result 'exit-code'.");
+        assertThat(d.terminate()).isZero();
+    }
+
     /** User= (through setpriv; the daemon runs as root) and StandardError=append: for each instance. */
     @Test
     void userAndAppendOutputApplyToEveryInstance() throws Exception {

@@ -55,12 +55,12 @@ public final class RegularFiles {
             throw new RefusedException("not a regular file (" + kind(file, attributes) + ")");
         }
         if (attributes.size() > limit) {
-            throw tooLarge(attributes.size(), limit);
+            throw new RefusedException("too large (" + attributes.size() + " bytes, the limit is " + limit + ")");
         }
         try (InputStream in = Files.newInputStream(file)) {
             byte[] content = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-            if (content.length > limit) {
-                throw tooLarge(content.length, limit);
+            if (content.length > limit) {   // it grew while being read
+                throw new RefusedException("too large (more than " + limit + " bytes, the limit is " + limit + ")");
             }
             return content;
         } catch (RefusedException e) {
@@ -68,11 +68,6 @@ public final class RegularFiles {
         } catch (IOException e) {
             throw new RefusedException(reason(e));
         }
-    }
-
-    private static RefusedException tooLarge(long size, long limit) {
-        return new RefusedException("too large (" + (size > limit ? "more than " + limit : size)
-                + " bytes, the limit is " + limit + ")");
     }
 
     /** What a file that is not regular is, in words: systemd's "is a directory" and the file(1) names. */

@@ -49,7 +49,7 @@ final class UnitChecks {
 
     static List<String> service(ServiceUnit service) {
         List<String> problems = new ArrayList<>();
-        boolean oneshot = service.type().equals("oneshot");
+        boolean oneshot = service.type().isOneshot();
         boolean successAction = !service.unit().successAction().equals("none");
         if (service.execStart().isEmpty() && service.execStop().isEmpty() && !successAction) {
             problems.add("Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.");
@@ -62,7 +62,7 @@ final class UnitChecks {
         } else if (!oneshot && service.execStart().size() > 1) {
             problems.add("Service has more than one ExecStart= setting, which is only allowed for Type=oneshot"
                     + " services. Refusing.");
-        } else if (oneshot && (service.restart().equals("always") || service.restart().equals("on-success"))) {
+        } else if (oneshot && service.restart().restartsAfterSuccess()) {
             problems.add("Service has Restart= set to either always or on-success, which isn't allowed for"
                     + " Type=oneshot services. Refusing.");
         }

@@ -1,10 +1,21 @@
 package dev.sockact.unit.parse;
 
+import dev.sockact.text.ExitStatusNames;
+import dev.sockact.text.SignalNames;
+import dev.sockact.unit.ExitStatusSet;
+import dev.sockact.unit.KillMode;
+import dev.sockact.unit.KillSignal;
+import dev.sockact.unit.NotifyAccess;
+import dev.sockact.unit.RestartPolicy;
+import dev.sockact.unit.ServiceType;
 import dev.sockact.unit.ServiceUnit;
+import dev.sockact.unit.StandardInput;
+import dev.sockact.unit.StandardOutput;
 import dev.sockact.unit.TimeSpan;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The [Service] table: what a socket-activated service needs from systemd.service(5) and systemd.exec(5). The
@@ -12,17 +23,10 @@ import java.util.Set;
  */
 public final class ServiceDirectives {
 
-    private static final Set<String> TYPES = Set.of("simple", "exec", "forking", "oneshot", "dbus", "notify", "idle");
-    private static final Set<String> RESTARTS = Set.of("no", "on-success", "on-failure", "on-abnormal",
-            "on-watchdog", "on-abort", "always");
-    private static final Set<String> KILL_MODES = Set.of("control-group", "process", "mixed", "none");
-    private static final Set<String> NOTIFY_ACCESS = Set.of("none", "main", "exec", "all");
-    private static final Set<String> INPUTS = Set.of("null", "tty", "tty-force", "tty-fail", "socket", "data");
-    private static final Set<String> OUTPUTS = Set.of("inherit", "null", "tty", "journal", "kmsg", "syslog",
-            "journal+console", "kmsg+console", "syslog+console", "socket");
     public static final DirectiveTable<ServiceUnit.Builder> SERVICE =
             DirectiveTable.<ServiceUnit.Builder>section("Service")
-            .one("Type", word(TYPES, "Failed to parse service type"), ServiceUnit.Builder::type)
+            .one("Type", word(ServiceType.values(), ServiceType::text, "Failed to parse service type"),
+                    ServiceUnit.Builder::type)
             .listOfMany("ExecCondition", new ExecLineParser(), ServiceUnit.Builder::execCondition)
             .listOfMany("ExecStartPre", new ExecLineParser(), ServiceUnit.Builder::execStartPre)
             .listOfMany("ExecStart", new ExecLineParser(), ServiceUnit.Builder::execStart)
@@ -37,15 +41,13 @@ public final class ServiceDirectives {
             .list("EnvironmentFile", Values.stringPrintf(), ServiceUnit.Builder::environmentFiles)
             .listOfMany("PassEnvironment", ListParsers.environmentNames(), ServiceUnit.Builder::passEnvironment)
             .listOfMany("UnsetEnvironment", ListParsers.environmentNames(), ServiceUnit.Builder::unsetEnvironment)
-            .one("StandardInput", stdio(INPUTS, "Failed to parse input specifier"),
-                    ServiceUnit.Builder::standardInput)
-            .one("StandardOutput", stdio(OUTPUTS, "Failed to parse output specifier"),
-                    ServiceUnit.Builder::standardOutput)
-            .one("StandardError", stdio(OUTPUTS, "Failed to parse output specifier"),
-                    ServiceUnit.Builder::standardError)
+            .one("StandardInput", standardInput(), ServiceUnit.Builder::standardInput)
+            .one("StandardOutput", standardOutput(), ServiceUnit.Builder::standardOutput)
+            .one("StandardError", standardOutput(), ServiceUnit.Builder::standardError)
             .one("SyslogIdentifier", Values.stringPrintf(), ServiceUnit.Builder::syslogIdentifier)
             .one("UMask", Values.mode(), ServiceUnit.Builder::umask)
-            .one("Restart", word(RESTARTS, "Failed to parse service restart specifier"),
+            .one("Restart", word(RestartPolicy.values(), RestartPolicy::text,
+                            "Failed to parse service restart specifier"),
                     ServiceUnit.Builder::restart)
             .one("RestartSec", Values.sec(), ServiceUnit.Builder::restartSec)
             .one("TimeoutStartSec", serviceTimeout(), ServiceUnit.Builder::timeoutStart)
@@ -56,9 +58,9 @@ public final class ServiceDirectives {
                 b.timeoutStop(timeout);
             })
             .one("RemainAfterExit", Values.bool(), ServiceUnit.Builder::remainAfterExit)
-            .one("KillMode", word(KILL_MODES, "Failed to parse kill mode specification"),
+            .one("KillMode", word(KillMode.values(), KillMode::text, "Failed to parse kill mode specification"),
                     ServiceUnit.Builder::killMode)
-            .one("KillSignal", signal(), ServiceUnit.Builder::killSignal)
+            .one("KillSignal", killSignal(), ServiceUnit.Builder::killSignal)
             .listOfMany("SuccessExitStatus", exitStatusSet(), ServiceUnit.Builder::successExitStatus)
             .listOfMany("RestartPreventExitStatus", exitStatusSet(), ServiceUnit.Builder::restartPreventExitStatus)
             .appendOnly("Sockets", ListParsers.unitNames(), ServiceUnit.Builder::sockets)
@@ -66,7 +68,8 @@ public final class ServiceDirectives {
             .one("FileDescriptorStoreMax", Values.unsigned(), ServiceUnit.Builder::fileDescriptorStoreMax)
             .one("PIDFile", Values.stringPrintf(), ServiceUnit.Builder::pidFile)
             .one("WatchdogSec", Values.sec(), ServiceUnit.Builder::watchdog)
-            .one("NotifyAccess", word(NOTIFY_ACCESS, "Failed to parse notify access specifier"),
+            .one("NotifyAccess", word(NotifyAccess.values(), NotifyAccess::text,
+                            "Failed to parse notify access specifier"),
                     ServiceUnit.Builder::notifyAccess)
             .one("PrivateNetwork", Values.bool(), ServiceUnit.Builder::privateNetwork)
             .one("PrivateTmp", Values.bool(), ServiceUnit.Builder::privateTmp)
@@ -76,104 +79,75 @@ public final class ServiceDirectives {
     private ServiceDirectives() {
     }
 
-    private static ValueParser<String> word(Set<String> allowed, String messagePrefix) {
+    /** A one-word setting: the constant whose unit-file word it is. */
+    private static <E extends Enum<E>> ValueParser<E> word(E[] values, Function<E, String> text,
+                                                           String messagePrefix) {
         return (value, context) -> {
-            if (!allowed.contains(value)) {
+            E found = lookup(values, text, value);
+            if (found == null) {
                 throw InvalidValueException.ignoring(messagePrefix + ", ignoring: " + value);
             }
-            return value;
+            return found;
         };
     }
 
-    /** Standard streams: a fixed word, or {@code fd:NAME}, {@code file:PATH}, {@code append:PATH}, ... */
-    private static ValueParser<String> stdio(Set<String> allowed, String messagePrefix) {
+    private static <E> E lookup(E[] values, Function<E, String> text, String word) {
+        for (E candidate : values) {
+            if (text.apply(candidate).equals(word)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /** {@code config_parse_exec_input}: a fixed word, {@code fd:NAME} or {@code file:PATH}, after specifiers. */
+    private static ValueParser<StandardInput> standardInput() {
         return (value, context) -> {
             String expanded = context.expandFull(value);
-            if (allowed.contains(expanded) || expanded.startsWith("fd:") || expanded.startsWith("file:/")
-                    || (allowed == OUTPUTS && (expanded.startsWith("append:/") || expanded.startsWith("truncate:/")))) {
-                return expanded;
+            StandardInput.Source source = lookup(StandardInput.Source.values(), StandardInput.Source::text, expanded);
+            if (source != null) {
+                return source;
             }
-            throw InvalidValueException.ignoring(messagePrefix + ", ignoring: " + value);
+            if (expanded.startsWith("fd:")) {
+                return new StandardInput.Fd(expanded.substring("fd:".length()));
+            }
+            if (expanded.startsWith("file:/")) {
+                return new StandardInput.File(expanded.substring("file:".length()));
+            }
+            throw InvalidValueException.ignoring("Failed to parse input specifier, ignoring: " + value);
         };
     }
 
-    /** Exit status names systemd accepts (exit-status.c): LSB, BSD sysexits, and systemd's own 2xx codes. */
-    private static final java.util.Map<String, String> EXIT_STATUS_NAMES = java.util.Map.ofEntries(
-            java.util.Map.entry("SUCCESS", "0"),
-            java.util.Map.entry("FAILURE", "1"),
-            java.util.Map.entry("INVALIDARGUMENT", "2"),
-            java.util.Map.entry("NOTIMPLEMENTED", "3"),
-            java.util.Map.entry("NOPERMISSION", "4"),
-            java.util.Map.entry("NOTINSTALLED", "5"),
-            java.util.Map.entry("NOTCONFIGURED", "6"),
-            java.util.Map.entry("NOTRUNNING", "7"),
-            java.util.Map.entry("USAGE", "64"),
-            java.util.Map.entry("DATAERR", "65"),
-            java.util.Map.entry("NOINPUT", "66"),
-            java.util.Map.entry("NOUSER", "67"),
-            java.util.Map.entry("NOHOST", "68"),
-            java.util.Map.entry("UNAVAILABLE", "69"),
-            java.util.Map.entry("SOFTWARE", "70"),
-            java.util.Map.entry("OSERR", "71"),
-            java.util.Map.entry("OSFILE", "72"),
-            java.util.Map.entry("CANTCREAT", "73"),
-            java.util.Map.entry("IOERR", "74"),
-            java.util.Map.entry("TEMPFAIL", "75"),
-            java.util.Map.entry("PROTOCOL", "76"),
-            java.util.Map.entry("NOPERM", "77"),
-            java.util.Map.entry("CONFIG", "78"),
-            java.util.Map.entry("CHDIR", "200"),
-            java.util.Map.entry("NICE", "201"),
-            java.util.Map.entry("FDS", "202"),
-            java.util.Map.entry("EXEC", "203"),
-            java.util.Map.entry("MEMORY", "204"),
-            java.util.Map.entry("LIMITS", "205"),
-            java.util.Map.entry("OOM_ADJUST", "206"),
-            java.util.Map.entry("SIGNAL_MASK", "207"),
-            java.util.Map.entry("STDIN", "208"),
-            java.util.Map.entry("STDOUT", "209"),
-            java.util.Map.entry("CHROOT", "210"),
-            java.util.Map.entry("IOPRIO", "211"),
-            java.util.Map.entry("TIMERSLACK", "212"),
-            java.util.Map.entry("SECUREBITS", "213"),
-            java.util.Map.entry("SETSCHEDULER", "214"),
-            java.util.Map.entry("CPUAFFINITY", "215"),
-            java.util.Map.entry("GROUP", "216"),
-            java.util.Map.entry("USER", "217"),
-            java.util.Map.entry("CAPABILITIES", "218"),
-            java.util.Map.entry("CGROUP", "219"),
-            java.util.Map.entry("SETSID", "220"),
-            java.util.Map.entry("CONFIRM", "221"),
-            java.util.Map.entry("STDERR", "222"),
-            java.util.Map.entry("PAM", "224"),
-            java.util.Map.entry("NETWORK", "225"),
-            java.util.Map.entry("NAMESPACE", "226"),
-            java.util.Map.entry("NO_NEW_PRIVILEGES", "227"),
-            java.util.Map.entry("SECCOMP", "228"),
-            java.util.Map.entry("SELINUX_CONTEXT", "229"),
-            java.util.Map.entry("PERSONALITY", "230"),
-            java.util.Map.entry("APPARMOR_PROFILE", "231"),
-            java.util.Map.entry("ADDRESS_FAMILIES", "232"),
-            java.util.Map.entry("RUNTIME_DIRECTORY", "233"),
-            java.util.Map.entry("CHOWN", "235"),
-            java.util.Map.entry("SMACK_PROCESS_LABEL", "236"),
-            java.util.Map.entry("KEYRING", "237"),
-            java.util.Map.entry("STATE_DIRECTORY", "238"),
-            java.util.Map.entry("CACHE_DIRECTORY", "239"),
-            java.util.Map.entry("LOGS_DIRECTORY", "240"),
-            java.util.Map.entry("CONFIGURATION_DIRECTORY", "241"),
-            java.util.Map.entry("NUMA_POLICY", "242"),
-            java.util.Map.entry("CREDENTIALS", "243"),
-            java.util.Map.entry("BPF", "245"));
+    /**
+     * {@code config_parse_exec_output}: a fixed word, {@code fd:NAME}, or {@code file:}, {@code append:},
+     * {@code truncate:} with an absolute path, after specifiers.
+     */
+    private static ValueParser<StandardOutput> standardOutput() {
+        return (value, context) -> {
+            String expanded = context.expandFull(value);
+            StandardOutput.Sink sink = lookup(StandardOutput.Sink.values(), StandardOutput.Sink::text, expanded);
+            if (sink != null) {
+                return sink;
+            }
+            if (expanded.startsWith("fd:")) {
+                return new StandardOutput.Fd(expanded.substring("fd:".length()));
+            }
+            for (StandardOutput.FileMode mode : StandardOutput.FileMode.values()) {
+                if (expanded.startsWith(mode.prefix() + ":/")) {
+                    return new StandardOutput.File(mode, expanded.substring(mode.prefix().length() + 1));
+                }
+            }
+            throw InvalidValueException.ignoring("Failed to parse output specifier, ignoring: " + value);
+        };
+    }
 
     /**
-     * {@code config_parse_set_status}: exit codes 0-255, exit status names, and signal names or numbers,
-     * separated by whitespace. Codes come out as "75", signals as "SIGUSR1" (or "SIG10" when given as a number).
+     * {@code config_parse_set_status}: exit codes 0-255, exit status names ({@link ExitStatusNames}), and signal
+     * names, separated by whitespace.
      */
-    private static ValueParser<List<String>> exitStatusSet() {
-        ValueParser<String> signal = signal();
+    private static ValueParser<List<ExitStatusSet.Member>> exitStatusSet() {
         return (value, context) -> {
-            List<String> statuses = new java.util.ArrayList<>();
+            List<ExitStatusSet.Member> statuses = new ArrayList<>();
             for (String word : value.trim().split("\\s+")) {
                 if (word.isEmpty()) {
                     continue;
@@ -183,35 +157,41 @@ public final class ServiceDirectives {
                     if (code > 255) {
                         throw InvalidValueException.ignoring("Value " + word + " is outside range 0-255, ignoring");
                     }
-                    statuses.add(Integer.toString(code));
-                } else if (EXIT_STATUS_NAMES.containsKey(word)) {
-                    statuses.add(EXIT_STATUS_NAMES.get(word));
+                    statuses.add(new ExitStatusSet.Code(code));
+                } else if (ExitStatusNames.code(word) >= 0) {
+                    statuses.add(new ExitStatusSet.Code(ExitStatusNames.code(word)));
                 } else {
-                    String s = signal.parse(word, context);
-                    statuses.add(s.startsWith("SIG") ? s : "SIG" + s);
+                    statuses.add(new ExitStatusSet.Signal(signalNumber(word)));
                 }
             }
             return statuses;
         };
     }
 
-    /** {@code config_parse_signal}: a name with or without SIG, or a number 1-64. */
-    private static ValueParser<String> signal() {
+    /** KillSignal=: a signal, kept with the word it was given as ("SIGTERM" for "TERM", "10" for 10). */
+    private static ValueParser<KillSignal> killSignal() {
         return (value, context) -> {
-            String name = value.startsWith("SIG") ? value.substring(3) : value;
-            if (dev.sockact.text.SignalNames.number(name) > 0) {
-                return "SIG" + name;
-            }
-            try {
-                long number = CNumbers.parseUnsigned32(value);
-                if (number >= 1 && number <= 64) {
-                    return value;
-                }
-            } catch (NumberFormatException e) {
-                // not a number either
-            }
-            throw InvalidValueException.ignoring("Failed to parse signal name, ignoring: " + value);
+            int number = signalNumber(value);
+            boolean nameWithoutSig = SignalNames.number(value) > 0 && !value.startsWith("SIG");
+            return new KillSignal(number, nameWithoutSig ? "SIG" + value : value);
         };
+    }
+
+    /** {@code config_parse_signal}: a name with or without SIG, or a number 1-64. */
+    private static int signalNumber(String value) throws InvalidValueException {
+        int named = SignalNames.number(value);
+        if (named > 0) {
+            return named;
+        }
+        try {
+            long number = CNumbers.parseUnsigned32(value);
+            if (number >= 1 && number <= 64) {
+                return (int) number;
+            }
+        } catch (NumberFormatException e) {
+            // not a number either
+        }
+        throw InvalidValueException.ignoring("Failed to parse signal name, ignoring: " + value);
     }
 
     /** {@code config_parse_service_timeout}: 0 means no timeout. */

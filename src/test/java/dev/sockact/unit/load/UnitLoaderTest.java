@@ -2,9 +2,12 @@ package dev.sockact.unit.load;
 
 import dev.sockact.unit.BindIPv6Only;
 import dev.sockact.unit.Diagnostic;
+import dev.sockact.unit.ExitStatusSet;
 import dev.sockact.unit.ListenSpec;
+import dev.sockact.unit.ServiceType;
 import dev.sockact.unit.ServiceUnit;
 import dev.sockact.unit.SocketUnit;
+import dev.sockact.unit.StandardInput;
 import dev.sockact.unit.TimeSpan;
 import dev.sockact.unit.parse.TestContexts;
 import org.junit.jupiter.api.Test;
@@ -36,6 +39,22 @@ class UnitLoaderTest {
 
     private static List<String> messages(LoadResult<?> result) {
         return result.diagnostics().stream().map(d -> d.line() + ": " + d.message()).toList();
+    }
+
+    @Test
+    void moreDropInsThanTheBoundRefuseTheUnitWithTheCount() throws IOException {
+        write("many.socket", "[Socket]\nListenStream=8080\n");
+        Files.createDirectories(dir.resolve("many.socket.d"));
+        for (int i = 0; i <= UnitLoader.MAX_DROP_INS; i++) {
+            write("many.socket.d/" + i + ".conf", "[Socket]\nBacklog=" + i + "\n");
+        }
+        LoadResult<SocketUnit> many = socket("many.socket");
+        assertThat(many.state()).isEqualTo(LoadState.ERROR);
+        assertThat(many.diagnostics()).extracting(Diagnostic::message).contains("Too many drop-ins ("
+                + (UnitLoader.MAX_DROP_INS + 1) + ", the limit is " + UnitLoader.MAX_DROP_INS + "), refusing to load"
+                + " the unit.");
+        Files.delete(dir.resolve("many.socket.d/0.conf"));
+        assertThat(socket("many.socket").state()).isEqualTo(LoadState.LOADED);
     }
 
     @Test
@@ -99,13 +118,15 @@ class UnitLoaderTest {
         write("b.service", "[Service]\nExecStart=/bin/true\nSuccessExitStatus=75\nSuccessExitStatus=\nSuccessExitStatus=300\n");
         UnitLoader loader = new UnitLoader(List.of(dir), TestContexts.HOST);
 
-        assertThat(loader.loadService("a.service").unit().successExitStatus())
-                .containsExactly("75", "1", "SIGUSR1", "SIGTERM", "10");
+        ExitStatusSet success = loader.loadService("a.service").unit().successExitStatus();
+        assertThat(success.codes()).containsExactlyInAnyOrder(75, 1, 10);
+        assertThat(success.signals()).containsExactlyInAnyOrder(10, 15);
         write("c.service", "[Service]\nExecStart=/bin/true\nRestart=on-failure\nRestartPreventExitStatus=3 SIGKILL DATAERR\n");
-        assertThat(loader.loadService("c.service").unit().restartPreventExitStatus())
-                .containsExactly("3", "SIGKILL", "65");
+        ExitStatusSet prevent = loader.loadService("c.service").unit().restartPreventExitStatus();
+        assertThat(prevent.codes()).containsExactlyInAnyOrder(3, 65);
+        assertThat(prevent.signals()).containsExactly(9);
         var b = loader.loadService("b.service");
-        assertThat(b.unit().successExitStatus()).isEmpty();
+        assertThat(b.unit().successExitStatus()).isEqualTo(ExitStatusSet.EMPTY);
         assertThat(messages(b)).containsExactly("5: Value 300 is outside range 0-255, ignoring");
     }
 
@@ -254,8 +275,8 @@ class UnitLoaderTest {
         write("other.service", "[Service]\nExecStart=/bin/cat\nStandardInput=socket\n");
         UnitLoader.ActivationUnits units = new UnitLoader(List.of(dir), TestContexts.HOST).loadActivation("pair.socket");
         assertThat(units.startable()).isTrue();
-        assertThat(units.service().unit().standardInput()).isEqualTo("socket");
-        assertThat(units.service().unit().type()).isEqualTo("simple");
+        assertThat(units.service().unit().standardInput()).isEqualTo(StandardInput.Source.SOCKET);
+        assertThat(units.service().unit().type()).isEqualTo(ServiceType.SIMPLE);
     }
 
     @Test
