@@ -5,6 +5,7 @@ import dev.sockact.ctl.Json;
 import dev.sockact.posix.Processes;
 import dev.sockact.posix.Signals;
 import dev.sockact.testing.Await;
+import dev.sockact.ctl.Reply;
 import dev.sockact.testing.Clients;
 import dev.sockact.testing.DaemonProcess;
 import dev.sockact.testing.Daemons;
@@ -283,15 +284,16 @@ class SockctlControlIT {
 
         standardDaemon();
         ControlClient client = new ControlClient(daemons.controlSocket(), 30_000);
-        Map<String, Object> reply = client.exchange("{\"version\":2,\"command\":\"list\"}");
-        assertThat(reply.get("status")).isEqualTo(1L);
-        assertThat((String) reply.get("error")).isEqualTo(
-                "Control protocol version 2 is not supported by this sockactd (it speaks version 1).");
-        assertThat(client.exchange("not json").get("error").toString()).startsWith("Bad request: invalid JSON");
-        assertThat(client.exchange("{\"version\":1,\"command\":\"" + "x".repeat(70_000) + "\"}").get("error"))
+        Reply reply = client.exchange("{\"version\":2,\"command\":\"list\"}");
+        assertThat(reply).isEqualTo(new Reply.Failure(1,
+                "Control protocol version 2 is not supported by this sockactd (it speaks version 1)."));
+        assertThat(failure(client.exchange("not json"))).startsWith("Bad request: invalid JSON");
+        assertThat(failure(client.exchange("{\"version\":1,\"command\":\"" + "x".repeat(70_000) + "\"}")))
                 .isEqualTo("Request too long (more than 65536 bytes).");
-        assertThat(client.exchange("{\"version\":1,\"command\":\"dance\"}").get("error"))
+        assertThat(failure(client.exchange("{\"version\":1,\"command\":\"dance\"}")))
                 .isEqualTo("Unknown command 'dance'.");
+        assertThat(failure(client.exchange("{\"version\":1,\"command\":\"status\",\"units\":[1],\"lines\":1}")))
+                .isEqualTo("Bad request: 'units' must be a list of strings.");
         // The daemon still answers after all that.
         assertThat(ctl("status", "web.socket").status()).isZero();
     }
@@ -375,6 +377,12 @@ class SockctlControlIT {
         assertThat(status.status()).isEqualTo(3);
         assertThat(status.out()).contains("Active: inactive (dead)");
         assertThat(Clients.connects(port)).isFalse();
+    }
+
+    /** The message of a failure reply. */
+    private static String failure(Reply reply) {
+        assertThat(reply).isInstanceOf(Reply.Failure.class);
+        return ((Reply.Failure) reply).message();
     }
 
     private static void awaitOut(Call call, String text) {
