@@ -3,6 +3,7 @@ package dev.sockact.daemon;
 import dev.sockact.ctl.ControlProtocol;
 import dev.sockact.event.Timer;
 import dev.sockact.posix.Processes;
+import dev.sockact.unit.Condition;
 import dev.sockact.unit.ListenSpec;
 import dev.sockact.unit.UnitProperties;
 
@@ -19,7 +20,8 @@ import java.util.Map;
 /**
  * The control requests, answered from the manager's state on its loop: {@code list}, {@code list-units},
  * {@code status}, {@code show}, {@code cat} (anyone), {@code start}, {@code stop}, {@code restart},
- * {@code reload-unit}, {@code reload}, {@code enable}, {@code disable} (root or sockactd's own user).
+ * {@code reload-unit}, {@code reload}, {@code enable}, {@code disable}, {@code reset-failed} (root or sockactd's own
+ * user).
  * Jobs reply once every named unit has settled (active, inactive or failed), or after {@link #JOB_TIMEOUT_NANOS}.
  */
 final class ControlCommands {
@@ -58,6 +60,13 @@ final class ControlCommands {
                 }
             }
             case "list-units" -> reply.send(ControlProtocol.OK, null, listUnits());
+            case "reset-failed" -> {
+                if (!privileged) {
+                    reply.send(ControlProtocol.FAILURE, denied("reset failed state", uid), null);
+                } else {
+                    resetFailed(units, reply);
+                }
+            }
             case "enable", "disable" -> {
                 if (!privileged) {
                     reply.send(ControlProtocol.FAILURE, denied(command + " " + String.join(" ", units), uid), null);
@@ -203,6 +212,9 @@ final class ControlCommands {
             m.put("sub", socket != null ? socket.state().text() : service.state().text());
             m.put("result", socket != null ? socket.result().toString() : service.result().toString());
             m.put("sinceMicros", times.since(active));
+            StartChecks checks = socket != null ? socket.startChecks() : service.startChecks();
+            putUnmet(m, "condition", checks.conditions());
+            putUnmet(m, "assert", checks.asserts());
             if (socket != null) {
                 List<Object> triggers = new ArrayList<>();
                 for (ServiceRuntime triggered : socket.service() != null ? List.of(socket.service()) : socket.instances()) {
@@ -241,6 +253,43 @@ final class ControlCommands {
             out.add(m);
         }
         reply.send(status, null, out);
+    }
+
+    /**
+     * A failed condition or assert test: when, and the lines that were not met, as systemctl status shows them:
+     * every unmet condition; of the asserts, one (the last unmet non-triggering one, else the first unmet).
+     */
+    private static void putUnmet(Map<String, Object> m, String key, StartChecks.Outcome outcome) {
+        if (outcome == null || outcome.passed()) {
+            return;
+        }
+        List<Condition> unmet = outcome.unmet();
+        if (key.equals("assert") && !unmet.isEmpty()) {
+            Condition shown = unmet.getFirst();
+            for (Condition c : unmet) {
+                if (!c.trigger()) {
+                    shown = c;
+                }
+            }
+            unmet = List.of(shown);
+        }
+        m.put(key, Map.of("micros", outcome.micros(), "unmet", unmet.stream().map(Condition::display).toList()));
+    }
+
+    /** reset-failed: the named units, or every loaded one; a name that is not loaded fails the request. */
+    private void resetFailed(List<String> names, Reply reply) {
+        List<ManagedUnit> units = new ArrayList<>();
+        for (String name : names) {
+            ManagedUnit unit = manager.loaded(name);
+            if (unit == null) {
+                reply.send(ControlProtocol.FAILURE, "Failed to reset failed state of unit " + name + ": Unit " + name
+                        + " not loaded.", null);
+                return;
+            }
+            units.add(unit);
+        }
+        (names.isEmpty() ? List.copyOf(manager.units()) : units).forEach(ManagedUnit::resetFailed);
+        reply.send(ControlProtocol.OK, null, null);
     }
 
     private void show(List<String> names, Reply reply) {
@@ -389,6 +438,10 @@ final class ControlCommands {
             done[0] = true;
             timer[0].cancel();
             for (Jobs.StartJob job : starts) {
+                if (job.result() == Jobs.JobResult.ASSERT) {
+                    reply.send(ControlProtocol.FAILURE, "Assertion failed on job for " + job.unit.name() + ".", null);
+                    return;
+                }
                 if (job.failure() != null) {
                     reply.send(ControlProtocol.FAILURE, "A dependency job for " + job.unit.name() + " failed: "
                             + job.failure() + "\nSee \"sockctl status " + job.unit.name()
@@ -398,6 +451,9 @@ final class ControlCommands {
             }
             if (!command.equals("stop")) {
                 for (ManagedUnit unit : units) {
+                    if (starts.stream().anyMatch(j -> j.unit == unit && j.result() == Jobs.JobResult.SKIPPED)) {
+                        continue;   // a condition failed: not started, and no failure (systemctl exits 0)
+                    }
                     if (unit.activeState() != ActiveState.ACTIVE
                             || (command.equals("reload-unit") && ((ServiceRuntime) unit).reloadFailed())) {
                         reply.send(ControlProtocol.FAILURE, "Job for " + unit.name() + " failed.\nSee \"sockctl status "

@@ -121,6 +121,8 @@ public final class StatusCommand implements Callable<Integer> {
         if (u.get("triggeredBy") instanceof List<?> by && !by.isEmpty()) {
             triggerLines(out, "TriggeredBy:", by);
         }
+        unmet(out, u.get("condition"), "Condition:", "start condition failed", nowMicros);
+        unmet(out, u.get("assert"), "Assert:", "start assertion failed", nowMicros);
         if (u.get("listen") instanceof List<?> listens) {
             String label = "Listen:";
             for (Object l : listens) {
@@ -151,6 +153,23 @@ public final class StatusCommand implements Callable<Integer> {
                 String time = LOG_TIME.format(Instant.ofEpochMilli(millis).atZone(ZoneId.systemDefault()));
                 out.println(time + " " + host + " " + (isOwnOutput(text) ? text : "sockactd[" + daemonPid + "]: " + text));
             }
+        }
+    }
+
+    /**
+     * A failed condition or assert test, as systemctl 252 shows it: when, then each line that was not met
+     * ({@code └─ ConditionPathExists=!/etc/foo was not met}).
+     */
+    private static void unmet(PrintWriter out, Object test, String label, String what, long nowMicros) {
+        if (!(test instanceof Map<?, ?> m)) {
+            return;
+        }
+        long micros = m.get("micros") instanceof Long l ? l : 0;
+        line(out, label, what + " at " + SINCE.format(Instant.ofEpochMilli(micros / 1000).atZone(ZoneId.systemDefault()))
+                + "; " + relative(nowMicros - micros));
+        List<String> unmet = strings(m.get("unmet"));
+        for (int i = 0; i < unmet.size(); i++) {
+            line(out, "", (i == unmet.size() - 1 ? "└─ " : "├─ ") + unmet.get(i) + " was not met");
         }
     }
 
