@@ -163,10 +163,12 @@ function _complete_sockctl() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} start" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} stop" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} restart" ];    then _picocli_sockctl; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} reload-unit" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} enable" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} disable" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} reload" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} daemon-reload" ];    then _picocli_sockctl; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} reset-failed" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} verify" ];    then _picocli_sockctl; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
@@ -179,17 +181,21 @@ function _complete_sockctl() {
   local cmds6=(start)
   local cmds7=(stop)
   local cmds8=(restart)
-  local cmds9=(enable)
-  local cmds10=(disable)
-  local cmds11=(reload)
-  local cmds12=(daemon-reload)
-  local cmds13=(verify)
+  local cmds9=(reload-unit)
+  local cmds10=(enable)
+  local cmds11=(disable)
+  local cmds12=(reload)
+  local cmds13=(daemon-reload)
+  local cmds14=(reset-failed)
+  local cmds15=(verify)
 
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_sockctl_verify; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_sockctl_daemonreload; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_sockctl_reload; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_sockctl_disable; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_sockctl_enable; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_sockctl_verify; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_sockctl_resetfailed; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_sockctl_daemonreload; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_sockctl_reload; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_sockctl_disable; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_sockctl_enable; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_sockctl_reloadunit; return $?; fi
   if CompWordsContainsArray "${cmds8[@]}"; then _picocli_sockctl_restart; return $?; fi
   if CompWordsContainsArray "${cmds7[@]}"; then _picocli_sockctl_stop; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_sockctl_start; return $?; fi
@@ -209,7 +215,7 @@ function _picocli_sockctl() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="list list-sockets list-units status show cat start stop restart enable disable reload daemon-reload verify"
+  local commands="list list-sockets list-units status show cat start stop restart reload-unit enable disable reload daemon-reload reset-failed verify"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -522,6 +528,36 @@ function _picocli_sockctl_restart() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `reload-unit` subcommand.
+function _picocli_sockctl_reloadunit() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--user'"
+  local arg_opts="'--control-socket'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--control-socket')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `enable` subcommand.
 function _picocli_sockctl_enable() {
   # Get completion data
@@ -614,6 +650,36 @@ function _picocli_sockctl_reload() {
 
 # Generates completions for the options and subcommands of the `daemon-reload` subcommand.
 function _picocli_sockctl_daemonreload() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--user'"
+  local arg_opts="'--control-socket'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--control-socket')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `reset-failed` subcommand.
+function _picocli_sockctl_resetfailed() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
