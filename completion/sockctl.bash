@@ -214,10 +214,25 @@ function _complete_sockctl() {
 function _picocli_sockctl() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="list list-sockets list-units status show cat start stop restart reload-unit enable disable reload daemon-reload reset-failed verify"
-  local flag_opts="'-h' '--help' '-V' '--version'"
-  local arg_opts=""
+  local flag_opts="'--user' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--control-socket' '-o' '--output'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--control-socket')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-o'|'--output')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -235,7 +250,7 @@ function _picocli_sockctl_list() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--user' '-a' '--all' '--show-types' '--no-legend'"
+  local flag_opts="'-a' '--all' '--show-types' '--no-legend' '--user'"
   local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
@@ -268,7 +283,7 @@ function _picocli_sockctl_listsockets() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--user' '-a' '--all' '--show-types' '--no-legend'"
+  local flag_opts="'-a' '--all' '--show-types' '--no-legend' '--user'"
   local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
@@ -301,12 +316,15 @@ function _picocli_sockctl_listunits() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--user' '-a' '--all' '--no-legend' '--plain'"
-  local arg_opts="'--control-socket' '-o' '--output' '-t' '--type'"
+  local flag_opts="'-a' '--all' '--no-legend' '--plain' '--user'"
+  local arg_opts="'-t' '--type' '--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-t'|'--type')
+      return
+      ;;
     '--control-socket')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -314,9 +332,6 @@ function _picocli_sockctl_listunits() {
       return $?
       ;;
     '-o'|'--output')
-      return
-      ;;
-    '-t'|'--type')
       return
       ;;
   esac
@@ -338,11 +353,14 @@ function _picocli_sockctl_status() {
 
   local commands=""
   local flag_opts="'--user'"
-  local arg_opts="'--control-socket' '-o' '--output' '-n' '--lines'"
+  local arg_opts="'-n' '--lines' '--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-n'|'--lines')
+      return
+      ;;
     '--control-socket')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -350,9 +368,6 @@ function _picocli_sockctl_status() {
       return $?
       ;;
     '-o'|'--output')
-      return
-      ;;
-    '-n'|'--lines')
       return
       ;;
   esac
@@ -374,7 +389,7 @@ function _picocli_sockctl_show() {
 
   local commands=""
   local flag_opts="'--user'"
-  local arg_opts="'--unit-dir' '--control-socket' '-o' '--output' '-p' '--property'"
+  local arg_opts="'--unit-dir' '-p' '--property' '--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -385,6 +400,9 @@ function _picocli_sockctl_show() {
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
       ;;
+    '-p'|'--property')
+      return
+      ;;
     '--control-socket')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -392,9 +410,6 @@ function _picocli_sockctl_show() {
       return $?
       ;;
     '-o'|'--output')
-      return
-      ;;
-    '-p'|'--property')
       return
       ;;
   esac
@@ -416,7 +431,7 @@ function _picocli_sockctl_cat() {
 
   local commands=""
   local flag_opts="'--user'"
-  local arg_opts="'--control-socket'"
+  local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -426,6 +441,9 @@ function _picocli_sockctl_cat() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '-o'|'--output')
+      return
       ;;
   esac
 
@@ -446,7 +464,7 @@ function _picocli_sockctl_start() {
 
   local commands=""
   local flag_opts="'--user'"
-  local arg_opts="'--control-socket'"
+  local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -456,6 +474,9 @@ function _picocli_sockctl_start() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '-o'|'--output')
+      return
       ;;
   esac
 
@@ -476,7 +497,7 @@ function _picocli_sockctl_stop() {
 
   local commands=""
   local flag_opts="'--user'"
-  local arg_opts="'--control-socket'"
+  local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -486,6 +507,9 @@ function _picocli_sockctl_stop() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '-o'|'--output')
+      return
       ;;
   esac
 
@@ -506,7 +530,7 @@ function _picocli_sockctl_restart() {
 
   local commands=""
   local flag_opts="'--user'"
-  local arg_opts="'--control-socket'"
+  local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -516,6 +540,9 @@ function _picocli_sockctl_restart() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '-o'|'--output')
+      return
       ;;
   esac
 
@@ -536,7 +563,7 @@ function _picocli_sockctl_reloadunit() {
 
   local commands=""
   local flag_opts="'--user'"
-  local arg_opts="'--control-socket'"
+  local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -546,6 +573,9 @@ function _picocli_sockctl_reloadunit() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '-o'|'--output')
+      return
       ;;
   esac
 
@@ -565,8 +595,8 @@ function _picocli_sockctl_enable() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--user' '--now'"
-  local arg_opts="'--control-socket'"
+  local flag_opts="'--now' '--user'"
+  local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -576,6 +606,9 @@ function _picocli_sockctl_enable() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '-o'|'--output')
+      return
       ;;
   esac
 
@@ -595,8 +628,8 @@ function _picocli_sockctl_disable() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--user' '--now'"
-  local arg_opts="'--control-socket'"
+  local flag_opts="'--now' '--user'"
+  local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -606,6 +639,9 @@ function _picocli_sockctl_disable() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '-o'|'--output')
+      return
       ;;
   esac
 
@@ -626,7 +662,7 @@ function _picocli_sockctl_reload() {
 
   local commands=""
   local flag_opts="'--user'"
-  local arg_opts="'--control-socket'"
+  local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -636,6 +672,9 @@ function _picocli_sockctl_reload() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '-o'|'--output')
+      return
       ;;
   esac
 
@@ -656,7 +695,7 @@ function _picocli_sockctl_daemonreload() {
 
   local commands=""
   local flag_opts="'--user'"
-  local arg_opts="'--control-socket'"
+  local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -666,6 +705,9 @@ function _picocli_sockctl_daemonreload() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '-o'|'--output')
+      return
       ;;
   esac
 
@@ -686,7 +728,7 @@ function _picocli_sockctl_resetfailed() {
 
   local commands=""
   local flag_opts="'--user'"
-  local arg_opts="'--control-socket'"
+  local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -696,6 +738,9 @@ function _picocli_sockctl_resetfailed() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '-o'|'--output')
+      return
       ;;
   esac
 
@@ -712,10 +757,25 @@ function _picocli_sockctl_resetfailed() {
 function _picocli_sockctl_verify() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts=""
-  local arg_opts=""
+  local flag_opts="'--user'"
+  local arg_opts="'--control-socket' '-o' '--output'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--control-socket')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-o'|'--output')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )

@@ -1,7 +1,7 @@
 package dev.sockact.cli.sockctl;
 
+import dev.sockact.ctl.Request;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -18,15 +18,13 @@ import java.util.concurrent.Callable;
 public final class ResetFailedCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Mixin
-    ControlOptions control;
 
     @Parameters(arity = "0..*", paramLabel = "UNIT", description = "Units, e.g. foo.socket foo.service.")
     List<String> units = List.of();
 
     @Override
     public Integer call() {
-        return control.call(ControlOptions.request("reset-failed", units), ControlOptions.JOB_TIMEOUT_MILLIS,
-                spec.commandLine().getErr()).status();
+        return ControlOptions.of(spec).call(new Request.ResetFailed(ControlOptions.unitNames(units)),
+                ControlOptions.JOB_TIMEOUT_MILLIS, spec.commandLine().getErr()).exitStatus();
     }
 }
