@@ -8,6 +8,7 @@ import dev.sockact.cli.sockctl.ListCommand;
 import dev.sockact.cli.sockctl.ListUnitsCommand;
 import dev.sockact.cli.sockctl.OutputOption;
 import dev.sockact.cli.sockctl.ReloadCommand;
+import dev.sockact.cli.sockctl.ResetFailedCommand;
 import dev.sockact.cli.sockctl.RestartCommand;
 import dev.sockact.cli.sockctl.ShowCommand;
 import dev.sockact.cli.sockctl.ReloadUnitCommand;
@@ -33,7 +34,7 @@ import java.io.PrintWriter;
         description = "Inspect and control sockact socket and service units.",
         subcommands = {ListCommand.class, ListUnitsCommand.class, StatusCommand.class, ShowCommand.class, CatCommand.class,
                 StartCommand.class, StopCommand.class, RestartCommand.class, ReloadUnitCommand.class,
-                EnableCommand.class, DisableCommand.class, ReloadCommand.class,
+                EnableCommand.class, DisableCommand.class, ReloadCommand.class, ResetFailedCommand.class,
                 VerifyCommand.class})
 public final class SockctlMain implements Runnable {
 

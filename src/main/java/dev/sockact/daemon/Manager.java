@@ -245,6 +245,11 @@ public final class Manager {
         return jobs;
     }
 
+    /** The environment every command starts from; ConditionEnvironment= tests it. */
+    Map<String, String> managerEnvironment() {
+        return managerEnvironment;
+    }
+
     /** Every loaded unit: sockets, then services (Accept=yes instances included). */
     List<ManagedUnit> units() {
         return registry.units();
@@ -310,7 +315,7 @@ public final class Manager {
                     registry.loadSocket(loader, name);
                     SocketRuntime added = sockets.get(name);
                     if (added != null && new Enablement(config.unitDirs()).startsWithDaemon(name)) {
-                        added.start();
+                        jobs.start(added);
                     }
                 }
                 continue;
@@ -406,7 +411,7 @@ public final class Manager {
             if (added != null) {
                 registry.registerInJournal();
                 if (change.startAfter && !shutdown.requested()) {
-                    added.start();
+                    jobs.start(added);
                 }
             }
         });

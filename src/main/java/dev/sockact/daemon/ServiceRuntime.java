@@ -84,6 +84,7 @@ final class ServiceRuntime implements ManagedUnit {
     record Instance(SocketRuntime socket, ConnectionAcceptor.Connection connection) {
     }
     private final UnitTimes times = new UnitTimes();
+    private final StartChecks startChecks = new StartChecks();
     private long mainStartMicros;
     private int lastMainPid;
 
@@ -162,6 +163,11 @@ final class ServiceRuntime implements ManagedUnit {
 
     UnitTimes times() {
         return times;
+    }
+
+    @Override
+    public StartChecks startChecks() {
+        return startChecks;
     }
 
     /** ExecMainStartTimestamp (epoch microseconds, 0 before the first start) and ExecMainPID. */
@@ -260,6 +266,18 @@ final class ServiceRuntime implements ManagedUnit {
     }
 
     // ---- start -----------------------------------------------------------------------------------------------
+
+    /** service_reset_failed() and unit_reset_failed(): also the restart counter and the start rate limit. */
+    @Override
+    public void resetFailed() {
+        if (state == ServiceState.FAILED) {
+            setState(ServiceState.DEAD);
+        }
+        result = ServiceResult.SUCCESS;
+        reloadFailed = false;
+        restartCount = 0;
+        startLimit.reset();
+    }
 
     /** A start request (a socket's trigger, or an automatic restart). Ignored unless the service is inactive. */
     @Override
