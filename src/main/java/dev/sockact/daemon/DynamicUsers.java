@@ -26,10 +26,10 @@ final class DynamicUsers {
 
     /** Why the unit cannot start here, one message each; empty when it can (or has DynamicUser=no). */
     static List<String> refusals(ServiceUnit unit) {
-        List<String> refusals = new ArrayList<>();
         if (!unit.dynamicUser()) {
-            return refusals;
+            return List.of();
         }
+        List<String> refusals = new ArrayList<>();
         String user = unit.user();
         if (!staticUserExists(user)) {
             refusals.add("DynamicUser=yes: there is no user '" + user + "', and sockact does not allocate dynamic"

@@ -83,7 +83,12 @@ public record ExecDirectories(Map<Kind, List<String>> paths, Map<Kind, Integer> 
 
     /** Whether any kind has a path: a unit without pays nothing at start. */
     public boolean isEmpty() {
-        return paths.values().stream().allMatch(List::isEmpty);
+        for (List<String> list : paths.values()) {
+            if (!list.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Collects the keys while the unit's files are parsed. */

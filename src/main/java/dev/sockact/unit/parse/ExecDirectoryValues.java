@@ -81,6 +81,23 @@ final class ExecDirectoryValues {
         return (builder, value, context) -> builder.directories().mode(kind, Values.mode().parse(value, context));
     }
 
+    /**
+     * DynamicUser=: a boolean. Yes runs the service as the static user of that name with PrivateTmp=yes (see the
+     * daemon's DynamicUsers); the rest of the sandboxing systemd implies with it is not applied, which is said
+     * once here, as for the sandboxing keys themselves.
+     */
+    static void dynamicUser(ServiceUnit.Builder builder, String value, ParseContext context)
+            throws InvalidValueException {
+        boolean yes = Values.bool().parse(value, context);
+        builder.dynamicUser(yes);
+        if (yes) {
+            context.warnSockactOnly("DynamicUser=yes: sockact runs the service as the static user of that name"
+                    + " with PrivateTmp=yes; the sandboxing systemd also implies (ProtectSystem=strict,"
+                    + " ProtectHome=read-only, RemoveIPC=yes, NoNewPrivileges=yes, RestrictSUIDSGID=yes) is not"
+                    + " applied.");
+        }
+    }
+
     /** {@code no}, {@code yes} (or any boolean word), {@code restart}. */
     static ValueParser<ExecDirectories.Preserve> preserve() {
         return (value, context) -> {

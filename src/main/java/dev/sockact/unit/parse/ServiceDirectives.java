@@ -86,7 +86,7 @@ public final class ServiceDirectives {
             .custom("LogsDirectoryMode", ExecDirectoryValues.mode(ExecDirectories.Kind.LOGS))
             .custom("ConfigurationDirectoryMode", ExecDirectoryValues.mode(ExecDirectories.Kind.CONFIGURATION))
             .one("RuntimeDirectoryPreserve", ExecDirectoryValues.preserve(), (b, p) -> b.directories().preserve(p))
-            .one("DynamicUser", Values.bool(), ServiceUnit.Builder::dynamicUser)
+            .custom("DynamicUser", ExecDirectoryValues::dynamicUser)
             .unsupported(Systemd252Keys.of("Service"))
             .build();
 

@@ -4,10 +4,12 @@ import dev.sockact.unit.ExecDirectories;
 import dev.sockact.unit.ExecDirectories.Kind;
 import dev.sockact.unit.ServiceUnit;
 import dev.sockact.unit.UnitName;
+import dev.sockact.unit.UnitProperties;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -86,8 +88,20 @@ class ExecDirectoryValuesTest {
     }
 
     @Test
+    void showPrintsTheKeysAsSystemctlDoes() throws InvalidValueException {
+        ServiceUnit unit = parse("foo.service", "RuntimeDirectory=a b", "StateDirectoryMode=0700").unit();
+        assertThat(UnitProperties.of(unit)).contains(Map.entry("RuntimeDirectory", "a b"),
+                Map.entry("RuntimeDirectoryMode", "0755"), Map.entry("StateDirectoryMode", "0700"),
+                Map.entry("StateDirectory", ""), Map.entry("RuntimeDirectoryPreserve", "no"),
+                Map.entry("DynamicUser", "no"));
+    }
+
+    @Test
     void dynamicUserRunsAsTheUnitsPrefixUnlessUserIsSetAndImpliesPrivateTmp() throws InvalidValueException {
-        ServiceUnit dynamic = parse("web@1.service", "DynamicUser=yes").unit();
+        Parsed parsed = parse("web@1.service", "DynamicUser=yes");
+        assertThat(parsed.warnings()).singleElement().asString().startsWith("DynamicUser=yes: sockact runs the"
+                + " service as the static user of that name with PrivateTmp=yes; the sandboxing systemd also implies");
+        ServiceUnit dynamic = parsed.unit();
         assertThat(dynamic.dynamicUser()).isTrue();
         assertThat(dynamic.user()).isEqualTo("web");
         assertThat(dynamic.privateTmp()).isTrue();
