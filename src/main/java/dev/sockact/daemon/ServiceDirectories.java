@@ -214,7 +214,10 @@ final class ServiceDirectories {
         }
     }
 
-    /** mkdir -p with mode 0755 for what is missing above the directory. */
+    /**
+     * mkdir -p with mode 0755 for what is missing above the directory: systemd's umask is 0022, so the mode is set
+     * explicitly, whatever umask sockactd was started with.
+     */
     private static void makeParents(Path parent) throws ErrnoException {
         if (parent == null || Files.isDirectory(parent)) {
             return;
@@ -222,6 +225,7 @@ final class ServiceDirectories {
         makeParents(parent.getParent());
         try {
             PosixFiles.mkdir(parent.toString(), 0755);
+            PosixFiles.chmod(parent.toString(), 0755);
         } catch (ErrnoException e) {
             if (e.errno() != Errno.EEXIST.number() || !Files.isDirectory(parent)) {
                 throw e;
