@@ -220,6 +220,7 @@ final class ServiceRuntime implements ManagedUnit {
                 notify = null;
             }
             manager.namespaces().release(unit);
+            ServiceDirectories.stopped(unit, manager.userManager(), next == ServiceState.AUTO_RESTART);
         }
         if (previous != next) {
             times.changed(previous.activeState(), next.activeState());
@@ -300,8 +301,9 @@ final class ServiceRuntime implements ManagedUnit {
             setState(ServiceState.FAILED);
             return;
         }
-        List<String> refusals = SharedNamespaces.refusals(unit, Processes.uid() == 0,
-                manager.userManager());
+        List<String> refusals = new ArrayList<>(SharedNamespaces.refusals(unit, Processes.uid() == 0,
+                manager.userManager()));
+        refusals.addAll(DynamicUsers.refusals(unit));
         if (!refusals.isEmpty()) {
             refusals.forEach(refusal -> LOG.log(Level.ERROR, name + ": " + refusal));
             enterDead(ServiceResult.RESOURCES, false);
@@ -319,6 +321,7 @@ final class ServiceRuntime implements ManagedUnit {
             UnitEnvironment.Credentials credentials = UnitEnvironment.credentials(unit);
             Map<String, String> env = UnitEnvironment.build(unit, manager.managerEnvironment(),
                     credentials, manager.userManager());
+            env.putAll(ServiceDirectories.setUp(unit, credentials, manager.userManager()));
             if (instance != null) {
                 env.putAll(instance.connection().remoteEnvironment());   // every command's, as service_spawn()
             }
@@ -328,6 +331,10 @@ final class ServiceRuntime implements ManagedUnit {
             }
             context = new ExecSpawner.Context(name, env, credentials.argvPrefix(), workingDirectory(credentials),
                     namespaces);
+        } catch (ServiceDirectories.SetupException e) {
+            ServiceDirectories.logFailure(unit, e);
+            enterDead(ServiceResult.EXIT_CODE, true);
+            return;
         } catch (IOException e) {
             LOG.log(Level.ERROR, name + ": Failed to set up the execution environment: " + e.getMessage());
             fail(ServiceResult.RESOURCES);

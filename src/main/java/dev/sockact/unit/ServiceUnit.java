@@ -17,6 +17,8 @@ import java.util.List;
  * @param notifyAccess   NotifyAccess=, default {@code main} for Type=notify or with WatchdogSec=, else {@code none}
  * @param privateNetwork PrivateNetwork=: the commands run in a network namespace with only loopback
  * @param privateTmp     PrivateTmp=: the commands get a /tmp and /var/tmp of their own
+ * @param directories    RuntimeDirectory= and its siblings, their modes, RuntimeDirectoryPreserve=
+ * @param dynamicUser    DynamicUser=: run as the static user of that name (User=, or the unit's prefix)
  */
 public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPaths, UnitInfo unit,
                           ServiceType type, List<ExecCommand> execCondition, List<ExecCommand> execStartPre,
@@ -31,7 +33,9 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
                           boolean remainAfterExit, KillMode killMode, KillSignal killSignal, List<String> sockets,
                           boolean nonBlocking, long fileDescriptorStoreMax, String pidFile,
                           TimeSpan watchdog, NotifyAccess notifyAccess, ExitStatusSet successExitStatus,
-                          ExitStatusSet restartPreventExitStatus, boolean privateNetwork, boolean privateTmp) {
+                          ExitStatusSet restartPreventExitStatus, boolean privateNetwork, boolean privateTmp,
+                          // Directories part (issue 15):
+                          ExecDirectories directories, boolean dynamicUser) {
 
     public ServiceUnit {
         dropInPaths = List.copyOf(dropInPaths);
@@ -104,6 +108,9 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
         private NotifyAccess notifyAccess;
         private boolean privateNetwork;
         private boolean privateTmp;
+        // Directories part (issue 15):
+        private final ExecDirectories.Builder directories = new ExecDirectories.Builder();
+        private boolean dynamicUser;
 
         public Builder(UnitName name) {
             this.name = name;
@@ -150,10 +157,14 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
         public void notifyAccess(NotifyAccess value) { notifyAccess = value; }
         public void privateNetwork(boolean value) { privateNetwork = value; }
         public void privateTmp(boolean value) { privateTmp = value; }
+        // Directories part (issue 15):
+        public ExecDirectories.Builder directories() { return directories; }
+        public void dynamicUser(boolean value) { dynamicUser = value; }
 
         /**
          * Freezes the settings. Type= defaults to {@code simple}, or {@code oneshot} when there is no ExecStart=
-         * (service_add_extras()).
+         * (service_add_extras()); DynamicUser=yes implies PrivateTmp=yes and, without User=, the user named as the
+         * unit's prefix (unit_patch_contexts()).
          */
         public ServiceUnit build() {
             ServiceType effectiveType = type != null ? type
@@ -161,14 +172,16 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
             NotifyAccess effectiveNotifyAccess = notifyAccess != null ? notifyAccess
                     : (effectiveType.isNotify() || !watchdog.equals(TimeSpan.ZERO) ? NotifyAccess.MAIN
                     : NotifyAccess.NONE);
+            // DynamicUser= without User= runs as the unit's prefix (user_from_unit_name()).
+            String effectiveUser = dynamicUser && user.isEmpty() ? name.prefix() : user;
             return new ServiceUnit(name, fragmentPath, dropInPaths, unit.build(), effectiveType, execCondition,
-                    execStartPre, execStart, execStartPost, execReload, execStop, execStopPost, user, group,
+                    execStartPre, execStart, execStartPost, execReload, execStop, execStopPost, effectiveUser, group,
                     workingDirectory, environment, environmentFiles, passEnvironment, unsetEnvironment,
                     standardInput, standardOutput, standardError, syslogIdentifier, umask, restart, restartSec,
                     timeoutStart, timeoutStop, remainAfterExit, killMode, killSignal, sockets, nonBlocking,
                     fileDescriptorStoreMax, pidFile, watchdog, effectiveNotifyAccess,
                     ExitStatusSet.of(successExitStatus), ExitStatusSet.of(restartPreventExitStatus), privateNetwork,
-                    privateTmp);
+                    privateTmp || dynamicUser, directories.build(), dynamicUser);
         }
     }
 }
