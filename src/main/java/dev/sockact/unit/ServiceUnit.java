@@ -17,6 +17,7 @@ import java.util.List;
  * @param notifyAccess   NotifyAccess=, default {@code main} for Type=notify or with WatchdogSec=, else {@code none}
  * @param privateNetwork PrivateNetwork=: the commands run in a network namespace with only loopback
  * @param privateTmp     PrivateTmp=: the commands get a /tmp and /var/tmp of their own
+ * @param process        the process the commands run in: limits, scheduling, capabilities
  */
 public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPaths, UnitInfo unit,
                           ServiceType type, List<ExecCommand> execCondition, List<ExecCommand> execStartPre,
@@ -31,7 +32,8 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
                           boolean remainAfterExit, KillMode killMode, KillSignal killSignal, List<String> sockets,
                           boolean nonBlocking, long fileDescriptorStoreMax, String pidFile,
                           TimeSpan watchdog, NotifyAccess notifyAccess, ExitStatusSet successExitStatus,
-                          ExitStatusSet restartPreventExitStatus, boolean privateNetwork, boolean privateTmp) {
+                          ExitStatusSet restartPreventExitStatus, boolean privateNetwork, boolean privateTmp,
+                          ProcessSettings process) {
 
     public ServiceUnit {
         dropInPaths = List.copyOf(dropInPaths);
@@ -104,6 +106,8 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
         private NotifyAccess notifyAccess;
         private boolean privateNetwork;
         private boolean privateTmp;
+        // The process the commands run in (Limit*=, Nice=, capabilities...).
+        private final ProcessSettings.Builder process = new ProcessSettings.Builder();
 
         public Builder(UnitName name) {
             this.name = name;
@@ -150,6 +154,7 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
         public void notifyAccess(NotifyAccess value) { notifyAccess = value; }
         public void privateNetwork(boolean value) { privateNetwork = value; }
         public void privateTmp(boolean value) { privateTmp = value; }
+        public ProcessSettings.Builder process() { return process; }
 
         /**
          * Freezes the settings. Type= defaults to {@code simple}, or {@code oneshot} when there is no ExecStart=
@@ -168,7 +173,7 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
                     timeoutStart, timeoutStop, remainAfterExit, killMode, killSignal, sockets, nonBlocking,
                     fileDescriptorStoreMax, pidFile, watchdog, effectiveNotifyAccess,
                     ExitStatusSet.of(successExitStatus), ExitStatusSet.of(restartPreventExitStatus), privateNetwork,
-                    privateTmp);
+                    privateTmp, process.build());
         }
     }
 }

@@ -73,6 +73,7 @@ public final class ServiceDirectives {
                     ServiceUnit.Builder::notifyAccess)
             .one("PrivateNetwork", Values.bool(), ServiceUnit.Builder::privateNetwork)
             .one("PrivateTmp", Values.bool(), ServiceUnit.Builder::privateTmp)
+            .include(ProcessDirectives::rows)
             .unsupported(Systemd252Keys.of("Service"))
             .build();
 
