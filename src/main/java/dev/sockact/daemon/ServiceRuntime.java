@@ -309,7 +309,7 @@ final class ServiceRuntime implements ManagedUnit {
                 env.put("NOTIFY_SOCKET", notify.path());
             }
             context = new ExecSpawner.Context(name, env, credentials.argvPrefix(), workingDirectory(credentials),
-                    namespaces);
+                    namespaces, credentials.process());
         } catch (IOException e) {
             LOG.log(Level.ERROR, name + ": Failed to set up the execution environment: " + e.getMessage());
             fail(ServiceResult.RESOURCES);
