@@ -163,6 +163,7 @@ function _complete_sockctl() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} start" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} stop" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} restart" ];    then _picocli_sockctl; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} reload-unit" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} enable" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} disable" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} reload" ];    then _picocli_sockctl; return $?; fi
@@ -179,17 +180,19 @@ function _complete_sockctl() {
   local cmds6=(start)
   local cmds7=(stop)
   local cmds8=(restart)
-  local cmds9=(enable)
-  local cmds10=(disable)
-  local cmds11=(reload)
-  local cmds12=(daemon-reload)
-  local cmds13=(verify)
+  local cmds9=(reload-unit)
+  local cmds10=(enable)
+  local cmds11=(disable)
+  local cmds12=(reload)
+  local cmds13=(daemon-reload)
+  local cmds14=(verify)
 
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_sockctl_verify; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_sockctl_daemonreload; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_sockctl_reload; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_sockctl_disable; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_sockctl_enable; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_sockctl_verify; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_sockctl_daemonreload; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_sockctl_reload; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_sockctl_disable; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_sockctl_enable; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_sockctl_reloadunit; return $?; fi
   if CompWordsContainsArray "${cmds8[@]}"; then _picocli_sockctl_restart; return $?; fi
   if CompWordsContainsArray "${cmds7[@]}"; then _picocli_sockctl_stop; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_sockctl_start; return $?; fi
@@ -208,10 +211,25 @@ function _complete_sockctl() {
 function _picocli_sockctl() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="list list-sockets list-units status show cat start stop restart enable disable reload daemon-reload verify"
-  local flag_opts="'-h' '--help' '-V' '--version'"
-  local arg_opts=""
+  local commands="list list-sockets list-units status show cat start stop restart reload-unit enable disable reload daemon-reload verify"
+  local flag_opts="'--user' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--control-socket' '-o' '--output'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--control-socket')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-o'|'--output')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -229,7 +247,7 @@ function _picocli_sockctl_list() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--user' '-a' '--all' '--show-types' '--no-legend'"
+  local flag_opts="'-a' '--all' '--show-types' '--no-legend' '--user'"
   local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
@@ -262,7 +280,7 @@ function _picocli_sockctl_listsockets() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--user' '-a' '--all' '--show-types' '--no-legend'"
+  local flag_opts="'-a' '--all' '--show-types' '--no-legend' '--user'"
   local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
@@ -295,12 +313,15 @@ function _picocli_sockctl_listunits() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--user' '-a' '--all' '--no-legend' '--plain'"
-  local arg_opts="'--control-socket' '-o' '--output' '-t' '--type'"
+  local flag_opts="'-a' '--all' '--no-legend' '--plain' '--user'"
+  local arg_opts="'-t' '--type' '--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-t'|'--type')
+      return
+      ;;
     '--control-socket')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -308,9 +329,6 @@ function _picocli_sockctl_listunits() {
       return $?
       ;;
     '-o'|'--output')
-      return
-      ;;
-    '-t'|'--type')
       return
       ;;
   esac
@@ -332,11 +350,14 @@ function _picocli_sockctl_status() {
 
   local commands=""
   local flag_opts="'--user'"
-  local arg_opts="'--control-socket' '-o' '--output' '-n' '--lines'"
+  local arg_opts="'-n' '--lines' '--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-n'|'--lines')
+      return
+      ;;
     '--control-socket')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -344,9 +365,6 @@ function _picocli_sockctl_status() {
       return $?
       ;;
     '-o'|'--output')
-      return
-      ;;
-    '-n'|'--lines')
       return
       ;;
   esac
@@ -368,7 +386,7 @@ function _picocli_sockctl_show() {
 
   local commands=""
   local flag_opts="'--user'"
-  local arg_opts="'--unit-dir' '--control-socket' '-o' '--output' '-p' '--property'"
+  local arg_opts="'--unit-dir' '-p' '--property' '--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -379,6 +397,9 @@ function _picocli_sockctl_show() {
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
       ;;
+    '-p'|'--property')
+      return
+      ;;
     '--control-socket')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -386,9 +407,6 @@ function _picocli_sockctl_show() {
       return $?
       ;;
     '-o'|'--output')
-      return
-      ;;
-    '-p'|'--property')
       return
       ;;
   esac
@@ -410,7 +428,7 @@ function _picocli_sockctl_cat() {
 
   local commands=""
   local flag_opts="'--user'"
-  local arg_opts="'--control-socket'"
+  local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -420,6 +438,9 @@ function _picocli_sockctl_cat() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '-o'|'--output')
+      return
       ;;
   esac
 
@@ -440,7 +461,7 @@ function _picocli_sockctl_start() {
 
   local commands=""
   local flag_opts="'--user'"
-  local arg_opts="'--control-socket'"
+  local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -450,6 +471,9 @@ function _picocli_sockctl_start() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '-o'|'--output')
+      return
       ;;
   esac
 
@@ -470,7 +494,7 @@ function _picocli_sockctl_stop() {
 
   local commands=""
   local flag_opts="'--user'"
-  local arg_opts="'--control-socket'"
+  local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -480,6 +504,9 @@ function _picocli_sockctl_stop() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '-o'|'--output')
+      return
       ;;
   esac
 
@@ -500,7 +527,7 @@ function _picocli_sockctl_restart() {
 
   local commands=""
   local flag_opts="'--user'"
-  local arg_opts="'--control-socket'"
+  local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -510,6 +537,42 @@ function _picocli_sockctl_restart() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '-o'|'--output')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `reload-unit` subcommand.
+function _picocli_sockctl_reloadunit() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--user'"
+  local arg_opts="'--control-socket' '-o' '--output'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--control-socket')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-o'|'--output')
+      return
       ;;
   esac
 
@@ -529,8 +592,8 @@ function _picocli_sockctl_enable() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--user' '--now'"
-  local arg_opts="'--control-socket'"
+  local flag_opts="'--now' '--user'"
+  local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -540,6 +603,9 @@ function _picocli_sockctl_enable() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '-o'|'--output')
+      return
       ;;
   esac
 
@@ -559,8 +625,8 @@ function _picocli_sockctl_disable() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--user' '--now'"
-  local arg_opts="'--control-socket'"
+  local flag_opts="'--now' '--user'"
+  local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -570,6 +636,9 @@ function _picocli_sockctl_disable() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '-o'|'--output')
+      return
       ;;
   esac
 
@@ -590,7 +659,7 @@ function _picocli_sockctl_reload() {
 
   local commands=""
   local flag_opts="'--user'"
-  local arg_opts="'--control-socket'"
+  local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -600,6 +669,9 @@ function _picocli_sockctl_reload() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '-o'|'--output')
+      return
       ;;
   esac
 
@@ -620,7 +692,7 @@ function _picocli_sockctl_daemonreload() {
 
   local commands=""
   local flag_opts="'--user'"
-  local arg_opts="'--control-socket'"
+  local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -630,6 +702,9 @@ function _picocli_sockctl_daemonreload() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '-o'|'--output')
+      return
       ;;
   esac
 
@@ -646,10 +721,25 @@ function _picocli_sockctl_daemonreload() {
 function _picocli_sockctl_verify() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts=""
-  local arg_opts=""
+  local flag_opts="'--user'"
+  local arg_opts="'--control-socket' '-o' '--output'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--control-socket')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-o'|'--output')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )

@@ -12,6 +12,7 @@ import dev.sockact.posix.Pipes;
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -70,7 +71,7 @@ final class OutputLog {
                 return;
             }
             for (long i = 0; i < n; i++) {
-                byte b = buffer.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i);
+                byte b = buffer.get(ValueLayout.JAVA_BYTE, i);
                 if (b == '\n') {
                     flush();
                 } else {

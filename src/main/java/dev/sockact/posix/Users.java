@@ -12,6 +12,7 @@ import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** User and group lookup through NSS (getpwnam_r, getgrnam_r), as SocketUser=/SocketGroup=/User= need. */
 public final class Users {
@@ -69,13 +70,14 @@ public final class Users {
         }
     }
 
+    @SuppressWarnings("restricted") // FFM's restricted methods are this package's job; launchers grant native access
     private static String string(MemorySegment entry, long offset) {
         MemorySegment p = entry.get(ValueLayout.ADDRESS, offset);
         return p.equals(MemorySegment.NULL) ? "" : p.reinterpret(4096).getString(0);
     }
 
     private static <T> Optional<T> lookup(MethodHandle call, String callName, String name, int entrySize,
-                                          java.util.function.Function<MemorySegment, T> read) throws ErrnoException {
+                                          Function<MemorySegment, T> read) throws ErrnoException {
         for (int size = 1024; size <= BUFFER_LIMIT; size *= 4) {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment entry = arena.allocate(entrySize, 8);
