@@ -12,6 +12,7 @@ import dev.sockact.unit.TimeSpan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 /**
  * The [Service] keys for the process the commands run in (systemd.exec(5)): {@code Limit*=}, Nice=,
@@ -155,16 +156,8 @@ final class ProcessDirectives {
             b.process().ioClass(null);
             return;
         }
-        IoClass found = null;
-        for (IoClass candidate : IoClass.values()) {
-            if (candidate.text().equals(value) || Integer.toString(candidate.number()).equals(value)) {
-                found = candidate;
-            }
-        }
-        if (found == null) {
-            throw InvalidValueException.ignoring("Failed to parse IO scheduling class, ignoring: " + value);
-        }
-        b.process().ioClass(found);
+        b.process().ioClass(nameOrNumber(IoClass.values(), IoClass::text, IoClass::number, value,
+                "Failed to parse IO scheduling class"));
     }
 
     /** {@code config_parse_exec_io_priority}: 0..7; empty resets. */
@@ -193,16 +186,8 @@ final class ProcessDirectives {
             b.process().cpuPriority(null);
             return;
         }
-        SchedulingPolicy found = null;
-        for (SchedulingPolicy candidate : SchedulingPolicy.values()) {
-            if (candidate.text().equals(value) || Integer.toString(candidate.number()).equals(value)) {
-                found = candidate;
-            }
-        }
-        if (found == null) {
-            throw InvalidValueException.ignoring("Failed to parse CPU scheduling policy, ignoring: " + value);
-        }
-        b.process().cpuPolicy(found);
+        b.process().cpuPolicy(nameOrNumber(SchedulingPolicy.values(), SchedulingPolicy::text,
+                SchedulingPolicy::number, value, "Failed to parse CPU scheduling policy"));
     }
 
     /** {@code config_parse_exec_cpu_sched_prio}: 0..99. */
@@ -309,6 +294,17 @@ final class ProcessDirectives {
             bits.add(bit);
         }
         b.process().secureBits().addAll(bits);
+    }
+
+    /** A fixed word or the kernel's number for it (systemd's string tables with a numeric fallback). */
+    private static <E> E nameOrNumber(E[] values, Function<E, String> text, ToIntFunction<E> number, String value,
+                                      String messagePrefix) throws InvalidValueException {
+        for (E candidate : values) {
+            if (Integer.toString(number.applyAsInt(candidate)).equals(value)) {
+                return candidate;
+            }
+        }
+        return word(values, text, value, messagePrefix);
     }
 
     /** A fixed word; with {@code messagePrefix} an unknown one is refused, without it null. */
