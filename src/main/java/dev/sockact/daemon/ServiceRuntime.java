@@ -330,7 +330,7 @@ final class ServiceRuntime implements ManagedUnit {
                 env.put("NOTIFY_SOCKET", notify.path());
             }
             context = new ExecSpawner.Context(name, env, credentials.argvPrefix(), workingDirectory(credentials),
-                    namespaces);
+                    namespaces, credentials.process());
         } catch (ServiceDirectories.SetupException e) {
             ServiceDirectories.logFailure(unit, e);
             enterDead(ServiceResult.EXIT_CODE, true);

@@ -19,6 +19,7 @@ import java.util.List;
  * @param privateTmp     PrivateTmp=: the commands get a /tmp and /var/tmp of their own
  * @param directories    RuntimeDirectory= and its siblings, their modes, RuntimeDirectoryPreserve=
  * @param dynamicUser    DynamicUser=: run as the static user of that name (User=, or the unit's prefix)
+ * @param process        the process the commands run in: limits, scheduling, capabilities
  */
 public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPaths, UnitInfo unit,
                           ServiceType type, List<ExecCommand> execCondition, List<ExecCommand> execStartPre,
@@ -35,7 +36,8 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
                           TimeSpan watchdog, NotifyAccess notifyAccess, ExitStatusSet successExitStatus,
                           ExitStatusSet restartPreventExitStatus, boolean privateNetwork, boolean privateTmp,
                           // Directories part (issue 15):
-                          ExecDirectories directories, boolean dynamicUser) {
+                          ExecDirectories directories, boolean dynamicUser,
+                          ProcessSettings process) {
 
     public ServiceUnit {
         dropInPaths = List.copyOf(dropInPaths);
@@ -111,6 +113,8 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
         // Directories part (issue 15):
         private final ExecDirectories.Builder directories = new ExecDirectories.Builder();
         private boolean dynamicUser;
+        // The process the commands run in (Limit*=, Nice=, capabilities...).
+        private final ProcessSettings.Builder process = new ProcessSettings.Builder();
 
         public Builder(UnitName name) {
             this.name = name;
@@ -160,6 +164,7 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
         // Directories part (issue 15):
         public ExecDirectories.Builder directories() { return directories; }
         public void dynamicUser(boolean value) { dynamicUser = value; }
+        public ProcessSettings.Builder process() { return process; }
 
         /**
          * Freezes the settings. Type= defaults to {@code simple}, or {@code oneshot} when there is no ExecStart=
@@ -181,7 +186,8 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
                     timeoutStart, timeoutStop, remainAfterExit, killMode, killSignal, sockets, nonBlocking,
                     fileDescriptorStoreMax, pidFile, watchdog, effectiveNotifyAccess,
                     ExitStatusSet.of(successExitStatus), ExitStatusSet.of(restartPreventExitStatus), privateNetwork,
-                    privateTmp || dynamicUser, directories.build(), dynamicUser);
+                    privateTmp || dynamicUser, directories.build(), dynamicUser,
+                    process.build());
         }
     }
 }

@@ -87,6 +87,7 @@ public final class ServiceDirectives {
             .custom("ConfigurationDirectoryMode", ExecDirectoryValues.mode(ExecDirectories.Kind.CONFIGURATION))
             .one("RuntimeDirectoryPreserve", ExecDirectoryValues.preserve(), (b, p) -> b.directories().preserve(p))
             .custom("DynamicUser", ExecDirectoryValues::dynamicUser)
+            .include(ProcessDirectives::rows)
             .unsupported(Systemd252Keys.of("Service"))
             .build();
 
