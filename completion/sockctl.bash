@@ -160,9 +160,11 @@ function _complete_sockctl() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} status" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} show" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cat" ];    then _picocli_sockctl; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} journal" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} start" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} stop" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} restart" ];    then _picocli_sockctl; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} reload-unit" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} enable" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} disable" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} reload" ];    then _picocli_sockctl; return $?; fi
@@ -176,23 +178,27 @@ function _complete_sockctl() {
   local cmds3=(status)
   local cmds4=(show)
   local cmds5=(cat)
-  local cmds6=(start)
-  local cmds7=(stop)
-  local cmds8=(restart)
-  local cmds9=(enable)
-  local cmds10=(disable)
-  local cmds11=(reload)
-  local cmds12=(daemon-reload)
-  local cmds13=(verify)
+  local cmds6=(journal)
+  local cmds7=(start)
+  local cmds8=(stop)
+  local cmds9=(restart)
+  local cmds10=(reload-unit)
+  local cmds11=(enable)
+  local cmds12=(disable)
+  local cmds13=(reload)
+  local cmds14=(daemon-reload)
+  local cmds15=(verify)
 
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_sockctl_verify; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_sockctl_daemonreload; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_sockctl_reload; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_sockctl_disable; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_sockctl_enable; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_sockctl_restart; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_sockctl_stop; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_sockctl_start; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_sockctl_verify; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_sockctl_daemonreload; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_sockctl_reload; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_sockctl_disable; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_sockctl_enable; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_sockctl_reloadunit; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_sockctl_restart; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_sockctl_stop; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_sockctl_start; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_sockctl_journal; return $?; fi
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_sockctl_cat; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_sockctl_show; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_sockctl_status; return $?; fi
@@ -209,7 +215,7 @@ function _picocli_sockctl() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="list list-sockets list-units status show cat start stop restart enable disable reload daemon-reload verify"
+  local commands="list list-sockets list-units status show cat journal start stop restart reload-unit enable disable reload daemon-reload verify"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -432,6 +438,45 @@ function _picocli_sockctl_cat() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `journal` subcommand.
+function _picocli_sockctl_journal() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--user' '-f' '--follow'"
+  local arg_opts="'--control-socket' '-o' '--output' '-u' '--unit' '-n' '--lines'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--control-socket')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-o'|'--output')
+      return
+      ;;
+    '-u'|'--unit')
+      return
+      ;;
+    '-n'|'--lines')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `start` subcommand.
 function _picocli_sockctl_start() {
   # Get completion data
@@ -494,6 +539,36 @@ function _picocli_sockctl_stop() {
 
 # Generates completions for the options and subcommands of the `restart` subcommand.
 function _picocli_sockctl_restart() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--user'"
+  local arg_opts="'--control-socket'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--control-socket')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `reload-unit` subcommand.
+function _picocli_sockctl_reloadunit() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}

@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * The control requests, answered from the manager's state on its loop: {@code list}, {@code list-units},
- * {@code status}, {@code show}, {@code cat} (anyone), {@code start}, {@code stop}, {@code restart},
+ * {@code status}, {@code show}, {@code cat}, {@code journal} (anyone), {@code start}, {@code stop}, {@code restart},
  * {@code reload-unit}, {@code reload}, {@code enable}, {@code disable} (root or sockactd's own user).
  * Jobs reply once every named unit has settled (active, inactive or failed), or after {@link #JOB_TIMEOUT_NANOS}.
  */
@@ -49,6 +49,9 @@ final class ControlCommands {
             case "status" -> status(units, number(request.get("lines"), 10), reply);
             case "show" -> show(units, reply);
             case "cat" -> cat(units, reply);
+            case "journal" -> JournalQuery.handle(manager, units.isEmpty() ? "" : units.getFirst(),
+                    number(request.get("lines"), MAX_LOG_LINES), request.get("after") instanceof Long a ? a : 0,
+                    Boolean.TRUE.equals(request.get("wait")), reply);
             case "start", "stop", "restart", "reload-unit" -> {
                 if (!privileged) {
                     reply.send(ControlProtocol.FAILURE, denied(command + " " + String.join(" ", units), uid),
@@ -232,11 +235,7 @@ final class ControlCommands {
             if (active != ActiveState.ACTIVE && active != ActiveState.RELOADING && status == ControlProtocol.OK) {
                 status = ControlProtocol.NOT_ACTIVE;
             }
-            List<Object> log = new ArrayList<>();
-            for (UnitJournal.Line line : manager.journal().last(name, lines)) {
-                log.add(Map.of("timeMillis", line.epochMillis(), "text", line.text()));
-            }
-            m.put("log", log);
+            m.put("log", JournalQuery.entries(manager.journal().last(name, lines)));
             m.put("daemonPid", Processes.pid());
             out.add(m);
         }

@@ -11,7 +11,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -32,7 +31,6 @@ import java.util.concurrent.Callable;
 public final class StatusCommand implements Callable<Integer> {
     private static final DateTimeFormatter SINCE =
             DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm:ss zzz", Locale.ROOT);
-    private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("MMM dd HH:mm:ss", Locale.ROOT);
 
     @Spec
     CommandSpec spec;
@@ -42,7 +40,7 @@ public final class StatusCommand implements Callable<Integer> {
     OutputOption output;
 
     @Option(names = {"-n", "--lines"}, paramLabel = "N", defaultValue = "10",
-            description = "Log lines to show (default 10, at most 100).")
+            description = "Log lines to show (default 10, at most 1000).")
     int lines;
 
     @Parameters(arity = "1..*", paramLabel = "UNIT", description = "Units, e.g. foo.socket foo.service.")
@@ -142,14 +140,9 @@ public final class StatusCommand implements Callable<Integer> {
         }
         if (u.get("log") instanceof List<?> log && !log.isEmpty()) {
             out.println();
-            String host = hostName();
-            String daemonPid = String.valueOf(u.get("daemonPid"));
+            JournalLines format = new JournalLines(u.get("daemonPid"));
             for (Object o : log) {
-                Map<?, ?> entry = (Map<?, ?>) o;
-                long millis = entry.get("timeMillis") instanceof Long t ? t : 0;
-                String text = String.valueOf(entry.get("text"));
-                String time = LOG_TIME.format(Instant.ofEpochMilli(millis).atZone(ZoneId.systemDefault()));
-                out.println(time + " " + host + " " + (isOwnOutput(text) ? text : "sockactd[" + daemonPid + "]: " + text));
+                out.println(format.format((Map<?, ?>) o));
             }
         }
     }
@@ -165,11 +158,6 @@ public final class StatusCommand implements Callable<Integer> {
         boolean showPreset = (state.equals("enabled") || state.equals("disabled"))
                 && u.get("unitFilePreset") instanceof String p && !p.isEmpty();
         return "; " + state + (showPreset ? "; preset: " + u.get("unitFilePreset") : "");
-    }
-
-    /** A service's own output line, logged as {@code NAME[PID]: text}. */
-    private static boolean isOwnOutput(String text) {
-        return text.matches("^[^\\s:]+\\[\\d+\\]: .*");
     }
 
     private static void triggerLines(PrintWriter out, String label, List<?> units) {
@@ -213,15 +201,6 @@ public final class StatusCommand implements Callable<Integer> {
             return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
         } catch (IOException | RuntimeException e) {
             return fallback.isEmpty() ? "?" : Path.of(fallback).getFileName().toString();
-        }
-    }
-
-    private static String hostName() {
-        try {
-            String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
-            return h.isEmpty() ? InetAddress.getLocalHost().getHostName() : h;
-        } catch (IOException | RuntimeException e) {
-            return "localhost";
         }
     }
 
