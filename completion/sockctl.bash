@@ -214,10 +214,25 @@ function _complete_sockctl() {
 function _picocli_sockctl() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="list list-sockets list-units status show cat journal start stop restart reload-unit enable disable reload daemon-reload verify"
-  local flag_opts="'-h' '--help' '-V' '--version'"
-  local arg_opts=""
+  local flag_opts="'--user' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--control-socket' '-o' '--output'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--control-socket')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-o'|'--output')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -235,7 +250,7 @@ function _picocli_sockctl_list() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--user' '-a' '--all' '--show-types' '--no-legend'"
+  local flag_opts="'-a' '--all' '--show-types' '--no-legend' '--user'"
   local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
@@ -268,7 +283,7 @@ function _picocli_sockctl_listsockets() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--user' '-a' '--all' '--show-types' '--no-legend'"
+  local flag_opts="'-a' '--all' '--show-types' '--no-legend' '--user'"
   local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
@@ -301,12 +316,15 @@ function _picocli_sockctl_listunits() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--user' '-a' '--all' '--no-legend' '--plain'"
-  local arg_opts="'--control-socket' '-o' '--output' '-t' '--type'"
+  local flag_opts="'-a' '--all' '--no-legend' '--plain' '--user'"
+  local arg_opts="'-t' '--type' '--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-t'|'--type')
+      return
+      ;;
     '--control-socket')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -314,9 +332,6 @@ function _picocli_sockctl_listunits() {
       return $?
       ;;
     '-o'|'--output')
-      return
-      ;;
-    '-t'|'--type')
       return
       ;;
   esac
@@ -338,11 +353,14 @@ function _picocli_sockctl_status() {
 
   local commands=""
   local flag_opts="'--user'"
-  local arg_opts="'--control-socket' '-o' '--output' '-n' '--lines'"
+  local arg_opts="'-n' '--lines' '--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-n'|'--lines')
+      return
+      ;;
     '--control-socket')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -350,9 +368,6 @@ function _picocli_sockctl_status() {
       return $?
       ;;
     '-o'|'--output')
-      return
-      ;;
-    '-n'|'--lines')
       return
       ;;
   esac
@@ -374,7 +389,7 @@ function _picocli_sockctl_show() {
 
   local commands=""
   local flag_opts="'--user'"
-  local arg_opts="'--unit-dir' '--control-socket' '-o' '--output' '-p' '--property'"
+  local arg_opts="'--unit-dir' '-p' '--property' '--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -385,6 +400,9 @@ function _picocli_sockctl_show() {
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
       ;;
+    '-p'|'--property')
+      return
+      ;;
     '--control-socket')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -392,9 +410,6 @@ function _picocli_sockctl_show() {
       return $?
       ;;
     '-o'|'--output')
-      return
-      ;;
-    '-p'|'--property')
       return
       ;;
   esac
@@ -416,7 +431,7 @@ function _picocli_sockctl_cat() {
 
   local commands=""
   local flag_opts="'--user'"
-  local arg_opts="'--control-socket'"
+  local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -426,6 +441,9 @@ function _picocli_sockctl_cat() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '-o'|'--output')
+      return
       ;;
   esac
 
@@ -445,12 +463,18 @@ function _picocli_sockctl_journal() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--user' '-f' '--follow'"
-  local arg_opts="'--control-socket' '-o' '--output' '-u' '--unit' '-n' '--lines'"
+  local flag_opts="'-f' '--follow' '--user'"
+  local arg_opts="'-u' '--unit' '-n' '--lines' '--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-u'|'--unit')
+      return
+      ;;
+    '-n'|'--lines')
+      return
+      ;;
     '--control-socket')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -458,12 +482,6 @@ function _picocli_sockctl_journal() {
       return $?
       ;;
     '-o'|'--output')
-      return
-      ;;
-    '-u'|'--unit')
-      return
-      ;;
-    '-n'|'--lines')
       return
       ;;
   esac
@@ -485,7 +503,7 @@ function _picocli_sockctl_start() {
 
   local commands=""
   local flag_opts="'--user'"
-  local arg_opts="'--control-socket'"
+  local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -495,6 +513,9 @@ function _picocli_sockctl_start() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '-o'|'--output')
+      return
       ;;
   esac
 
@@ -515,7 +536,7 @@ function _picocli_sockctl_stop() {
 
   local commands=""
   local flag_opts="'--user'"
-  local arg_opts="'--control-socket'"
+  local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -525,6 +546,9 @@ function _picocli_sockctl_stop() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '-o'|'--output')
+      return
       ;;
   esac
 
@@ -545,7 +569,7 @@ function _picocli_sockctl_restart() {
 
   local commands=""
   local flag_opts="'--user'"
-  local arg_opts="'--control-socket'"
+  local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -555,6 +579,9 @@ function _picocli_sockctl_restart() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '-o'|'--output')
+      return
       ;;
   esac
 
@@ -575,7 +602,7 @@ function _picocli_sockctl_reloadunit() {
 
   local commands=""
   local flag_opts="'--user'"
-  local arg_opts="'--control-socket'"
+  local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -585,6 +612,9 @@ function _picocli_sockctl_reloadunit() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '-o'|'--output')
+      return
       ;;
   esac
 
@@ -604,8 +634,8 @@ function _picocli_sockctl_enable() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--user' '--now'"
-  local arg_opts="'--control-socket'"
+  local flag_opts="'--now' '--user'"
+  local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -615,6 +645,9 @@ function _picocli_sockctl_enable() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '-o'|'--output')
+      return
       ;;
   esac
 
@@ -634,8 +667,8 @@ function _picocli_sockctl_disable() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--user' '--now'"
-  local arg_opts="'--control-socket'"
+  local flag_opts="'--now' '--user'"
+  local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -645,6 +678,9 @@ function _picocli_sockctl_disable() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '-o'|'--output')
+      return
       ;;
   esac
 
@@ -665,7 +701,7 @@ function _picocli_sockctl_reload() {
 
   local commands=""
   local flag_opts="'--user'"
-  local arg_opts="'--control-socket'"
+  local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -675,6 +711,9 @@ function _picocli_sockctl_reload() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '-o'|'--output')
+      return
       ;;
   esac
 
@@ -695,7 +734,7 @@ function _picocli_sockctl_daemonreload() {
 
   local commands=""
   local flag_opts="'--user'"
-  local arg_opts="'--control-socket'"
+  local arg_opts="'--control-socket' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -705,6 +744,9 @@ function _picocli_sockctl_daemonreload() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '-o'|'--output')
+      return
       ;;
   esac
 
@@ -721,10 +763,25 @@ function _picocli_sockctl_daemonreload() {
 function _picocli_sockctl_verify() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts=""
-  local arg_opts=""
+  local flag_opts="'--user'"
+  local arg_opts="'--control-socket' '-o' '--output'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--control-socket')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-o'|'--output')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )

@@ -4,6 +4,7 @@ import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.Fd;
 import dev.sockact.posix.SpawnRequest;
 import dev.sockact.posix.Spawner;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,7 +32,7 @@ public final class ConnectionSpawner {
     /** Starts the child with {@code connection} (and {@code extraEnvironment}); returns its pid. */
     public int spawn(Fd connection, List<String> extraEnvironment) throws ErrnoException {
         SpawnRequest.Builder request = SpawnRequest.of(program.path(), program.argv());
-        List<String> env = new java.util.ArrayList<>(environment);
+        List<String> env = new ArrayList<>(environment);
         env.addAll(extraEnvironment);
         if (inetd) {
             request.stdin(connection).stdout(connection).environment(env);

@@ -1,6 +1,7 @@
 package dev.sockact.activation;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,7 +35,7 @@ public final class ListenEnvironment {
 
     /** LISTEN_FDS and, when there are names, LISTEN_FDNAMES, in that order; none when there are no fds. */
     public static Map<String, String> variables(int count, List<String> names) {
-        Map<String, String> variables = new java.util.LinkedHashMap<>();
+        Map<String, String> variables = new LinkedHashMap<>();
         if (count > 0) {
             variables.put("LISTEN_FDS", Integer.toString(count));
             if (!names.isEmpty()) {

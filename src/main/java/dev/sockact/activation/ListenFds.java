@@ -5,6 +5,7 @@ import dev.sockact.posix.Fd;
 import dev.sockact.posix.Io;
 import dev.sockact.posix.Sockets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -104,7 +105,7 @@ public final class ListenFds {
 
     private static List<String> names(String joined, int n) throws MalformedException {
         if (joined == null) {
-            return java.util.Collections.nCopies(n, "unknown");
+            return Collections.nCopies(n, "unknown");
         }
         List<String> names = List.of(joined.split(":", -1));
         if (names.size() != n) {

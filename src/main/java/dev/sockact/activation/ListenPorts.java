@@ -5,6 +5,7 @@ import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.Fd;
 import dev.sockact.posix.Io;
 import dev.sockact.posix.MessageQueues;
+import dev.sockact.posix.Pipes;
 import dev.sockact.posix.PosixFiles;
 import dev.sockact.posix.SockAddr;
 import dev.sockact.posix.Sockets;
@@ -137,7 +138,7 @@ public final class ListenPorts {
         Fd fd = PosixFiles.open(path, O_RDWR | O_NOCTTY | Io.O_NONBLOCK, 0);
         if (unit.options().pipeSize() > 0) {
             try {
-                dev.sockact.posix.Pipes.setCapacity(fd, (int) Math.min(Integer.MAX_VALUE, unit.options().pipeSize()));
+                Pipes.setCapacity(fd, (int) Math.min(Integer.MAX_VALUE, unit.options().pipeSize()));
             } catch (ErrnoException e) {
                 fd.close();
                 throw e;

@@ -1,5 +1,6 @@
 package dev.sockact.activation;
 
+import dev.sockact.posix.Errno;
 import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.Fd;
 import dev.sockact.posix.SockAddr;
@@ -134,7 +135,7 @@ public final class SocketOptionsApplier {
                 case SockAddr.AF_INET6 -> set(fd, "IPV6_RECVPKTINFO", Sockets.IPPROTO_IPV6, Sockets.IPV6_RECVPKTINFO, 1);
                 case SockAddr.AF_NETLINK -> set(fd, "NETLINK_PKTINFO", SOL_NETLINK, NETLINK_PKTINFO, 1);
                 default -> failures.add(new OptionFailure("IP_PKTINFO", port,
-                        new ErrnoException("setsockopt", dev.sockact.posix.Errno.EAFNOSUPPORT.number(), "IP_PKTINFO")));
+                        new ErrnoException("setsockopt", Errno.EAFNOSUPPORT.number(), "IP_PKTINFO")));
             }
         }
         if (options.timestamping() != Timestamping.OFF) {

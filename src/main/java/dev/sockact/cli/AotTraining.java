@@ -1,9 +1,11 @@
 package dev.sockact.cli;
 
 import dev.sockact.activation.ListenAddress;
+import dev.sockact.activation.ListenFds;
 import dev.sockact.activation.ListenSockets;
 import dev.sockact.posix.Fd;
 import dev.sockact.posix.Io;
+import dev.sockact.posix.NativeWarmUp;
 import dev.sockact.posix.Pidfd;
 import dev.sockact.posix.SockAddr;
 import dev.sockact.posix.Sockets;
@@ -12,10 +14,12 @@ import dev.sockact.posix.Spawner;
 import dev.sockact.proxy.ProxyConfig;
 import dev.sockact.proxy.ProxyServer;
 import dev.sockact.proxy.Target;
+import dev.sockact.unit.TimeSpan;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -33,7 +37,7 @@ public final class AotTraining {
     }
 
     public static void main(String[] args) throws Exception {
-        dev.sockact.posix.NativeWarmUp.start();
+        NativeWarmUp.start();
         parseCommandLines();
         proxyStartUp();
         spawnChild();
@@ -65,11 +69,11 @@ public final class AotTraining {
 
     private static void spawnChild() throws Exception {
         ListenAddress.parse("[::1]:8080");
-        try (Fd listener = ListenSockets.open(new SockAddr.In4((java.net.Inet4Address) InetAddress.getLoopbackAddress(), 0),
+        try (Fd listener = ListenSockets.open(new SockAddr.In4((Inet4Address) InetAddress.getLoopbackAddress(), 0),
                 ListenSockets.Options.activateDefaults(Sockets.SOCK_STREAM))) {
             // What a socket-activated tool holds first (ListenFds.fromEnvironment itself would adopt fd 3, which is
             // one of this JVM's own here): in the cache, so that a cold start never opens the jar.
-            new dev.sockact.activation.ListenFds.Passed(listener, "training", Sockets.SOCK_STREAM, true)
+            new ListenFds.Passed(listener, "training", Sockets.SOCK_STREAM, true)
                     .isListeningStream();
             int pid = Spawner.spawn(SpawnRequest.of("/bin/true", List.of("true")).passFds(List.of(listener))
                     .setListenPid(true).environment(List.of("LISTEN_FDS=1")).build());
@@ -83,12 +87,12 @@ public final class AotTraining {
     private static void proxyTraffic() throws Exception {
         try (ServerSocket echo = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread.ofPlatform().daemon().start(() -> serveEcho(echo));
-            Fd listener = ListenSockets.open(new SockAddr.In4((java.net.Inet4Address) InetAddress.getLoopbackAddress(), 0),
+            Fd listener = ListenSockets.open(new SockAddr.In4((Inet4Address) InetAddress.getLoopbackAddress(), 0),
                     ListenSockets.Options.activateDefaults(Sockets.SOCK_STREAM));
             Io.setNonBlocking(listener.fd(), true);
             int port = ((SockAddr.In4) Sockets.localAddress(listener.fd())).port();
             ProxyServer proxy = new ProxyServer(new ProxyConfig(Target.parse("127.0.0.1:" + echo.getLocalPort()),
-                    64, Long.MAX_VALUE, dev.sockact.unit.TimeSpan.parseSec("5s").toNanos(), 1));
+                    64, Long.MAX_VALUE, TimeSpan.parseSec("5s").toNanos(), 1));
             Thread loop = Thread.ofPlatform().start(() -> {
                 try {
                     proxy.run(List.of(listener));

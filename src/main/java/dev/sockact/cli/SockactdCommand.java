@@ -1,5 +1,6 @@
 package dev.sockact.cli;
 
+import dev.sockact.ctl.ControlProtocol;
 import dev.sockact.daemon.Daemon;
 import dev.sockact.daemon.Manager;
 
@@ -56,7 +57,7 @@ final class SockactdCommand implements Callable<Integer> {
             return 0;
         }
         // The same rule sockctl uses to find us; the runtime folder is the control socket's.
-        Path control = dev.sockact.ctl.ControlProtocol.controlSocket(user, controlSocket, System.getenv("XDG_RUNTIME_DIR"));
+        Path control = ControlProtocol.controlSocket(user, controlSocket, System.getenv("XDG_RUNTIME_DIR"));
         if (control == null) {
             err.println("sockactd: --user needs $XDG_RUNTIME_DIR (or --control-socket).");
             return 1;

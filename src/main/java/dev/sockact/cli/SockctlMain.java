@@ -1,11 +1,13 @@
 package dev.sockact.cli;
 
 import dev.sockact.cli.sockctl.CatCommand;
+import dev.sockact.cli.sockctl.ControlOptions;
 import dev.sockact.cli.sockctl.DisableCommand;
 import dev.sockact.cli.sockctl.EnableCommand;
 import dev.sockact.cli.sockctl.JournalCommand;
 import dev.sockact.cli.sockctl.ListCommand;
 import dev.sockact.cli.sockctl.ListUnitsCommand;
+import dev.sockact.cli.sockctl.OutputOption;
 import dev.sockact.cli.sockctl.ReloadCommand;
 import dev.sockact.cli.sockctl.RestartCommand;
 import dev.sockact.cli.sockctl.ShowCommand;
@@ -16,10 +18,18 @@ import dev.sockact.cli.sockctl.StopCommand;
 import dev.sockact.cli.sockctl.VerifyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 
-/** {@code sockctl}: inspect and control sockact units through sockactd. See docs/sockctl.md. */
+/**
+ * {@code sockctl}: inspect and control sockact units through sockactd. See docs/sockctl.md. The options that say
+ * which daemon and which output ({@link ControlOptions}, {@link OutputOption}) are global, as systemctl's: they go
+ * before or after the verb.
+ */
 @Command(name = "sockctl", mixinStandardHelpOptions = true, version = "sockctl 0.1.0",
         description = "Inspect and control sockact socket and service units.",
         subcommands = {ListCommand.class, ListUnitsCommand.class, StatusCommand.class, ShowCommand.class, CatCommand.class,
@@ -29,8 +39,14 @@ import java.io.PrintWriter;
                 VerifyCommand.class})
 public final class SockctlMain implements Runnable {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
+
+    @Mixin(name = ControlOptions.MIXIN)
+    ControlOptions control;
+
+    @Mixin(name = OutputOption.MIXIN)
+    OutputOption output;
 
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
@@ -51,7 +67,7 @@ public final class SockctlMain implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(),
+        throw new ParameterException(spec.commandLine(),
                 "Missing command (list, list-units, status, show, cat, journal, start, stop, restart, enable, disable, reload,"
                 + " verify).");
     }

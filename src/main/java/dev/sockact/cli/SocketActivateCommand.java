@@ -21,6 +21,7 @@ import dev.sockact.posix.SockAddr;
 import dev.sockact.posix.Sockets;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -288,7 +289,7 @@ final class SocketActivateCommand extends GetoptCommand {
             }
         }
         if (names.size() == 1 && fdCount > 1) {
-            return java.util.Collections.nCopies(fdCount, names.getFirst());
+            return Collections.nCopies(fdCount, names.getFirst());
         }
         if (!names.isEmpty() && names.size() != fdCount) {
             LOG.log(System.Logger.Level.WARNING, "The number of fd names is different than number of fds: "

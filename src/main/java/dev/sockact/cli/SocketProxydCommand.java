@@ -13,6 +13,7 @@ import dev.sockact.posix.Sockets;
 import dev.sockact.proxy.ProxyConfig;
 import dev.sockact.proxy.ProxyServer;
 import dev.sockact.proxy.Target;
+import dev.sockact.unit.TimeSpan;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -157,7 +158,7 @@ final class SocketProxydCommand extends GetoptCommand {
             return Long.MAX_VALUE;
         }
         try {
-            return dev.sockact.unit.TimeSpan.parseSec(value).toNanos();
+            return TimeSpan.parseSec(value).toNanos();
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new Failure("Failed to parse " + option + " argument: " + value);
         }

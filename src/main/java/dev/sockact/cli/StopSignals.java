@@ -1,5 +1,8 @@
 package dev.sockact.cli;
 
+import dev.sockact.posix.Processes;
+import dev.sockact.posix.Signals;
+
 import sun.misc.Signal;
 
 /**
@@ -12,18 +15,18 @@ final class StopSignals {
     }
 
     static void onTermination(Runnable stop) {
-        handle("TERM", dev.sockact.posix.Signals.SIGTERM, stop);
-        handle("INT", dev.sockact.posix.Signals.SIGINT, stop);
+        handle("TERM", Signals.SIGTERM, stop);
+        handle("INT", Signals.SIGINT, stop);
     }
 
     /** SIGHUP: daemon-reload, as systemd does. */
     static void onReload(Runnable reload) {
-        handle("HUP", dev.sockact.posix.Signals.SIGHUP, reload);
+        handle("HUP", Signals.SIGHUP, reload);
     }
 
     /** Installs the handler; an inherited SIG_IGN would make the JVM skip it silently, so it is reset first. */
     private static void handle(String name, int number, Runnable action) {
-        dev.sockact.posix.Processes.unignore(number);
+        Processes.unignore(number);
         Signal.handle(new Signal(name), s -> action.run());
     }
 }

@@ -10,7 +10,6 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Map;
 
 /** sockctl's side of the control protocol: one request, one reply, within a deadline. */
 public final class ControlClient {
@@ -36,20 +35,17 @@ public final class ControlClient {
     }
 
     /**
-     * Sends {@code request} (the version is added) and returns the daemon's reply object.
+     * Sends {@code request} and returns the daemon's reply.
      *
      * @throws ConnectException when nothing answers at the path
      * @throws IOException      on a broken or late reply, or a reply in another protocol version
      */
-    public Map<String, Object> call(Map<String, Object> request) throws IOException {
-        java.util.LinkedHashMap<String, Object> full = new java.util.LinkedHashMap<>();
-        full.put("version", ControlProtocol.VERSION);
-        full.putAll(request);
-        return exchange(Json.write(full));
+    public Reply call(Request request) throws IOException {
+        return exchange(ControlCodec.encode(request));
     }
 
-    /** Sends one raw line (tests use it for foreign versions) and returns the reply object. */
-    public Map<String, Object> exchange(String line) throws IOException {
+    /** Sends one raw line (tests use it for foreign versions and malformed requests) and returns the reply. */
+    public Reply exchange(String line) throws IOException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
              Selector selector = Selector.open()) {
@@ -109,19 +105,15 @@ public final class ControlClient {
         }
     }
 
-    private Map<String, Object> parseReply(String text) throws IOException {
-        Map<String, Object> reply;
+    private Reply parseReply(String text) throws IOException {
         try {
-            reply = Json.parseObject(text);
-        } catch (Json.JsonException e) {
+            return ControlCodec.decodeReply(text);
+        } catch (ControlCodec.VersionMismatch e) {
+            throw new IOException("sockactd at " + path + " speaks control protocol version " + e.version()
+                    + ", this sockctl speaks version " + ControlProtocol.VERSION + ".");
+        } catch (ControlCodec.ProtocolException e) {
             throw new IOException("Bad reply from sockactd at " + path + ": " + e.getMessage());
         }
-        Object version = reply.get("version");
-        if (!(version instanceof Long v) || v != ControlProtocol.VERSION) {
-            throw new IOException("sockactd at " + path + " speaks control protocol version " + version
-                    + ", this sockctl speaks version " + ControlProtocol.VERSION + ".");
-        }
-        return reply;
     }
 
     private static String reason(IOException e) {

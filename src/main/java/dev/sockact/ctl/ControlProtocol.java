@@ -3,11 +3,11 @@ package dev.sockact.ctl;
 import java.nio.file.Path;
 
 /**
- * The control protocol between sockctl and sockactd: over the AF_UNIX stream socket, the client sends one JSON
- * object on one line ({@code {"version":1,"command":"status","units":["foo.socket"]}}) and the daemon answers with
- * one JSON object on one line ({@code {"version":1,"status":0,"data":...}} or {@code {"version":1,"status":4,
- * "error":"Unit foo.socket could not be found."}}), then closes. {@code status} is the exit status sockctl should
- * end with. A request longer than {@link #MAX_REQUEST} bytes, or one in another version, gets an error reply.
+ * The control protocol between sockctl and sockactd: over the AF_UNIX stream socket, the client sends one
+ * {@link Request} as one line and the daemon answers with one {@link Reply} as one line, then closes;
+ * {@link ControlCodec} writes and reads both. A reply's exit status is the one sockctl ends with. A request longer
+ * than {@link #MAX_REQUEST} bytes, in another {@link #VERSION} or one that does not decode gets a
+ * {@link Reply.Failure}.
  */
 public final class ControlProtocol {
     public static final int VERSION = 1;

@@ -1,9 +1,22 @@
 package dev.sockact.daemon;
 
 import dev.sockact.ctl.ControlProtocol;
+import dev.sockact.ctl.InstallChange;
+import dev.sockact.ctl.ListenEntry;
+import dev.sockact.ctl.Reply;
+import dev.sockact.ctl.Request;
+import dev.sockact.ctl.ShownUnit;
+import dev.sockact.ctl.ShownUnit.Property;
+import dev.sockact.ctl.SocketEntry;
+import dev.sockact.ctl.UnitEntry;
+import dev.sockact.ctl.UnitFiles;
+import dev.sockact.ctl.UnitStatus;
+import dev.sockact.ctl.UnitStatus.LogLine;
+import dev.sockact.ctl.UnitStatus.UnitRef;
 import dev.sockact.event.Timer;
 import dev.sockact.posix.Processes;
 import dev.sockact.unit.ListenSpec;
+import dev.sockact.unit.UnitInfo;
 import dev.sockact.unit.UnitProperties;
 
 import java.nio.file.Path;
@@ -11,15 +24,16 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
- * The control requests, answered from the manager's state on its loop: {@code list}, {@code list-units},
- * {@code status}, {@code show}, {@code cat}, {@code journal} (anyone), {@code start}, {@code stop}, {@code restart},
- * {@code reload-unit}, {@code reload}, {@code enable}, {@code disable} (root or sockactd's own user).
+ * The control requests ({@link Request}), answered from the manager's state on its loop: {@code list},
+ * {@code list-units}, {@code status}, {@code show}, {@code cat}, {@code journal} (anyone), {@code start}, {@code stop},
+ * {@code restart}, {@code reload-unit}, {@code reload}, {@code enable}, {@code disable} (root or sockactd's own user).
  * Jobs reply once every named unit has settled (active, inactive or failed), or after {@link #JOB_TIMEOUT_NANOS}.
  */
 final class ControlCommands {
@@ -30,221 +44,144 @@ final class ControlCommands {
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm:ss zzz", Locale.ROOT);
 
-    /** Where a reply goes: the exit status for sockctl, an error message or null, the payload or null. */
-    interface Reply {
-        void send(int status, String error, Object data);
-    }
-
     private final Manager manager;
 
     ControlCommands(Manager manager) {
         this.manager = manager;
     }
 
-    void handle(Map<String, Object> request, boolean privileged, int uid, Reply reply) {
-        String command = String.valueOf(request.get("command"));
-        List<String> units = strings(request.get("units"));
-        switch (command) {
-            case "list" -> reply.send(ControlProtocol.OK, null, list());
-            case "status" -> status(units, number(request.get("lines"), 10), reply);
-            case "show" -> show(units, reply);
-            case "cat" -> cat(units, reply);
-            case "journal" -> JournalQuery.handle(manager, units.isEmpty() ? "" : units.getFirst(),
-                    number(request.get("lines"), MAX_LOG_LINES), request.get("after") instanceof Long a ? a : 0,
-                    Boolean.TRUE.equals(request.get("wait")), reply);
-            case "start", "stop", "restart", "reload-unit" -> {
+    /** Answers {@code request} through {@code reply}, at once or (for a job) once its units have settled. */
+    void handle(Request request, boolean privileged, int uid, Consumer<Reply> reply) {
+        switch (request) {
+            case Request.ListSockets _ -> reply.accept(list());
+            case Request.ListUnits _ -> reply.accept(listUnits());
+            case Request.Status s -> reply.accept(status(s.units(), Math.min(MAX_LOG_LINES, s.lines())));
+            case Request.Show s -> reply.accept(show(s.units()));
+            case Request.Cat c -> reply.accept(cat(c.units()));
+            case Request.Journal j -> JournalQuery.handle(manager, j, reply);
+            case Request.Job j -> {
                 if (!privileged) {
-                    reply.send(ControlProtocol.FAILURE, denied(command + " " + String.join(" ", units), uid),
-                            null);
+                    reply.accept(denied(j.verb() + " " + String.join(" ", j.units()), uid));
                 } else {
-                    job(command, units, reply);
+                    job(j, reply);
                 }
             }
-            case "list-units" -> reply.send(ControlProtocol.OK, null, listUnits());
-            case "enable", "disable" -> {
+            case Request.Enable e -> reply.accept(privileged ? install(e.units(), true)
+                    : denied("enable " + String.join(" ", e.units()), uid));
+            case Request.Disable d -> reply.accept(privileged ? install(d.units(), false)
+                    : denied("disable " + String.join(" ", d.units()), uid));
+            case Request.Reload _ -> {
                 if (!privileged) {
-                    reply.send(ControlProtocol.FAILURE, denied(command + " " + String.join(" ", units), uid), null);
-                } else {
-                    install(command, units, reply);
-                }
-            }
-            case "reload" -> {
-                if (!privileged) {
-                    reply.send(ControlProtocol.FAILURE, denied("reload daemon", uid), null);
+                    reply.accept(denied("reload daemon", uid));
                 } else {
                     manager.reload();
-                    reply.send(ControlProtocol.OK, null, null);
-                }
-            }
-            default -> reply.send(ControlProtocol.FAILURE, "Unknown command '" + command + "'.", null);
-        }
-    }
-
-    private static String denied(String what, int uid) {
-        return "Failed to " + what + ": Access denied (uid " + uid + " may only read; changes need root or uid "
-                + Processes.uid() + ", the user sockactd runs as).";
-    }
-
-
-    private static List<String> strings(Object o) {
-        List<String> out = new ArrayList<>();
-        if (o instanceof List<?> list) {
-            for (Object e : list) {
-                if (e instanceof String s && out.size() < 1024) {
-                    out.add(s);
+                    reply.accept(new Reply.Done());
                 }
             }
         }
-        return out;
     }
 
-    private static int number(Object o, int fallback) {
-        return o instanceof Long l ? (int) Math.max(0, Math.min(MAX_LOG_LINES, l)) : fallback;
+    private static Reply.Failure denied(String what, int uid) {
+        return new Reply.Failure(ControlProtocol.FAILURE, "Failed to " + what + ": Access denied (uid " + uid
+                + " may only read; changes need root or uid " + Processes.uid() + ", the user sockactd runs as).");
     }
 
     // ---- queries ---------------------------------------------------------------------------------------------
 
-    private List<Object> list() {
-        List<Object> out = new ArrayList<>();
+    private Reply.SocketList list() {
+        List<SocketEntry> out = new ArrayList<>();
         for (SocketRuntime s : manager.sockets().values()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("unit", s.name());
-            m.put("load", "loaded");
-            m.put("active", s.state().activeState().text());
-            m.put("sub", s.state().text());
             // Accept=yes: the template, as systemctl list-sockets shows it (NAME@.service).
-            m.put("activates", List.of(s.service() != null ? s.service().name() : s.unit().serviceName().toString()));
-            m.put("listen", listens(s));
-            out.add(m);
+            String activates = s.service() != null ? s.service().name() : s.unit().serviceName().toString();
+            out.add(new SocketEntry(s.name(), "loaded", s.state().activeState().text(), s.state().text(),
+                    List.of(activates), listens(s)));
         }
-        return out;
+        return new Reply.SocketList(out);
     }
 
     /** Every loaded unit, sockets and services (Accept=yes instances too), with systemctl list-units' columns. */
-    private List<Object> listUnits() {
-        List<Object> out = new ArrayList<>();
+    private Reply.UnitList listUnits() {
+        List<UnitEntry> out = new ArrayList<>();
         for (SocketRuntime s : manager.sockets().values()) {
-            out.add(unitRow(s.name(), s.unit().unit().description(), s.state().activeState(), s.state().text()));
+            out.add(unitEntry(s.name(), s.unit().unit().description(), s.state().activeState(), s.state().text()));
         }
         for (ServiceRuntime s : manager.services().values()) {
-            out.add(unitRow(s.name(), s.unit().unit().description(), s.state().activeState(), s.state().text()));
+            out.add(unitEntry(s.name(), s.unit().unit().description(), s.state().activeState(), s.state().text()));
         }
-        return out;
+        return new Reply.UnitList(out);
     }
 
-    private static Map<String, Object> unitRow(String name, String description, ActiveState active, String sub) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("unit", name);
-        m.put("load", "loaded");
-        m.put("active", active.text());
-        m.put("sub", sub);
-        m.put("description", description.isEmpty() ? name : description);
-        return m;
+    private static UnitEntry unitEntry(String name, String description, ActiveState active, String sub) {
+        return new UnitEntry(name, "loaded", active.text(), sub, description.isEmpty() ? name : description);
     }
 
     /**
-     * enable/disable: the links made or removed, as {@code changes} ({@code type} symlink or unlink, {@code path},
-     * {@code source}), with {@code carriesInstallInfo}, {@code markerCreated} (the folder, when this request started
-     * enablement there) and {@code error} in the data, so that sockctl prints the changes before the error, as
-     * systemctl does. Nothing is started or stopped here: {@code --now} is a start or stop request of its own.
+     * enable/disable: the links made or removed, whether the units carry [Install] information, the folder where
+     * this request started enablement, and the error. Nothing is started or stopped here: {@code --now} is a start
+     * or stop request of its own.
      */
-    private void install(String command, List<String> names, Reply reply) {
+    private Reply.Installed install(List<String> names, boolean enable) {
         UnitInstaller installer = new UnitInstaller(manager.config().unitDirs(), manager.newLoader());
-        UnitInstaller.Outcome outcome = command.equals("enable") ? installer.enable(names) : installer.disable(names);
-        List<Object> changes = new ArrayList<>();
+        UnitInstaller.Outcome outcome = enable ? installer.enable(names) : installer.disable(names);
+        List<InstallChange> changes = new ArrayList<>();
         for (UnitInstaller.Change c : outcome.changes()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("type", c.type());
-            m.put("path", c.path().toString());
-            if (c.source() != null) {
-                m.put("source", c.source().toString());
-            }
-            changes.add(m);
+            InstallChange.Kind kind = c.type().equals("symlink") ? InstallChange.Kind.SYMLINK : InstallChange.Kind.UNLINK;
+            changes.add(new InstallChange(kind, c.path().toString(), c.source() == null ? null : c.source().toString()));
         }
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("changes", changes);
-        data.put("carriesInstallInfo", outcome.carriesInstallInfo());
-        if (outcome.markerCreated() != null) {
-            data.put("markerCreated", outcome.markerCreated().toString());
-        }
-        if (outcome.error() != null) {
-            data.put("error", outcome.error());
-        }
-        reply.send(outcome.error() == null ? ControlProtocol.OK : ControlProtocol.FAILURE, null, data);
+        return new Reply.Installed(changes, outcome.carriesInstallInfo(),
+                outcome.markerCreated() == null ? null : outcome.markerCreated().toString(), outcome.error());
     }
 
-    private static List<Object> listens(SocketRuntime s) {
-        List<Object> out = new ArrayList<>();
+    private static List<ListenEntry> listens(SocketRuntime s) {
+        List<ListenEntry> out = new ArrayList<>();
         for (ListenSpec l : s.unit().listens()) {
-            out.add(Map.of("address", l.addressText(), "type", l.typeName()));
+            out.add(new ListenEntry(l.addressText(), l.typeName()));
         }
         return out;
     }
 
-    private void status(List<String> names, int lines, Reply reply) {
-        List<Object> out = new ArrayList<>();
-        int status = ControlProtocol.OK;
+    private Reply.Statuses status(List<String> names, int lines) {
+        List<UnitStatus> out = new ArrayList<>();
         for (String name : names) {
             SocketRuntime socket = manager.sockets().get(name);
             ServiceRuntime service = manager.services().get(name);
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("unit", name);
-            if (!putFiles(m, socket, service)) {
-                out.add(m);
-                status = ControlProtocol.NO_SUCH_UNIT;
-                continue;
-            }
-            ActiveState active = socket != null ? socket.state().activeState() : service.state().activeState();
-            UnitTimes times = socket != null ? socket.times() : service.times();
-            var info = socket != null ? socket.unit().unit() : service.unit().unit();
-            m.put("type", socket != null ? "socket" : "service");
-            m.put("unitFileState", new Enablement(manager.config().unitDirs())
-                    .state(name, Enablement.carriesInstallInfo(info)).text());
-            m.put("unitFilePreset", Enablement.preset(name).text());
-            m.put("description", info.description().isEmpty() ? name : info.description());
-            m.put("active", active.text());
-            m.put("sub", socket != null ? socket.state().text() : service.state().text());
-            m.put("result", socket != null ? socket.result().toString() : service.result().toString());
-            m.put("sinceMicros", times.since(active));
             if (socket != null) {
-                List<Object> triggers = new ArrayList<>();
+                List<UnitRef> triggers = new ArrayList<>();
                 for (ServiceRuntime triggered : socket.service() != null ? List.of(socket.service()) : socket.instances()) {
-                    triggers.add(Map.of("unit", triggered.name(), "active", triggered.state().activeState().text()));
+                    triggers.add(new UnitRef(triggered.name(), triggered.state().activeState().text()));
                 }
-                m.put("triggers", triggers);
-                String pending = manager.pendingChange(socket);
-                if (pending != null) {
-                    m.put("pendingChange", pending);
-                }
-                m.put("listen", listens(socket));
-                m.put("accept", socket.unit().accept());
-                m.put("accepted", socket.accepted());
-                m.put("connected", socket.connected());
-                m.put("refused", socket.refused());
-            } else {
-                List<Object> by = new ArrayList<>();
+                out.add(new UnitStatus.Socket(common(name, files(name, socket, null), socket.unit().unit(),
+                        socket.state().activeState(), socket.state().text(), socket.result().toString(), socket.times(),
+                        lines), triggers, manager.pendingChange(socket), listens(socket), socket.unit().accept(), socket.accepted(),
+                        socket.connected(), socket.refused()));
+            } else if (service != null) {
+                List<UnitRef> by = new ArrayList<>();
                 for (SocketRuntime s : service.sockets()) {
-                    by.add(Map.of("unit", s.name(), "active", s.state().activeState().text()));
+                    by.add(new UnitRef(s.name(), s.state().activeState().text()));
                 }
-                m.put("triggeredBy", by);
-                m.put("mainPid", service.mainPid());
-                m.put("mainCommand", service.unit().execStart().isEmpty() ? ""
-                        : service.unit().execStart().getFirst().path());
-                m.put("statusText", service.statusText());
+                String mainCommand = service.unit().execStart().isEmpty() ? ""
+                        : service.unit().execStart().getFirst().path();
+                out.add(new UnitStatus.Service(common(name, files(name, null, service), service.unit().unit(),
+                        service.state().activeState(), service.state().text(), service.result().toString(),
+                        service.times(), lines), by, service.mainPid(), mainCommand, service.statusText()));
+            } else {
+                out.add(new UnitStatus.NotFound(name));
             }
-            if (active != ActiveState.ACTIVE && active != ActiveState.RELOADING && status == ControlProtocol.OK) {
-                status = ControlProtocol.NOT_ACTIVE;
-            }
-            m.put("log", JournalQuery.entries(manager.journal().last(name, lines)));
-            m.put("daemonPid", Processes.pid());
-            out.add(m);
         }
-        reply.send(status, null, out);
+        return new Reply.Statuses(out);
     }
 
-    private void show(List<String> names, Reply reply) {
-        List<Object> out = new ArrayList<>();
-        int status = ControlProtocol.OK;
+    private UnitStatus.Common common(String name, UnitFiles files, UnitInfo info, ActiveState active, String sub,
+                                     String result, UnitTimes times, int lines) {
+        List<LogLine> log = JournalQuery.lines(manager.journal().last(name, lines));
+        return new UnitStatus.Common(files,
+                new Enablement(manager.config().unitDirs()).state(name, Enablement.carriesInstallInfo(info)).text(),
+                Enablement.preset(name).text(), info.description().isEmpty() ? name : info.description(),
+                active.text(), sub, result, times.since(active), log, Processes.pid());
+    }
+
+    private Reply.Properties show(List<String> names) {
+        List<ShownUnit> out = new ArrayList<>();
         for (String name : names) {
             SocketRuntime socket = manager.sockets().get(name);
             ServiceRuntime service = manager.services().get(name);
@@ -256,15 +193,10 @@ final class ControlCommands {
             } else {
                 props = List.of(Map.entry("Id", name), Map.entry("LoadState", "not-found"),
                         Map.entry("ActiveState", "inactive"), Map.entry("SubState", "dead"));
-                status = ControlProtocol.NO_SUCH_UNIT;
             }
-            List<Object> pairs = new ArrayList<>();
-            for (Map.Entry<String, String> e : props) {
-                pairs.add(List.of(e.getKey(), e.getValue()));
-            }
-            out.add(Map.of("unit", name, "properties", pairs));
+            out.add(new ShownUnit(name, props.stream().map(e -> new Property(e.getKey(), e.getValue())).toList()));
         }
-        reply.send(status, null, out);
+        return new Reply.Properties(out);
     }
 
     private static List<Map.Entry<String, String>> showSocket(SocketRuntime s) {
@@ -319,32 +251,23 @@ final class ControlCommands {
     }
 
     /** The files of each unit; sockctl reads them itself (like systemctl cat). */
-    private void cat(List<String> names, Reply reply) {
-        List<Object> out = new ArrayList<>();
-        int status = ControlProtocol.OK;
+    private Reply.Files cat(List<String> names) {
+        List<UnitFiles> out = new ArrayList<>();
         for (String name : names) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("unit", name);
-            if (!putFiles(m, manager.sockets().get(name), manager.services().get(name))) {
-                status = ControlProtocol.NO_SUCH_UNIT;
-            }
-            out.add(m);
+            out.add(files(name, manager.sockets().get(name), manager.services().get(name)));
         }
-        reply.send(status, null, out);
+        return new Reply.Files(out);
     }
 
-    /** Puts load, fragmentPath and dropInPaths of the unit (a socket or a service); false when it is not loaded. */
-    private static boolean putFiles(Map<String, Object> m, SocketRuntime socket, ServiceRuntime service) {
+    /** The files of the unit (a socket or a service, or neither when it is not loaded). */
+    private static UnitFiles files(String name, SocketRuntime socket, ServiceRuntime service) {
         if (socket == null && service == null) {
-            m.put("load", "not-found");
-            return false;
+            return UnitFiles.notFound(name);
         }
         Path fragment = socket != null ? socket.unit().fragmentPath() : service.unit().fragmentPath();
         List<Path> dropIns = socket != null ? socket.unit().dropInPaths() : service.unit().dropInPaths();
-        m.put("load", "loaded");
-        m.put("fragmentPath", fragment == null ? "" : fragment.toString());
-        m.put("dropInPaths", dropIns.stream().map(Path::toString).toList());
-        return true;
+        return new UnitFiles(name, true, fragment == null ? "" : fragment.toString(),
+                dropIns.stream().map(Path::toString).toList());
     }
 
     // ---- jobs ------------------------------------------------------------------------------------------------
@@ -354,21 +277,24 @@ final class ControlCommands {
      * loaded on demand). The reply comes once every named unit's job has run and the unit has settled; a start
      * that failed because of a dependency says which.
      */
-    private void job(String command, List<String> names, Reply reply) {
+    private void job(Request.Job job, Consumer<Reply> reply) {
+        String verb = job.verb();
+        boolean stop = job instanceof Request.Stop;
+        boolean reload = job instanceof Request.ReloadUnit;
         List<ManagedUnit> units = new ArrayList<>();
-        for (String name : names) {
-            ManagedUnit unit = command.equals("stop") ? manager.loaded(name) : manager.unitNamed(name);
+        for (String name : job.units()) {
+            ManagedUnit unit = stop ? manager.loaded(name) : manager.unitNamed(name);
             if (unit == null) {
-                reply.send(ControlProtocol.NOT_INSTALLED, "Failed to " + command + " " + name + ": Unit " + name
-                        + (command.equals("stop") ? " not loaded." : " not found."), null);
+                reply.accept(new Reply.Failure(ControlProtocol.NOT_INSTALLED, "Failed to " + verb + " " + name
+                        + ": Unit " + name + (stop ? " not loaded." : " not found.")));
                 return;
             }
-            if (command.equals("reload-unit") && !(unit instanceof ServiceRuntime)) {
-                reply.send(ControlProtocol.FAILURE, "Failed to reload " + name + ": Job type reload is not"
-                        + " applicable for unit " + name + ".", null);
+            if (reload && !(unit instanceof ServiceRuntime)) {
+                reply.accept(new Reply.Failure(ControlProtocol.FAILURE, "Failed to reload " + name
+                        + ": Job type reload is not applicable for unit " + name + "."));
                 return;
             }
-            if (!command.equals("reload-unit") && manager.startAfterPendingChange(unit, !command.equals("stop"))) {
+            if (!reload && manager.startAfterPendingChange(unit, !stop)) {
                 continue;   // stopped already for its pending change; this says whether the new definition starts
             }
             units.add(unit);
@@ -377,7 +303,7 @@ final class ControlCommands {
         boolean[] done = new boolean[1];
         int[] waitingRestarts = {0};
         Timer[] timer = new Timer[1];
-        java.util.function.BooleanSupplier settled = () -> done[0] || (waitingRestarts[0] == 0
+        BooleanSupplier settled = () -> done[0] || (waitingRestarts[0] == 0
                 && starts.stream().allMatch(Jobs.StartJob::finished)
                 && units.stream().map(ManagedUnit::activeState).allMatch(a -> a != ActiveState.ACTIVATING
                         && a != ActiveState.DEACTIVATING && a != ActiveState.RELOADING));
@@ -387,47 +313,50 @@ final class ControlCommands {
             }
             done[0] = true;
             timer[0].cancel();
-            for (Jobs.StartJob job : starts) {
-                if (job.failure() != null) {
-                    reply.send(ControlProtocol.FAILURE, "A dependency job for " + job.unit.name() + " failed: "
-                            + job.failure() + "\nSee \"sockctl status " + job.unit.name()
-                            + "\" and sockactd's log for details.", null);
-                    return;
-                }
-            }
-            if (!command.equals("stop")) {
-                for (ManagedUnit unit : units) {
-                    if (unit.activeState() != ActiveState.ACTIVE
-                            || (command.equals("reload-unit") && ((ServiceRuntime) unit).reloadFailed())) {
-                        reply.send(ControlProtocol.FAILURE, "Job for " + unit.name() + " failed.\nSee \"sockctl status "
-                                + unit.name() + "\" and sockactd's log for details.", null);
-                        return;
-                    }
-                }
-            }
-            reply.send(ControlProtocol.OK, null, null);
+            reply.accept(outcome(starts, stop ? List.of() : units, reload));
         };
         timer[0] = manager.loop().schedule(JOB_TIMEOUT_NANOS, () -> {
             if (!done[0]) {
                 done[0] = true;
-                reply.send(ControlProtocol.FAILURE, "Timed out waiting for " + String.join(" ", names)
-                        + " to " + command + ".", null);
+                reply.accept(new Reply.Failure(ControlProtocol.FAILURE, "Timed out waiting for "
+                        + String.join(" ", job.units()) + " to " + verb + "."));
             }
         });
         for (ManagedUnit unit : units) {
-            switch (command) {
-                case "start" -> starts.add(manager.jobs().start(unit));
-                case "stop" -> manager.jobs().stop(unit);
-                case "reload-unit" -> ((ServiceRuntime) unit).reload();
-                default -> {
+            switch (job) {
+                case Request.Start _ -> starts.add(manager.jobs().start(unit));
+                case Request.Stop _ -> manager.jobs().stop(unit);
+                case Request.ReloadUnit _ -> ((ServiceRuntime) unit).reload();
+                case Request.Restart _ -> {
                     waitingRestarts[0]++;
-                    manager.jobs().restart(unit, job -> {
-                        starts.add(job);
+                    manager.jobs().restart(unit, started -> {
+                        starts.add(started);
                         waitingRestarts[0]--;
                     });
                 }
             }
         }
         manager.whenTrue(settled, finish);
+    }
+
+    /**
+     * A settled job's reply: the first dependency that failed, else the first of {@code mustBeActive} that is not
+     * active (or whose reload failed), else done.
+     */
+    private static Reply outcome(List<Jobs.StartJob> starts, List<ManagedUnit> mustBeActive, boolean reload) {
+        for (Jobs.StartJob start : starts) {
+            if (start.failure() != null) {
+                return new Reply.Failure(ControlProtocol.FAILURE, "A dependency job for " + start.unit.name()
+                        + " failed: " + start.failure() + "\nSee \"sockctl status " + start.unit.name()
+                        + "\" and sockactd's log for details.");
+            }
+        }
+        for (ManagedUnit unit : mustBeActive) {
+            if (unit.activeState() != ActiveState.ACTIVE || (reload && ((ServiceRuntime) unit).reloadFailed())) {
+                return new Reply.Failure(ControlProtocol.FAILURE, "Job for " + unit.name()
+                        + " failed.\nSee \"sockctl status " + unit.name() + "\" and sockactd's log for details.");
+            }
+        }
+        return new Reply.Done();
     }
 }

@@ -1,7 +1,9 @@
 package dev.sockact.daemon;
 
+import dev.sockact.ctl.ControlCodec;
 import dev.sockact.ctl.ControlProtocol;
-import dev.sockact.ctl.Json;
+import dev.sockact.ctl.Reply;
+import dev.sockact.ctl.Request;
 import dev.sockact.event.EventLoop;
 import dev.sockact.event.Timer;
 import dev.sockact.event.Watch;
@@ -21,9 +23,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Serves the control protocol ({@link ControlProtocol}) on the control socket, on the manager's loop: each
@@ -36,8 +36,8 @@ import java.util.Map;
  * nothing yet, which is closed, and gets the busy reply only when each of those is busy with a request. So one
  * process holding connections competes only with itself. A connection must send its first byte within
  * {@link #FIRST_BYTE_TIMEOUT_NANOS} and its whole request, of at most {@link ControlProtocol#MAX_REQUEST} bytes,
- * within {@link #REQUEST_TIMEOUT_NANOS}. sockctl sends its request as soon as it is connected, so a command gets
- * through however many idle connections are held, by whatever user.
+ * within {@link #REQUEST_TIMEOUT_NANOS}, and read its reply within as long again. sockctl sends its request as soon
+ * as it is connected, so a command gets through however many idle connections are held, by whatever user.
  */
 final class ControlServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("sockactd");
@@ -85,8 +85,7 @@ final class ControlServer implements AutoCloseable {
                 continue;
             }
             if (!makeRoomFor(peer)) {
-                byte[] busy = reply(ControlProtocol.FAILURE, "Too many control connections (" + clients.size()
-                        + "), try again.", null);
+                byte[] busy = failure("Too many control connections (" + clients.size() + "), try again.");
                 Io.writeRaw(fd, segment(busy), busy.length);
                 connection.close();
                 continue;
@@ -167,17 +166,12 @@ final class ControlServer implements AutoCloseable {
         return null;
     }
 
-    static byte[] reply(int status, String error, Object data) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("version", ControlProtocol.VERSION);
-        r.put("status", status);
-        if (error != null) {
-            r.put("error", error);
-        }
-        if (data != null) {
-            r.put("data", data);
-        }
-        return (Json.write(r) + "\n").getBytes(StandardCharsets.UTF_8);
+    private static byte[] encode(Reply reply) {
+        return (ControlCodec.encode(reply) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] failure(String message) {
+        return encode(new Reply.Failure(ControlProtocol.FAILURE, message));
     }
 
     private static MemorySegment segment(byte[] bytes) {
@@ -261,8 +255,7 @@ final class ControlServer implements AutoCloseable {
                     }
                     request.write(b);
                     if (request.size() >= ControlProtocol.MAX_REQUEST) {
-                        send(reply(ControlProtocol.FAILURE, "Request too long (more than "
-                                + ControlProtocol.MAX_REQUEST + " bytes).", null));
+                        send(failure("Request too long (more than " + ControlProtocol.MAX_REQUEST + " bytes)."));
                         return;
                     }
                 }
@@ -276,21 +269,14 @@ final class ControlServer implements AutoCloseable {
                 timeout.cancel();
                 timeout = null;
             }
-            Map<String, Object> r;
+            Request r;
             try {
-                r = Json.parseObject(line);
-            } catch (Json.JsonException e) {
-                send(reply(ControlProtocol.FAILURE, "Bad request: " + e.getMessage(), null));
+                r = ControlCodec.decodeRequest(line);
+            } catch (ControlCodec.ProtocolException e) {
+                send(failure(e.getMessage()));
                 return;
             }
-            Object version = r.get("version");
-            if (!(version instanceof Long v) || v != ControlProtocol.VERSION) {
-                send(reply(ControlProtocol.FAILURE, "Control protocol version " + version
-                        + " is not supported by this sockactd (it speaks version " + ControlProtocol.VERSION + ").",
-                        null));
-                return;
-            }
-            commands.handle(r, privileged, peer.uid(), (status, error, data) -> send(reply(status, error, data)));
+            commands.handle(r, privileged, peer.uid(), reply -> send(encode(reply)));
         }
 
         private void send(byte[] bytes) {
@@ -304,6 +290,14 @@ final class ControlServer implements AutoCloseable {
                 watch = null;
             }
             writable(0);
+            if (!closed && timeout == null) {
+                // A peer that does not read its reply would hold its connection, and a slot, for ever.
+                timeout = loop.schedule(REQUEST_TIMEOUT_NANOS, () -> {
+                    timeout = null;
+                    LOG.log(Level.DEBUG, "Control connection did not read its reply in time, closing it.");
+                    close();
+                });
+            }
         }
 
         private void writable(int events) {

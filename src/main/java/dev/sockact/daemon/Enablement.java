@@ -1,12 +1,17 @@
 package dev.sockact.daemon;
 
+import dev.sockact.unit.UnitInfo;
+
 import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * Which units are enabled, read from the unit folders in systemd's on-disk layout: a unit is enabled when a symlink
@@ -87,7 +92,7 @@ public final class Enablement {
     }
 
     /** Whether [Install] says how to enable the unit (systemctl's "carries install info"). */
-    public static boolean carriesInstallInfo(dev.sockact.unit.UnitInfo install) {
+    public static boolean carriesInstallInfo(UnitInfo install) {
         return !install.wantedBy().isEmpty() || !install.requiredBy().isEmpty() || !install.alias().isEmpty()
                 || !install.also().isEmpty();
     }
@@ -102,7 +107,7 @@ public final class Enablement {
 
     /** The {@code *.target.wants/} and {@code *.target.requires/} folders, in unit folder order. */
     List<Path> startUpLinkDirs() {
-        List<Path> out = new java.util.ArrayList<>();
+        List<Path> out = new ArrayList<>();
         for (Path dir : unitDirs) {
             forEach(dir, "*.target.{wants,requires}", entry -> {
                 if (Files.isDirectory(entry)) {
@@ -113,7 +118,7 @@ public final class Enablement {
         return out;
     }
 
-    static void forEach(Path dir, String glob, java.util.function.Consumer<Path> action) {
+    static void forEach(Path dir, String glob, Consumer<Path> action) {
         if (!Files.isDirectory(dir)) {
             return;
         }
@@ -125,7 +130,7 @@ public final class Enablement {
                 }
                 action.accept(entry);
             }
-        } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+        } catch (IOException | DirectoryIteratorException e) {
             System.getLogger("sockactd").log(System.Logger.Level.WARNING,
                     "Failed to read " + dir + ", ignoring: " + e.getMessage());
         }

@@ -1,19 +1,20 @@
 package dev.sockact.daemon;
 
-import dev.sockact.ctl.ControlProtocol;
+import dev.sockact.ctl.Reply;
+import dev.sockact.ctl.Request;
+import dev.sockact.ctl.UnitStatus.LogLine;
 import dev.sockact.event.Timer;
 import dev.sockact.posix.Processes;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The {@code journal} request ({@code sockctl journal -u UNIT}): a unit's kept lines, the last {@code lines} of
- * them, or those after {@code after} (a cursor from an earlier reply). With {@code wait}, a follower's poll: the
- * reply waits on the loop for the unit's next line, or {@link #WAIT_NANOS} at most, so {@code -f} needs no polling
- * interval and a follower that went away holds nothing for long.
+ * them after the request's cursor. With {@code follow}, a follower's poll: the reply waits on the loop for the
+ * unit's next line, or {@link #WAIT_NANOS} at most, so {@code -f} needs no polling interval and a follower that went
+ * away holds nothing for long.
  */
 final class JournalQuery {
     static final long WAIT_NANOS = 10_000_000_000L;
@@ -22,11 +23,12 @@ final class JournalQuery {
         throw new AssertionError();
     }
 
-    static void handle(Manager manager, String unit, int lines, long after, boolean wait,
-                       ControlCommands.Reply reply) {
+    static void handle(Manager manager, Request.Journal request, Consumer<Reply> reply) {
         UnitJournal journal = manager.journal();
-        if (!wait || !journal.after(unit, after, 1).isEmpty()) {
-            reply.send(ControlProtocol.OK, null, data(journal, unit, after, lines));
+        String unit = request.unit();
+        int max = Math.min(ControlCommands.MAX_LOG_LINES, request.lines());
+        if (!request.follow() || !journal.after(unit, request.after(), 1).isEmpty()) {
+            reply.accept(answer(journal, unit, request.after(), max));
             return;
         }
         boolean[] done = new boolean[1];
@@ -35,7 +37,7 @@ final class JournalQuery {
             if (!done[0]) {
                 done[0] = true;
                 timer[0].cancel();
-                reply.send(ControlProtocol.OK, null, data(journal, unit, after, lines));
+                reply.accept(answer(journal, unit, request.after(), max));
             }
         };
         Runnable waiter = () -> manager.loop().execute(answer);
@@ -44,38 +46,24 @@ final class JournalQuery {
             answer.run();
         });
         journal.onNext(unit, waiter);
-        if (!journal.after(unit, after, 1).isEmpty()) {
+        if (!journal.after(unit, request.after(), 1).isEmpty()) {
             journal.cancel(unit, waiter);
             answer.run();   // a line came between the first look and the waiter
         }
     }
 
-    /** The reply: {@code entries} (oldest first), and the {@code cursor} to ask after next time. */
-    private static Map<String, Object> data(UnitJournal journal, String unit, long after, int max) {
-        List<UnitJournal.Entry> lines = journal.after(unit, after, Math.max(1, max));
-        long cursor = lines.isEmpty() ? after : lines.getLast().cursor();
-        List<Object> entries = entries(max > 0 ? lines : List.of());
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("unit", unit);
-        m.put("cursor", cursor);
-        m.put("entries", entries);
-        m.put("daemonPid", Processes.pid());
-        return m;
+    /** The lines after {@code after}, at most {@code max}, and the cursor to ask after next time. */
+    private static Reply.Journal answer(UnitJournal journal, String unit, long after, int max) {
+        List<UnitJournal.Entry> entries = journal.after(unit, after, Math.max(1, max));
+        long cursor = entries.isEmpty() ? after : entries.getLast().cursor();
+        return new Reply.Journal(unit, lines(max > 0 ? entries : List.of()), cursor, Processes.pid());
     }
 
-    /** Lines as the control protocol carries them; {@code identifier} and {@code pid} only for a service's own. */
-    static List<Object> entries(List<UnitJournal.Entry> lines) {
-        List<Object> out = new ArrayList<>();
-        for (UnitJournal.Entry e : lines) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("timeMillis", e.epochMillis());
-            m.put("priority", e.priority());
-            m.put("text", e.text());
-            if (e.identifier() != null) {
-                m.put("identifier", e.identifier());
-                m.put("pid", e.pid());
-            }
-            out.add(m);
+    /** Kept lines as the control protocol carries them. */
+    static List<LogLine> lines(List<UnitJournal.Entry> entries) {
+        List<LogLine> out = new ArrayList<>();
+        for (UnitJournal.Entry e : entries) {
+            out.add(new LogLine(e.epochMillis(), e.priority(), e.text(), e.identifier(), e.pid()));
         }
         return out;
     }

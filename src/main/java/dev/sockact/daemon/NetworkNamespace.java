@@ -3,6 +3,8 @@ package dev.sockact.daemon;
 import dev.sockact.posix.Fd;
 import dev.sockact.posix.Namespaces;
 
+import java.io.IOException;
+
 /**
  * A network namespace for PrivateNetwork=yes: nothing in it but the loopback device, which is up. It lives as
  * long as this object's descriptor is open (or a process is in it), so that a service joining it later
@@ -23,7 +25,7 @@ final class NetworkNamespace implements AutoCloseable {
                 Namespaces.loopbackUp();
                 return Namespaces.openOwn("net");
             }));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new ExecStepException(ExecStepException.Step.NETWORK,
                     "Failed to set up network namespacing: " + e.getMessage(), e);
         }

@@ -1,5 +1,7 @@
 package dev.sockact.daemon;
 
+import dev.sockact.unit.ServiceUnit;
+import dev.sockact.unit.SocketUnit;
 import dev.sockact.unit.UnitInfo;
 import dev.sockact.unit.UnitName;
 import dev.sockact.unit.UnitType;
@@ -7,6 +9,7 @@ import dev.sockact.unit.load.LoadResult;
 import dev.sockact.unit.load.UnitLoader;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -132,8 +135,8 @@ final class UnitInstaller {
         }
         LoadResult<?> result = type.get() == UnitType.SOCKET ? loader.loadSocket(name) : loader.loadService(name);
         UnitInfo install = switch (result.unit()) {
-            case dev.sockact.unit.SocketUnit s -> s.unit();
-            case dev.sockact.unit.ServiceUnit s -> s.unit();
+            case SocketUnit s -> s.unit();
+            case ServiceUnit s -> s.unit();
             case null, default -> new UnitInfo.Builder().build();
         };
         return new Target(name, file, install);
@@ -260,7 +263,7 @@ final class UnitInstaller {
 
     private static String reason(IOException e) {
         String m = e.getMessage();
-        if (e instanceof java.nio.file.AccessDeniedException) {
+        if (e instanceof AccessDeniedException) {
             return "Permission denied";
         }
         return m == null ? e.toString() : m;

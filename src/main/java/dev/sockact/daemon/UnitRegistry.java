@@ -123,9 +123,11 @@ final class UnitRegistry {
             return false;
         }
         try {
-            // A link to /dev/null masks the unit, one to another file (/dev/zero) is no unit: the loader says so.
+            // A link to /dev/null masks the unit, one to another file (/dev/zero) is no unit, and a dangling link or
+            // a loop of links names nothing: the loader says so, for each.
             Path target = Files.readSymbolicLink(file).getFileName();
-            return target != null && !target.equals(file.getFileName()) && target.toString().endsWith(".socket");
+            return target != null && !target.equals(file.getFileName()) && target.toString().endsWith(".socket")
+                    && Files.isRegularFile(file);
         } catch (IOException e) {
             return false;
         }

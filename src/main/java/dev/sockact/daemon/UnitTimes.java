@@ -1,5 +1,7 @@
 package dev.sockact.daemon;
 
+import java.time.Instant;
+
 /**
  * A unit's timestamps as systemd keeps them (unit_notify()): when the state last changed, and when the unit last
  * entered and left the active and the inactive states. Wall-clock microseconds since the epoch; 0 means never.
@@ -12,7 +14,7 @@ final class UnitTimes {
     long inactiveExit;
 
     static long nowMicros() {
-        java.time.Instant now = java.time.Instant.now();
+        Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
     }
 

@@ -5,6 +5,7 @@ import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.EventFd;
 import dev.sockact.posix.ExitStatus;
 import dev.sockact.posix.Pidfd;
+import java.util.Arrays;
 import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -78,7 +79,7 @@ public final class EventLoop implements AutoCloseable {
     public Watch watch(int fd, int interest, IoHandler handler) throws ErrnoException {
         int slot = freeCount == 0 ? nextSlot++ : freeSlots[--freeCount];
         if (slot >= watches.length) {
-            watches = java.util.Arrays.copyOf(watches, watches.length * 2);
+            watches = Arrays.copyOf(watches, watches.length * 2);
         }
         // The generation in the token's high half tells a stale event for a reused slot from a live one.
         Watch w = new Watch(this, fd, slot, (++watchGeneration << 32) | slot, handler, interest);
@@ -100,7 +101,7 @@ public final class EventLoop implements AutoCloseable {
         if (watches[w.slot()] == w) {
             watches[w.slot()] = null;
             if (freeCount == freeSlots.length) {
-                freeSlots = java.util.Arrays.copyOf(freeSlots, freeCount * 2);
+                freeSlots = Arrays.copyOf(freeSlots, freeCount * 2);
             }
             freeSlots[freeCount++] = w.slot();
         }

@@ -6,15 +6,27 @@ import java.util.Locale;
 import java.util.ResourceBundle;
 import java.util.function.Supplier;
 
-/** One line per message on stderr, optionally with a {@code <N>} syslog priority prefix. */
+/**
+ * One line per message on stderr, optionally with a {@code <N>} syslog priority prefix. The program's own logger
+ * passes what the threshold passes and feeds {@link LogTap}; the JDK's (see {@link ConsoleLoggerFinder}) passes
+ * warnings and errors only, whatever the threshold, and never a stack trace.
+ */
 final class ConsoleLogger implements System.Logger {
+    /** The JDK's loggers stop at warnings (priority 4): their debug detail is not the program's. */
+    private static final int JDK_CEILING = 4;
+
     private static volatile int threshold = 6;
 
     private final boolean prefix;
+    private final boolean program;
+    private final int ceiling;
 
-    ConsoleLogger(int initialThreshold, boolean prefix) {
+    /** @param program whether this is the program's own logger, not the JDK's */
+    ConsoleLogger(int initialThreshold, boolean prefix, boolean program) {
         threshold = initialThreshold;
         this.prefix = prefix;
+        this.program = program;
+        this.ceiling = program ? 7 : JDK_CEILING;
     }
 
     /** Changes the threshold at run time (a --log-level option): a syslog priority, 0..7. */
@@ -57,12 +69,14 @@ final class ConsoleLogger implements System.Logger {
     @Override
     public boolean isLoggable(Level level) {
         int p = priority(level);
-        return p >= 0 && p <= threshold;
+        return p >= 0 && p <= Math.min(threshold, ceiling);
     }
 
     @Override
     public void log(Level level, ResourceBundle bundle, String message, Throwable thrown) {
-        LogTap.offer(level, message);
+        if (program) {
+            LogTap.offer(level, message);
+        }
         if (!isLoggable(level)) {
             return;
         }
@@ -72,7 +86,7 @@ final class ConsoleLogger implements System.Logger {
         }
         line.append(message);
         // A stack trace is for debugging; at other levels the message must say it all.
-        if (thrown != null && threshold >= 7) {
+        if (thrown != null && Math.min(threshold, ceiling) >= 7) {
             line.append(": ").append(thrown);
             for (StackTraceElement e : thrown.getStackTrace()) {
                 line.append(System.lineSeparator()).append("\tat ").append(e);
@@ -84,7 +98,7 @@ final class ConsoleLogger implements System.Logger {
 
     @Override
     public void log(Level level, ResourceBundle bundle, String format, Object... params) {
-        if (isLoggable(level) || level.getSeverity() >= Level.INFO.getSeverity()) {
+        if (isLoggable(level) || program && level.getSeverity() >= Level.INFO.getSeverity()) {
             log(level, bundle, params == null || params.length == 0 ? format : MessageFormat.format(format, params),
                     (Throwable) null);
         }

@@ -68,13 +68,13 @@ public enum Errno {
         };
     }
 
-    /** accept() failed for this one connection only; keep listening: ERRNO_IS_ACCEPT_AGAIN. */
     /** Out of descriptors or kernel memory: accept(2) fails until something is freed, so retrying at once spins. */
     public static boolean isResourceExhaustion(int number) {
         return number == EMFILE.number || number == ENFILE.number || number == ENOBUFS.number
                 || number == ENOMEM.number;
     }
 
+    /** accept() failed for this one connection only; keep listening: ERRNO_IS_ACCEPT_AGAIN. */
     public static boolean isAcceptAgain(int number) {
         return isTransient(number) || isDisconnect(number) || number == EOPNOTSUPP.number;
     }

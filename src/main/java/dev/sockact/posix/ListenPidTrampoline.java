@@ -1,5 +1,6 @@
 package dev.sockact.posix;
 
+import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -109,7 +110,7 @@ final class ListenPidTrampoline {
 
     private static String create() {
         int fd;
-        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+        try (Arena arena = Arena.ofConfined()) {
             long name = arena.allocateFrom("sockact-listen-pid").address();
             fd = (int) Native.sys(MEMFD_CREATE, name, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
             if (fd < 0) {

@@ -99,6 +99,7 @@ public final class Native {
     }
 
     /** A downcall whose errno is captured: the handle takes the capture segment as its first argument. */
+    @SuppressWarnings("restricted") // FFM's restricted methods are this package's job; launchers grant native access
     static MethodHandle errnoCall(String name, FunctionDescriptor descriptor, Linker.Option... extra) {
         Linker.Option[] options = new Linker.Option[extra.length + 1];
         options[0] = CAPTURE_ERRNO;
@@ -107,6 +108,7 @@ public final class Native {
     }
 
     /** A downcall that cannot fail or reports failure in its return value (no errno). */
+    @SuppressWarnings("restricted") // FFM's restricted methods are this package's job; launchers grant native access
     static MethodHandle call(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         return LINKER.downcallHandle(symbol(name), descriptor, options);
     }
@@ -129,6 +131,7 @@ public final class Native {
         return STRERROR.computeIfAbsent(errno, Native::strerrorUncached);
     }
 
+    @SuppressWarnings("restricted") // FFM's restricted methods are this package's job; launchers grant native access
     private static String strerrorUncached(int errno) {
         try {
             MemorySegment text = (MemorySegment) Strerror.H.invokeExact(errno);

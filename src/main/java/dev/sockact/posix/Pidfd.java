@@ -5,6 +5,8 @@ import static dev.sockact.posix.Layouts.INT;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A process descriptor (pidfd_open): readable when the child exits, so the
@@ -24,12 +26,12 @@ public final class Pidfd implements AutoCloseable {
      * The pids someone holds a pidfd for, with how many: their owners reap them. A subreaper that reaps orphans
      * leaves these alone, so it never steals a watched child's exit status.
      */
-    private static final java.util.concurrent.ConcurrentHashMap<Integer, Integer> OPEN =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Integer, Integer> OPEN =
+            new ConcurrentHashMap<>();
 
     private final Fd fd;
     private final int pid;
-    private final java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic.AtomicBoolean(true);
+    private final AtomicBoolean counted = new AtomicBoolean(true);
 
     private Pidfd(Fd fd, int pid) {
         this.fd = fd;

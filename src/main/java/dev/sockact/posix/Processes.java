@@ -43,7 +43,7 @@ public final class Processes {
     public static void unignore(int signal) {
         // rt_sigaction through syscall(2), not libc's sigaction: socket-proxyd calls this at start-up, where linking
         // another downcall costs milliseconds. The kernel's struct sigaction starts with the handler; zeroed is SIG_DFL.
-        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+        try (Arena arena = Arena.ofConfined()) {
             MemorySegment old = arena.allocate(KERNEL_SIGACTION_SIZE, 8);
             long r = Native.sys(Syscalls.RT_SIGACTION, signal, 0, old.address(), KERNEL_SIGSET_SIZE);
             if (r == 0 && old.get(ValueLayout.JAVA_LONG, 0) == SIG_IGN) {
@@ -94,8 +94,8 @@ public final class Processes {
 
     /** Reaps the child {@code pid} if it has exited (waitid P_PID, WNOHANG); false while it runs or is not ours. */
     public static boolean reap(int pid) {
-        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
-            java.lang.foreign.MemorySegment info = arena.allocate(128);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(128);
             long r;
             do {
                 r = Native.sys(Syscalls.WAITID, P_PID, pid, info.address(), WEXITED | WNOHANG, 0);

@@ -1,5 +1,7 @@
 package dev.sockact.posix;
 
+import dev.sockact.text.SignalNames;
+
 /** Signal numbers (x86_64/aarch64 Linux) and their short names, as systemd prints them ("TERM"). */
 public final class Signals {
     public static final int SIGHUP = 1;
@@ -18,6 +20,6 @@ public final class Signals {
     }
 
     public static String name(int signal) {
-        return dev.sockact.text.SignalNames.name(signal);
+        return SignalNames.name(signal);
     }
 }

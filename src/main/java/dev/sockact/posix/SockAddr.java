@@ -5,6 +5,8 @@ import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -88,9 +90,9 @@ public sealed interface SockAddr {
 
         private static String scopeName(int index) {
             try {
-                java.net.NetworkInterface nic = java.net.NetworkInterface.getByIndex(index);
+                NetworkInterface nic = NetworkInterface.getByIndex(index);
                 return nic != null ? nic.getName() : Integer.toString(index);
-            } catch (java.net.SocketException e) {
+            } catch (SocketException e) {
                 return Integer.toString(index);
             }
         }

@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** User and group lookup through NSS (getpwnam_r, getgrnam_r), as SocketUser=/SocketGroup=/User= need. */
 public final class Users {
@@ -44,13 +45,14 @@ public final class Users {
         return lookup(Fns.GETGRNAM, "getgrnam_r", name, 32, entry -> entry.get(INT, 16));
     }
 
+    @SuppressWarnings("restricted") // FFM's restricted methods are this package's job; launchers grant native access
     private static String string(MemorySegment entry, long offset) {
         MemorySegment p = entry.get(ValueLayout.ADDRESS, offset);
         return p.equals(MemorySegment.NULL) ? "" : p.reinterpret(4096).getString(0);
     }
 
     private static <T> Optional<T> lookup(MethodHandle call, String callName, String name, int entrySize,
-                                          java.util.function.Function<MemorySegment, T> read) throws ErrnoException {
+                                          Function<MemorySegment, T> read) throws ErrnoException {
         for (int size = 1024; size <= BUFFER_LIMIT; size *= 4) {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment entry = arena.allocate(entrySize, 8);

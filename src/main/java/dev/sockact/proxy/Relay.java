@@ -6,6 +6,8 @@ import dev.sockact.posix.Io;
 import dev.sockact.posix.Pipes;
 import dev.sockact.posix.Sockets;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * One direction of a proxied connection: bytes from {@code source} to {@code sink}.
@@ -104,7 +106,7 @@ final class Relay {
         }
         if (spill != null) {
             MemorySegment rest = buffer.asSlice(0, spill.length);
-            MemorySegment.copy(spill, 0, rest, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, spill.length);
+            MemorySegment.copy(spill, 0, rest, ValueLayout.JAVA_BYTE, 0, spill.length);
             long n = Io.writeRaw(sink, rest, spill.length);
             if (n == -Errno.EAGAIN.number()) {
                 return 0;
@@ -112,7 +114,7 @@ final class Relay {
             if (n < 0) {
                 return (int) -n;
             }
-            spill = n == spill.length ? null : java.util.Arrays.copyOfRange(spill, (int) n, spill.length);
+            spill = n == spill.length ? null : Arrays.copyOfRange(spill, (int) n, spill.length);
         }
         return 0;
     }
@@ -185,7 +187,7 @@ final class Relay {
         long kept = Math.max(0, n);
         buffered += kept;
         if (from + kept < to) {
-            spill = buffer.asSlice(from + kept, to - from - kept).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            spill = buffer.asSlice(from + kept, to - from - kept).toArray(ValueLayout.JAVA_BYTE);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.sockact.proxy;
 
 import dev.sockact.posix.SockAddr;
+import dev.sockact.unit.parse.ServicePorts;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -22,7 +23,7 @@ public sealed interface Target {
                 }
                 return p;
             }
-            return dev.sockact.unit.parse.ServicePorts.lookup(service, false).orElseThrow(
+            return ServicePorts.lookup(service, false).orElseThrow(
                     () -> new IllegalArgumentException("Unknown port or service name: " + service));
         }
 

@@ -1,6 +1,8 @@
 package dev.sockact.proxy;
 
 import dev.sockact.posix.SockAddr;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -24,9 +26,9 @@ final class TargetResolver {
     private final List<Candidate> literal;
 
     /** One address to try, with its sockaddr already in native memory for connect(2). */
-    record Candidate(SockAddr address, java.lang.foreign.MemorySegment encoded) {
+    record Candidate(SockAddr address, MemorySegment encoded) {
         static Candidate of(SockAddr address) {
-            return new Candidate(address, address.encode(java.lang.foreign.Arena.global()));
+            return new Candidate(address, address.encode(Arena.global()));
         }
     }
 
@@ -51,7 +53,7 @@ final class TargetResolver {
 
     /** Resolves (blocking: off the loop) and encodes every address of the target. */
     List<Candidate> candidates() throws UnknownHostException {
-        return literal != null ? literal : resolve().stream().map(c -> new Candidate(c, c.encode(java.lang.foreign.Arena.ofAuto()))).toList();
+        return literal != null ? literal : resolve().stream().map(c -> new Candidate(c, c.encode(Arena.ofAuto()))).toList();
     }
 
     /** Whether {@link #resolve()} is instant (a literal or a UNIX socket) and may run on the loop. */

@@ -1,5 +1,7 @@
 package dev.sockact.unit;
 
+import dev.sockact.text.Ipv6Text;
+
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -36,7 +38,7 @@ public sealed interface ListenSpec {
         public String addressText() {
             if (address instanceof Inet6Address) {
                 String scope = scopeInterface == null ? "" : "%" + scopeInterface;
-                return "[" + dev.sockact.text.Ipv6Text.format(address.getAddress()) + "]:" + port + scope;
+                return "[" + Ipv6Text.format(address.getAddress()) + "]:" + port + scope;
             }
             return address.getHostAddress() + ":" + port;
         }

@@ -57,17 +57,17 @@ public record TimeSpan(long micros) implements Comparable<TimeSpan> {
         return isInfinite() ? Long.MAX_VALUE : micros / USEC_PER_SEC;
     }
 
+    /** In nanoseconds, for timers; {@link Long#MAX_VALUE} when infinite. */
+    public long toNanos() {
+        return isInfinite() ? Long.MAX_VALUE : Math.multiplyExact(micros, 1000L);
+    }
+
     /**
      * {@code parse_time(s, default_unit)}: numbers with optional fractions and units, summed; a bare number is in
      * {@code defaultUnitMicros}; {@code infinity} is infinite.
      *
      * @throws NumberFormatException with {@code EINVAL} or {@code ERANGE} as message, like the errno systemd returns
      */
-    /** In nanoseconds, for timers; {@link Long#MAX_VALUE} when infinite. */
-    public long toNanos() {
-        return isInfinite() ? Long.MAX_VALUE : Math.multiplyExact(micros, 1000L);
-    }
-
     public static TimeSpan parse(String text, long defaultUnitMicros) {
         String s = text.strip();
         if (s.equals("infinity")) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.sockact.posix.Errno;
 import dev.sockact.posix.SockAddr;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import org.junit.jupiter.api.Test;
@@ -71,7 +72,7 @@ class ListenAddressTest {
     @Test
     void aBarePortListensOnEveryAddressDualStack() throws Exception {
         assertThat(ListenAddress.parse("8080")).isEqualTo(
-                new SockAddr.In6((java.net.Inet6Address) InetAddress.getByName("::"), 8080, 0));
+                new SockAddr.In6((Inet6Address) InetAddress.getByName("::"), 8080, 0));
     }
 
     @Test

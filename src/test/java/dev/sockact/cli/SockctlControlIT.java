@@ -2,6 +2,10 @@ package dev.sockact.cli;
 
 import dev.sockact.ctl.ControlClient;
 import dev.sockact.ctl.Json;
+import dev.sockact.posix.Processes;
+import dev.sockact.posix.Signals;
+import dev.sockact.testing.Await;
+import dev.sockact.ctl.Reply;
 import dev.sockact.testing.Clients;
 import dev.sockact.testing.DaemonProcess;
 import dev.sockact.testing.Daemons;
@@ -18,7 +22,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -97,7 +103,7 @@ class SockctlControlIT {
                 {"127.0.0.1:" + Math.max(webPort, idlePort), webPort < idlePort ? "idle.socket" : "web.socket",
                         webPort < idlePort ? "idle.service" : "web.service"}};
         if (String.valueOf(webPort).length() != String.valueOf(idlePort).length()) {
-            java.util.Arrays.sort(rows, 2, 4, (a, b) -> a[0].compareTo(b[0]));
+            Arrays.sort(rows, 2, 4, (a, b) -> a[0].compareTo(b[0]));
         }
         int w0 = 0;
         int w1 = 0;
@@ -260,7 +266,7 @@ class SockctlControlIT {
         int movedPort = freeTcpPort();
         Files.writeString(units.resolve("new.socket"), "[Socket]\nListenStream=127.0.0.1:" + movedPort + "\n");
         // kill(2) directly, checked: a failed external `kill` would look like a lost SIGHUP.
-        assertThat(dev.sockact.posix.Processes.kill((int) d.process.pid(), dev.sockact.posix.Signals.SIGHUP)).isTrue();
+        assertThat(Processes.kill((int) d.process.pid(), Signals.SIGHUP)).isTrue();
         d.await("Reloading.", 6);
         d.await("new.socket: Listen settings changed, restarting the socket");
         awaitOut(() -> ctl("status", "new.socket"), "127.0.0.1:" + movedPort + " (Stream)");
@@ -278,15 +284,16 @@ class SockctlControlIT {
 
         standardDaemon();
         ControlClient client = new ControlClient(daemons.controlSocket(), 30_000);
-        Map<String, Object> reply = client.exchange("{\"version\":2,\"command\":\"list\"}");
-        assertThat(reply.get("status")).isEqualTo(1L);
-        assertThat((String) reply.get("error")).isEqualTo(
-                "Control protocol version 2 is not supported by this sockactd (it speaks version 1).");
-        assertThat(client.exchange("not json").get("error").toString()).startsWith("Bad request: invalid JSON");
-        assertThat(client.exchange("{\"version\":1,\"command\":\"" + "x".repeat(70_000) + "\"}").get("error"))
+        Reply reply = client.exchange("{\"version\":2,\"command\":\"list\"}");
+        assertThat(reply).isEqualTo(new Reply.Failure(1,
+                "Control protocol version 2 is not supported by this sockactd (it speaks version 1)."));
+        assertThat(failure(client.exchange("not json"))).startsWith("Bad request: invalid JSON");
+        assertThat(failure(client.exchange("{\"version\":1,\"command\":\"" + "x".repeat(70_000) + "\"}")))
                 .isEqualTo("Request too long (more than 65536 bytes).");
-        assertThat(client.exchange("{\"version\":1,\"command\":\"dance\"}").get("error"))
+        assertThat(failure(client.exchange("{\"version\":1,\"command\":\"dance\"}")))
                 .isEqualTo("Unknown command 'dance'.");
+        assertThat(failure(client.exchange("{\"version\":1,\"command\":\"status\",\"units\":[1],\"lines\":1}")))
+                .isEqualTo("Bad request: 'units' must be a list of strings.");
         // The daemon still answers after all that.
         assertThat(ctl("status", "web.socket").status()).isZero();
     }
@@ -333,8 +340,8 @@ class SockctlControlIT {
         Files.writeString(units.resolve("each@.service"), "[Service]\nExecStart=/bin/echo hello\nStandardOutput=socket\n");
         DaemonProcess d = daemon();
         d.await("Listening on each.socket.");
-        try (java.net.Socket client = new java.net.Socket("127.0.0.1", port)) {
-            assertThat(new String(client.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+        try (Socket client = new Socket("127.0.0.1", port)) {
+            assertThat(new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
                     .isEqualTo("hello\n");
         }
 
@@ -357,7 +364,7 @@ class SockctlControlIT {
                 "[Service]\nExecStart=/bin/sleep 600\nStandardInput=socket\nStandardOutput=socket\n");
         DaemonProcess d = daemon();
         d.await("Listening on hold.socket.");
-        try (java.net.Socket client = new java.net.Socket("127.0.0.1", port)) {
+        try (Socket client = new Socket("127.0.0.1", port)) {
             awaitOut(() -> ctl("status", "hold.socket"), "Connected: 1;");
 
             Run stop = ctl("stop", "hold.socket");
@@ -372,14 +379,15 @@ class SockctlControlIT {
         assertThat(Clients.connects(port)).isFalse();
     }
 
-    private static void awaitOut(Call call, String text) throws Exception {
-        long end = System.currentTimeMillis() + DaemonProcess.DEADLINE_MS;
-        Run last = call.run();
-        while (!last.out().contains(text)) {
-            assertThat(System.currentTimeMillis()).as("waiting for '" + text + "' in:\n" + last.out()).isLessThan(end);
-            Thread.sleep(100);
-            last = call.run();
-        }
+    /** The message of a failure reply. */
+    private static String failure(Reply reply) {
+        assertThat(reply).isInstanceOf(Reply.Failure.class);
+        return ((Reply.Failure) reply).message();
+    }
+
+    private static void awaitOut(Call call, String text) {
+        Await.until("'" + text + "' in sockctl's output", Duration.ofMillis(DaemonProcess.DEADLINE_MS),
+                () -> call.run().out(), out -> out.contains(text));
     }
 
     /** The inode of the TCP socket listening on 127.0.0.1:port, from /proc/net/tcp (0 when none). */

@@ -1,5 +1,6 @@
 package dev.sockact.cli;
 
+import dev.sockact.daemon.Enablement;
 import dev.sockact.testing.Clients;
 import dev.sockact.testing.DaemonProcess;
 import dev.sockact.testing.Daemons;
@@ -74,7 +75,7 @@ class SockctlEnableIT {
         Run noInstall = ctl("enable", "b.socket");
         assertThat(noInstall.status()).isZero();
         assertThat(noInstall.err()).startsWith("The unit files have no installation config (WantedBy=, RequiredBy=, Also=,\n");
-        assertThat(units.resolve(dev.sockact.daemon.Enablement.MARKER)).doesNotExist();
+        assertThat(units.resolve(Enablement.MARKER)).doesNotExist();
 
         Run enable = ctl("enable", "a.socket");
         assertThat(enable.status()).as(enable.err()).isZero();
@@ -105,7 +106,7 @@ class SockctlEnableIT {
         assertThat(Clients.connects(aPort)).isFalse();
 
         // Removing the marker brings back "every socket unit starts".
-        Files.delete(units.resolve(dev.sockact.daemon.Enablement.MARKER));
+        Files.delete(units.resolve(Enablement.MARKER));
         d = restart(d);
         d.await("Listening on Socket A.");
         d.await("Listening on b.socket.");

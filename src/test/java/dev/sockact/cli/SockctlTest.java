@@ -65,6 +65,19 @@ class SockctlTest {
     }
 
     @Test
+    void verifyPrintsTheServicesDiagnosticsOnceWhenBothFilesAreNamed() throws IOException {
+        Files.writeString(dir.resolve("pair.socket"), "[Socket]\nListenStream=8080\n");
+        Files.writeString(dir.resolve("pair.service"), "[Service]\nExecStart=/bin/cat\nRestart=sometimes\n");
+        String diagnostic = dir.resolve("pair.service") + ":3: Failed to parse service restart specifier, ignoring:"
+                + " sometimes\n";
+        for (String[] order : new String[][] {{"pair.socket", "pair.service"}, {"pair.service", "pair.socket"}}) {
+            Run run = run("verify", dir.resolve(order[0]).toString(), dir.resolve(order[1]).toString());
+            assertThat(run.status()).as(run.err()).isZero();
+            assertThat(run.err()).as(String.join(" ", order)).isEqualTo(diagnostic);
+        }
+    }
+
+    @Test
     void showPrintsSystemctlProperties() throws IOException {
         Files.writeString(dir.resolve("web.socket"), "[Socket]\nListenStream=8080\nKeepAliveTimeSec=320\n");
         Run run = run("show", "--unit-dir", dir.toString(), "web.socket");

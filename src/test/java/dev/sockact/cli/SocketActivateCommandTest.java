@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -104,7 +105,7 @@ class SocketActivateCommandTest {
 
     @Test
     void aProgramThatCannotBeFoundFailsBeforeWaiting() {
-        Result r = run("-l", "@sockact-test-" + java.util.UUID.randomUUID(), "/nonexistent/program", "arg");
+        Result r = run("-l", "@sockact-test-" + UUID.randomUUID(), "/nonexistent/program", "arg");
 
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).startsWith("Failed to execp /nonexistent/program (/nonexistent/program arg): ")

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -120,7 +121,7 @@ class SocketActivateCompatibilityIT {
 
     /** LISTEN_* with LISTEN_PID replaced by whether it is the program's own pid. */
     private static Map<String, String> comparable(ChildReport report) {
-        Map<String, String> variables = new java.util.TreeMap<>(report.listenVariables());
+        Map<String, String> variables = new TreeMap<>(report.listenVariables());
         variables.computeIfPresent("LISTEN_PID", (k, v) -> v.equals(Integer.toString(report.pid())) ? "own pid" : "other pid " + v);
         return variables;
     }
@@ -131,7 +132,7 @@ class SocketActivateCompatibilityIT {
                 "--fdname=tcp:abstract", "-E", "EXTRA=1", "sh", "-c", ChildReport.SCRIPT));
         Children.Started started = children.start(Launchers.command(tool, args.toArray(String[]::new)));
         started.awaitStderr("Listening on 127.0.0.1:" + port + " as 3.");
-        try (Socket trigger = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        try (Socket _ = new Socket(InetAddress.getLoopbackAddress(), port)) {
             started.awaitStdout("end of report", Await.DEFAULT);
         }
         return new ChildReport(started.stdoutText());

@@ -65,7 +65,7 @@ class SocketActivateIT {
         activate.awaitStderr("Listening on " + address() + " as 3.");
         assertThat(activate.stdoutText()).as("nothing runs before a connection").isEmpty();
 
-        try (Socket trigger = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        try (Socket _ = new Socket(InetAddress.getLoopbackAddress(), port)) {
             activate.awaitStdout("end of report", Await.DEFAULT);
         }
         ChildReport report = new ChildReport(activate.stdoutText());
@@ -145,7 +145,7 @@ class SocketActivateIT {
 
     @Test
     void aBusyPortFailsAtOnceWithStatus1() throws IOException {
-        try (ServerSocket taken = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        try (ServerSocket _ = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             Children.Started activate = socketActivate("-l", address(), "true");
 
             assertThat(activate.exitCode()).isEqualTo(1);

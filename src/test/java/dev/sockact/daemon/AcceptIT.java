@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 
 import static dev.sockact.testing.Ports.freeTcpPort;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Accept=yes in bin/sockactd with real clients and real instance processes: naming, fd 3 and REMOTE_*,
@@ -220,6 +221,8 @@ class AcceptIT {
         assertThat(count(record, "bad")).isZero();
         assertThat(mostAlive(record)).isEqualTo(1);
         assertThat(d.terminate()).isZero();
+        // Everything else ran; without ::1 the test is reported skipped rather than passed.
+        assumeTrue(ipv6, "no ::1 on this machine: the IPv6 instance was not checked");
     }
 
     private static String readLine(SocketChannel c) throws IOException {

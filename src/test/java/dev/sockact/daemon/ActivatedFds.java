@@ -1,6 +1,7 @@
 package dev.sockact.daemon;
 
 import dev.sockact.activation.ListenFds;
+import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.Processes;
 
 import java.io.PrintStream;
@@ -14,7 +15,7 @@ final class ActivatedFds {
 
     /** The passed fds; on a wrong LISTEN_PID, says so on {@code complaints} and exits 2. */
     static List<ListenFds.Passed> takeOrExit(Map<String, String> env, PrintStream complaints)
-            throws ListenFds.MalformedException, dev.sockact.posix.ErrnoException {
+            throws ListenFds.MalformedException, ErrnoException {
         int pid = Processes.pid();
         if (!Integer.toString(pid).equals(env.get("LISTEN_PID"))) {
             complaints.println("LISTEN_PID=" + env.get("LISTEN_PID") + " is not my pid " + pid);

@@ -203,16 +203,19 @@ class DependenciesIT {
     @Test
     void orphansReparentedToSockactdAreReaped() throws Exception {
         // The inner shell exits at once: its "sleep 0.5" child is orphaned, reparented to sockactd (a subreaper),
-        // exits, and must not stay a zombie.
+        // exits, and must not stay a zombie: once it is gone from /proc, its parent, sockactd, has reaped it.
         Path script = dir.resolve("orphan.sh");
-        Files.writeString(script, "( sleep 0.5 & )\nexec sleep 600\n");
+        Path orphanPid = dir.resolve("orphan.pid");
+        Files.writeString(script, "( sleep 0.5 & echo $! > " + orphanPid + " )\nexec sleep 600\n");
         unit("orphans.service", "[Service]\nExecStart=/bin/sh " + script + "\n");
         start();
         assertThat(ctl("start", "orphans.service").status()).isZero();
         long pid = daemon.process.pid();
-        Await.until("an orphan reparented to sockactd", () -> children(pid).size() > 1);
-        Await.until("no zombie child of sockactd", () -> children(pid).stream().noneMatch(DependenciesIT::zombie));
-        Thread.sleep(1500);
+        Await.until("the orphan's pid", () -> read(orphanPid).endsWith("\n"));
+        long orphan = Long.parseLong(read(orphanPid).strip());
+        Await.until("the orphan reparented to sockactd",
+                () -> children(pid).contains(orphan) || !Files.exists(Path.of("/proc/" + orphan)));
+        Await.until("the orphan reaped", () -> !Files.exists(Path.of("/proc/" + orphan)));
         assertThat(children(pid)).noneMatch(DependenciesIT::zombie);
     }
 
@@ -230,6 +233,15 @@ class DependenciesIT {
             // gone
         }
         return out;
+    }
+
+    /** The file's text, empty while it does not exist. */
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     static boolean zombie(long pid) {

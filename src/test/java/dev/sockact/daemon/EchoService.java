@@ -71,7 +71,7 @@ public final class EchoService {
                 if (c == -Errno.EAGAIN.number()) {
                     continue;
                 }
-                try (Fd connection = Fd.adopt(c)) {
+                try (Fd _ = Fd.adopt(c)) {
                     Io.setNonBlocking(c, false);
                     Io.writeFully(c, header.toString().getBytes(StandardCharsets.UTF_8), "client");
                     String line = readLine(c);

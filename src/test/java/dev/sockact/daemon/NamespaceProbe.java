@@ -11,6 +11,7 @@ import dev.sockact.posix.Sockets;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.foreign.Arena;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -115,10 +116,10 @@ public final class NamespaceProbe {
             if (c == -Errno.EAGAIN.number()) {
                 continue;
             }
-            try (Fd connection = Fd.adopt(c)) {
+            try (Fd _ = Fd.adopt(c)) {
                 Io.setNonBlocking(c, false);
                 Io.writeFully(c, report.getBytes(StandardCharsets.UTF_8), "client");
-                try (var arena = java.lang.foreign.Arena.ofConfined()) {
+                try (var arena = Arena.ofConfined()) {
                     Io.readRaw(c, arena.allocate(64), 64);
                 }
             }

@@ -190,7 +190,7 @@ class NoStallIT {
         Files.writeString(units.resolve("a.service"), "[Service]\nExecStart=/bin/sleep infinity\n");
         DaemonProcess d = daemons.start();
         d.await("Listening on a.socket.");
-        try (Socket trigger = new Socket("127.0.0.1", oldPort)) {
+        try (Socket _ = new Socket("127.0.0.1", oldPort)) {
             d.await("a.service: Changed start -> running");
         }
         Files.writeString(units.resolve("a.socket"), "[Socket]\nListenStream=127.0.0.1:" + newPort + "\n");
@@ -222,7 +222,7 @@ class NoStallIT {
         Files.writeString(units.resolve("a.service"), "[Service]\nExecStart=/bin/sleep infinity\n");
         DaemonProcess d = daemons.start();
         d.await("Listening on a.socket.");
-        try (Socket trigger = new Socket("127.0.0.1", oldPort)) {
+        try (Socket _ = new Socket("127.0.0.1", oldPort)) {
             d.await("a.service: Changed start -> running");
         }
         int newPort = freeTcpPort();

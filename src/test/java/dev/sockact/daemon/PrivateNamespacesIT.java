@@ -4,6 +4,8 @@ import dev.sockact.testing.Await;
 import dev.sockact.testing.DaemonProcess;
 import dev.sockact.testing.Daemons;
 import dev.sockact.testing.NobodyHome;
+import dev.sockact.testing.OutsideTmp;
+import dev.sockact.testing.Privileges;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -48,13 +51,13 @@ class PrivateNamespacesIT {
 
     @BeforeEach
     void needsRoot() {
-        dev.sockact.testing.Privileges.assumeNamespaces();
+        Privileges.assumeNamespaces();
     }
 
     /** ExecStart= of {@link NamespaceProbe}; its classes must be outside any private /tmp (see OutsideTmp). */
     private static String probe(String args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path checkout = dev.sockact.testing.OutsideTmp.checkout();
+        Path checkout = OutsideTmp.checkout();
         String cp = checkout.resolve("target/classes") + ":" + checkout.resolve("target/test-classes");
         return java + " --enable-native-access=ALL-UNNAMED -XX:-UsePerfData -XX:TieredStopAtLevel=1"
                 + " -XX:+UseSerialGC -cp " + cp + " dev.sockact.daemon.NamespaceProbe " + args;
@@ -107,7 +110,7 @@ class PrivateNamespacesIT {
         try {
             return privateFolders(unit).isEmpty();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -226,7 +229,7 @@ class PrivateNamespacesIT {
             d.await("Listening on web.socket.");
             assertThat(d.log()).doesNotContain("not supported");
 
-            try (Socket s = new Socket("127.0.0.1", port)) {
+            try (Socket _ = new Socket("127.0.0.1", port)) {
                 d.await("web.service: Failed with result 'resources'.");
             }
             // The socket triggers again while the connection waits, until the start limit: look at the first start.

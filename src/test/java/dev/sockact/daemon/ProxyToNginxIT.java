@@ -3,6 +3,9 @@ package dev.sockact.daemon;
 import dev.sockact.testing.Await;
 import dev.sockact.testing.Clients;
 import dev.sockact.testing.DaemonProcess;
+import dev.sockact.testing.OutsideTmp;
+import dev.sockact.testing.Privileges;
+import dev.sockact.testing.Sockctl;
 import dev.sockact.testing.Sockctl.Run;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,6 +15,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -52,7 +56,7 @@ class ProxyToNginxIT {
         /** Resolved when used: ours from where a PrivateTmp= service can see it (a test that is skipped copies nothing). */
         Path program() {
             return this == SYSTEMD ? Path.of("/lib/systemd/systemd-socket-proxyd")
-                    : dev.sockact.testing.OutsideTmp.checkout().resolve("bin/socket-proxyd");
+                    : OutsideTmp.checkout().resolve("bin/socket-proxyd");
         }
     }
 
@@ -66,8 +70,8 @@ class ProxyToNginxIT {
     @BeforeEach
     void needsNginxAndRoot() throws IOException {
         assumeTrue(Files.isExecutable(NGINX), "nginx is not installed (Debian: nginx-light)");
-        dev.sockact.testing.Privileges.assumeNamespaces();   // PrivateNetwork=/PrivateTmp= need them
-        dir = dev.sockact.testing.OutsideTmp.newFolder("proxy-to-nginx-");
+        Privileges.assumeNamespaces();   // PrivateNetwork=/PrivateTmp= need them
+        dir = OutsideTmp.newFolder("proxy-to-nginx-");
         units = Files.createDirectories(dir.resolve("units"));
         control = dir.resolve("ctl/control.sock");
         Files.createDirectories(dir.resolve("log"));
@@ -80,7 +84,7 @@ class ProxyToNginxIT {
             daemon.kill();
         }
         if (dir != null) {
-            dev.sockact.testing.OutsideTmp.deleteQuietly(dir);
+            OutsideTmp.deleteQuietly(dir);
         }
     }
 
@@ -232,7 +236,7 @@ class ProxyToNginxIT {
             assertThat(pid).as(unit + "'s MainPID").isPositive();
             return pid;
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
@@ -247,7 +251,7 @@ class ProxyToNginxIT {
         try {
             return active(unit);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
@@ -258,7 +262,7 @@ class ProxyToNginxIT {
         List<String> command = new ArrayList<>(List.of(args));
         command.add("--control-socket");
         command.add(control.toString());
-        return dev.sockact.testing.Sockctl.sockctl(dir, command.toArray(String[]::new));
+        return Sockctl.sockctl(dir, command.toArray(String[]::new));
     }
 
     /** The body of GET / through the socket's port; sockactd's log in the message when it fails. */

@@ -63,10 +63,9 @@ class ServiceOutputIT {
                 + "sh\\[\\d+\\]: to stderr\n");
 
         Sockctl.Run json = daemons.ctl("journal", "-u", "talk", "-o", "json", "-n", "3");
-        assertThat(json.out().lines().toList()).satisfiesExactly(
-                l -> assertThat(l).contains("\"priority\":3", "\"text\":\"on fire\"", "\"identifier\":\"sh\""),
-                l -> assertThat(l).contains("\"priority\":6", "\"text\":\"to stdout\""),
-                l -> assertThat(l).contains("\"priority\":5", "\"text\":\"to stderr\""));
+        assertThat(json.out()).containsPattern("\\{\"timeMillis\":\\d+,\"priority\":3,\"text\":\"on fire\","
+                + "\"identifier\":\"sh\",\"pid\":\\d+}.*\"priority\":6,\"text\":\"to stdout\".*"
+                + "\"priority\":5,\"text\":\"to stderr\"");
     }
 
     @Test

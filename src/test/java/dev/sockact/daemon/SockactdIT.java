@@ -1,5 +1,10 @@
 package dev.sockact.daemon;
 
+import dev.sockact.posix.ErrnoException;
+import dev.sockact.posix.Processes;
+import dev.sockact.posix.Signals;
+import dev.sockact.posix.SockAddr;
+import dev.sockact.posix.Sockets;
 import dev.sockact.testing.DaemonProcess;
 import dev.sockact.testing.Daemons;
 import dev.sockact.testing.NobodyHome;
@@ -9,6 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
@@ -19,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -115,9 +122,9 @@ class SockactdIT {
                 .orElseThrow().substring("SigIgn:".length()).strip(), 16);
         assertThat(ignored & 0b11).as("SIGHUP and SIGINT ignored? SigIgn %x", ignored).isZero();
 
-        assertThat(dev.sockact.posix.Processes.kill((int) d.process.pid(), dev.sockact.posix.Signals.SIGHUP)).isTrue();
+        assertThat(Processes.kill((int) d.process.pid(), Signals.SIGHUP)).isTrue();
         d.await("Reloading.");
-        assertThat(dev.sockact.posix.Processes.kill((int) d.process.pid(), dev.sockact.posix.Signals.SIGINT)).isTrue();
+        assertThat(Processes.kill((int) d.process.pid(), Signals.SIGINT)).isTrue();
         assertThat(d.process.waitFor(DaemonProcess.DEADLINE_MS, TimeUnit.MILLISECONDS)).as(d.log()).isTrue();
         assertThat(d.process.exitValue()).isZero();
     }
@@ -135,7 +142,7 @@ class SockactdIT {
         DaemonProcess d = daemons.start();
         d.await("Listening on echo.socket.");
         List<Thread> clients = new ArrayList<>();
-        List<String> replies = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> replies = Collections.synchronizedList(new ArrayList<>());
         for (int i = 0; i < 3; i++) {
             String message = "m" + i;
             clients.add(Thread.ofVirtual().start(() -> {
@@ -308,7 +315,7 @@ class SockactdIT {
         write(units.resolve("t.service"), "[Service]\nExecStart=/bin/true\n");
         DaemonProcess d = daemons.start();
         d.await("Listening on t.socket.");
-        try (Socket s = new Socket("127.0.0.1", port)) {
+        try (Socket _ = new Socket("127.0.0.1", port)) {
             d.await("t.socket: Trigger limit hit, refusing further activation.");
             d.await("t.socket: Failed with result 'trigger-limit-hit'.");
         }
@@ -374,10 +381,10 @@ class SockactdIT {
     @Test
     void vsockListenerOpens() throws Exception {
         boolean vsock;
-        try (var probe = dev.sockact.posix.Sockets.socket(dev.sockact.posix.SockAddr.AF_VSOCK,
-                dev.sockact.posix.Sockets.SOCK_STREAM, 0)) {
+        try (var _ = Sockets.socket(SockAddr.AF_VSOCK,
+                Sockets.SOCK_STREAM, 0)) {
             vsock = true;
-        } catch (dev.sockact.posix.ErrnoException e) {
+        } catch (ErrnoException e) {
             vsock = false;
         }
         assumeTrue(vsock, "no AF_VSOCK in this kernel");
@@ -388,10 +395,10 @@ class SockactdIT {
         DaemonProcess d = daemons.start();
         d.await("Listening on v.socket.");
         // sockactd holds the port: binding it again fails (no /proc table or ss lists vsock here).
-        try (var again = dev.sockact.posix.Sockets.socket(dev.sockact.posix.SockAddr.AF_VSOCK,
-                dev.sockact.posix.Sockets.SOCK_STREAM, 0)) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.sockact.posix.Sockets.bind(again,
-                            new dev.sockact.posix.SockAddr.Vsock(-1, port)))
+        try (var again = Sockets.socket(SockAddr.AF_VSOCK,
+                Sockets.SOCK_STREAM, 0)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Sockets.bind(again,
+                            new SockAddr.Vsock(-1, port)))
                     .hasMessageContaining("EADDRINUSE");
         }
         assertThat(d.terminate()).isZero();
@@ -457,7 +464,7 @@ class SockactdIT {
         d.await("Started Notify echo.");
         d.await("n.service: Changed start -> running");   // logged just after "Started": awaited, not read at once
 
-        try (Socket s = new Socket("127.0.0.1", port2)) {
+        try (Socket _ = new Socket("127.0.0.1", port2)) {
             d.await("p.service: Control process exited, code=exited, status=1/FAILURE");
             d.await("p.service: Failed with result 'exit-code'.");
         }
@@ -487,7 +494,7 @@ class SockactdIT {
                 + "\nTimeoutStopSec=1\nStandardOutput=journal\n");
         DaemonProcess d = daemons.start();
         d.await("Listening on h.socket.");
-        try (Socket s = new Socket("127.0.0.1", port)) {
+        try (Socket _ = new Socket("127.0.0.1", port)) {
             d.await("]: up");
             d.process.toHandle().destroy();
             d.await("h.service: State 'stop-sigterm' timed out. Killing.");
@@ -498,7 +505,7 @@ class SockactdIT {
 
     @Test
     void systemdSocketProxydAndOurSocketProxydAsActivatedServices() throws Exception {
-        try (ServerSocket backend = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread.ofVirtual().start(() -> {
                 while (!backend.isClosed()) {
                     try {
@@ -536,6 +543,7 @@ class SockactdIT {
                 assertThat(talk(ports.get(i), "through " + i)).as(proxies.get(i)).isEqualTo("backend|through " + i);
             }
             assertThat(d.terminate()).isZero();
+            assumeTrue(proxies.size() == 2, "/lib/systemd/systemd-socket-proxyd not installed: only ours ran");
         }
     }
 }

@@ -223,7 +223,7 @@ class SocketOptionsIT {
     }
 
     private static boolean kernelHas(int family, int type, int protocol) {
-        try (var probe = Sockets.socket(family, type, protocol)) {
+        try (var _ = Sockets.socket(family, type, protocol)) {
             return true;
         } catch (Exception e) {
             return false;

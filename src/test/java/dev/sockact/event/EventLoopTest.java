@@ -80,7 +80,7 @@ class EventLoopTest {
     @Test
     void interestCanChangeToWritable() throws Exception {
         Fd[] pair = Sockets.socketPair(Sockets.SOCK_STREAM);
-        try (Fd a = pair[0]; Fd b = pair[1]) {
+        try (Fd a = pair[0]; Fd _ = pair[1]) {
             List<String> seen = new ArrayList<>();
             Watch[] watch = new Watch[1];
             watch[0] = loop.watch(a.fd(), Epoll.EPOLLIN, events -> {

@@ -41,7 +41,7 @@ class FdTest {
              Fd socket = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_STREAM, 0);
              Pipes.Pipe pipe = Pipes.pipe(0);
              EventFd event = EventFd.create();
-             Epoll epoll = Epoll.create(1);
+             Epoll _ = Epoll.create(1);
              Fd duplicate = Io.duplicate(a.fd(), 10)) {
             for (int fd : new int[] {a.fd(), b.fd(), socket.fd(), pipe.readEnd().fd(), pipe.writeEnd().fd(), event.fd(), duplicate.fd()}) {
                 assertThat(Io.isCloseOnExec(fd)).as("fd %d", fd).isTrue();

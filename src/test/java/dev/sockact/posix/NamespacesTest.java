@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sockact.testing.FdIo;
+import dev.sockact.testing.Privileges;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,7 +26,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class NamespacesTest {
     @BeforeEach
     void needsRoot() {
-        dev.sockact.testing.Privileges.assumeNamespaces();
+        Privileges.assumeNamespaces();
     }
 
     private static <T> T onOwnThread(Callable<T> task) throws Exception {
@@ -69,8 +73,8 @@ class NamespacesTest {
             assertThat(PosixFilesReadlink.of("/proc/thread-self/ns/net")).isEqualTo(hostNet);
             // /proc/net follows the reader's namespace (/sys/class/net would show the host's, as sysfs was mounted there).
             assertThat(runInside(net, "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '")).isEqualTo("lo\n");
-            assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/sbin/ip"))
-                    || java.nio.file.Files.isExecutable(java.nio.file.Path.of("/sbin/ip")), "ip(8) is not installed");
+            assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ip"))
+                    || Files.isExecutable(Path.of("/sbin/ip")), "ip(8) is not installed");
             assertThat(runInside(net, "ip -o link show lo")).contains("<LOOPBACK,UP");
         }
     }
@@ -97,8 +101,8 @@ class NamespacesTest {
 
     /** readlink of a namespace file: "net:[4026531840]" names the namespace. */
     private static final class PosixFilesReadlink {
-        static String of(String path) throws java.io.IOException {
-            return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of(path)).toString();
+        static String of(String path) throws IOException {
+            return Files.readSymbolicLink(Path.of(path)).toString();
         }
     }
 }

@@ -91,9 +91,9 @@ class SpawnerTest {
     private void childGetsExactlyStdioAndThePassedFdsWithListenVariablesAndItsOwnPid(boolean trampolineAllowed)
             throws ErrnoException {
         Fd[] pair = Sockets.socketPair(Sockets.SOCK_STREAM);
-        try (Fd a = pair[0]; Fd b = pair[1]; Pipes.Pipe pipe = Pipes.pipe(0);
-             Fd unrelated = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_STREAM, 0)) {
-            // Parent-side descriptors the child must not see: b, the pipe's read end, unrelated.
+        try (Fd a = pair[0]; Fd _ = pair[1]; Pipes.Pipe pipe = Pipes.pipe(0);
+             Fd _ = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_STREAM, 0)) {
+            // Parent-side descriptors the child must not see: the other end of the pair, the pipe's read end, a socket.
             List<Fd> passed = List.of(a, pipe.writeEnd(), Io.duplicate(a.fd(), 40));
             List<String> env = ListenEnvironment.withListenFds(path(), 3, List.of("one", "two", "three"));
 
@@ -144,7 +144,7 @@ class SpawnerTest {
     @Test
     void withoutListenPidRequestedTheChildGetsNone() throws ErrnoException {
         Fd[] pair = Sockets.socketPair(Sockets.SOCK_STREAM);
-        try (Fd a = pair[0]; Fd b = pair[1]) {
+        try (Fd a = pair[0]; Fd _ = pair[1]) {
             Report report = spawnReport(List.of(a), ListenEnvironment.withListenFds(path(), 1, List.of()), false);
 
             assertThat(report.listenVariables()).containsExactlyEntriesOf(Map.of("LISTEN_FDS", "1"));

@@ -2,6 +2,7 @@ package dev.sockact.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sockact.posix.ErrnoException;
 import dev.sockact.proxy.ProxyProcess.Activator;
 import dev.sockact.proxy.ProxyProcess.Proxyd;
 import dev.sockact.proxy.TestBackends.Backend;
@@ -39,7 +40,7 @@ class ProxyNotifyIT extends ProxyTestBase {
         NotifyListener notify;
         try {
             notify = keep(new NotifyListener(dir.resolve("notify.sock")));
-        } catch (dev.sockact.posix.ErrnoException e) {
+        } catch (ErrnoException e) {
             throw new AssertionError(e);
         }
         ProxyProcess proxy = keep(ProxyProcess.activated(dir, Activator.SOCKACT,

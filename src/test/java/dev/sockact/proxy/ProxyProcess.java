@@ -2,8 +2,10 @@ package dev.sockact.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -108,7 +110,7 @@ final class ProxyProcess implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectError(err.toFile())
                     .redirectOutput(out.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             builder.environment().keySet().removeIf(k -> k.startsWith("LISTEN_") || k.startsWith("NOTIFY_")
                     || k.startsWith("WATCHDOG_") || k.equals("SYSTEMD_LOG_LEVEL") || k.equals("SOCKACT_LOG_LEVEL"));
             builder.environment().putAll(environment);
@@ -147,7 +149,7 @@ final class ProxyProcess implements AutoCloseable {
 
     /** A free TCP port on the loopback (free now; the caller binds it soon). */
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -7,9 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sockact.proxy.ProxyProcess.Setup;
 import dev.sockact.proxy.TestBackends.Backend;
+import dev.sockact.testing.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -20,6 +22,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -118,8 +121,13 @@ class ProxyRelayIT extends ProxyTestBase {
     void halfClosedSlowReaderGetsAllOfALargeReply() throws Exception {
         byte[] reply = random(4 * MIB, 5);
         CompletableFuture<byte[]> request = new CompletableFuture<>();
-        Backend backend = keep(TestBackends.tcp(InetAddress.getLoopbackAddress(),
-                TestBackends.replyAfterEof(Duration.ZERO, reply, request)));
+        CompletableFuture<Void> hungUp = new CompletableFuture<>();
+        TestBackends.Handler replyAtEof = TestBackends.replyAfterEof(Duration.ZERO, reply, request);
+        Backend backend = keep(TestBackends.tcp(InetAddress.getLoopbackAddress(), connection -> {
+            replyAtEof.handle(connection);
+            connection.close();
+            hungUp.complete(null);
+        }));
         int port = ProxyProcess.freePort();
         ProxyProcess proxy = keep(ProxyProcess.activated(dir, port, backend.target()));
 
@@ -127,7 +135,9 @@ class ProxyRelayIT extends ProxyTestBase {
         client.getOutputStream().write('?');
         client.shutdownOutput();
         request.get(20, TimeUnit.SECONDS);
-        Thread.sleep(1000); // not a timing assertion: gives the backend time to send and hang up first
+        // The whole reply fits in the buffers between backend and client, so the backend sends it and hangs up
+        // before the client reads a byte; if the proxy stopped reading from the target, this would time out.
+        hungUp.get(20, TimeUnit.SECONDS);
         ProxyClients.Ending ending = readUntilClosed(client);
 
         assertThat(ending.data().length).as("bytes received; log:%n%s", proxy.log()).isEqualTo(reply.length);
@@ -236,7 +246,7 @@ class ProxyRelayIT extends ProxyTestBase {
                     results.add(clients.submit(() -> {
                         try (Socket s = connect(port)) {
                             byte[] data = random(4096 + seed, seed);
-                            boolean echoed = java.util.Arrays.equals(ProxyClients.roundTrip(s, data), data);
+                            boolean echoed = Arrays.equals(ProxyClients.roundTrip(s, data), data);
                             s.shutdownOutput();
                             return echoed && s.getInputStream().read() == -1;
                         }
@@ -264,7 +274,7 @@ class ProxyRelayIT extends ProxyTestBase {
             assertThat(threadNames(proxy)).as("one connection: one loop").doesNotContain("proxy-loop-1");
             try (Socket second = connect(port)) {
                 assertRelayed(second);
-                dev.sockact.testing.Await.until("the second loop's thread",
+                Await.until("the second loop's thread",
                         () -> threadNames(proxy).contains("proxy-loop-1"));
                 assertRelayed(first);
             }
@@ -273,12 +283,12 @@ class ProxyRelayIT extends ProxyTestBase {
 
     private static List<String> threadNames(ProxyProcess proxy) {
         List<String> names = new ArrayList<>();
-        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc", Long.toString(proxy.pid()), "task"))) {
-            for (java.nio.file.Path task : tasks.toList()) {
-                names.add(java.nio.file.Files.readString(task.resolve("comm")).strip());
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(proxy.pid()), "task"))) {
+            for (Path task : tasks.toList()) {
+                names.add(Files.readString(task.resolve("comm")).strip());
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         return names;
     }

@@ -12,7 +12,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,7 +26,7 @@ class ProxyTargetsIT extends ProxyTestBase {
     private static InetAddress ipv6Loopback() {
         try {
             InetAddress v6 = InetAddress.getByName("::1");
-            try (ServerSocket probe = new ServerSocket(0, 1, v6)) {
+            try (ServerSocket _ = new ServerSocket(0, 1, v6)) {
                 return v6;
             }
         } catch (IOException e) {
@@ -99,11 +101,11 @@ class ProxyTargetsIT extends ProxyTestBase {
         ProxyProcess proxy = keep(setup.start(dir, port, target));
 
         try (Socket first = connect(port)) {
-            first.getOutputStream().write("hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            first.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
             assertThat(readUntilClosed(first).data()).isEmpty();
         }
         proxy.awaitLog("ECONNREFUSED");
-        assertThat(proxy.log()).containsPattern("Failed to connect to remote host " + java.util.regex.Pattern.quote(target)
+        assertThat(proxy.log()).containsPattern("Failed to connect to remote host " + Pattern.quote(target)
                 + ": ECONNREFUSED");
 
         Backend backend = keep(TestBackends.tcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), backendPort),

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -96,14 +97,14 @@ final class TestBackends {
 
     static Backend tcp(InetSocketAddress address, Handler handler) {
         try {
-            ServerSocketChannel server = ServerSocketChannel.open(address.getAddress() instanceof java.net.Inet6Address
+            ServerSocketChannel server = ServerSocketChannel.open(address.getAddress() instanceof Inet6Address
                     ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
             server.bind(address, 4096);
             InetSocketAddress bound = (InetSocketAddress) server.getLocalAddress();
             // The JDK writes ::1 as 0:0:0:0:0:0:0:1; the proxy's users write ::1.
-            String host = bound.getAddress().isLoopbackAddress() && bound.getAddress() instanceof java.net.Inet6Address
+            String host = bound.getAddress().isLoopbackAddress() && bound.getAddress() instanceof Inet6Address
                     ? "::1" : bound.getAddress().getHostAddress();
-            String target = bound.getAddress() instanceof java.net.Inet6Address ? "[" + host + "]:" + bound.getPort()
+            String target = bound.getAddress() instanceof Inet6Address ? "[" + host + "]:" + bound.getPort()
                     : host + ":" + bound.getPort();
             return new ChannelBackend(server, target, handler);
         } catch (IOException e) {

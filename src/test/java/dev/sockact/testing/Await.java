@@ -1,7 +1,10 @@
 package dev.sockact.testing;
 
+import org.junit.jupiter.api.function.ThrowingSupplier;
+
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /** Bounded waits: poll a condition until a generous deadline, so a broken build fails instead of hanging. */
 public final class Await {
@@ -22,12 +25,39 @@ public final class Await {
             if (System.nanoTime() - deadline > 0) {
                 throw new AssertionError("timed out after " + timeout + " waiting for " + what);
             }
+            pause(what);
+        }
+    }
+
+    /**
+     * Asks {@code probe} until its answer satisfies {@code done} and returns that answer; a timeout fails with the
+     * last answer, an exception from the probe at once.
+     */
+    public static <T> T until(String what, Duration timeout, ThrowingSupplier<T> probe, Predicate<? super T> done) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            T answer;
             try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what, e);
+                answer = probe.get();
+            } catch (Throwable t) {
+                throw new AssertionError("failed waiting for " + what, t);
             }
+            if (done.test(answer)) {
+                return answer;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; last:\n" + answer);
+            }
+            pause(what);
+        }
+    }
+
+    private static void pause(String what) {
+        try {
+            Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted waiting for " + what, e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.sockact.testing;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ public final class Children implements AutoCloseable {
         Path err = directory.resolve("process-" + n + ".err");
         builder.redirectOutput(out.toFile()).redirectError(err.toFile());
         if (builder.redirectInput() == ProcessBuilder.Redirect.PIPE) {
-            builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         }
         try {
             Process p = builder.start();

@@ -3,6 +3,7 @@ package dev.sockact.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,7 @@ public final class Clients {
     /** Whether anything accepts a TCP connection on 127.0.0.1:{@code port} (within 5 s). */
     public static boolean connects(int port) {
         try (Socket s = new Socket()) {
-            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5_000);
+            s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
             return true;
         } catch (IOException e) {
             return false;

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,10 +26,11 @@ public class DaemonProcess {
 
     public final Process process;
     private final StringBuilder log = new StringBuilder();
+    private final Thread stderrReader;
 
     public DaemonProcess(Process process) {
         this.process = process;
-        Thread.ofVirtual().start(() -> {
+        this.stderrReader = Thread.ofVirtual().start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(),
                     StandardCharsets.UTF_8))) {
                 String line;
@@ -74,6 +76,13 @@ public class DaemonProcess {
         return process.exitValue();
     }
 
+    /** SIGTERM, then all of stderr: the log once the daemon has exited and its stderr reached its end. */
+    public String terminateAndReadLog() throws InterruptedException {
+        terminate();
+        assertThat(stderrReader.join(Duration.ofMillis(DEADLINE_MS))).as("stderr read to its end").isTrue();
+        return log();
+    }
+
     /** SIGTERM, and SIGKILL after 30 s: for {@code @AfterEach}. */
     public void kill() throws InterruptedException {
         if (process.isAlive()) {
@@ -84,15 +93,15 @@ public class DaemonProcess {
         }
     }
 
-    /**
-     * bin/sockactd on {@code units} with its control socket at {@code controlSocket}, debug logging, stdout
-     * discarded (skips the test when the jar is not built).
-     */
     /** Starts bin/sockactd on {@code units} with its control socket at {@code controlSocket}. */
     public static DaemonProcess start(Path units, Path controlSocket, String... extra) throws IOException {
         return new DaemonProcess(builder(units, controlSocket, extra).start());
     }
 
+    /**
+     * bin/sockactd on {@code units} with its control socket at {@code controlSocket}, debug logging, stdout
+     * discarded (skips the test when the jar is not built).
+     */
     public static ProcessBuilder builder(Path units, Path controlSocket, String... extra) {
         assumeTrue(Files.exists(Path.of("target/sockact.jar")),
                 "target/sockact.jar not built");

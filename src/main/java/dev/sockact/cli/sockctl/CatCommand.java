@@ -1,9 +1,11 @@
 package dev.sockact.cli.sockctl;
 
 import dev.sockact.ctl.ControlProtocol;
+import dev.sockact.ctl.Reply;
+import dev.sockact.ctl.Request;
+import dev.sockact.ctl.UnitFiles;
 import dev.sockact.unit.load.RegularFiles;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -14,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -25,8 +26,6 @@ import java.util.concurrent.Callable;
 public final class CatCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Mixin
-    ControlOptions control;
 
     @Parameters(arity = "1..*", paramLabel = "UNIT", description = "Units, e.g. foo.socket.")
     List<String> units;
@@ -35,28 +34,25 @@ public final class CatCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ControlOptions.Result result = control.query(ControlOptions.request("cat", units), err);
-        if (!(result.data() instanceof List<?> list)) {
-            return result.status();
+        Reply reply = ControlOptions.of(spec).query(new Request.Cat(ControlOptions.unitNames(units)), err);
+        if (!(reply instanceof Reply.Files found)) {
+            return reply.exitStatus();
         }
-        int status = result.status();
+        int status = reply.exitStatus();
         boolean first = true;
-        for (Object o : list) {
-            Map<?, ?> u = (Map<?, ?>) o;
-            if ("not-found".equals(u.get("load"))) {
+        for (UnitFiles u : found.units()) {
+            if (!u.found()) {
                 out.flush();
-                err.println("No files found for " + u.get("unit") + ".");
+                err.println("No files found for " + u.unit() + ".");
                 err.flush();
                 status = ControlProtocol.FAILURE;
                 continue;
             }
             List<String> files = new ArrayList<>();
-            if (u.get("fragmentPath") instanceof String f && !f.isEmpty()) {
-                files.add(f);
+            if (!u.fragmentPath().isEmpty()) {
+                files.add(u.fragmentPath());
             }
-            if (u.get("dropInPaths") instanceof List<?> d) {
-                d.forEach(p -> files.add(String.valueOf(p)));
-            }
+            files.addAll(u.dropInPaths());
             for (String file : files) {
                 if (!first) {
                     out.println();

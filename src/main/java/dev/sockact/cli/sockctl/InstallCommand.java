@@ -1,7 +1,8 @@
 package dev.sockact.cli.sockctl;
 
-import dev.sockact.ctl.ControlProtocol;
-import picocli.CommandLine.Mixin;
+import dev.sockact.ctl.InstallChange;
+import dev.sockact.ctl.Reply;
+import dev.sockact.ctl.Request;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -9,8 +10,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * {@code enable} and {@code disable}: sockactd makes or removes the links in its unit folders (it knows them), and
@@ -36,8 +37,6 @@ abstract class InstallCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
-    @Mixin
-    ControlOptions control;
 
     @Option(names = "--now", description = "Also start (enable) or stop (disable) the units.")
     boolean now;
@@ -45,54 +44,54 @@ abstract class InstallCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "UNIT", description = "Units, e.g. foo.socket foo.service.")
     List<String> units;
 
-    private final String verb;
+    /** Whether this is enable (a notice for units without [Install]). */
+    private final boolean enable;
+    /** The request that changes the links of the (completed) unit names. */
+    private final Function<List<String>, Request> request;
     /** The job {@code --now} runs after the links changed. */
-    private final String nowVerb;
+    private final Function<List<String>, Request.Job> nowJob;
 
-    InstallCommand(String verb, String nowVerb) {
-        this.verb = verb;
-        this.nowVerb = nowVerb;
+    InstallCommand(boolean enable, Function<List<String>, Request> request,
+                   Function<List<String>, Request.Job> nowJob) {
+        this.enable = enable;
+        this.request = request;
+        this.nowJob = nowJob;
     }
 
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        ControlOptions.Result result = control.query(ControlOptions.request(verb, units), err);
-        if (!(result.data() instanceof Map<?, ?> data)) {
-            return result.status();
+        ControlOptions control = ControlOptions.of(spec);
+        List<String> names = ControlOptions.unitNames(units);
+        Reply reply = control.query(request.apply(names), err);
+        if (!(reply instanceof Reply.Installed installed)) {
+            return reply.exitStatus();
         }
-        printChanges(err, data, verb.equals("enable"));
-        if (data.get("error") instanceof String) {
-            return result.status();
+        printChanges(err, installed, enable);
+        if (installed.error() != null || !now) {
+            return installed.exitStatus();
         }
-        if (!now) {
-            return ControlProtocol.OK;
-        }
-        return control.call(ControlOptions.request(nowVerb, units), ControlOptions.JOB_TIMEOUT_MILLIS, err).status();
+        return control.call(nowJob.apply(names), ControlOptions.JOB_TIMEOUT_MILLIS, err).exitStatus();
     }
 
     /** The changes, then the error or the notices, as systemctl prints them (all on stderr). */
-    static void printChanges(PrintWriter err, Map<?, ?> data, boolean enable) {
-        if (data.get("changes") instanceof List<?> changes) {
-            for (Object o : changes) {
-                Map<?, ?> c = (Map<?, ?>) o;
-                if ("symlink".equals(c.get("type"))) {
-                    err.println("Created symlink " + c.get("path") + " → " + c.get("source") + ".");
-                } else {
-                    err.println("Removed \"" + c.get("path") + "\".");
-                }
+    static void printChanges(PrintWriter err, Reply.Installed installed, boolean enable) {
+        for (InstallChange c : installed.changes()) {
+            switch (c.kind()) {
+                case SYMLINK -> err.println("Created symlink " + c.path() + " → " + c.source() + ".");
+                case UNLINK -> err.println("Removed \"" + c.path() + "\".");
             }
         }
-        if (data.get("error") instanceof String error) {
-            err.println(error);
+        if (installed.error() != null) {
+            err.println(installed.error());
             return;
         }
-        if (data.get("markerCreated") instanceof String dir) {
-            err.println("Enablement is now in use in " + dir + ": from its next start, sockactd starts only the"
-                    + " enabled units.");
+        if (installed.markerCreated() != null) {
+            err.println("Enablement is now in use in " + installed.markerCreated() + ": from its next start, sockactd"
+                    + " starts only the enabled units.");
         }
         // systemctl 252 prints the notice for enable only (its disable call returns no install information).
-        if (enable && Boolean.FALSE.equals(data.get("carriesInstallInfo"))) {
+        if (enable && !installed.carriesInstallInfo()) {
             err.println(NO_INSTALL_INFO);
         }
     }

@@ -1,6 +1,6 @@
 package dev.sockact.cli.sockctl;
 
-import picocli.CommandLine.Mixin;
+import dev.sockact.ctl.Request;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -8,6 +8,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * {@code start}, {@code stop} and {@code restart}: sockactd runs the job and replies once the units have settled.
@@ -17,21 +18,21 @@ import java.util.concurrent.Callable;
 abstract class JobCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Mixin
-    ControlOptions control;
 
     @Parameters(arity = "1..*", paramLabel = "UNIT", description = "Units, e.g. foo.socket foo.service.")
     List<String> units;
 
-    private final String verb;
+    /** The request for the (completed) unit names. */
+    private final Function<List<String>, Request.Job> request;
 
-    JobCommand(String verb) {
-        this.verb = verb;
+    JobCommand(Function<List<String>, Request.Job> request) {
+        this.request = request;
     }
 
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        return control.call(ControlOptions.request(verb, units), ControlOptions.JOB_TIMEOUT_MILLIS, err).status();
+        return ControlOptions.of(spec).call(request.apply(ControlOptions.unitNames(units)), ControlOptions.JOB_TIMEOUT_MILLIS,
+                err).exitStatus();
     }
 }

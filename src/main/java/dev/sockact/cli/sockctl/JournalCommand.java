@@ -1,16 +1,15 @@
 package dev.sockact.cli.sockctl;
 
 import dev.sockact.ctl.ControlProtocol;
-import dev.sockact.ctl.Json;
+import dev.sockact.ctl.Reply;
+import dev.sockact.ctl.Request;
+import dev.sockact.ctl.UnitStatus.LogLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -25,10 +24,6 @@ public final class JournalCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
-    @Mixin
-    ControlOptions control;
-    @Mixin
-    OutputOption output;
 
     @Option(names = {"-u", "--unit"}, required = true, paramLabel = "UNIT", description = "The unit, e.g. foo.service.")
     String unit;
@@ -44,47 +39,42 @@ public final class JournalCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        OutputOption output = OutputOption.of(spec);
         if (output.rejected(err)) {
             return ControlProtocol.FAILURE;
         }
+        String name = ControlOptions.mangle(unit);
         int first = lines != null ? Math.max(0, lines) : follow ? 10 : ALL;
-        Map<?, ?> data = request(first, 0, false, err);
-        if (data == null) {
-            return ControlProtocol.FAILURE;
+        Reply reply = ControlOptions.of(spec).query(new Request.Journal(name, first, 0, false), err);
+        if (!(reply instanceof Reply.Journal journal)) {
+            return reply.exitStatus();
         }
-        List<?> entries = (List<?>) data.get("entries");
-        if (entries.isEmpty() && !follow) {
+        if (journal.entries().isEmpty() && !follow && !output.json()) {
             out.println("-- No entries --");
         }
-        JournalLines format = new JournalLines(data.get("daemonPid"));
-        print(out, format, entries);
+        JournalLines format = new JournalLines(journal.daemonPid());
+        print(out, output, format, journal);
         while (follow) {
-            data = request(ALL, data.get("cursor") instanceof Long c ? c : 0, true, err);
-            if (data == null) {
-                return ControlProtocol.FAILURE;
+            reply = ControlOptions.of(spec).query(new Request.Journal(name, ALL, journal.cursor(), true), err);
+            if (!(reply instanceof Reply.Journal next)) {
+                return reply.exitStatus();
             }
-            print(out, format, (List<?>) data.get("entries"));
+            journal = next;
+            if (!journal.entries().isEmpty()) {
+                print(out, output, format, journal);
+            }
         }
         return ControlProtocol.OK;
     }
 
-    private Map<?, ?> request(int n, long after, boolean wait, PrintWriter err) {
-        Map<String, Object> request = ControlOptions.request("journal", List.of(unit));
-        request.put("lines", n);
-        request.put("after", after);
-        request.put("wait", wait);
-        ControlOptions.Result result = control.query(request, err);
-        return result.data() instanceof Map<?, ?> m && m.get("entries") instanceof List<?> ? m : null;
-    }
-
-    private void print(PrintWriter out, JournalLines format, List<?> entries) {
-        for (Object o : entries) {
-            Map<?, ?> entry = (Map<?, ?>) o;
-            out.println(switch (output.output) {
-                case "json", "json-pretty" -> Json.write(entry);
-                case "cat" -> String.valueOf(entry.get("text"));
-                default -> format.format(entry);
-            });
+    /** The lines as journalctl's short output, their text alone ({@code -o cat}), or the reply as JSON. */
+    private static void print(PrintWriter out, OutputOption output, JournalLines format, Reply.Journal journal) {
+        if (output.json()) {
+            OutputOption.printJson(out, journal);
+        } else {
+            for (LogLine line : journal.entries()) {
+                out.println(output.output.equals("cat") ? line.text() : format.format(line));
+            }
         }
         out.flush();
     }

@@ -1,5 +1,7 @@
 package dev.sockact.cli.sockctl;
 
+import dev.sockact.ctl.UnitStatus.LogLine;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -8,35 +10,33 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import java.util.Map;
 
 /**
- * A unit's log line as journalctl's short output (and systemctl status) prints it:
+ * A unit's kept line as journalctl's short output (and systemctl status) prints it:
  * {@code Dec 02 14:00:00 host sshd[123]: message}. A service's own output carries its identifier and pid; a line
- * sockactd logged is sockactd's, under the daemon's pid.
+ * sockactd logged is sockactd's, under the daemon's pid (where systemctl shows {@code systemd[1]}).
  */
 final class JournalLines {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("MMM dd HH:mm:ss", Locale.ROOT);
 
     private final String host = hostName();
-    private final String daemonPid;
+    private final long daemonPid;
 
-    JournalLines(Object daemonPid) {
-        this.daemonPid = String.valueOf(daemonPid);
+    JournalLines(long daemonPid) {
+        this.daemonPid = daemonPid;
     }
 
-    String format(Map<?, ?> entry) {
-        long millis = entry.get("timeMillis") instanceof Long t ? t : 0;
-        String time = TIME.format(Instant.ofEpochMilli(millis).atZone(ZoneId.systemDefault()));
-        return time + " " + host + " " + source(entry) + ": " + entry.get("text");
+    String format(LogLine line) {
+        String time = TIME.format(Instant.ofEpochMilli(line.timeMillis()).atZone(ZoneId.systemDefault()));
+        return time + " " + host + " " + source(line) + ": " + line.text();
     }
 
     /** {@code IDENTIFIER[PID]}, or sockactd's own. */
-    private String source(Map<?, ?> entry) {
-        if (entry.get("identifier") instanceof String identifier) {
-            return entry.get("pid") instanceof Long pid && pid > 0 ? identifier + "[" + pid + "]" : identifier;
+    private String source(LogLine line) {
+        if (line.identifier() == null) {
+            return "sockactd[" + daemonPid + "]";
         }
-        return "sockactd[" + daemonPid + "]";
+        return line.pid() > 0 ? line.identifier() + "[" + line.pid() + "]" : line.identifier();
     }
 
     private static String hostName() {

@@ -1,9 +1,11 @@
 package dev.sockact.cli.sockctl;
 
 import dev.sockact.ctl.ControlProtocol;
-import dev.sockact.ctl.Json;
+import dev.sockact.ctl.ListenEntry;
+import dev.sockact.ctl.Reply;
+import dev.sockact.ctl.Request;
+import dev.sockact.ctl.SocketEntry;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -12,7 +14,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -24,10 +25,6 @@ import java.util.concurrent.Callable;
 public final class ListCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Mixin
-    ControlOptions control;
-    @Mixin
-    OutputOption output;
 
     @Option(names = {"-a", "--all"}, description = "Include inactive sockets.")
     boolean all;
@@ -46,32 +43,28 @@ public final class ListCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        OutputOption output = OutputOption.of(spec);
         if (output.rejected(err)) {
             return 1;
         }
-        ControlOptions.Result result = control.query(ControlOptions.request("list", null), err);
-        if (!(result.data() instanceof List<?> units)) {
-            return result.status();
+        Reply reply = ControlOptions.of(spec).query(new Request.ListSockets(), err);
+        if (!(reply instanceof Reply.SocketList list)) {
+            return reply.exitStatus();
         }
-        List<Object> shown = new ArrayList<>();
+        List<SocketEntry> shown = new ArrayList<>();
         List<Row> rows = new ArrayList<>();
-        for (Object o : units) {
-            Map<?, ?> u = (Map<?, ?>) o;
-            String active = String.valueOf(u.get("active"));
-            if (!all && active.equals("inactive")) {
+        for (SocketEntry u : list.sockets()) {
+            if (!all && u.active().equals("inactive")) {
                 continue;
             }
             shown.add(u);
-            List<?> activates = (List<?>) u.get("activates");
-            String triggers = activates.isEmpty() ? "-" : String.join(", ", activates.stream().map(String::valueOf).toList());
-            for (Object l : (List<?>) u.get("listen")) {
-                Map<?, ?> listen = (Map<?, ?>) l;
-                rows.add(new Row(String.valueOf(listen.get("address")), String.valueOf(listen.get("type")),
-                        String.valueOf(u.get("unit")), triggers));
+            String triggers = u.activates().isEmpty() ? "-" : String.join(", ", u.activates());
+            for (ListenEntry listen : u.listen()) {
+                rows.add(new Row(listen.address(), listen.type(), u.unit(), triggers));
             }
         }
         if (output.json()) {
-            out.println(Json.write(shown));
+            OutputOption.printJson(out, new Reply.SocketList(shown));
             return ControlProtocol.OK;
         }
         rows.sort(Comparator.comparing(Row::listen).thenComparing(Row::type));

@@ -1,9 +1,10 @@
 package dev.sockact.cli.sockctl;
 
 import dev.sockact.ctl.ControlProtocol;
-import dev.sockact.ctl.Json;
+import dev.sockact.ctl.Reply;
+import dev.sockact.ctl.Request;
+import dev.sockact.ctl.UnitEntry;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -13,9 +14,9 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * {@code sockctl list-units [--type=socket|service] [--all] [PATTERN...]}: systemctl 252's table (a column for
@@ -29,10 +30,6 @@ public final class ListUnitsCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
-    @Mixin
-    ControlOptions control;
-    @Mixin
-    OutputOption output;
 
     @Option(names = {"-t", "--type"}, paramLabel = "TYPE", split = ",",
             description = "Only units of these types: socket, service (comma-separated or repeated; 'help' lists them).")
@@ -58,6 +55,7 @@ public final class ListUnitsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        OutputOption output = OutputOption.of(spec);
         if (output.rejected(err)) {
             return 1;
         }
@@ -73,24 +71,22 @@ public final class ListUnitsCommand implements Callable<Integer> {
                 return ControlProtocol.FAILURE;
             }
         }
-        ControlOptions.Result result = control.query(ControlOptions.request("list-units", null), err);
-        if (!(result.data() instanceof List<?> units)) {
-            return result.status();
+        Reply reply = ControlOptions.of(spec).query(new Request.ListUnits(), err);
+        if (!(reply instanceof Reply.UnitList list)) {
+            return reply.exitStatus();
         }
         List<Pattern> globs = patterns.stream().map(ListUnitsCommand::glob).toList();
-        List<Object> shown = new ArrayList<>();
+        List<UnitEntry> shown = new ArrayList<>();
         List<Row> rows = new ArrayList<>();
-        for (Object o : units) {
-            Map<?, ?> u = (Map<?, ?>) o;
-            Row row = new Row(String.valueOf(u.get("unit")), String.valueOf(u.get("load")),
-                    String.valueOf(u.get("active")), String.valueOf(u.get("sub")), String.valueOf(u.get("description")));
+        for (UnitEntry u : list.units()) {
+            Row row = new Row(u.unit(), u.load(), u.active(), u.sub(), u.description());
             if (shows(row, types, all, globs)) {
                 shown.add(u);
                 rows.add(row);
             }
         }
         if (output.json()) {
-            out.println(Json.write(shown));
+            OutputOption.printJson(out, new Reply.UnitList(shown));
             return ControlProtocol.OK;
         }
         rows.sort(ORDER);
@@ -136,7 +132,7 @@ public final class ListUnitsCommand implements Callable<Integer> {
         }
         try {
             return Pattern.compile(inClass ? Pattern.quote(glob) : b.toString());
-        } catch (java.util.regex.PatternSyntaxException e) {
+        } catch (PatternSyntaxException e) {
             return Pattern.compile(Pattern.quote(glob));
         }
     }

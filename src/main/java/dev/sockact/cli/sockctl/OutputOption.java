@@ -1,19 +1,36 @@
 package dev.sockact.cli.sockctl;
 
+import dev.sockact.ctl.ControlCodec;
+import dev.sockact.ctl.Reply;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
-/** {@code -o/--output=short|json}: the text systemctl prints, or the daemon's answer as one line of JSON. */
+import java.io.PrintWriter;
+
+/**
+ * {@code -o/--output=short|json}, global as systemctl's: the text systemctl prints, or the reply's records as one
+ * line of JSON ({@link ControlCodec#data}).
+ */
 public final class OutputOption {
-    @Option(names = {"-o", "--output"}, paramLabel = "MODE", defaultValue = "short",
+    /** The name sockctl's top command gives this mixin. */
+    public static final String MIXIN = "output";
+
+    @Option(names = {"-o", "--output"}, paramLabel = "MODE", defaultValue = "short", scope = ScopeType.INHERIT,
             description = "short (the default) or json.")
     String output;
+
+    /** The option of the sockctl command that {@code spec} is a subcommand of. */
+    static OutputOption of(CommandSpec spec) {
+        return (OutputOption) spec.root().mixins().get(MIXIN).userObject();
+    }
 
     boolean json() {
         return output.equals("json") || output.equals("json-pretty");
     }
 
     /** Whether the mode is unknown; then it says so on {@code err}. */
-    boolean rejected(java.io.PrintWriter err) {
+    boolean rejected(PrintWriter err) {
         return switch (output) {
             case "short", "json", "json-pretty", "cat" -> false;
             default -> {
@@ -21,5 +38,10 @@ public final class OutputOption {
                 yield true;
             }
         };
+    }
+
+    /** Prints {@code reply}'s records as JSON, through the control protocol's codec. */
+    static void printJson(PrintWriter out, Reply reply) {
+        out.println(ControlCodec.data(reply));
     }
 }

@@ -1,7 +1,7 @@
 package dev.sockact.cli.sockctl;
 
+import dev.sockact.ctl.Request;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -15,12 +15,10 @@ import java.util.concurrent.Callable;
 public final class ReloadCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Mixin
-    ControlOptions control;
 
     @Override
     public Integer call() {
-        return control.call(ControlOptions.request("reload", null), ControlOptions.JOB_TIMEOUT_MILLIS,
-                spec.commandLine().getErr()).status();
+        return ControlOptions.of(spec).call(new Request.Reload(), ControlOptions.JOB_TIMEOUT_MILLIS,
+                spec.commandLine().getErr()).exitStatus();
     }
 }

@@ -1,5 +1,6 @@
 package dev.sockact.cli.sockctl;
 
+import dev.sockact.ctl.Request;
 import picocli.CommandLine.Command;
 
 /**
@@ -9,6 +10,6 @@ import picocli.CommandLine.Command;
 @Command(name = "reload-unit", description = "Reload services: run their ExecReload= (systemctl reload UNIT).")
 public final class ReloadUnitCommand extends JobCommand {
     public ReloadUnitCommand() {
-        super("reload-unit");
+        super(Request.ReloadUnit::new);
     }
 }

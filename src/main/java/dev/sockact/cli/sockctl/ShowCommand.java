@@ -1,5 +1,10 @@
 package dev.sockact.cli.sockctl;
 
+import dev.sockact.ctl.ControlProtocol;
+import dev.sockact.ctl.Reply;
+import dev.sockact.ctl.Request;
+import dev.sockact.ctl.ShownUnit;
+import dev.sockact.ctl.ShownUnit.Property;
 import dev.sockact.unit.Diagnostic;
 import dev.sockact.unit.HostInfo;
 import dev.sockact.unit.ManagerScope;
@@ -19,11 +24,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import dev.sockact.ctl.Json;
-
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,20 +40,12 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "show", description = "Show the properties of a unit, as systemctl show does.")
 public final class ShowCommand implements Callable<Integer> {
-
-
     @Spec
     CommandSpec spec;
 
     @Option(names = "--unit-dir", paramLabel = "DIR",
             description = "Parse units offline from DIR (repeatable; earlier ones win) instead of asking sockactd.")
     List<Path> unitDirs;
-
-    @picocli.CommandLine.Mixin
-    ControlOptions control;
-
-    @picocli.CommandLine.Mixin
-    OutputOption output;
 
     @Option(names = {"-p", "--property"}, paramLabel = "PROP", split = ",",
             description = "Show only these properties (repeatable, or comma-separated).")
@@ -64,100 +58,94 @@ public final class ShowCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        OutputOption output = OutputOption.of(spec);
         if (output.rejected(err)) {
             return 1;
         }
         Set<String> wanted = properties == null ? null : new HashSet<>(properties);
         if (unitDirs == null) {
-            return fromDaemon(out, err, wanted);
+            Reply reply = ControlOptions.of(spec).query(new Request.Show(ControlOptions.unitNames(names)), err);
+            if (reply instanceof Reply.Properties shown) {
+                print(shown.units(), wanted, output, out);
+            }
+            return reply.exitStatus();
         }
         int status = 0;
-        List<Object> json = new ArrayList<>();
+        List<ShownUnit> shown = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
             if (i > 0 && !output.json()) {
                 out.println();
             }
-            int s = offline(names.get(i), out, err, wanted, json);
-            status = status == 0 ? s : status;
+            OfflineUnit unit = offline(names.get(i), err);
+            if (unit.shown() != null) {
+                ShownUnit filtered = filter(unit.shown(), wanted);
+                if (output.json()) {
+                    shown.add(filtered);
+                } else {
+                    printLines(filtered, out);
+                }
+            }
+            out.flush();
+            status = status == 0 ? unit.status() : status;
         }
         if (output.json()) {
-            out.println(Json.write(json));
+            OutputOption.printJson(out, new Reply.Properties(shown));
         }
         out.flush();
         return status;
     }
 
-    private int fromDaemon(PrintWriter out, PrintWriter err, Set<String> wanted) {
-        ControlOptions.Result result = control.query(ControlOptions.request("show", names), err);
-        if (!(result.data() instanceof List<?> list)) {
-            return result.status();
+    /** Key=value lines, units separated by an empty line, or the units as JSON; only the wanted properties. */
+    private static void print(List<ShownUnit> units, Set<String> wanted, OutputOption output, PrintWriter out) {
+        List<ShownUnit> filtered = units.stream().map(u -> filter(u, wanted)).toList();
+        if (output.json()) {
+            OutputOption.printJson(out, new Reply.Properties(filtered));
+            return;
         }
-        List<Object> json = new ArrayList<>();
-        boolean first = true;
-        for (Object o : list) {
-            Map<?, ?> unit = (Map<?, ?>) o;
-            List<Map.Entry<String, String>> shown = new ArrayList<>();
-            for (Object pair : (List<?>) unit.get("properties")) {
-                List<?> kv = (List<?>) pair;
-                shown.add(Map.entry(String.valueOf(kv.get(0)), String.valueOf(kv.get(1))));
-            }
-            if (!first && !output.json()) {
+        for (int i = 0; i < filtered.size(); i++) {
+            if (i > 0) {
                 out.println();
             }
-            first = false;
-            print(String.valueOf(unit.get("unit")), shown, out, wanted, json);
-        }
-        if (output.json()) {
-            out.println(Json.write(json));
-        }
-        return result.status();
-    }
-
-    /** Prints Key=value lines, or collects them as one JSON object (repeated keys become arrays). */
-    private void print(String unit, List<Map.Entry<String, String>> shown, PrintWriter out, Set<String> wanted,
-                       List<Object> json) {
-        Map<String, Object> object = new LinkedHashMap<>();
-        for (Map.Entry<String, String> property : shown) {
-            if (wanted != null && !wanted.contains(property.getKey())) {
-                continue;
-            }
-            if (output.json()) {
-                object.merge(property.getKey(), property.getValue(), (a, b) -> {
-                    List<Object> values = a instanceof List<?> l ? new ArrayList<>(l) : new ArrayList<>(List.of(a));
-                    values.add(b);
-                    return values;
-                });
-            } else {
-                out.println(property.getKey() + "=" + property.getValue());
-            }
-        }
-        if (output.json()) {
-            json.add(Map.of("unit", unit, "properties", object));
+            printLines(filtered.get(i), out);
         }
     }
 
-    private int offline(String name, PrintWriter out, PrintWriter err, Set<String> wanted, List<Object> json) {
+    private static ShownUnit filter(ShownUnit unit, Set<String> wanted) {
+        return wanted == null ? unit : new ShownUnit(unit.unit(),
+                unit.properties().stream().filter(p -> wanted.contains(p.name())).toList());
+    }
+
+    private static void printLines(ShownUnit unit, PrintWriter out) {
+        for (Property property : unit.properties()) {
+            out.println(property.name() + "=" + property.value());
+        }
+    }
+
+    /** A unit parsed from the files (null for a name that is no unit's), and the status its loading gives. */
+    private record OfflineUnit(ShownUnit shown, int status) {
+    }
+
+    private OfflineUnit offline(String name, PrintWriter err) {
         Optional<UnitType> type = UnitName.parse(name).flatMap(UnitName::type);
         if (type.isEmpty()) {
             err.println("Unit name " + name + " is not a .socket or .service unit.");
-            return 1;
+            return new OfflineUnit(null, 1);
         }
         UnitLoader loader = new UnitLoader(unitDirs, HostInfo.current(ManagerScope.SYSTEM));
         LoadResult<?> result = type.get() == UnitType.SOCKET ? loader.loadSocket(name) : loader.loadService(name);
         for (Diagnostic diagnostic : result.diagnostics()) {
             err.println(diagnostic.format());
         }
+        err.flush();
         List<Map.Entry<String, String>> shown = switch (result.unit()) {
             case SocketUnit socket -> UnitProperties.of(socket);
             case ServiceUnit service -> UnitProperties.of(service);
             case null, default -> List.of(Map.entry("Id", name), Map.entry("LoadState", result.state().text()));
         };
-        print(name, shown, out, wanted, json);
-        out.flush();
-        err.flush();
+        ShownUnit unit = new ShownUnit(name, shown.stream().map(e -> new Property(e.getKey(), e.getValue())).toList());
         if (result.loaded()) {
-            return 0;
+            return new OfflineUnit(unit, 0);
         }
-        return result.state() == LoadState.NOT_FOUND ? dev.sockact.ctl.ControlProtocol.NO_SUCH_UNIT : 1;
+        return new OfflineUnit(unit, result.state() == LoadState.NOT_FOUND ? ControlProtocol.NO_SUCH_UNIT : 1);
     }
 }

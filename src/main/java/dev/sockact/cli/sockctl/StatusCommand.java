@@ -1,9 +1,11 @@
 package dev.sockact.cli.sockctl;
 
 import dev.sockact.ctl.ControlProtocol;
-import dev.sockact.ctl.Json;
+import dev.sockact.ctl.ListenEntry;
+import dev.sockact.ctl.Reply;
+import dev.sockact.ctl.Request;
+import dev.sockact.ctl.UnitStatus;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,10 +36,6 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
-    @Mixin
-    ControlOptions control;
-    @Mixin
-    OutputOption output;
 
     @Option(names = {"-n", "--lines"}, paramLabel = "N", defaultValue = "10",
             description = "Log lines to show (default 10, at most 1000).")
@@ -50,25 +48,24 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        OutputOption output = OutputOption.of(spec);
         if (output.rejected(err)) {
             return 1;
         }
-        Map<String, Object> request = ControlOptions.request("status", units);
-        request.put("lines", Math.max(0, lines));
-        ControlOptions.Result result = control.query(request, err);
-        if (!(result.data() instanceof List<?> list)) {
-            return result.status();
+        Request request = new Request.Status(ControlOptions.unitNames(units), Math.max(0, lines));
+        Reply reply = ControlOptions.of(spec).query(request, err);
+        if (!(reply instanceof Reply.Statuses statuses)) {
+            return reply.exitStatus();
         }
         if (output.json()) {
-            out.println(Json.write(list));
-            return result.status();
+            OutputOption.printJson(out, statuses);
+            return reply.exitStatus();
         }
         boolean first = true;
-        for (Object o : list) {
-            Map<?, ?> u = (Map<?, ?>) o;
-            if ("not-found".equals(u.get("load"))) {
+        for (UnitStatus u : statuses.units()) {
+            if (u instanceof UnitStatus.NotFound) {
                 out.flush();
-                err.println(ControlProtocol.notFound(String.valueOf(u.get("unit"))));
+                err.println(ControlProtocol.notFound(u.unit()));
                 err.flush();
                 continue;
             }
@@ -78,7 +75,7 @@ public final class StatusCommand implements Callable<Integer> {
             first = false;
             print(out, u, System.currentTimeMillis() * 1000);
         }
-        return result.status();
+        return reply.exitStatus();
     }
 
     /** systemd's glyph for an active state: ● (active, activating, deactivating), ○ (inactive), × (failed). */
@@ -90,59 +87,61 @@ public final class StatusCommand implements Callable<Integer> {
         };
     }
 
-    static void print(PrintWriter out, Map<?, ?> u, long nowMicros) {
-        String name = String.valueOf(u.get("unit"));
-        String active = String.valueOf(u.get("active"));
-        String description = String.valueOf(u.get("description"));
-        out.println(glyph(active) + " " + name + (description.equals(name) ? "" : " - " + description));
-        line(out, "Loaded:", "loaded (" + u.get("fragmentPath") + fileState(u) + ")");
-        printDropIns(out, strings(u.get("dropInPaths")));
-        StringBuilder state = new StringBuilder(active);
-        String result = String.valueOf(u.get("result"));
-        if (active.equals("failed")) {
-            state.append(" (Result: ").append(result).append(")");
-        } else {
-            state.append(" (").append(u.get("sub")).append(")");
+    /** One socket's or service's status (a unit that is not loaded has none; it is an error line). */
+    static void print(PrintWriter out, UnitStatus u, long nowMicros) {
+        if (!(u instanceof UnitStatus.Loaded loaded)) {
+            return;
         }
-        long since = u.get("sinceMicros") instanceof Long l ? l : 0;
+        UnitStatus.Common c = loaded.common();
+        String name = c.unit();
+        String active = c.active();
+        out.println(glyph(active) + " " + name + (c.description().equals(name) ? "" : " - " + c.description()));
+        line(out, "Loaded:", "loaded (" + c.files().fragmentPath() + fileState(c.unitFileState(), c.unitFilePreset())
+                + ")");
+        printDropIns(out, c.files().dropInPaths());
+        StringBuilder state = new StringBuilder(active);
+        if (active.equals("failed")) {
+            state.append(" (Result: ").append(c.result()).append(")");
+        } else {
+            state.append(" (").append(c.sub()).append(")");
+        }
+        long since = c.sinceMicros();
         if (since > 0) {
             state.append(" since ").append(SINCE.format(Instant.ofEpochMilli(since / 1000).atZone(ZoneId.systemDefault())))
                     .append("; ").append(relative(nowMicros - since));
         }
         line(out, "Active:", state.toString());
-        if (u.get("pendingChange") instanceof String pending) {
-            line(out, "Pending:", pending);
-        }
-        if (u.get("triggers") instanceof List<?> triggers) {
-            triggerLines(out, "Triggers:", triggers);
-        }
-        if (u.get("triggeredBy") instanceof List<?> by && !by.isEmpty()) {
-            triggerLines(out, "TriggeredBy:", by);
-        }
-        if (u.get("listen") instanceof List<?> listens) {
-            String label = "Listen:";
-            for (Object l : listens) {
-                Map<?, ?> m = (Map<?, ?>) l;
-                line(out, label, m.get("address") + " (" + m.get("type") + ")");
-                label = "";
+        switch (loaded) {
+            case UnitStatus.Socket s -> {
+                if (s.pendingChange() != null) {
+                    line(out, "Pending:", s.pendingChange());
+                }
+                triggerLines(out, "Triggers:", s.triggers());
+                String label = "Listen:";
+                for (ListenEntry l : s.listen()) {
+                    line(out, label, l.address() + " (" + l.type() + ")");
+                    label = "";
+                }
+                if (s.accept()) {
+                    line(out, "Accepted:", s.accepted() + "; Connected: " + s.connected() + ";"
+                            + (s.refused() > 0 ? " Refused: " + s.refused() : ""));
+                }
+            }
+            case UnitStatus.Service s -> {
+                triggerLines(out, "TriggeredBy:", s.triggeredBy());
+                if (s.mainPid() > 0) {
+                    line(out, "Main PID:", s.mainPid() + " (" + comm(s.mainPid(), s.mainCommand()) + ")");
+                }
+                if (!s.statusText().isEmpty()) {
+                    line(out, "Status:", "\"" + s.statusText() + "\"");
+                }
             }
         }
-        if (Boolean.TRUE.equals(u.get("accept"))) {
-            long refused = u.get("refused") instanceof Long r ? r : 0;
-            line(out, "Accepted:", u.get("accepted") + "; Connected: " + u.get("connected") + ";"
-                    + (refused > 0 ? " Refused: " + refused : ""));
-        }
-        if (u.get("mainPid") instanceof Long pid && pid > 0) {
-            line(out, "Main PID:", pid + " (" + comm(pid, String.valueOf(u.get("mainCommand"))) + ")");
-        }
-        if (u.get("statusText") instanceof String text && !text.isEmpty()) {
-            line(out, "Status:", "\"" + text + "\"");
-        }
-        if (u.get("log") instanceof List<?> log && !log.isEmpty()) {
+        if (!c.log().isEmpty()) {
             out.println();
-            JournalLines format = new JournalLines(u.get("daemonPid"));
-            for (Object o : log) {
-                out.println(format.format((Map<?, ?>) o));
+            JournalLines format = new JournalLines(c.daemonPid());
+            for (UnitStatus.LogLine entry : c.log()) {
+                out.println(format.format(entry));
             }
         }
     }
@@ -151,19 +150,17 @@ public final class StatusCommand implements Callable<Integer> {
      * systemctl 252's {@code ; enabled; preset: enabled} after the path: the preset only for enabled and disabled
      * units (as {@code show_preset_for_state}); nothing from a daemon that does not send the state.
      */
-    static String fileState(Map<?, ?> u) {
-        if (!(u.get("unitFileState") instanceof String state) || state.isEmpty()) {
+    static String fileState(String state, String preset) {
+        if (state.isEmpty()) {
             return "";
         }
-        boolean showPreset = (state.equals("enabled") || state.equals("disabled"))
-                && u.get("unitFilePreset") instanceof String p && !p.isEmpty();
-        return "; " + state + (showPreset ? "; preset: " + u.get("unitFilePreset") : "");
+        boolean showPreset = (state.equals("enabled") || state.equals("disabled")) && !preset.isEmpty();
+        return "; " + state + (showPreset ? "; preset: " + preset : "");
     }
 
-    private static void triggerLines(PrintWriter out, String label, List<?> units) {
-        for (Object o : units) {
-            Map<?, ?> m = (Map<?, ?>) o;
-            line(out, label, glyph(String.valueOf(m.get("active"))) + " " + m.get("unit"));
+    private static void triggerLines(PrintWriter out, String label, List<UnitStatus.UnitRef> units) {
+        for (UnitStatus.UnitRef u : units) {
+            line(out, label, glyph(u.active()) + " " + u.unit());
             label = "";
         }
     }
@@ -186,14 +183,6 @@ public final class StatusCommand implements Callable<Integer> {
     /** systemctl status's label column: right-aligned to 12 characters, then a space. */
     private static void line(PrintWriter out, String label, String value) {
         out.println(" ".repeat(Math.max(0, 12 - label.length())) + label + " " + value);
-    }
-
-    private static List<String> strings(Object o) {
-        List<String> out = new ArrayList<>();
-        if (o instanceof List<?> list) {
-            list.forEach(e -> out.add(String.valueOf(e)));
-        }
-        return out;
     }
 
     private static String comm(long pid, String fallback) {

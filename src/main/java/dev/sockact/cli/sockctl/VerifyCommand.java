@@ -17,12 +17,14 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
  * {@code sockctl verify FILE...}: loads each unit file like {@code systemd-analyze verify} and prints every
- * diagnostic as {@code PATH:LINE: message} or {@code UNIT: message}. Exit 0 when every unit loads.
+ * diagnostic once, as {@code PATH:LINE: message} or {@code UNIT: message}. Exit 0 when every unit loads.
  */
 @Command(name = "verify", description = "Check unit files for errors, as systemd-analyze verify does.")
 public final class VerifyCommand implements Callable<Integer> {
@@ -38,17 +40,19 @@ public final class VerifyCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         HostInfo host = HostInfo.current(ManagerScope.SYSTEM);
         boolean allLoaded = true;
+        Set<String> reported = new HashSet<>();
         for (Path file : files) {
             UnitLoader loader = UnitLoader.forFile(file, UnitLoader.defaultUnitDirs(ManagerScope.SYSTEM), host);
-            allLoaded &= verify(file, loader, err);
+            allLoaded &= verify(file, loader, reported, err);
         }
         err.flush();
         return allLoaded ? 0 : 1;
     }
 
-    private static boolean verify(Path file, UnitLoader loader, PrintWriter err) {
+    /** Verifies one file; {@code reported} holds the units whose diagnostics were printed already. */
+    private static boolean verify(Path file, UnitLoader loader, Set<String> reported, PrintWriter err) {
         LoadResult<?> result = loader.loadFile(file);
-        print(result.diagnostics(), err);
+        print(result, reported, err);
         if (!result.loaded()) {
             err.println(summary(result));
             return false;
@@ -59,7 +63,7 @@ public final class VerifyCommand implements Callable<Integer> {
             String serviceName = socket.serviceName().toString();
             LoadResult<ServiceUnit> service = loader.loadService(serviceName);
             if (service.state() != LoadState.NOT_FOUND) {
-                print(service.diagnostics(), err);   // systemd-analyze says nothing more about a missing service
+                print(service, reported, err);   // systemd-analyze says nothing more about a missing service
             }
             if (!service.loaded()) {
                 String shown = socket.serviceName().isTemplate()
@@ -95,8 +99,15 @@ public final class VerifyCommand implements Callable<Integer> {
         return problems;
     }
 
-    private static void print(List<Diagnostic> diagnostics, PrintWriter err) {
-        for (Diagnostic diagnostic : diagnostics) {
+    /**
+     * The unit's diagnostics, unless they were printed already: systemd-analyze loads each unit once, so a service
+     * named on the command line after its socket (which loaded it too) has its diagnostics shown once.
+     */
+    private static void print(LoadResult<?> result, Set<String> reported, PrintWriter err) {
+        if (!reported.add(result.name())) {
+            return;
+        }
+        for (Diagnostic diagnostic : result.diagnostics()) {
             err.println(diagnostic.format());
         }
     }

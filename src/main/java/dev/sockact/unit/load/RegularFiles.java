@@ -30,6 +30,8 @@ public final class RegularFiles {
 
     /** The problem with a file that is not read: its message names no path, the caller's does. */
     public static final class RefusedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
         RefusedException(String reason) {
             super(reason);
         }
@@ -54,13 +56,17 @@ public final class RegularFiles {
         if (!attributes.isRegularFile()) {
             throw new RefusedException("not a regular file (" + kind(file, attributes) + ")");
         }
+        String kernelFile = kernelFile(file);
+        if (kernelFile != null) {
+            throw new RefusedException("a file of the kernel's (" + kernelFile + "), not a configuration file");
+        }
         if (attributes.size() > limit) {
-            throw tooLarge(attributes.size(), limit);
+            throw new RefusedException("too large (" + attributes.size() + " bytes, the limit is " + limit + ")");
         }
         try (InputStream in = Files.newInputStream(file)) {
             byte[] content = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-            if (content.length > limit) {
-                throw tooLarge(content.length, limit);
+            if (content.length > limit) {   // it grew while being read
+                throw new RefusedException("too large (more than " + limit + " bytes, the limit is " + limit + ")");
             }
             return content;
         } catch (RefusedException e) {
@@ -70,9 +76,22 @@ public final class RegularFiles {
         }
     }
 
-    private static RefusedException tooLarge(long size, long limit) {
-        return new RefusedException("too large (" + (size > limit ? "more than " + limit : size)
-                + " bytes, the limit is " + limit + ")");
+    /**
+     * The real path of a file under /proc or /sys, or null. The kernel calls those regular, but some never end or
+     * block when read (/proc/kmsg waits for the next kernel message). Only a path that is a symlink or starts there
+     * can end there, so other paths cost no realpath walk (Accept=yes loads an instance's files per connection).
+     */
+    private static String kernelFile(Path file) {
+        String text = file.toAbsolutePath().toString();
+        if (!Files.isSymbolicLink(file) && !text.startsWith("/proc/") && !text.startsWith("/sys/")) {
+            return null;
+        }
+        try {
+            String real = file.toRealPath().toString();
+            return real.startsWith("/proc/") || real.startsWith("/sys/") ? real : null;
+        } catch (IOException e) {
+            return null;   // it was there a moment ago: the read says what is wrong now
+        }
     }
 
     /** What a file that is not regular is, in words: systemd's "is a directory" and the file(1) names. */

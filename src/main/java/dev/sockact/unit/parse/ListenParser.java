@@ -90,7 +90,6 @@ public final class ListenParser {
         };
     }
 
-    /** A parse failure with the errno systemd reports. */
     /** An address systemd refuses; {@link #errnoName()} is the errno its parser returns (EINVAL, ERANGE, ...). */
     public static final class AddressException extends Exception {
         private static final long serialVersionUID = 1L;

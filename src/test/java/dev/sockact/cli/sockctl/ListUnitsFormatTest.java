@@ -1,5 +1,7 @@
 package dev.sockact.cli.sockctl;
 
+import dev.sockact.ctl.InstallChange;
+import dev.sockact.ctl.Reply;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
@@ -63,33 +65,34 @@ class ListUnitsFormatTest {
     @Test
     void installChangesAsSystemctlPrintsThem() {
         StringWriter s = new StringWriter();
-        InstallCommand.printChanges(new PrintWriter(s, true), Map.of("changes", List.of(
-                Map.of("type", "symlink", "path", "/etc/sockact/system/sockets.target.wants/x.socket",
-                        "source", "/etc/sockact/system/x.socket"),
-                Map.of("type", "unlink", "path", "/etc/sockact/system/y.socket")), "carriesInstallInfo", true), true);
+        InstallCommand.printChanges(new PrintWriter(s, true), new Reply.Installed(List.of(
+                new InstallChange(InstallChange.Kind.SYMLINK, "/etc/sockact/system/sockets.target.wants/x.socket",
+                        "/etc/sockact/system/x.socket"),
+                new InstallChange(InstallChange.Kind.UNLINK, "/etc/sockact/system/y.socket", null)), true, null, null),
+                true);
         assertThat(s.toString()).isEqualTo("Created symlink /etc/sockact/system/sockets.target.wants/x.socket → "
                 + "/etc/sockact/system/x.socket.\nRemoved \"/etc/sockact/system/y.socket\".\n");
 
         StringWriter none = new StringWriter();
-        InstallCommand.printChanges(new PrintWriter(none, true), Map.of("changes", List.of(),
-                "carriesInstallInfo", false), true);
+        InstallCommand.printChanges(new PrintWriter(none, true), new Reply.Installed(List.of(), false, null, null),
+                true);
         assertThat(none.toString()).startsWith("The unit files have no installation config (WantedBy=, RequiredBy=,"
                 + " Also=,\nAlias= settings in the [Install] section, and DefaultInstance= for template\nunits). This"
                 + " means they are not meant to be enabled using sockctl.\n \nPossible reasons");
         StringWriter disable = new StringWriter();
-        InstallCommand.printChanges(new PrintWriter(disable, true), Map.of("changes", List.of(),
-                "carriesInstallInfo", false), false);
+        InstallCommand.printChanges(new PrintWriter(disable, true), new Reply.Installed(List.of(), false, null, null),
+                false);
         assertThat(disable.toString()).isEmpty();
     }
 
     @Test
     void loadedLineShowsThePresetForEnabledAndDisabledOnly() {
-        assertThat(StatusCommand.fileState(Map.of("unitFileState", "enabled", "unitFilePreset", "enabled")))
+        assertThat(StatusCommand.fileState("enabled", "enabled"))
                 .isEqualTo("; enabled; preset: enabled");
-        assertThat(StatusCommand.fileState(Map.of("unitFileState", "disabled", "unitFilePreset", "disabled")))
+        assertThat(StatusCommand.fileState("disabled", "disabled"))
                 .isEqualTo("; disabled; preset: disabled");
-        assertThat(StatusCommand.fileState(Map.of("unitFileState", "static", "unitFilePreset", "enabled")))
+        assertThat(StatusCommand.fileState("static", "enabled"))
                 .isEqualTo("; static");
-        assertThat(StatusCommand.fileState(Map.of())).isEmpty();
+        assertThat(StatusCommand.fileState("", "")).isEmpty();
     }
 }

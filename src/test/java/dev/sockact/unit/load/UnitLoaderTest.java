@@ -42,6 +42,22 @@ class UnitLoaderTest {
     }
 
     @Test
+    void moreDropInsThanTheBoundRefuseTheUnitWithTheCount() throws IOException {
+        write("many.socket", "[Socket]\nListenStream=8080\n");
+        Files.createDirectories(dir.resolve("many.socket.d"));
+        for (int i = 0; i <= UnitLoader.MAX_DROP_INS; i++) {
+            write("many.socket.d/" + i + ".conf", "[Socket]\nBacklog=" + i + "\n");
+        }
+        LoadResult<SocketUnit> many = socket("many.socket");
+        assertThat(many.state()).isEqualTo(LoadState.ERROR);
+        assertThat(many.diagnostics()).extracting(Diagnostic::message).contains("Too many drop-ins ("
+                + (UnitLoader.MAX_DROP_INS + 1) + ", the limit is " + UnitLoader.MAX_DROP_INS + "), refusing to load"
+                + " the unit.");
+        Files.delete(dir.resolve("many.socket.d/0.conf"));
+        assertThat(socket("many.socket").state()).isEqualTo(LoadState.LOADED);
+    }
+
+    @Test
     void defaultsAreSystemds() throws IOException {
         write("web.socket", "[Socket]\nListenStream=8080\n");
         SocketUnit socket = socket("web.socket").unit();

@@ -5,6 +5,7 @@ import dev.sockact.unit.ExecCommand.Flag;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,7 +20,7 @@ class ExecLineParserTest {
     @Test
     void plainCommand() throws Exception {
         assertThat(parse("/bin/echo hello world")).containsExactly(
-                new ExecCommand("/bin/echo", List.of("/bin/echo", "hello", "world"), java.util.Set.of()));
+                new ExecCommand("/bin/echo", List.of("/bin/echo", "hello", "world"), Set.of()));
     }
 
     @Test
