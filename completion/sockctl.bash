@@ -169,6 +169,7 @@ function _complete_sockctl() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} disable" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} reload" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} daemon-reload" ];    then _picocli_sockctl; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} reset-failed" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} verify" ];    then _picocli_sockctl; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
@@ -187,9 +188,11 @@ function _complete_sockctl() {
   local cmds12=(disable)
   local cmds13=(reload)
   local cmds14=(daemon-reload)
-  local cmds15=(verify)
+  local cmds15=(reset-failed)
+  local cmds16=(verify)
 
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_sockctl_verify; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_sockctl_verify; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_sockctl_resetfailed; return $?; fi
   if CompWordsContainsArray "${cmds14[@]}"; then _picocli_sockctl_daemonreload; return $?; fi
   if CompWordsContainsArray "${cmds13[@]}"; then _picocli_sockctl_reload; return $?; fi
   if CompWordsContainsArray "${cmds12[@]}"; then _picocli_sockctl_disable; return $?; fi
@@ -216,7 +219,7 @@ function _picocli_sockctl() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="list list-sockets list-units status show cat journal start stop restart reload-unit enable disable reload daemon-reload verify"
+  local commands="list list-sockets list-units status show cat journal start stop restart reload-unit enable disable reload daemon-reload reset-failed verify"
   local flag_opts="'--user' '-h' '--help' '-V' '--version'"
   local arg_opts="'--control-socket' '-o' '--output'"
 
@@ -728,6 +731,39 @@ function _picocli_sockctl_reload() {
 
 # Generates completions for the options and subcommands of the `daemon-reload` subcommand.
 function _picocli_sockctl_daemonreload() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--user'"
+  local arg_opts="'--control-socket' '-o' '--output'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--control-socket')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-o'|'--output')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `reset-failed` subcommand.
+function _picocli_sockctl_resetfailed() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}

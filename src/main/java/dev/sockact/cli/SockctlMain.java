@@ -9,6 +9,7 @@ import dev.sockact.cli.sockctl.ListCommand;
 import dev.sockact.cli.sockctl.ListUnitsCommand;
 import dev.sockact.cli.sockctl.OutputOption;
 import dev.sockact.cli.sockctl.ReloadCommand;
+import dev.sockact.cli.sockctl.ResetFailedCommand;
 import dev.sockact.cli.sockctl.RestartCommand;
 import dev.sockact.cli.sockctl.ShowCommand;
 import dev.sockact.cli.sockctl.ReloadUnitCommand;
@@ -35,7 +36,7 @@ import java.io.PrintWriter;
         subcommands = {ListCommand.class, ListUnitsCommand.class, StatusCommand.class, ShowCommand.class, CatCommand.class,
                 JournalCommand.class,
                 StartCommand.class, StopCommand.class, RestartCommand.class, ReloadUnitCommand.class,
-                EnableCommand.class, DisableCommand.class, ReloadCommand.class,
+                EnableCommand.class, DisableCommand.class, ReloadCommand.class, ResetFailedCommand.class,
                 VerifyCommand.class})
 public final class SockctlMain implements Runnable {
 

@@ -80,6 +80,7 @@ public final class ControlCodec {
             }
             case Request.Enable e -> m.put("units", e.units());
             case Request.Disable d -> m.put("units", d.units());
+            case Request.ResetFailed r -> m.put("units", r.units());
             case Request.Job j -> m.put("units", j.units());
         }
         return Json.write(m);
@@ -97,6 +98,7 @@ public final class ControlCodec {
             case Request.Enable _ -> "enable";
             case Request.Disable _ -> "disable";
             case Request.Reload _ -> "reload";
+            case Request.ResetFailed _ -> "reset-failed";
             case Request.Job j -> j.verb();
         };
     }
@@ -120,6 +122,7 @@ public final class ControlCodec {
             case "enable" -> new Request.Enable(f.units());
             case "disable" -> new Request.Disable(f.units());
             case "reload" -> new Request.Reload();
+            case "reset-failed" -> new Request.ResetFailed(f.units());
             case "start" -> new Request.Start(f.units());
             case "stop" -> new Request.Stop(f.units());
             case "restart" -> new Request.Restart(f.units());
@@ -286,6 +289,27 @@ public final class ControlCodec {
         m.put("sub", c.sub());
         m.put("result", c.result());
         m.put("sinceMicros", c.sinceMicros());
+        if (c.condition() != null) {
+            m.put("condition", startTest(c.condition()));
+        }
+        if (c.assertion() != null) {
+            m.put("assert", startTest(c.assertion()));
+        }
+    }
+
+    private static Map<String, Object> startTest(UnitStatus.StartTest t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("micros", t.micros());
+        m.put("unmet", t.unmet());
+        return m;
+    }
+
+    private static UnitStatus.StartTest startTest(Fields f, String key) throws ProtocolException {
+        if (f.map.get(key) == null) {
+            return null;
+        }
+        Fields t = f.object(key);
+        return new UnitStatus.StartTest(t.number("micros"), t.strings("unmet"));
     }
 
     private static void log(Map<String, Object> m, Common c) {
@@ -301,7 +325,7 @@ public final class ControlCodec {
         Common common = new Common(files, f.string("unitFileState"), f.string("unitFilePreset"),
                 f.string("description"), f.string("active"), f.string("sub"), f.string("result"),
                 f.number("sinceMicros"), f.list("log", ControlCodec::logLine),
-                f.number("daemonPid"));
+                f.number("daemonPid"), startTest(f, "condition"), startTest(f, "assert"));
         String type = f.string("type");
         return switch (type) {
             case "socket" -> new UnitStatus.Socket(common, f.list("triggers", ControlCodec::unitRef),

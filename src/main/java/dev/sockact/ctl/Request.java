@@ -49,6 +49,10 @@ public sealed interface Request {
     record Reload() implements Request {
     }
 
+    /** {@code reset-failed}: the failed state of the units (every loaded unit when none is named) reset. */
+    record ResetFailed(List<String> units) implements Request {
+    }
+
     /** A job on units: the reply comes once they have settled. */
     sealed interface Job extends Request {
         List<String> units();

@@ -53,12 +53,20 @@ public sealed interface UnitStatus {
     /**
      * What sockets and services both show: files, enablement ({@code unitFileState}, {@code unitFilePreset}), the
      * states and since when ({@code sinceMicros}, 0 for never), the last log lines and the pid of sockactd that
-     * logged them.
+     * logged them, and the last start's failed condition and assert tests (null unless one failed).
      */
     record Common(UnitFiles files, String unitFileState, String unitFilePreset, String description, String active,
-                  String sub, String result, long sinceMicros, List<LogLine> log, long daemonPid) {
+                  String sub, String result, long sinceMicros, List<LogLine> log, long daemonPid,
+                  StartTest condition, StartTest assertion) {
         public Common {
             log = List.copyOf(log);
+        }
+
+        /** A unit whose conditions and asserts have not failed. */
+        public Common(UnitFiles files, String unitFileState, String unitFilePreset, String description, String active,
+                      String sub, String result, long sinceMicros, List<LogLine> log, long daemonPid) {
+            this(files, unitFileState, unitFilePreset, description, active, sub, result, sinceMicros, log, daemonPid,
+                    null, null);
         }
 
         public String unit() {
@@ -72,6 +80,16 @@ public sealed interface UnitStatus {
 
     /** Another unit and its active state: what a socket triggers or what triggers a service. */
     record UnitRef(String unit, String active) {
+    }
+
+    /**
+     * A start's failed test of the conditions or of the asserts: when ({@code micros}, wall clock) and the lines
+     * not met, as systemctl status lists them ({@code ConditionPathExists=!/etc/foo}).
+     */
+    record StartTest(long micros, List<String> unmet) {
+        public StartTest {
+            unmet = List.copyOf(unmet);
+        }
     }
 
     /**

@@ -15,6 +15,7 @@ import dev.sockact.ctl.UnitStatus.LogLine;
 import dev.sockact.ctl.UnitStatus.UnitRef;
 import dev.sockact.event.Timer;
 import dev.sockact.posix.Processes;
+import dev.sockact.unit.Condition;
 import dev.sockact.unit.ListenSpec;
 import dev.sockact.unit.UnitInfo;
 import dev.sockact.unit.UnitProperties;
@@ -33,7 +34,8 @@ import java.util.function.Consumer;
 /**
  * The control requests ({@link Request}), answered from the manager's state on its loop: {@code list},
  * {@code list-units}, {@code status}, {@code show}, {@code cat}, {@code journal} (anyone), {@code start}, {@code stop},
- * {@code restart}, {@code reload-unit}, {@code reload}, {@code enable}, {@code disable} (root or sockactd's own user).
+ * {@code restart}, {@code reload-unit}, {@code reload}, {@code enable}, {@code disable}, {@code reset-failed} (root or
+ * sockactd's own user).
  * Jobs reply once every named unit has settled (active, inactive or failed), or after {@link #JOB_TIMEOUT_NANOS}.
  */
 final class ControlCommands {
@@ -70,6 +72,8 @@ final class ControlCommands {
                     : denied("enable " + String.join(" ", e.units()), uid));
             case Request.Disable d -> reply.accept(privileged ? install(d.units(), false)
                     : denied("disable " + String.join(" ", d.units()), uid));
+            case Request.ResetFailed r -> reply.accept(privileged ? resetFailed(r.units())
+                    : denied("reset failed state", uid));
             case Request.Reload _ -> {
                 if (!privileged) {
                     reply.accept(denied("reload daemon", uid));
@@ -174,10 +178,49 @@ final class ControlCommands {
     private UnitStatus.Common common(String name, UnitFiles files, UnitInfo info, ActiveState active, String sub,
                                      String result, UnitTimes times, int lines) {
         List<LogLine> log = JournalQuery.lines(manager.journal().last(name, lines));
+        ManagedUnit unit = manager.loaded(name);
+        StartChecks checks = unit == null ? new StartChecks() : unit.startChecks();
         return new UnitStatus.Common(files,
                 new Enablement(manager.config().unitDirs()).state(name, Enablement.carriesInstallInfo(info)).text(),
                 Enablement.preset(name).text(), info.description().isEmpty() ? name : info.description(),
-                active.text(), sub, result, times.since(active), log, Processes.pid());
+                active.text(), sub, result, times.since(active), log, Processes.pid(),
+                failedTest(checks.conditions(), false), failedTest(checks.asserts(), true));
+    }
+
+    /**
+     * A failed condition or assert test as systemctl status shows it: every unmet condition; of the asserts, one
+     * (the last unmet non-triggering one, else the first unmet). Null when the test passed or never ran.
+     */
+    private static UnitStatus.StartTest failedTest(StartChecks.Outcome outcome, boolean asserts) {
+        if (outcome == null || outcome.passed()) {
+            return null;
+        }
+        List<Condition> unmet = outcome.unmet();
+        if (asserts && !unmet.isEmpty()) {
+            Condition shown = unmet.getFirst();
+            for (Condition c : unmet) {
+                if (!c.trigger()) {
+                    shown = c;
+                }
+            }
+            unmet = List.of(shown);
+        }
+        return new UnitStatus.StartTest(outcome.micros(), unmet.stream().map(Condition::display).toList());
+    }
+
+    /** reset-failed: the named units, or every loaded one; a name that is not loaded fails the request. */
+    private Reply resetFailed(List<String> names) {
+        List<ManagedUnit> units = new ArrayList<>();
+        for (String name : names) {
+            ManagedUnit unit = manager.loaded(name);
+            if (unit == null) {
+                return new Reply.Failure(ControlProtocol.FAILURE, "Failed to reset failed state of unit " + name
+                        + ": Unit " + name + " not loaded.");
+            }
+            units.add(unit);
+        }
+        (names.isEmpty() ? List.copyOf(manager.units()) : units).forEach(ManagedUnit::resetFailed);
+        return new Reply.Done();
     }
 
     private Reply.Properties show(List<String> names) {
@@ -340,11 +383,15 @@ final class ControlCommands {
     }
 
     /**
-     * A settled job's reply: the first dependency that failed, else the first of {@code mustBeActive} that is not
-     * active (or whose reload failed), else done.
+     * A settled job's reply: the first failed assert or dependency, else the first of {@code mustBeActive} that is
+     * not active (or whose reload failed) and was not skipped by its conditions, else done.
      */
     private static Reply outcome(List<Jobs.StartJob> starts, List<ManagedUnit> mustBeActive, boolean reload) {
         for (Jobs.StartJob start : starts) {
+            if (start.result() == Jobs.JobResult.ASSERT) {
+                return new Reply.Failure(ControlProtocol.FAILURE, "Assertion failed on job for " + start.unit.name()
+                        + ".");
+            }
             if (start.failure() != null) {
                 return new Reply.Failure(ControlProtocol.FAILURE, "A dependency job for " + start.unit.name()
                         + " failed: " + start.failure() + "\nSee \"sockctl status " + start.unit.name()
@@ -352,6 +399,9 @@ final class ControlCommands {
             }
         }
         for (ManagedUnit unit : mustBeActive) {
+            if (starts.stream().anyMatch(j -> j.unit == unit && j.result() == Jobs.JobResult.SKIPPED)) {
+                continue;   // a condition failed: not started, and no failure (systemctl exits 0)
+            }
             if (unit.activeState() != ActiveState.ACTIVE || (reload && ((ServiceRuntime) unit).reloadFailed())) {
                 return new Reply.Failure(ControlProtocol.FAILURE, "Job for " + unit.name()
                         + " failed.\nSee \"sockctl status " + unit.name() + "\" and sockactd's log for details.");

@@ -24,9 +24,10 @@ import java.util.function.Consumer;
 
 /**
  * Starts one Exec*= command: {@code $VAR}/{@code ${VAR}} expanded against the unit's environment (unless the
- * {@code :} prefix), the executable looked up in PATH, User=/Group= applied through setpriv(1) (which execs the
- * command in place, so the pid and LISTEN_PID stay right), the child in a process group of its own, inside the
- * service's namespaces when it has any (PrivateNetwork=, PrivateTmp=; see {@link ServiceNamespaces}).
+ * {@code :} prefix), the executable looked up in PATH, User=/Group= and the process settings applied through the
+ * prefix and thread {@link ProcessSetup} gives (tools that exec the command in place, so the pid and LISTEN_PID
+ * stay right), the child in a process group of its own, inside the service's namespaces when it has any
+ * (PrivateNetwork=, PrivateTmp=; see {@link ServiceNamespaces}).
  */
 final class ExecSpawner {
     private ExecSpawner() {
@@ -40,18 +41,20 @@ final class ExecSpawner {
      * @param credentials      argv prefix switching user (setpriv ...), or empty
      * @param workingDirectory chdir there, or null
      * @param namespaces       what the commands run in (PrivateNetwork=, PrivateTmp=)
+     * @param process          limits, scheduling and the rest of the process settings ({@link ProcessSetup})
      */
     record Context(String unit, Map<String, String> environment, List<String> credentials, String workingDirectory,
-                   ServiceNamespaces namespaces) {
+                   ServiceNamespaces namespaces, ProcessSetup process) {
         Context {
             environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
             credentials = List.copyOf(credentials);
             Objects.requireNonNull(namespaces, "namespaces");
+            Objects.requireNonNull(process, "process");
         }
 
-        /** Commands that run in the host's namespaces. */
+        /** Commands that run in the host's namespaces, with sockactd's own process settings. */
         Context(String unit, Map<String, String> environment, List<String> credentials, String workingDirectory) {
-            this(unit, environment, credentials, workingDirectory, ServiceNamespaces.NONE);
+            this(unit, environment, credentials, workingDirectory, ServiceNamespaces.NONE, ProcessSetup.NONE);
         }
     }
 
@@ -153,13 +156,17 @@ final class ExecSpawner {
         return child;
     }
 
-    /** A command ready to spawn: everything that can be refused without spawning has been checked. */
-    record Launch(SpawnRequest request, String name) {
+    /**
+     * A command ready to spawn: everything that can be refused without spawning has been checked.
+     *
+     * @param task what the spawning thread takes on first
+     */
+    record Launch(SpawnRequest request, String name, TaskSettings task) {
     }
 
     /** Spawns; safe on any thread (the descriptors in the request must stay open until it returns). */
     static Spawned launch(Launch launch, Context context) throws IOException {
-        int pid = context.namespaces().spawn(launch.request());
+        int pid = context.namespaces().spawn(launch.request(), launch.task());
         Pidfd pidfd = Pidfd.open(pid);
         return new Spawned(new Child(pid, launch.name()), pidfd);
     }
@@ -175,17 +182,19 @@ final class ExecSpawner {
         }
         String path = command.path().startsWith("/") ? command.path()
                 : Program.resolve(List.of(command.path()), environment.get("PATH")).path();
-        List<String> fullArgv = new ArrayList<>();
-        String program = path;
         boolean privileged = command.flags().contains(ExecCommand.Flag.FULL_PRIVILEGES);
-        if (!context.credentials().isEmpty() && !privileged) {
-            fullArgv.addAll(context.credentials());
-            program = context.credentials().getFirst();
+        List<String> wrappers = new ArrayList<>(context.process().prefix());
+        if (!privileged) {
+            wrappers.addAll(context.credentials());
+        }
+        List<String> fullArgv = new ArrayList<>(wrappers);
+        String program = wrappers.isEmpty() ? path : wrappers.getFirst();
+        if (wrappers.isEmpty()) {
+            fullArgv.addAll(argv);
+        } else {
+            // The wrappers take the program path; argv[0] is lost, as with any exec wrapper.
             fullArgv.add(path);
             fullArgv.addAll(argv.subList(1, argv.size()));
-            // setpriv takes the program path; argv[0] is lost, as with any exec wrapper.
-        } else {
-            fullArgv.addAll(argv);
         }
         List<String> env = new ArrayList<>();
         environment.forEach((k, v) -> env.add(k + "=" + v));
@@ -195,14 +204,15 @@ final class ExecSpawner {
         if (context.workingDirectory() != null) {
             request.workingDirectory(context.workingDirectory());
         }
-        // Through setpriv or the LISTEN_PID trampoline, a missing program would be the wrapper's exit status 127:
+        // Through a wrapper or the LISTEN_PID trampoline, a missing program would be the wrapper's exit status 127:
         // check first, so that it is reported as the exec failure it is (203/EXEC).
-        boolean wrapped = (!privileged && !context.credentials().isEmpty()) || !stdio.fds().isEmpty();
+        boolean wrapped = !wrappers.isEmpty() || !stdio.fds().isEmpty();
         if (wrapped && !Files.isExecutable(Path.of(path))) {
             throw new ErrnoException("execve", (Files.exists(Path.of(path)) ? Errno.EACCES
                     : Errno.ENOENT).number(), path);
         }
-        return new Launch(request.build(), Path.of(path).getFileName().toString());
+        return new Launch(request.build(), Path.of(path).getFileName().toString(),
+                context.process().task().forCommand(privileged));
     }
 
     /**

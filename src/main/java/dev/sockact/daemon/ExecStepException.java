@@ -11,7 +11,8 @@ final class ExecStepException extends IOException {
 
     /** systemd's exit statuses for the failed step (exit-status.h). */
     enum Step {
-        NETWORK(225), NAMESPACE(226);
+        NICE(201), IOPRIO(211), SETSCHEDULER(214), CPUAFFINITY(215), NETWORK(225), NAMESPACE(226),
+        NO_NEW_PRIVILEGES(227), KEYRING(237);
 
         final int exitStatus;
 

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -42,6 +43,20 @@ final class Jobs {
     /** How deep a start pulls in dependencies of dependencies; deeper ones fail the job (a runaway chain). */
     static final int MAX_DEPTH = 64;
 
+    /** How a start job ended (systemd's JobResult, as far as sockactd has them). */
+    enum JobResult {
+        /** Running, or waiting to run. */
+        PENDING,
+        /** The unit's start ran (or it was active already). */
+        DONE,
+        /** A condition failed: the unit was not started, and that is no failure (systemd's done, skipped). */
+        SKIPPED,
+        /** A dependency failed, or the job was canceled. */
+        DEPENDENCY,
+        /** An assert failed. */
+        ASSERT
+    }
+
     /** One start request. {@link #failure} is null unless the job failed (a message naming both units). */
     static final class StartJob {
         final ManagedUnit unit;
@@ -52,6 +67,7 @@ final class Jobs {
         final Set<ManagedUnit> required = new LinkedHashSet<>();
         private boolean finished;
         private String failure;
+        private JobResult result = JobResult.PENDING;
 
         StartJob(ManagedUnit unit, int id) {
             this.unit = unit;
@@ -65,6 +81,10 @@ final class Jobs {
 
         String failure() {
             return failure;
+        }
+
+        JobResult result() {
+            return result;
         }
     }
 
@@ -97,6 +117,7 @@ final class Jobs {
         StartJob job = new StartJob(unit, nextId++);
         if (isActive(unit)) {
             job.finished = true;   // nothing to do: systemd merges the job away
+            job.result = JobResult.DONE;
             return job;
         }
         starts.put(unit, job);
@@ -190,8 +211,22 @@ final class Jobs {
             fail(job, "Job for " + job.unit.name() + " canceled: sockactd is shutting down.");
             return;
         }
+        StartChecks.Verdict verdict = job.unit.startChecks().test(job.unit.name(), job.unit.info(),
+                manager.managerEnvironment());
+        if (verdict == StartChecks.Verdict.ASSERT_FAILED) {
+            fail(job, "Assertion failed for " + job.unit.describe() + ".", JobResult.ASSERT);
+            return;
+        }
         starts.remove(job.unit);
         job.finished = true;
+        if (verdict == StartChecks.Verdict.SKIP) {
+            job.result = JobResult.SKIPPED;
+            LOG.log(Level.INFO, "Condition check resulted in " + job.unit.describe() + " being skipped.");
+            job.unit.startAbandoned();
+            manager.unitChanged();
+            return;
+        }
+        job.result = JobResult.DONE;
         LOG.log(Level.DEBUG, () -> "Job " + job.id + " " + job.unit.name() + "/start running.");
         job.unit.start();
         manager.unitChanged();
@@ -202,14 +237,20 @@ final class Jobs {
     }
 
     private void fail(StartJob job, String message) {
+        fail(job, message, JobResult.DEPENDENCY);
+    }
+
+    private void fail(StartJob job, String message, JobResult result) {
         if (job.finished) {
             return;
         }
         job.finished = true;
         job.failure = message;
+        job.result = result;
         starts.remove(job.unit, job);
         LOG.log(Level.WARNING, message);
-        LOG.log(Level.DEBUG, () -> "Job " + job.id + " " + job.unit.name() + "/start finished, result=dependency");
+        LOG.log(Level.DEBUG, () -> "Job " + job.id + " " + job.unit.name() + "/start finished, result="
+                + result.name().toLowerCase(Locale.ROOT));
         job.unit.startAbandoned();
         manager.unitChanged();
     }

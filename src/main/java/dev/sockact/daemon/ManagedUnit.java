@@ -13,11 +13,17 @@ interface ManagedUnit {
 
     ActiveState activeState();
 
+    /** The last test of its Condition*=/Assert*= (a start job runs it before {@link #start}). */
+    StartChecks startChecks();
+
     /** Starts this unit alone (its dependencies are {@link Jobs}' business). */
     void start();
 
     /** Stops this unit alone. */
     void stop();
+
+    /** reset-failed: a failed unit becomes inactive; its result (and what else its type keeps) is reset. */
+    void resetFailed();
 
     /** A start job for this unit ended without starting it (a dependency failed): whoever waits is told. */
     default void startAbandoned() {

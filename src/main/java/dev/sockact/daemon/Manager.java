@@ -14,6 +14,7 @@ import dev.sockact.unit.ExecCommand;
 import dev.sockact.unit.ManagerScope;
 import dev.sockact.unit.ServiceUnit;
 import dev.sockact.unit.SocketUnit;
+import dev.sockact.unit.XdgDirectories;
 import dev.sockact.unit.load.LoadResult;
 import dev.sockact.unit.load.UnitLoader;
 
@@ -115,15 +116,10 @@ public final class Manager {
             return List.of(Path.of("/etc/sockact/system"), Path.of("/run/sockact/system"),
                     Path.of("/usr/lib/sockact/system"));
         }
-        String home = System.getProperty("user.home");
-        String config = System.getenv().getOrDefault("XDG_CONFIG_HOME", home + "/.config");
-        String data = System.getenv().getOrDefault("XDG_DATA_HOME", home + "/.local/share");
-        List<Path> dirs = new ArrayList<>(List.of(Path.of(config, "sockact/user"), Path.of("/etc/sockact/user")));
-        String runtime = System.getenv("XDG_RUNTIME_DIR");
-        if (runtime != null) {
-            dirs.add(Path.of(runtime, "sockact/user"));
-        }
-        dirs.add(Path.of(data, "sockact/user"));
+        XdgDirectories xdg = XdgDirectories.current();
+        List<Path> dirs = new ArrayList<>(List.of(Path.of(xdg.config(), "sockact/user"), Path.of("/etc/sockact/user")));
+        xdg.runtime().ifPresent(runtime -> dirs.add(Path.of(runtime, "sockact/user")));
+        dirs.add(Path.of(xdg.data(), "sockact/user"));
         dirs.add(Path.of("/usr/lib/sockact/user"));
         return dirs;
     }
@@ -249,6 +245,11 @@ public final class Manager {
         return jobs;
     }
 
+    /** The environment every command starts from; ConditionEnvironment= tests it. */
+    Map<String, String> managerEnvironment() {
+        return managerEnvironment;
+    }
+
     /** Every loaded unit: sockets, then services (Accept=yes instances included). */
     List<ManagedUnit> units() {
         return registry.units();
@@ -314,7 +315,7 @@ public final class Manager {
                     registry.loadSocket(loader, name);
                     SocketRuntime added = sockets.get(name);
                     if (added != null && new Enablement(config.unitDirs()).startsWithDaemon(name)) {
-                        added.start();
+                        jobs.start(added);
                     }
                 }
                 continue;
@@ -410,7 +411,7 @@ public final class Manager {
             if (added != null) {
                 registry.registerInJournal();
                 if (change.startAfter && !shutdown.requested()) {
-                    added.start();
+                    jobs.start(added);
                 }
             }
         });

@@ -5,7 +5,8 @@ import java.io.IOException;
 /**
  * Runs one task on a platform thread of its own and waits for it. Namespaces belong to a kernel task, and each
  * platform thread is one: a thread that unshares or enters a namespace changes itself only, and ends with the
- * task, so neither the event loop nor any other thread of sockactd ever leaves the host's namespaces.
+ * task, so neither the event loop nor any other thread of sockactd ever leaves the host's namespaces. The same
+ * holds for the per-task settings a spawn takes on ({@link TaskSettings}: nice level, scheduling, affinity...).
  */
 final class NamespaceThread {
     /** The work done inside the thread. */

@@ -112,8 +112,11 @@ final class PrivateTmp implements AutoCloseable {
         removeQuietly(varTmpRoot);
     }
 
-    /** rm -rf without following symbolic links (a service may leave links pointing anywhere). */
-    private static void removeQuietly(Path root) {
+    /**
+     * rm -rf without following symbolic links (a service may leave links pointing anywhere); a failure is logged.
+     * The runtime directories ({@link ServiceDirectories}) go the same way.
+     */
+    static void removeQuietly(Path root) {
         if (root == null) {
             return;
         }

@@ -14,12 +14,12 @@ record ServiceNamespaces(NetworkNamespace network, PrivateTmp tmp) {
     static final ServiceNamespaces NONE = new ServiceNamespaces(null, null);
 
     /**
-     * posix_spawn from a thread that has entered the namespaces first: the child is a copy of the calling task,
-     * namespaces included. The thread ends after the spawn, and with it its namespaces; sockactd's own threads
-     * never leave the host's.
+     * posix_spawn from a thread that has entered the namespaces and taken on {@code task} first: the child is a
+     * copy of the calling task, namespaces, nice level and the rest included. The thread ends after the spawn, and
+     * with it its namespaces and settings; sockactd's own threads never leave the host's.
      */
-    int spawn(SpawnRequest request) throws IOException {
-        if (network == null && tmp == null) {
+    int spawn(SpawnRequest request, TaskSettings task) throws IOException {
+        if (network == null && tmp == null && task.isEmpty()) {
             return Spawner.spawn(request);
         }
         return NamespaceThread.run("sockactd-spawn", () -> {
@@ -40,6 +40,7 @@ record ServiceNamespaces(NetworkNamespace network, PrivateTmp tmp) {
                     throw new ExecStepException(ExecStepException.Step.NAMESPACE, e.getMessage(), e);
                 }
             }
+            task.applyToCallingThread();
             return Spawner.spawn(request);
         });
     }

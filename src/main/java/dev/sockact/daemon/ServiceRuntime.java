@@ -84,6 +84,7 @@ final class ServiceRuntime implements ManagedUnit {
     record Instance(SocketRuntime socket, ConnectionAcceptor.Connection connection) {
     }
     private final UnitTimes times = new UnitTimes();
+    private final StartChecks startChecks = new StartChecks();
     private long mainStartMicros;
     private int lastMainPid;
 
@@ -164,6 +165,11 @@ final class ServiceRuntime implements ManagedUnit {
         return times;
     }
 
+    @Override
+    public StartChecks startChecks() {
+        return startChecks;
+    }
+
     /** ExecMainStartTimestamp (epoch microseconds, 0 before the first start) and ExecMainPID. */
     long mainStartMicros() {
         return mainStartMicros;
@@ -214,6 +220,7 @@ final class ServiceRuntime implements ManagedUnit {
                 notify = null;
             }
             manager.namespaces().release(unit);
+            ServiceDirectories.stopped(unit, manager.userManager(), next == ServiceState.AUTO_RESTART);
         }
         if (previous != next) {
             times.changed(previous.activeState(), next.activeState());
@@ -261,6 +268,18 @@ final class ServiceRuntime implements ManagedUnit {
 
     // ---- start -----------------------------------------------------------------------------------------------
 
+    /** service_reset_failed() and unit_reset_failed(): also the restart counter and the start rate limit. */
+    @Override
+    public void resetFailed() {
+        if (state == ServiceState.FAILED) {
+            setState(ServiceState.DEAD);
+        }
+        result = ServiceResult.SUCCESS;
+        reloadFailed = false;
+        restartCount = 0;
+        startLimit.reset();
+    }
+
     /** A start request (a socket's trigger, or an automatic restart). Ignored unless the service is inactive. */
     @Override
     public void start() {
@@ -282,8 +301,9 @@ final class ServiceRuntime implements ManagedUnit {
             setState(ServiceState.FAILED);
             return;
         }
-        List<String> refusals = SharedNamespaces.refusals(unit, Processes.uid() == 0,
-                manager.userManager());
+        List<String> refusals = new ArrayList<>(SharedNamespaces.refusals(unit, Processes.uid() == 0,
+                manager.userManager()));
+        refusals.addAll(DynamicUsers.refusals(unit));
         if (!refusals.isEmpty()) {
             refusals.forEach(refusal -> LOG.log(Level.ERROR, name + ": " + refusal));
             enterDead(ServiceResult.RESOURCES, false);
@@ -301,6 +321,7 @@ final class ServiceRuntime implements ManagedUnit {
             UnitEnvironment.Credentials credentials = UnitEnvironment.credentials(unit);
             Map<String, String> env = UnitEnvironment.build(unit, manager.managerEnvironment(),
                     credentials, manager.userManager());
+            env.putAll(ServiceDirectories.setUp(unit, credentials, manager.userManager()));
             if (instance != null) {
                 env.putAll(instance.connection().remoteEnvironment());   // every command's, as service_spawn()
             }
@@ -309,7 +330,11 @@ final class ServiceRuntime implements ManagedUnit {
                 env.put("NOTIFY_SOCKET", notify.path());
             }
             context = new ExecSpawner.Context(name, env, credentials.argvPrefix(), workingDirectory(credentials),
-                    namespaces);
+                    namespaces, credentials.process());
+        } catch (ServiceDirectories.SetupException e) {
+            ServiceDirectories.logFailure(unit, e);
+            enterDead(ServiceResult.EXIT_CODE, true);
+            return;
         } catch (IOException e) {
             LOG.log(Level.ERROR, name + ": Failed to set up the execution environment: " + e.getMessage());
             fail(ServiceResult.RESOURCES);

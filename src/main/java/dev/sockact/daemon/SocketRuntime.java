@@ -67,6 +67,7 @@ final class SocketRuntime implements ManagedUnit {
     private final ConnectionAcceptor acceptor;
     private final Set<ServiceRuntime> instances = new LinkedHashSet<>();
     private final UnitTimes times = new UnitTimes();
+    private final StartChecks startChecks = new StartChecks();
 
     /** @param service the service to start, or null for Accept=yes (an instance per connection instead) */
     SocketRuntime(UnitContext manager, SocketUnit unit, ServiceRuntime service) {
@@ -116,6 +117,11 @@ final class SocketRuntime implements ManagedUnit {
 
     UnitTimes times() {
         return times;
+    }
+
+    @Override
+    public StartChecks startChecks() {
+        return startChecks;
     }
 
     /** daemon-reload with unchanged Listen settings: the new definition applies, the fds stay. */
@@ -461,6 +467,15 @@ final class SocketRuntime implements ManagedUnit {
             fds.add(port.fd());
             names.add(unit.fileDescriptorName());
         }
+    }
+
+    /** socket_reset_failed(). */
+    @Override
+    public void resetFailed() {
+        if (state == SocketState.FAILED) {
+            setState(SocketState.DEAD);
+        }
+        result = SocketResult.SUCCESS;
     }
 
     // ---- stop ------------------------------------------------------------------------------------------------

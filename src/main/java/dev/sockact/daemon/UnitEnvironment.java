@@ -12,7 +12,6 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +26,6 @@ final class UnitEnvironment {
     static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     /** Bound on an EnvironmentFile=; bigger files are refused. */
     static final long MAX_ENVIRONMENT_FILE = 1 << 20;
-    private static final List<String> SETPRIV = List.of("/usr/bin/setpriv", "/bin/setpriv");
 
     private UnitEnvironment() {
         throw new AssertionError();
@@ -46,8 +44,15 @@ final class UnitEnvironment {
         return env;
     }
 
-    /** The user a service runs as, or null for sockactd's own. */
-    record Credentials(Users.User user, Integer gid, List<String> argvPrefix) {
+    /**
+     * The user a service runs as (null for sockactd's own), the setpriv prefix that switches to it, and the rest of
+     * what the process is made with ({@link ProcessSetup}).
+     */
+    record Credentials(Users.User user, Integer gid, ProcessSetup process) {
+        /** argv in front of commands without the {@code +} prefix (setpriv ...), or empty. */
+        List<String> argvPrefix() {
+            return process.credentials();
+        }
     }
 
     /**
@@ -57,37 +62,19 @@ final class UnitEnvironment {
     static Credentials credentials(ServiceUnit unit) throws IOException {
         String userName = unit.user();
         String groupName = unit.group();
-        if (userName.isEmpty() && groupName.isEmpty()) {
-            return new Credentials(null, null, List.of());
-        }
-        Users.User user = null;
-        if (!userName.isEmpty()) {
-            user = lookupUser(userName);
-        }
+        Users.User user = userName.isEmpty() ? null : lookupUser(userName);
         Integer gid = groupName.isEmpty() ? null : lookupGroup(groupName);
         int ownUid = Processes.uid();
         boolean sameUser = user == null || user.uid() == ownUid;
         boolean sameGroup = gid == null || gid == Processes.gid();
-        if (sameUser && sameGroup) {
-            return new Credentials(user, gid, List.of());
-        }
-        if (ownUid != 0) {
+        boolean switches = !(sameUser && sameGroup);
+        if (switches && ownUid != 0) {
             throw new ErrnoException("setresuid", Errno.EPERM.number(),
                     user != null ? user.name() : groupName);
         }
-        String setpriv = SETPRIV.stream().filter(p -> Files.isExecutable(Path.of(p))).findFirst()
-                .orElseThrow(() -> new IOException("User=/Group= need setpriv(1) (util-linux), which is not installed"));
-        List<String> prefix = new ArrayList<>(List.of(setpriv));
-        if (user != null) {
-            prefix.add("--reuid=" + user.uid());
-            prefix.add("--regid=" + (gid != null ? gid : user.gid()));
-            prefix.add("--init-groups");
-        } else {
-            prefix.add("--regid=" + gid);
-            prefix.add("--clear-groups");
-        }
-        prefix.add("--");
-        return new Credentials(user, gid, prefix);
+        Integer runGid = gid != null ? gid : user != null ? Integer.valueOf(user.gid()) : null;
+        ProcessSetup process = ProcessSetup.of(unit.process(), user, runGid, switches);
+        return new Credentials(user, gid, process);
     }
 
     private static Users.User lookupUser(String name) throws IOException {

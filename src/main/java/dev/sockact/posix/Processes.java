@@ -61,10 +61,17 @@ public final class Processes {
 
     /** Our soft RLIMIT_NOFILE (the bound an EMFILE hit), or -1 when it cannot be read. */
     public static long openFilesLimit() {
+        long[] limit = resourceLimit(RLIMIT_NOFILE);
+        return limit == null ? -1 : limit[0];
+    }
+
+    /** getrlimit(2) of sockactd itself: {soft, hard}, RLIM_INFINITY as -1; null when it cannot be read. */
+    public static long[] resourceLimit(int resource) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment limit = arena.allocate(16, 8);   // struct rlimit64 { rlim_cur, rlim_max }
-            long r = Native.sys(Syscalls.PRLIMIT64, 0, RLIMIT_NOFILE, 0, limit.address());
-            return r < 0 ? -1 : limit.get(ValueLayout.JAVA_LONG, 0);
+            long r = Native.sys(Syscalls.PRLIMIT64, 0, resource, 0, limit.address());
+            return r < 0 ? null
+                    : new long[] {limit.get(ValueLayout.JAVA_LONG, 0), limit.get(ValueLayout.JAVA_LONG, 8)};
         }
     }
 

@@ -33,6 +33,11 @@ final class Syscalls {
     static final long UMASK = pick(95, 166);
     static final long GETUID = pick(102, 174);
     static final long PRCTL = pick(157, 167);
+    static final long SETPRIORITY = pick(141, 140);
+    static final long SCHED_SETSCHEDULER = pick(144, 119);
+    static final long SCHED_SETAFFINITY = pick(203, 122);
+    static final long KEYCTL = pick(250, 219);
+    static final long IOPRIO_SET = pick(251, 30);
     static final long GETGID = pick(104, 176);
     static final long MOUNT = pick(165, 40);
     static final long EPOLL_CTL = pick(233, 21);

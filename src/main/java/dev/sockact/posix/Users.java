@@ -9,6 +9,8 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -26,6 +28,8 @@ public final class Users {
                 FunctionDescriptor.of(INT, POINTER, POINTER, POINTER, LONG, POINTER));
         static final MethodHandle GETGRNAM = Native.call("getgrnam_r",
                 FunctionDescriptor.of(INT, POINTER, POINTER, POINTER, LONG, POINTER));
+        static final MethodHandle GETGROUPLIST = Native.call("getgrouplist",
+                FunctionDescriptor.of(INT, POINTER, INT, POINTER, POINTER));
     }
 
     /** A passwd entry. */
@@ -43,6 +47,27 @@ public final class Users {
     public static Optional<Integer> groupId(String name) throws ErrnoException {
         // struct group: gr_name, gr_passwd, gr_gid (u32 at 16), gr_mem.
         return lookup(Fns.GETGRNAM, "getgrnam_r", name, 32, entry -> entry.get(INT, 16));
+    }
+
+    /** getgrouplist(3): the groups initgroups(3) would give {@code user}, {@code gid} among them. */
+    public static List<Integer> groupList(String user, int gid) {
+        for (int size = 64; ; size *= 4) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment groups = arena.allocate(ValueLayout.JAVA_INT, size);
+                MemorySegment count = arena.allocate(ValueLayout.JAVA_INT);
+                count.set(ValueLayout.JAVA_INT, 0, size);
+                int r = (int) Fns.GETGROUPLIST.invokeExact(arena.allocateFrom(user), gid, groups, count);
+                if (r >= 0) {
+                    List<Integer> list = new ArrayList<>();
+                    for (int i = 0; i < count.get(ValueLayout.JAVA_INT, 0); i++) {
+                        list.add(groups.getAtIndex(ValueLayout.JAVA_INT, i));
+                    }
+                    return list;
+                }
+            } catch (Throwable t) {
+                throw Native.rethrow(t);
+            }
+        }
     }
 
     @SuppressWarnings("restricted") // FFM's restricted methods are this package's job; launchers grant native access

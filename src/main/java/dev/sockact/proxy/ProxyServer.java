@@ -9,6 +9,8 @@ import dev.sockact.posix.Fd;
 import dev.sockact.posix.Processes;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,12 +41,12 @@ public final class ProxyServer {
     /** At most one idle check is pending, however many times the count drops to zero. */
     private final AtomicBoolean idleCheckScheduled = new AtomicBoolean();
     /** Written by the first loop (when it starts the others), read from any thread (accept, stop). */
-    private final List<ProxyWorker> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final List<Thread> moreLoopThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<ProxyWorker> workers = new CopyOnWriteArrayList<>();
+    private final List<Thread> moreLoopThreads = new CopyOnWriteArrayList<>();
     /** The loops beyond the first start once two connections are open at the same time (see {@link #run}). */
     private final AtomicBoolean moreLoopsStarted = new AtomicBoolean();
     private volatile boolean accepting = true;
-    private java.util.concurrent.Executor resolverThreads;
+    private Executor resolverThreads;
     private Optional<SdNotify> notify = Optional.empty();
 
     /**
@@ -208,7 +210,7 @@ public final class ProxyServer {
     }
 
     /** A virtual-thread executor created on first use: start-up does not pay for it. */
-    private static final class LazyExecutor implements java.util.concurrent.Executor, AutoCloseable {
+    private static final class LazyExecutor implements Executor, AutoCloseable {
         private ExecutorService executor;
 
         @Override

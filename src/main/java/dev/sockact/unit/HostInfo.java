@@ -37,15 +37,13 @@ public record HostInfo(ManagerScope scope, String hostname, String machineId, St
                     "root", 0, "root", 0, "/root", "/bin/sh", "/run", "/etc", "/var/lib", "/var/cache",
                     "/var/log", tmp);
         }
-        Map<String, String> env = System.getenv();
-        String home = env.getOrDefault("HOME", System.getProperty("user.home"));
+        XdgDirectories xdg = XdgDirectories.current();
         long uid = statusId("Uid:");
         long gid = statusId("Gid:");
-        String config = env.getOrDefault("XDG_CONFIG_HOME", home + "/.config");
         return new HostInfo(scope, hostname, machineId, bootId, kernel, arch, osRelease, pretty,
-                System.getProperty("user.name"), uid, groupName(gid), gid, home, env.getOrDefault("SHELL", "/bin/sh"),
-                env.getOrDefault("XDG_RUNTIME_DIR", "/run/user/" + uid), config, config,
-                env.getOrDefault("XDG_CACHE_HOME", home + "/.cache"), config + "/log", tmp);
+                System.getProperty("user.name"), uid, groupName(gid), gid, xdg.home(),
+                System.getenv().getOrDefault("SHELL", "/bin/sh"), xdg.runtime().orElse("/run/user/" + uid),
+                xdg.config(), xdg.config(), xdg.cache(), xdg.config() + "/log", tmp);
     }
 
     /** The short host name ({@code %l}): up to the first dot. */

@@ -19,6 +19,9 @@ import java.util.List;
  * @param notifyAccess   NotifyAccess=, default {@code main} for Type=notify or with WatchdogSec=, else {@code none}
  * @param privateNetwork PrivateNetwork=: the commands run in a network namespace with only loopback
  * @param privateTmp     PrivateTmp=: the commands get a /tmp and /var/tmp of their own
+ * @param directories    RuntimeDirectory= and its siblings, their modes, RuntimeDirectoryPreserve=
+ * @param dynamicUser    DynamicUser=: run as the static user of that name (User=, or the unit's prefix)
+ * @param process        the process the commands run in: limits, scheduling, capabilities
  */
 public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPaths, UnitInfo unit,
                           ServiceType type, List<ExecCommand> execCondition, List<ExecCommand> execStartPre,
@@ -34,7 +37,10 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
                           boolean remainAfterExit, KillMode killMode, KillSignal killSignal, List<String> sockets,
                           boolean nonBlocking, long fileDescriptorStoreMax, String pidFile,
                           TimeSpan watchdog, NotifyAccess notifyAccess, ExitStatusSet successExitStatus,
-                          ExitStatusSet restartPreventExitStatus, boolean privateNetwork, boolean privateTmp) {
+                          ExitStatusSet restartPreventExitStatus, boolean privateNetwork, boolean privateTmp,
+                          // Directories part (issue 15):
+                          ExecDirectories directories, boolean dynamicUser,
+                          ProcessSettings process) {
 
     public ServiceUnit {
         dropInPaths = List.copyOf(dropInPaths);
@@ -111,6 +117,11 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
         private NotifyAccess notifyAccess;
         private boolean privateNetwork;
         private boolean privateTmp;
+        // Directories part (issue 15):
+        private final ExecDirectories.Builder directories = new ExecDirectories.Builder();
+        private boolean dynamicUser;
+        // The process the commands run in (Limit*=, Nice=, capabilities...).
+        private final ProcessSettings.Builder process = new ProcessSettings.Builder();
 
         public Builder(UnitName name) {
             this.name = name;
@@ -159,11 +170,16 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
         public void notifyAccess(NotifyAccess value) { notifyAccess = value; }
         public void privateNetwork(boolean value) { privateNetwork = value; }
         public void privateTmp(boolean value) { privateTmp = value; }
+        // Directories part (issue 15):
+        public ExecDirectories.Builder directories() { return directories; }
+        public void dynamicUser(boolean value) { dynamicUser = value; }
+        public ProcessSettings.Builder process() { return process; }
 
         /**
          * Freezes the settings. Type= defaults to {@code simple}, or {@code oneshot} when there is no ExecStart=
-         * (service_add_extras()). StandardOutput= defaults to {@code inherit} when StandardInput= is a socket or an
-         * fd (systemd.exec(5)), else to the manager's DefaultStandardOutput=, {@code journal}.
+         * (service_add_extras()); DynamicUser=yes implies PrivateTmp=yes and, without User=, the user named as the
+         * unit's prefix (unit_patch_contexts()). StandardOutput= defaults to
+         * {@code inherit} when StandardInput= is a socket or an fd (systemd.exec(5)), else to {@code journal}.
          */
         public ServiceUnit build() {
             ServiceType effectiveType = type != null ? type
@@ -174,15 +190,18 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
             StandardOutput effectiveOutput = standardOutput != null ? standardOutput
                     : standardInput.isSocket() || standardInput instanceof StandardInput.Fd ? StandardOutput.Sink.INHERIT
                     : StandardOutput.Sink.JOURNAL;
+            // DynamicUser= without User= runs as the unit's prefix (user_from_unit_name()).
+            String effectiveUser = dynamicUser && user.isEmpty() ? name.prefix() : user;
             return new ServiceUnit(name, fragmentPath, dropInPaths, unit.build(), effectiveType, execCondition,
-                    execStartPre, execStart, execStartPost, execReload, execStop, execStopPost, user, group,
+                    execStartPre, execStart, execStartPost, execReload, execStop, execStopPost, effectiveUser, group,
                     workingDirectory, environment, environmentFiles, passEnvironment, unsetEnvironment,
                     standardInput, effectiveOutput, standardError, syslogIdentifier,
                     new SyslogLevel(syslogPriority, syslogLevelPrefix), umask, restart, restartSec,
                     timeoutStart, timeoutStop, remainAfterExit, killMode, killSignal, sockets, nonBlocking,
                     fileDescriptorStoreMax, pidFile, watchdog, effectiveNotifyAccess,
                     ExitStatusSet.of(successExitStatus), ExitStatusSet.of(restartPreventExitStatus), privateNetwork,
-                    privateTmp);
+                    privateTmp || dynamicUser, directories.build(), dynamicUser,
+                    process.build());
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 /**
  * The [Unit] and [Install] sections sockact keeps. Dependencies are kept by name; the daemon resolves them.
  * {@code successAction} is recorded because it changes which [Service] settings are valid; sockact does not act on it.
+ * {@code conditions} and {@code asserts} are in the order systemd tests them: the last line of the files first.
  */
 public record UnitInfo(String description, List<String> documentation,
                        List<String> requires, List<String> requisite, List<String> wants, List<String> bindsTo,
@@ -14,7 +15,8 @@ public record UnitInfo(String description, List<String> documentation,
                        boolean refuseManualStart, boolean refuseManualStop,
                        List<String> wantedBy, List<String> requiredBy, List<String> alias, List<String> also,
                        String defaultInstance, String successAction,
-                       TimeSpan startLimitInterval, long startLimitBurst, List<String> joinsNamespaceOf) {
+                       TimeSpan startLimitInterval, long startLimitBurst, List<String> joinsNamespaceOf,
+                       List<Condition> conditions, List<Condition> asserts) {
     /** systemd's DefaultStartLimitIntervalSec= and DefaultStartLimitBurst=. */
     public static final TimeSpan DEFAULT_START_LIMIT_INTERVAL = TimeSpan.ofSeconds(10);
     public static final long DEFAULT_START_LIMIT_BURST = 5;
@@ -35,6 +37,8 @@ public record UnitInfo(String description, List<String> documentation,
         alias = List.copyOf(alias);
         also = List.copyOf(also);
         joinsNamespaceOf = List.copyOf(joinsNamespaceOf);
+        conditions = List.copyOf(conditions);
+        asserts = List.copyOf(asserts);
     }
 
     /** Collects [Unit] and [Install] values while parsing. */
@@ -63,6 +67,9 @@ public record UnitInfo(String description, List<String> documentation,
         private TimeSpan startLimitInterval = DEFAULT_START_LIMIT_INTERVAL;
         private long startLimitBurst = DEFAULT_START_LIMIT_BURST;
         private final List<String> joinsNamespaceOf = new ArrayList<>();
+        // Conditions and asserts: newest first, as systemd's LIST_PREPEND keeps them (it tests and shows them so).
+        private final List<Condition> conditions = new ArrayList<>();
+        private final List<Condition> asserts = new ArrayList<>();
 
         public void description(String value) { description = value; }
         public List<String> documentation() { return documentation; }
@@ -89,11 +96,20 @@ public record UnitInfo(String description, List<String> documentation,
         public void startLimitBurst(long value) { startLimitBurst = value; }
         public List<String> joinsNamespaceOf() { return joinsNamespaceOf; }
 
+        /** Adds a Condition*= or Assert*= line; an empty assignment of any of one list's keys clears that list. */
+        public void addCondition(Condition condition) {
+            (condition.assertion() ? asserts : conditions).addFirst(condition);
+        }
+
+        public void clearConditions(boolean assertions) {
+            (assertions ? asserts : conditions).clear();
+        }
+
         public UnitInfo build() {
             return new UnitInfo(description, documentation, requires, requisite, wants, bindsTo, partOf,
                     conflicts, before, after, onFailure, defaultDependencies, stopWhenUnneeded,
                     refuseManualStart, refuseManualStop, wantedBy, requiredBy, alias, also, defaultInstance,
-                    successAction, startLimitInterval, startLimitBurst, joinsNamespaceOf);
+                    successAction, startLimitInterval, startLimitBurst, joinsNamespaceOf, conditions, asserts);
         }
     }
 }

@@ -97,6 +97,12 @@ public final class UnitProperties {
         add(p, "PIDFile", s.pidFile());
         add(p, "User", s.user());
         add(p, "Group", s.group());
+        add(p, "DynamicUser", yesNo(s.dynamicUser()));
+        add(p, "RuntimeDirectoryPreserve", s.directories().preserve().text());
+        for (ExecDirectories.Kind kind : ExecDirectories.Kind.values()) {
+            add(p, kind.key() + "Mode", mode(s.directories().mode(kind)));
+            add(p, kind.key(), String.join(" ", s.directories().paths(kind)));
+        }
         add(p, "WorkingDirectory", s.workingDirectory());
         add(p, "Environment", String.join(" ", s.environment()));
         add(p, "EnvironmentFiles", String.join(" ", s.environmentFiles()));

@@ -30,6 +30,7 @@ class ControlCodecTest {
                 new Request.Status(List.of(), 0), new Request.Show(UNITS), new Request.Cat(UNITS),
                 new Request.Enable(UNITS), new Request.Disable(UNITS), new Request.Reload(), new Request.Start(UNITS),
                 new Request.Stop(UNITS), new Request.Restart(UNITS), new Request.ReloadUnit(List.of("web.service")),
+                new Request.ResetFailed(UNITS), new Request.ResetFailed(List.of()),
                 new Request.Journal("web.service", 10, 0, false), new Request.Journal("web.service", 1000, 42, true));
     }
 
@@ -49,6 +50,11 @@ class ControlCodecTest {
                         new UnitStatus.Socket(COMMON, List.of(), "Listen settings changed", List.of(), false, 0, 0, 0),
                         new UnitStatus.Service(COMMON, List.of(new UnitRef("web.socket", "active")), 1234,
                                 "/usr/bin/web", "Serving"),
+                        new UnitStatus.Service(new Common(FILES, "", "", "Skipped", "inactive", "dead", "success", 0,
+                                List.of(), 4242, new UnitStatus.StartTest(1_700_000_000_000_001L,
+                                List.of("ConditionPathExists=|/a", "ConditionPathExists=|!/b")),
+                                new UnitStatus.StartTest(1_700_000_000_000_002L, List.of("AssertUser=root"))),
+                                List.of(), 0, "", ""),
                         new UnitStatus.NotFound("nope.socket"))),
                 new Reply.Properties(List.of(new ShownUnit("web.socket", List.of(new Property("Id", "web.socket"),
                         new Property("Listen", "[::]:80 (Stream)"), new Property("Listen", "/run/w.sock (Stream)"),

@@ -114,6 +114,7 @@ class NoStallIT {
         Files.writeString(daemons.units().resolve("a.service"), "[Service]\nExecStart=/bin/true\n");
         DaemonProcess d = daemons.start();
         d.await("Listening on a.socket.");
+        long started = System.nanoTime();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger opened = new AtomicInteger();
         List<Thread> holders = new ArrayList<>();
@@ -139,7 +140,9 @@ class NoStallIT {
             others.forEach(Process::destroyForcibly);
         }
         assertThat(opened.get()).isGreaterThan(300);
-        assertThat(DaemonProcess.count(d.log(), "Control connections of PID")).as("once per 10 s").isLessThan(6);
+        long tenSecondPeriods = (System.nanoTime() - started) / 10_000_000_000L + 1;
+        assertThat(DaemonProcess.count(d.log(), "Control connections of PID")).as("at most once per 10 s")
+                .isBetween(1, (int) tenSecondPeriods);
         assertThat(d.terminate()).isZero();
     }
 
@@ -183,18 +186,8 @@ class NoStallIT {
      */
     @Test
     void socketWithPendingListenChangeStaysVisible() throws Exception {
-        Path units = daemons.units();
-        int oldPort = freeTcpPort();
         int newPort = freeTcpPort();
-        Files.writeString(units.resolve("a.socket"), "[Socket]\nListenStream=127.0.0.1:" + oldPort + "\n");
-        Files.writeString(units.resolve("a.service"), "[Service]\nExecStart=/bin/sleep infinity\n");
-        DaemonProcess d = daemons.start();
-        d.await("Listening on a.socket.");
-        try (Socket _ = new Socket("127.0.0.1", oldPort)) {
-            d.await("a.service: Changed start -> running");
-        }
-        Files.writeString(units.resolve("a.socket"), "[Socket]\nListenStream=127.0.0.1:" + newPort + "\n");
-        assertThat(daemons.ctl("reload").status()).isZero();
+        DaemonProcess d = reloadWithNewPortWhileServiceRuns(newPort);
         d.await("a.socket: Listen settings changed, restarting the socket once a.service has stopped.");
 
         Run status = daemons.ctl("status", "a.socket");
@@ -216,18 +209,8 @@ class NoStallIT {
     /** stop on a socket whose change is pending: the new definition is loaded when the service stops, not started. */
     @Test
     void stoppingASocketWithAPendingChangeKeepsItsNewDefinitionStopped() throws Exception {
-        Path units = daemons.units();
-        int oldPort = freeTcpPort();
-        Files.writeString(units.resolve("a.socket"), "[Socket]\nListenStream=127.0.0.1:" + oldPort + "\n");
-        Files.writeString(units.resolve("a.service"), "[Service]\nExecStart=/bin/sleep infinity\n");
-        DaemonProcess d = daemons.start();
-        d.await("Listening on a.socket.");
-        try (Socket _ = new Socket("127.0.0.1", oldPort)) {
-            d.await("a.service: Changed start -> running");
-        }
         int newPort = freeTcpPort();
-        Files.writeString(units.resolve("a.socket"), "[Socket]\nListenStream=127.0.0.1:" + newPort + "\n");
-        assertThat(daemons.ctl("reload").status()).isZero();
+        DaemonProcess d = reloadWithNewPortWhileServiceRuns(newPort);
         d.await("a.socket: Listen settings changed");
         Run stop = daemons.ctl("stop", "a.socket");
         assertThat(stop.status()).as(stop.err()).isZero();
@@ -237,6 +220,25 @@ class NoStallIT {
                 .contains("inactive (dead)").doesNotContain("Pending:");
         assertThat(DaemonProcess.count(d.log(), "Listening on a.socket.")).isEqualTo(1);
         assertThat(d.terminate()).isZero();
+    }
+
+    /**
+     * a.socket triggers a.service, which runs (and holds the socket's fds) until stopped; then a.socket's unit file
+     * moves it to {@code newPort} and the daemon reloads.
+     */
+    private DaemonProcess reloadWithNewPortWhileServiceRuns(int newPort) throws Exception {
+        Path units = daemons.units();
+        int oldPort = freeTcpPort();
+        Files.writeString(units.resolve("a.socket"), "[Socket]\nListenStream=127.0.0.1:" + oldPort + "\n");
+        Files.writeString(units.resolve("a.service"), "[Service]\nExecStart=/bin/sleep infinity\n");
+        DaemonProcess d = daemons.start();
+        d.await("Listening on a.socket.");
+        try (Socket _ = new Socket("127.0.0.1", oldPort)) {
+            d.await("a.service: Changed start -> running");
+        }
+        Files.writeString(units.resolve("a.socket"), "[Socket]\nListenStream=127.0.0.1:" + newPort + "\n");
+        assertThat(daemons.ctl("reload").status()).isZero();
+        return d;
     }
 
     private static String read(int port) throws IOException {

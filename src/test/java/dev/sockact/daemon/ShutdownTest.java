@@ -39,6 +39,15 @@ class ShutdownTest {
         }
 
         @Override
+        public StartChecks startChecks() {
+            return new StartChecks();
+        }
+
+        @Override
+        public void resetFailed() {
+        }
+
+        @Override
         public void start() {
             state = ActiveState.ACTIVE;
         }

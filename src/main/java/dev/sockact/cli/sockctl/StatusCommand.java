@@ -117,6 +117,7 @@ public final class StatusCommand implements Callable<Integer> {
                     line(out, "Pending:", s.pendingChange());
                 }
                 triggerLines(out, "Triggers:", s.triggers());
+                startTests(out, c, nowMicros);
                 String label = "Listen:";
                 for (ListenEntry l : s.listen()) {
                     line(out, label, l.address() + " (" + l.type() + ")");
@@ -129,6 +130,7 @@ public final class StatusCommand implements Callable<Integer> {
             }
             case UnitStatus.Service s -> {
                 triggerLines(out, "TriggeredBy:", s.triggeredBy());
+                startTests(out, c, nowMicros);
                 if (s.mainPid() > 0) {
                     line(out, "Main PID:", s.mainPid() + " (" + comm(s.mainPid(), s.mainCommand()) + ")");
                 }
@@ -143,6 +145,25 @@ public final class StatusCommand implements Callable<Integer> {
             for (UnitStatus.LogLine entry : c.log()) {
                 out.println(format.format(entry));
             }
+        }
+    }
+
+    /** The last start's failed condition and assert tests, after the triggers as systemctl 252 puts them. */
+    private static void startTests(PrintWriter out, UnitStatus.Common c, long nowMicros) {
+        unmet(out, c.condition(), "Condition:", "start condition failed", nowMicros);
+        unmet(out, c.assertion(), "Assert:", "start assertion failed", nowMicros);
+    }
+
+    /** When the test failed, then each line that was not met ({@code └─ ConditionPathExists=!/etc/foo was not met}). */
+    private static void unmet(PrintWriter out, UnitStatus.StartTest test, String label, String what, long nowMicros) {
+        if (test == null) {
+            return;
+        }
+        line(out, label, what + " at " + SINCE.format(Instant.ofEpochMilli(test.micros() / 1000)
+                .atZone(ZoneId.systemDefault())) + "; " + relative(nowMicros - test.micros()));
+        List<String> unmet = test.unmet();
+        for (int i = 0; i < unmet.size(); i++) {
+            line(out, "", (i == unmet.size() - 1 ? "└─ " : "├─ ") + unmet.get(i) + " was not met");
         }
     }
 

@@ -5,12 +5,18 @@ import dev.sockact.unit.UnitName;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -29,7 +35,7 @@ import java.util.TreeMap;
 final class UnitFiles {
     private final List<Path> unitDirs;
     /** Per unit directory: its names and the modification time they were listed at (null: it was not there). */
-    private final Map<Path, Listing> listings = new java.util.HashMap<>();
+    private final Map<Path, Listing> listings = new HashMap<>();
 
     /**
      * @param racy listed within {@link #RACY_MILLIS} of the directory's last change: file systems stamp times
@@ -37,7 +43,7 @@ final class UnitFiles {
      *             time; such a listing is made again at the next load, until it is old enough to be trusted (as git
      *             treats its "racily clean" index entries)
      */
-    private record Listing(java.nio.file.attribute.FileTime modified, boolean racy, java.util.Set<String> names) {
+    private record Listing(FileTime modified, boolean racy, Set<String> names) {
     }
 
     private static final long RACY_MILLIS = 2000;
@@ -52,7 +58,7 @@ final class UnitFiles {
                 && (e.getValue().racy() || !e.getValue().modified().equals(modified(e.getKey()))));
     }
 
-    private static java.nio.file.attribute.FileTime modified(Path dir) {
+    private static FileTime modified(Path dir) {
         try {
             return Files.getLastModifiedTime(dir);
         } catch (IOException e) {
@@ -88,11 +94,11 @@ final class UnitFiles {
         return Optional.empty();
     }
 
-    private java.util.Set<String> listed(Path dir) {
+    private Set<String> listed(Path dir) {
         return listings.computeIfAbsent(dir, d -> {
             // The time first: a change during the listing then shows as a change at the next revalidate().
-            java.nio.file.attribute.FileTime modified = modified(d);
-            java.util.Set<String> found = new java.util.HashSet<>();
+            FileTime modified = modified(d);
+            Set<String> found = new HashSet<>();
             if (modified != null) {
                 try (DirectoryStream<Path> entries = Files.newDirectoryStream(d)) {
                     for (Path entry : entries) {
@@ -110,8 +116,8 @@ final class UnitFiles {
     /** A fragment that is a symlink to /dev/null (or an empty file) masks the unit. */
     static boolean isMasked(Path fragment) {
         try {
-            var attributes = Files.readAttributes(fragment, java.nio.file.attribute.BasicFileAttributes.class,
-                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            var attributes = Files.readAttributes(fragment, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
             if (attributes.isSymbolicLink()) {
                 return fragment.toRealPath().equals(Path.of("/dev/null"))
                         || (Files.isRegularFile(fragment) && Files.size(fragment) == 0);

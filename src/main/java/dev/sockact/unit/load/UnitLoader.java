@@ -8,6 +8,7 @@ import dev.sockact.unit.ServiceUnit;
 import dev.sockact.unit.SocketUnit;
 import dev.sockact.unit.UnitName;
 import dev.sockact.unit.UnitType;
+import dev.sockact.unit.XdgDirectories;
 import dev.sockact.unit.parse.Specifiers;
 import dev.sockact.unit.parse.UnitFileParser;
 import dev.sockact.unit.parse.UnitSchema;
@@ -54,12 +55,10 @@ public final class UnitLoader {
                     Path.of("/usr/local/lib/systemd/system"), Path.of("/usr/lib/systemd/system"),
                     Path.of("/lib/systemd/system"));
         }
-        String home = System.getProperty("user.home");
-        String config = System.getenv().getOrDefault("XDG_CONFIG_HOME", home + "/.config");
-        String runtime = System.getenv().getOrDefault("XDG_RUNTIME_DIR", "/run/user/0");
-        return List.of(Path.of(config, "systemd/user"), Path.of("/etc/systemd/user"),
-                Path.of(runtime, "systemd/user"), Path.of("/run/systemd/user"),
-                Path.of(home, ".local/share/systemd/user"), Path.of("/usr/local/lib/systemd/user"),
+        XdgDirectories xdg = XdgDirectories.current();
+        return List.of(Path.of(xdg.config(), "systemd/user"), Path.of("/etc/systemd/user"),
+                Path.of(xdg.runtime().orElse("/run/user/0"), "systemd/user"), Path.of("/run/systemd/user"),
+                Path.of(xdg.data(), "systemd/user"), Path.of("/usr/local/lib/systemd/user"),
                 Path.of("/usr/lib/systemd/user"));
     }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The keys of one section and what each does with its value: one row per key, as systemd's
@@ -114,6 +115,11 @@ public final class DirectiveTable<B> {
         /** A list that an empty assignment does not clear (systemd's dependency keys). */
         public <T> Builder<B> appendOnly(String key, ValueParser<List<T>> parser, Function<B, List<T>> list) {
             return custom(key, (builder, value, context) -> list.apply(builder).addAll(parser.parse(value, context)));
+        }
+
+        /** Adds the rows of a group of keys that has a class of its own. */
+        public Builder<B> include(UnaryOperator<Builder<B>> rows) {
+            return rows.apply(this);
         }
 
         public Builder<B> custom(String key, Handler<B> handler) {

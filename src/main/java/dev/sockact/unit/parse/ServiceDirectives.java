@@ -2,6 +2,7 @@ package dev.sockact.unit.parse;
 
 import dev.sockact.text.ExitStatusNames;
 import dev.sockact.text.SignalNames;
+import dev.sockact.unit.ExecDirectories;
 import dev.sockact.unit.ExitStatusSet;
 import dev.sockact.unit.KillMode;
 import dev.sockact.unit.KillSignal;
@@ -76,6 +77,20 @@ public final class ServiceDirectives {
                     ServiceUnit.Builder::notifyAccess)
             .one("PrivateNetwork", Values.bool(), ServiceUnit.Builder::privateNetwork)
             .one("PrivateTmp", Values.bool(), ServiceUnit.Builder::privateTmp)
+            // Directories part (issue 15):
+            .custom("RuntimeDirectory", ExecDirectoryValues.paths(ExecDirectories.Kind.RUNTIME))
+            .custom("StateDirectory", ExecDirectoryValues.paths(ExecDirectories.Kind.STATE))
+            .custom("CacheDirectory", ExecDirectoryValues.paths(ExecDirectories.Kind.CACHE))
+            .custom("LogsDirectory", ExecDirectoryValues.paths(ExecDirectories.Kind.LOGS))
+            .custom("ConfigurationDirectory", ExecDirectoryValues.paths(ExecDirectories.Kind.CONFIGURATION))
+            .custom("RuntimeDirectoryMode", ExecDirectoryValues.mode(ExecDirectories.Kind.RUNTIME))
+            .custom("StateDirectoryMode", ExecDirectoryValues.mode(ExecDirectories.Kind.STATE))
+            .custom("CacheDirectoryMode", ExecDirectoryValues.mode(ExecDirectories.Kind.CACHE))
+            .custom("LogsDirectoryMode", ExecDirectoryValues.mode(ExecDirectories.Kind.LOGS))
+            .custom("ConfigurationDirectoryMode", ExecDirectoryValues.mode(ExecDirectories.Kind.CONFIGURATION))
+            .one("RuntimeDirectoryPreserve", ExecDirectoryValues.preserve(), (b, p) -> b.directories().preserve(p))
+            .custom("DynamicUser", ExecDirectoryValues::dynamicUser)
+            .include(ProcessDirectives::rows)
             .unsupported(Systemd252Keys.of("Service"))
             .build();
 

@@ -1,5 +1,6 @@
 package dev.sockact.unit.parse;
 
+import dev.sockact.unit.ConditionKind;
 import dev.sockact.unit.UnitInfo;
 
 /** The [Unit] and [Install] tables, shared by every unit type. */
@@ -28,6 +29,7 @@ public final class UnitSectionDirectives {
             .one("StartLimitIntervalSec", Values.sec(), UnitInfo.Builder::startLimitInterval)
             .one("StartLimitInterval", Values.sec(), UnitInfo.Builder::startLimitInterval)
             .one("StartLimitBurst", Values.unsigned(), UnitInfo.Builder::startLimitBurst)
+            .include(UnitSectionDirectives::conditions)
             .unsupported(Systemd252Keys.of("Unit"))
             .build();
 
@@ -42,5 +44,14 @@ public final class UnitSectionDirectives {
                     .build();
 
     private UnitSectionDirectives() {
+    }
+
+    /** A Condition<kind>= and an Assert<kind>= row for every kind sockact tests. */
+    private static DirectiveTable.Builder<UnitInfo.Builder> conditions(DirectiveTable.Builder<UnitInfo.Builder> rows) {
+        for (ConditionKind kind : ConditionKind.values()) {
+            rows.custom(kind.key(false), ConditionParser.handler(kind, false));
+            rows.custom(kind.key(true), ConditionParser.handler(kind, true));
+        }
+        return rows;
     }
 }
