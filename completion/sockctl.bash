@@ -160,6 +160,7 @@ function _complete_sockctl() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} status" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} show" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cat" ];    then _picocli_sockctl; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} journal" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} start" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} stop" ];    then _picocli_sockctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} restart" ];    then _picocli_sockctl; return $?; fi
@@ -178,27 +179,29 @@ function _complete_sockctl() {
   local cmds3=(status)
   local cmds4=(show)
   local cmds5=(cat)
-  local cmds6=(start)
-  local cmds7=(stop)
-  local cmds8=(restart)
-  local cmds9=(reload-unit)
-  local cmds10=(enable)
-  local cmds11=(disable)
-  local cmds12=(reload)
-  local cmds13=(daemon-reload)
-  local cmds14=(reset-failed)
-  local cmds15=(verify)
+  local cmds6=(journal)
+  local cmds7=(start)
+  local cmds8=(stop)
+  local cmds9=(restart)
+  local cmds10=(reload-unit)
+  local cmds11=(enable)
+  local cmds12=(disable)
+  local cmds13=(reload)
+  local cmds14=(daemon-reload)
+  local cmds15=(reset-failed)
+  local cmds16=(verify)
 
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_sockctl_verify; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_sockctl_resetfailed; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_sockctl_daemonreload; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_sockctl_reload; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_sockctl_disable; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_sockctl_enable; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_sockctl_reloadunit; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_sockctl_restart; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_sockctl_stop; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_sockctl_start; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_sockctl_verify; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_sockctl_resetfailed; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_sockctl_daemonreload; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_sockctl_reload; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_sockctl_disable; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_sockctl_enable; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_sockctl_reloadunit; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_sockctl_restart; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_sockctl_stop; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_sockctl_start; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_sockctl_journal; return $?; fi
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_sockctl_cat; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_sockctl_show; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_sockctl_status; return $?; fi
@@ -216,7 +219,7 @@ function _picocli_sockctl() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="list list-sockets list-units status show cat start stop restart reload-unit enable disable reload daemon-reload reset-failed verify"
+  local commands="list list-sockets list-units status show cat journal start stop restart reload-unit enable disable reload daemon-reload reset-failed verify"
   local flag_opts="'--user' '-h' '--help' '-V' '--version'"
   local arg_opts="'--control-socket' '-o' '--output'"
 
@@ -436,6 +439,45 @@ function _picocli_sockctl_cat() {
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--control-socket')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-o'|'--output')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `journal` subcommand.
+function _picocli_sockctl_journal() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-f' '--follow' '--user'"
+  local arg_opts="'-u' '--unit' '-n' '--lines' '--control-socket' '-o' '--output'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-u'|'--unit')
+      return
+      ;;
+    '-n'|'--lines')
+      return
+      ;;
     '--control-socket')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames

@@ -4,6 +4,7 @@ import dev.sockact.cli.sockctl.CatCommand;
 import dev.sockact.cli.sockctl.ControlOptions;
 import dev.sockact.cli.sockctl.DisableCommand;
 import dev.sockact.cli.sockctl.EnableCommand;
+import dev.sockact.cli.sockctl.JournalCommand;
 import dev.sockact.cli.sockctl.ListCommand;
 import dev.sockact.cli.sockctl.ListUnitsCommand;
 import dev.sockact.cli.sockctl.OutputOption;
@@ -33,6 +34,7 @@ import java.io.PrintWriter;
 @Command(name = "sockctl", mixinStandardHelpOptions = true, version = "sockctl 0.1.0",
         description = "Inspect and control sockact socket and service units.",
         subcommands = {ListCommand.class, ListUnitsCommand.class, StatusCommand.class, ShowCommand.class, CatCommand.class,
+                JournalCommand.class,
                 StartCommand.class, StopCommand.class, RestartCommand.class, ReloadUnitCommand.class,
                 EnableCommand.class, DisableCommand.class, ReloadCommand.class, ResetFailedCommand.class,
                 VerifyCommand.class})
@@ -67,7 +69,7 @@ public final class SockctlMain implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(),
-                "Missing command (list, list-units, status, show, cat, start, stop, restart, enable, disable, reload,"
+                "Missing command (list, list-units, status, show, cat, journal, start, stop, restart, enable, disable, reload,"
                 + " verify).");
     }
 }

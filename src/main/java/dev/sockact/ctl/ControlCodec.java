@@ -72,6 +72,12 @@ public final class ControlCodec {
             }
             case Request.Show s -> m.put("units", s.units());
             case Request.Cat c -> m.put("units", c.units());
+            case Request.Journal j -> {
+                m.put("units", List.of(j.unit()));
+                m.put("lines", j.lines());
+                m.put("after", j.after());
+                m.put("wait", j.follow());
+            }
             case Request.Enable e -> m.put("units", e.units());
             case Request.Disable d -> m.put("units", d.units());
             case Request.ResetFailed r -> m.put("units", r.units());
@@ -88,6 +94,7 @@ public final class ControlCodec {
             case Request.Status _ -> "status";
             case Request.Show _ -> "show";
             case Request.Cat _ -> "cat";
+            case Request.Journal _ -> "journal";
             case Request.Enable _ -> "enable";
             case Request.Disable _ -> "disable";
             case Request.Reload _ -> "reload";
@@ -111,6 +118,7 @@ public final class ControlCodec {
             case "status" -> new Request.Status(f.units(), Math.clamp(f.number("lines"), 0, Integer.MAX_VALUE));
             case "show" -> new Request.Show(f.units());
             case "cat" -> new Request.Cat(f.units());
+            case "journal" -> journalRequest(f);
             case "enable" -> new Request.Enable(f.units());
             case "disable" -> new Request.Disable(f.units());
             case "reload" -> new Request.Reload();
@@ -148,6 +156,7 @@ public final class ControlCodec {
             case Reply.Statuses _ -> "status";
             case Reply.Properties _ -> "show";
             case Reply.Files _ -> "cat";
+            case Reply.Journal _ -> "journal";
             case Reply.Installed _ -> "install";
         };
     }
@@ -165,6 +174,7 @@ public final class ControlCodec {
             case Reply.Statuses s -> map(s.units(), ControlCodec::status);
             case Reply.Properties p -> map(p.units(), ControlCodec::shown);
             case Reply.Files c -> map(c.units(), ControlCodec::files);
+            case Reply.Journal j -> journal(j);
             case Reply.Installed i -> installed(i);
         };
     }
@@ -186,6 +196,7 @@ public final class ControlCodec {
             case "status" -> new Reply.Statuses(f.list("data", ControlCodec::status));
             case "show" -> new Reply.Properties(f.list("data", ControlCodec::shown));
             case "cat" -> new Reply.Files(f.list("data", ControlCodec::files));
+            case "journal" -> journalReply(f.object("data"));
             case "install" -> installed(f.object("data"));
             default -> throw f.error("unknown reply '" + kind + "'");
         };
@@ -302,12 +313,7 @@ public final class ControlCodec {
     }
 
     private static void log(Map<String, Object> m, Common c) {
-        m.put("log", map(c.log(), l -> {
-            Map<String, Object> line = new LinkedHashMap<>();
-            line.put("timeMillis", l.timeMillis());
-            line.put("text", l.text());
-            return line;
-        }));
+        m.put("log", map(c.log(), ControlCodec::logLine));
         m.put("daemonPid", c.daemonPid());
     }
 
@@ -318,7 +324,7 @@ public final class ControlCodec {
         }
         Common common = new Common(files, f.string("unitFileState"), f.string("unitFilePreset"),
                 f.string("description"), f.string("active"), f.string("sub"), f.string("result"),
-                f.number("sinceMicros"), f.list("log", l -> new LogLine(l.number("timeMillis"), l.string("text"))),
+                f.number("sinceMicros"), f.list("log", ControlCodec::logLine),
                 f.number("daemonPid"), startTest(f, "condition"), startTest(f, "assert"));
         String type = f.string("type");
         return switch (type) {
@@ -329,6 +335,48 @@ public final class ControlCodec {
                     f.number("mainPid"), f.string("mainCommand"), f.string("statusText"));
             default -> throw f.error("unknown unit type '" + type + "'");
         };
+    }
+
+    /** A kept line; {@code identifier} and {@code pid} only for a service's own output. */
+    private static Map<String, Object> logLine(LogLine l) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("timeMillis", l.timeMillis());
+        line.put("priority", l.priority());
+        line.put("text", l.text());
+        if (l.identifier() != null) {
+            line.put("identifier", l.identifier());
+            line.put("pid", l.pid());
+        }
+        return line;
+    }
+
+    private static LogLine logLine(Fields f) throws ProtocolException {
+        String identifier = f.optionalString("identifier");
+        return new LogLine(f.number("timeMillis"), Math.clamp(f.number("priority"), 0, 7), f.string("text"),
+                identifier, identifier == null ? 0 : f.number("pid"));
+    }
+
+    private static Request.Journal journalRequest(Fields f) throws ProtocolException {
+        List<String> units = f.units();
+        if (units.size() != 1) {
+            throw f.error("'units' must name one unit for journal");
+        }
+        return new Request.Journal(units.getFirst(), Math.clamp(f.number("lines"), 0, Integer.MAX_VALUE),
+                f.number("after"), f.bool("wait"));
+    }
+
+    private static Map<String, Object> journal(Reply.Journal j) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("unit", j.unit());
+        m.put("cursor", j.cursor());
+        m.put("entries", map(j.entries(), ControlCodec::logLine));
+        m.put("daemonPid", j.daemonPid());
+        return m;
+    }
+
+    private static Reply.Journal journalReply(Fields f) throws ProtocolException {
+        return new Reply.Journal(f.string("unit"), f.list("entries", ControlCodec::logLine), f.number("cursor"),
+                f.number("daemonPid"));
     }
 
     private static Map<String, Object> unitRef(UnitRef r) {

@@ -62,6 +62,13 @@ public sealed interface Reply {
     }
 
     /**
+     * The answer to {@link Request.Journal}: the lines, oldest first, the cursor to ask after next time, and the pid
+     * of the sockactd that logged its own lines.
+     */
+    record Journal(String unit, List<UnitStatus.LogLine> entries, long cursor, long daemonPid) implements Reply {
+    }
+
+    /**
      * The answer to {@link Request.Enable} and {@link Request.Disable}: the links made or removed, whether the units
      * have an [Install] section, the folder where this request started enablement (or null), and the error that
      * stopped it (or null), so that sockctl prints the changes before the error, as systemctl does.

@@ -30,6 +30,13 @@ public sealed interface Request {
     record Cat(List<String> units) implements Request {
     }
 
+    /**
+     * {@code journal}: the last {@code lines} lines kept for {@code unit} after the cursor {@code after} (0: from the
+     * oldest); with {@code follow}, the reply waits in sockactd for the unit's next line (a while at most).
+     */
+    record Journal(String unit, int lines, long after, boolean follow) implements Request {
+    }
+
     /** {@code enable}: the links that make sockactd start the units when it starts. */
     record Enable(List<String> units) implements Request {
     }

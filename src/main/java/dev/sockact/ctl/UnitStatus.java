@@ -92,7 +92,12 @@ public sealed interface UnitStatus {
         }
     }
 
-    /** One line of sockactd's log about the unit. */
-    record LogLine(long timeMillis, String text) {
+    /**
+     * One line kept for the unit: the service's own output, with its {@code identifier} (SyslogIdentifier= or the
+     * command's name) and {@code pid}, or (identifier null, pid 0) what sockactd logged about the unit.
+     *
+     * @param priority the syslog priority, 0 (emerg) .. 7 (debug)
+     */
+    record LogLine(long timeMillis, int priority, String text, String identifier, long pid) {
     }
 }

@@ -33,7 +33,7 @@ import java.util.function.Consumer;
 
 /**
  * The control requests ({@link Request}), answered from the manager's state on its loop: {@code list},
- * {@code list-units}, {@code status}, {@code show}, {@code cat} (anyone), {@code start}, {@code stop},
+ * {@code list-units}, {@code status}, {@code show}, {@code cat}, {@code journal} (anyone), {@code start}, {@code stop},
  * {@code restart}, {@code reload-unit}, {@code reload}, {@code enable}, {@code disable}, {@code reset-failed} (root or
  * sockactd's own user).
  * Jobs reply once every named unit has settled (active, inactive or failed), or after {@link #JOB_TIMEOUT_NANOS}.
@@ -60,6 +60,7 @@ final class ControlCommands {
             case Request.Status s -> reply.accept(status(s.units(), Math.min(MAX_LOG_LINES, s.lines())));
             case Request.Show s -> reply.accept(show(s.units()));
             case Request.Cat c -> reply.accept(cat(c.units()));
+            case Request.Journal j -> JournalQuery.handle(manager, j, reply);
             case Request.Job j -> {
                 if (!privileged) {
                     reply.accept(denied(j.verb() + " " + String.join(" ", j.units()), uid));
@@ -176,10 +177,7 @@ final class ControlCommands {
 
     private UnitStatus.Common common(String name, UnitFiles files, UnitInfo info, ActiveState active, String sub,
                                      String result, UnitTimes times, int lines) {
-        List<LogLine> log = new ArrayList<>();
-        for (UnitJournal.Line line : manager.journal().last(name, lines)) {
-            log.add(new LogLine(line.epochMillis(), line.text()));
-        }
+        List<LogLine> log = JournalQuery.lines(manager.journal().last(name, lines));
         ManagedUnit unit = manager.loaded(name);
         StartChecks checks = unit == null ? new StartChecks() : unit.startChecks();
         return new UnitStatus.Common(files,

@@ -458,6 +458,11 @@ public final class Manager {
         }
 
         @Override
+        public UnitJournal journal() {
+            return journal;
+        }
+
+        @Override
         public Child spawn(ExecCommand command, ExecSpawner.Context context, ExecSpawner.Stdio stdio,
                            Map<String, String> extra, BiConsumer<Child, ExitStatus> onExit) {
             return ExecSpawner.start(loop, command, context, stdio, extra, onExit);

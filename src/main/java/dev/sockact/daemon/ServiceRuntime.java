@@ -871,7 +871,8 @@ final class ServiceRuntime implements ManagedUnit {
                         Consumer<Child> inBackground) {
         ServiceStdio.Prepared stdio;
         try {
-            stdio = ServiceStdio.prepare(manager.loop(), unit, name, isMain ? fds : List.of(), isMain);
+            stdio = ServiceStdio.prepare(manager.loop(), manager.journal(), unit, name, command,
+                    isMain ? fds : List.of(), isMain);
         } catch (ErrnoException e) {
             LOG.log(Level.ERROR, name + ": Failed to set up standard input/output: " + e.reason());
             Child failed = manager.spawnFailed(command, (c, status) -> exited(c, isMain, status));

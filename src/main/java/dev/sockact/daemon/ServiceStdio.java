@@ -4,6 +4,7 @@ import dev.sockact.event.EventLoop;
 import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.Fd;
 import dev.sockact.posix.PosixFiles;
+import dev.sockact.unit.ExecCommand;
 import dev.sockact.unit.ServiceUnit;
 import dev.sockact.unit.StandardOutput;
 
@@ -13,8 +14,10 @@ import java.util.List;
 
 /**
  * StandardInput= (null, socket) and StandardOutput=/StandardError= (inherit, null, journal, file:, append:,
- * truncate:, socket) for one spawn. "journal" (and syslog, kmsg) is sockactd's own log; "inherit" is sockactd's
- * own stdout/stderr, or the socket when StandardInput=socket, as systemd's setup_output() has it.
+ * truncate:, socket) for one spawn. "journal" (and syslog, kmsg, with or without +console) is the unit's
+ * {@link UnitJournal} and sockactd's own log, under SyslogIdentifier= or the command's file name, as systemd's
+ * connect_logger_as() sends it to journald; "inherit" is sockactd's own stdout/stderr, or the socket when
+ * StandardInput=socket, as systemd's setup_output() has it.
  */
 final class ServiceStdio {
     private static final System.Logger LOG = System.getLogger("sockactd");
@@ -48,19 +51,20 @@ final class ServiceStdio {
         }
     }
 
-    static Prepared prepare(EventLoop loop, ServiceUnit unit, String name, List<Fd> fds, boolean isMain)
-            throws ErrnoException {
+    static Prepared prepare(EventLoop loop, UnitJournal journal, ServiceUnit unit, String name, ExecCommand command,
+                            List<Fd> fds, boolean isMain) throws ErrnoException {
         Prepared p = new Prepared();
+        Journal log = new Journal(loop, journal, name, identifier(unit, command));
         try {
             Fd socket = fds.isEmpty() ? null : fds.getFirst();
             Fd stdin = unit.standardInput().isSocket() && socket != null ? socket
                     : own(p, PosixFiles.open("/dev/null", O_RDONLY | O_NOCTTY, 0));
             boolean stdinSocket = stdin == socket && socket != null;
-            Fd stdout = output(p, loop, unit.standardOutput(), name, socket, stdinSocket ? socket : null, null);
+            Fd stdout = output(p, log, unit, unit.standardOutput(), socket, stdinSocket ? socket : null, null);
             // can_inherit_stderr_from_stdout(): the same file for both is opened once, so they share one offset.
             boolean sameFile = unit.standardError() instanceof StandardOutput.File
                     && unit.standardError().equals(unit.standardOutput());
-            Fd stderr = sameFile ? stdout : output(p, loop, unit.standardError(), name, socket, stdout, stdout);
+            Fd stderr = sameFile ? stdout : output(p, log, unit, unit.standardError(), socket, stdout, stdout);
             p.stdio = new ExecSpawner.Stdio(isMain ? fds : List.of(), stdin, stdout, stderr);
             return p;
         } catch (ErrnoException | RuntimeException e) {
@@ -74,7 +78,7 @@ final class ServiceStdio {
      *                  sockactd's own
      * @param sameAs    stdout's fd when resolving stderr, so both journal streams share one pipe
      */
-    private static Fd output(Prepared p, EventLoop loop, StandardOutput setting, String name, Fd socket,
+    private static Fd output(Prepared p, Journal log, ServiceUnit unit, StandardOutput setting, Fd socket,
                              Fd inherited, Fd sameAs) throws ErrnoException {
         return switch (setting) {
             case StandardOutput.Sink.INHERIT -> inherited;
@@ -85,17 +89,31 @@ final class ServiceStdio {
                     yield sameAs;
                 }
                 OutputLog[] created = new OutputLog[1];
-                Fd writeEnd = own(p, OutputLog.open(loop, name, created));
+                Fd writeEnd = own(p, OutputLog.open(log.loop, log.journal, log.unit, log.identifier,
+                        unit.syslogLevel(), created));
                 p.logs.add(created[0]);
                 yield writeEnd;
             }
             case StandardOutput.File file -> own(p, PosixFiles.open(file.path(), openFlags(file.mode()), 0644));
             case StandardOutput.Sink _, StandardOutput.Fd _ -> {   // tty, fd:NAME
-                LOG.log(Level.DEBUG, () -> name + ": StandardOutput/StandardError=" + setting.text()
+                LOG.log(Level.DEBUG, () -> log.unit + ": StandardOutput/StandardError=" + setting.text()
                         + " is not supported by sockactd, using inherit.");
                 yield inherited;
             }
         };
+    }
+
+    /** Where a journal stream of this spawn goes. */
+    private record Journal(EventLoop loop, UnitJournal journal, String unit, String identifier) {
+    }
+
+    /** SyslogIdentifier=, else the command's file name (systemd's basename(command->path)). */
+    static String identifier(ServiceUnit unit, ExecCommand command) {
+        if (!unit.syslogIdentifier().isEmpty()) {
+            return unit.syslogIdentifier();
+        }
+        String path = command.path();
+        return path.substring(path.lastIndexOf('/') + 1);
     }
 
     private static int openFlags(StandardOutput.FileMode mode) {

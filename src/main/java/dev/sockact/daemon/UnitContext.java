@@ -33,6 +33,9 @@ interface UnitContext {
      */
     EventLoop loop();
 
+    /** Where the units' output and log lines are kept (StandardOutput=journal). */
+    UnitJournal journal();
+
     /** Spawns {@code command} (see {@link ExecSpawner#start}); {@code onExit} runs on the loop when it exits. */
     Child spawn(ExecCommand command, ExecSpawner.Context context, ExecSpawner.Stdio stdio, Map<String, String> extra,
                 BiConsumer<Child, ExitStatus> onExit);

@@ -179,12 +179,15 @@ final class UnitRegistry {
         ServiceRuntime instance = new ServiceRuntime(context, result.unit(),
                 new ServiceRuntime.Instance(socket, connection));
         services.put(instanceName, instance);
+        journal.register(instanceName, null);
         return instance;
     }
 
     /** An Accept=yes instance ended: it is forgotten, as systemd garbage-collects it. */
     void instanceEnded(ServiceRuntime instance) {
-        services.remove(instance.name(), instance);
+        if (services.remove(instance.name(), instance)) {
+            journal.forget(instance.name());
+        }
     }
 
     /** Every loaded unit: sockets, then services (Accept=yes instances included). */

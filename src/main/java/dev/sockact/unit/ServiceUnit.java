@@ -12,7 +12,9 @@ import java.util.List;
  * @param restart        Restart=, default {@link RestartPolicy#NO}
  * @param umask          UMask=, default 0022
  * @param standardInput  StandardInput=, default {@code null}
- * @param standardOutput StandardOutput=, default {@code inherit}; StandardError= likewise
+ * @param standardOutput StandardOutput=, default {@code journal}, or {@code inherit} with StandardInput=socket (or
+ *                       fd:); StandardError=, default {@code inherit}
+ * @param syslogLevel    SyslogLevel= and SyslogLevelPrefix= (output and logs, issue 15)
  * @param killMode       KillMode=, default {@link KillMode#CONTROL_GROUP}
  * @param notifyAccess   NotifyAccess=, default {@code main} for Type=notify or with WatchdogSec=, else {@code none}
  * @param privateNetwork PrivateNetwork=: the commands run in a network namespace with only loopback
@@ -29,6 +31,7 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
                           List<String> environmentFiles, List<String> passEnvironment,
                           List<String> unsetEnvironment, StandardInput standardInput,
                           StandardOutput standardOutput, StandardOutput standardError, String syslogIdentifier,
+                          SyslogLevel syslogLevel,
                           int umask, RestartPolicy restart,
                           TimeSpan restartSec, TimeSpan timeoutStart, TimeSpan timeoutStop,
                           boolean remainAfterExit, KillMode killMode, KillSignal killSignal, List<String> sockets,
@@ -87,9 +90,13 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
         private final List<String> passEnvironment = new ArrayList<>();
         private final List<String> unsetEnvironment = new ArrayList<>();
         private StandardInput standardInput = StandardInput.Source.NULL;
-        private StandardOutput standardOutput = StandardOutput.Sink.INHERIT;
+        /** Null until set: its default depends on StandardInput=. */
+        private StandardOutput standardOutput;
         private StandardOutput standardError = StandardOutput.Sink.INHERIT;
         private String syslogIdentifier = "";
+        // Output and logs (issue 15): SyslogLevel=, SyslogLevelPrefix=.
+        private int syslogPriority = SyslogLevel.INFO;
+        private boolean syslogLevelPrefix = true;
         private int umask = 0022;
         private RestartPolicy restart = RestartPolicy.NO;
         private TimeSpan restartSec = new TimeSpan(100_000);
@@ -143,6 +150,8 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
         public void standardOutput(StandardOutput value) { standardOutput = value; }
         public void standardError(StandardOutput value) { standardError = value; }
         public void syslogIdentifier(String value) { syslogIdentifier = value; }
+        public void syslogLevel(int value) { syslogPriority = value; }
+        public void syslogLevelPrefix(boolean value) { syslogLevelPrefix = value; }
         public void umask(int value) { umask = value; }
         public void restart(RestartPolicy value) { restart = value; }
         public void restartSec(TimeSpan value) { restartSec = value; }
@@ -169,7 +178,8 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
         /**
          * Freezes the settings. Type= defaults to {@code simple}, or {@code oneshot} when there is no ExecStart=
          * (service_add_extras()); DynamicUser=yes implies PrivateTmp=yes and, without User=, the user named as the
-         * unit's prefix (unit_patch_contexts()).
+         * unit's prefix (unit_patch_contexts()). StandardOutput= defaults to
+         * {@code inherit} when StandardInput= is a socket or an fd (systemd.exec(5)), else to {@code journal}.
          */
         public ServiceUnit build() {
             ServiceType effectiveType = type != null ? type
@@ -177,12 +187,16 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
             NotifyAccess effectiveNotifyAccess = notifyAccess != null ? notifyAccess
                     : (effectiveType.isNotify() || !watchdog.equals(TimeSpan.ZERO) ? NotifyAccess.MAIN
                     : NotifyAccess.NONE);
+            StandardOutput effectiveOutput = standardOutput != null ? standardOutput
+                    : standardInput.isSocket() || standardInput instanceof StandardInput.Fd ? StandardOutput.Sink.INHERIT
+                    : StandardOutput.Sink.JOURNAL;
             // DynamicUser= without User= runs as the unit's prefix (user_from_unit_name()).
             String effectiveUser = dynamicUser && user.isEmpty() ? name.prefix() : user;
             return new ServiceUnit(name, fragmentPath, dropInPaths, unit.build(), effectiveType, execCondition,
                     execStartPre, execStart, execStartPost, execReload, execStop, execStopPost, effectiveUser, group,
                     workingDirectory, environment, environmentFiles, passEnvironment, unsetEnvironment,
-                    standardInput, standardOutput, standardError, syslogIdentifier, umask, restart, restartSec,
+                    standardInput, effectiveOutput, standardError, syslogIdentifier,
+                    new SyslogLevel(syslogPriority, syslogLevelPrefix), umask, restart, restartSec,
                     timeoutStart, timeoutStop, remainAfterExit, killMode, killSignal, sockets, nonBlocking,
                     fileDescriptorStoreMax, pidFile, watchdog, effectiveNotifyAccess,
                     ExitStatusSet.of(successExitStatus), ExitStatusSet.of(restartPreventExitStatus), privateNetwork,

@@ -112,6 +112,8 @@ public final class UnitProperties {
         add(p, "StandardOutput", s.standardOutput().text());
         add(p, "StandardError", s.standardError().text());
         add(p, "SyslogIdentifier", s.syslogIdentifier());
+        add(p, "SyslogLevelPrefix", yesNo(s.syslogLevel().prefix()));
+        add(p, "SyslogLevel", Integer.toString(s.syslogLevel().priority()));
         add(p, "UMask", mode(s.umask()));
         add(p, "KillMode", s.killMode().text());
         add(p, "KillSignal", s.killSignal().text());

@@ -141,7 +141,7 @@ class SockctlControlIT {
         assertThat(service.status()).isEqualTo(3);
         assertThat(service.out()).startsWith("○ web.service - Web service\n")
                 .contains("\nTriggeredBy: ● web.socket\n")
-                .containsPattern("web\\.service\\[\\d+\\]: echo service \\d+ up with 2 fds");
+                .containsPattern("java\\[\\d+\\]: echo service \\d+ up with 2 fds");   // the command's name
         Run both = ctl("status", "web.socket", "--output=json");
         Map<?, ?> socketJson = (Map<?, ?>) ((List<?>) Json.parse(both.out().strip())).get(0);
         assertThat(socketJson.get("active")).isEqualTo("active");

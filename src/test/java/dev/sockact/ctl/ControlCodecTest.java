@@ -22,14 +22,16 @@ class ControlCodecTest {
             List.of("/etc/sockact/system/web.socket.d/a.conf", "/etc/sockact/system/web.socket.d/b.conf"));
     private static final Common COMMON = new Common(FILES, "enabled", "enabled", "Web \"socket\"\n", "active",
             "listening", "success", 1_700_000_000_123_456L,
-            List.of(new LogLine(1_700_000_000_123L, "Listening on Web socket."), new LogLine(0, "ü\ttab")), 4242);
+            List.of(new LogLine(1_700_000_000_123L, 6, "Listening on Web socket.", null, 0),
+                    new LogLine(0, 3, "ü\ttab", "web", 77)), 4242);
 
     static List<Request> requests() {
         return List.of(new Request.ListSockets(), new Request.ListUnits(), new Request.Status(UNITS, 10),
                 new Request.Status(List.of(), 0), new Request.Show(UNITS), new Request.Cat(UNITS),
                 new Request.Enable(UNITS), new Request.Disable(UNITS), new Request.Reload(), new Request.Start(UNITS),
                 new Request.Stop(UNITS), new Request.Restart(UNITS), new Request.ReloadUnit(List.of("web.service")),
-                new Request.ResetFailed(UNITS), new Request.ResetFailed(List.of()));
+                new Request.ResetFailed(UNITS), new Request.ResetFailed(List.of()),
+                new Request.Journal("web.service", 10, 0, false), new Request.Journal("web.service", 1000, 42, true));
     }
 
     static List<Reply> replies() {
@@ -65,7 +67,9 @@ class ControlCodecTest {
                         "/etc/sockact/system/sockets.target.wants/web.socket", "/etc/sockact/system/web.socket"),
                         new InstallChange(InstallChange.Kind.UNLINK, "/etc/sockact/system/old.socket", null)),
                         true, "/etc/sockact/system", null),
-                new Reply.Installed(List.of(), false, null, "Failed to enable unit: Unit file nope.socket does not exist."));
+                new Reply.Installed(List.of(), false, null, "Failed to enable unit: Unit file nope.socket does not exist."),
+                new Reply.Journal("web.service", COMMON.log(), 42, 4242),
+                new Reply.Journal("web.service", List.of(), 0, 4242));
     }
 
     @ParameterizedTest

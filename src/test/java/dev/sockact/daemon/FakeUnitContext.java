@@ -38,6 +38,7 @@ final class FakeUnitContext implements UnitContext, AutoCloseable {
     }
 
     private final EventLoop loop;
+    private final UnitJournal journal = new UnitJournal();
     private final Path runtime;
     private final List<String> effects = new ArrayList<>();
     private final List<Scheduled> timers = new ArrayList<>();
@@ -147,6 +148,11 @@ final class FakeUnitContext implements UnitContext, AutoCloseable {
     @Override
     public EventLoop loop() {
         return loop;
+    }
+
+    @Override
+    public UnitJournal journal() {
+        return journal;
     }
 
     @Override

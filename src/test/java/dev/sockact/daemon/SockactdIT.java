@@ -96,7 +96,8 @@ class SockactdIT {
         String second = talk(port, "two");
         assertThat(second).endsWith("|two");
         assertThat(pid(second)).isNotEqualTo(pid(first));
-        assertThat(d.log()).containsPattern("echo\\.service\\[\\d+\\]: echo service \\d+ up with 2 fds");
+        // As journald names it: the command's file name.
+        assertThat(d.log()).containsPattern("java\\[\\d+\\]: echo service \\d+ up with 2 fds");
 
         assertThat(d.terminate()).isZero();
         assertThat(d.log()).contains("echo.socket: Changed listening -> dead");

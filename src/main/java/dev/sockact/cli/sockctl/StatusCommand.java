@@ -13,7 +13,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -34,13 +33,12 @@ import java.util.concurrent.Callable;
 public final class StatusCommand implements Callable<Integer> {
     private static final DateTimeFormatter SINCE =
             DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm:ss zzz", Locale.ROOT);
-    private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("MMM dd HH:mm:ss", Locale.ROOT);
 
     @Spec
     CommandSpec spec;
 
     @Option(names = {"-n", "--lines"}, paramLabel = "N", defaultValue = "10",
-            description = "Log lines to show (default 10, at most 100).")
+            description = "Log lines to show (default 10, at most 1000).")
     int lines;
 
     @Parameters(arity = "1..*", paramLabel = "UNIT", description = "Units, e.g. foo.socket foo.service.")
@@ -143,12 +141,9 @@ public final class StatusCommand implements Callable<Integer> {
         }
         if (!c.log().isEmpty()) {
             out.println();
-            String host = hostName();
+            JournalLines format = new JournalLines(c.daemonPid());
             for (UnitStatus.LogLine entry : c.log()) {
-                String text = entry.text();
-                String time = LOG_TIME.format(Instant.ofEpochMilli(entry.timeMillis()).atZone(ZoneId.systemDefault()));
-                out.println(time + " " + host + " " + (isOwnOutput(text) ? text
-                        : "sockactd[" + c.daemonPid() + "]: " + text));
+                out.println(format.format(entry));
             }
         }
     }
@@ -184,11 +179,6 @@ public final class StatusCommand implements Callable<Integer> {
         return "; " + state + (showPreset ? "; preset: " + preset : "");
     }
 
-    /** A service's own output line, logged as {@code NAME[PID]: text}. */
-    private static boolean isOwnOutput(String text) {
-        return text.matches("^[^\\s:]+\\[\\d+\\]: .*");
-    }
-
     private static void triggerLines(PrintWriter out, String label, List<UnitStatus.UnitRef> units) {
         for (UnitStatus.UnitRef u : units) {
             line(out, label, glyph(u.active()) + " " + u.unit());
@@ -221,15 +211,6 @@ public final class StatusCommand implements Callable<Integer> {
             return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
         } catch (IOException | RuntimeException e) {
             return fallback.isEmpty() ? "?" : Path.of(fallback).getFileName().toString();
-        }
-    }
-
-    private static String hostName() {
-        try {
-            String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
-            return h.isEmpty() ? InetAddress.getLocalHost().getHostName() : h;
-        } catch (IOException | RuntimeException e) {
-            return "localhost";
         }
     }
 

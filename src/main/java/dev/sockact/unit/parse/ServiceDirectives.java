@@ -12,6 +12,7 @@ import dev.sockact.unit.ServiceType;
 import dev.sockact.unit.ServiceUnit;
 import dev.sockact.unit.StandardInput;
 import dev.sockact.unit.StandardOutput;
+import dev.sockact.unit.SyslogLevel;
 import dev.sockact.unit.TimeSpan;
 
 import java.util.ArrayList;
@@ -46,6 +47,8 @@ public final class ServiceDirectives {
             .one("StandardOutput", standardOutput(), ServiceUnit.Builder::standardOutput)
             .one("StandardError", standardOutput(), ServiceUnit.Builder::standardError)
             .one("SyslogIdentifier", Values.stringPrintf(), ServiceUnit.Builder::syslogIdentifier)
+            .one("SyslogLevel", syslogLevel(), ServiceUnit.Builder::syslogLevel)
+            .one("SyslogLevelPrefix", Values.bool(), ServiceUnit.Builder::syslogLevelPrefix)
             .one("UMask", Values.mode(), ServiceUnit.Builder::umask)
             .one("Restart", word(RestartPolicy.values(), RestartPolicy::text,
                             "Failed to parse service restart specifier"),
@@ -130,6 +133,17 @@ public final class ServiceDirectives {
                 return new StandardInput.File(expanded.substring("file:".length()));
             }
             throw InvalidValueException.ignoring("Failed to parse input specifier, ignoring: " + value);
+        };
+    }
+
+    /** {@code config_parse_log_level}: a syslog level name or 0..7. */
+    private static ValueParser<Integer> syslogLevel() {
+        return (value, context) -> {
+            int priority = SyslogLevel.parse(value);
+            if (priority < 0) {
+                throw InvalidValueException.ignoring("Failed to parse log level, ignoring: " + value);
+            }
+            return priority;
         };
     }
 

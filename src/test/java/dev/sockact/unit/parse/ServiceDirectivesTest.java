@@ -9,6 +9,7 @@ import dev.sockact.unit.ServiceType;
 import dev.sockact.unit.ServiceUnit;
 import dev.sockact.unit.StandardInput;
 import dev.sockact.unit.StandardOutput;
+import dev.sockact.unit.SyslogLevel;
 import dev.sockact.unit.UnitName;
 import org.junit.jupiter.api.Test;
 
@@ -103,8 +104,15 @@ class ServiceDirectivesTest {
         assertThat(none.killSignal()).isEqualTo(KillSignal.SIGTERM);
         assertThat(none.notifyAccess()).isEqualTo(NotifyAccess.NONE);
         assertThat(none.standardInput()).isEqualTo(StandardInput.Source.NULL);
-        assertThat(none.standardOutput()).isEqualTo(StandardOutput.Sink.INHERIT);
+        assertThat(none.standardOutput()).isEqualTo(StandardOutput.Sink.JOURNAL);
         assertThat(none.standardError()).isEqualTo(StandardOutput.Sink.INHERIT);
+        assertThat(parse("StandardInput", "socket").standardOutput()).isEqualTo(StandardOutput.Sink.INHERIT);
+        assertThat(none.syslogLevel()).isEqualTo(new SyslogLevel(6, true));
+        assertThat(parse("SyslogLevel", "err").syslogLevel().priority()).isEqualTo(3);
+        assertThat(parse("SyslogLevel", "7").syslogLevel().priority()).isEqualTo(7);
+        assertThatThrownBy(() -> parse("SyslogLevel", "loud")).isInstanceOf(InvalidValueException.class)
+                .hasMessage("Failed to parse log level, ignoring: loud");
+        assertThat(parse("SyslogLevelPrefix", "no").syslogLevel().prefix()).isFalse();
         assertThat(none.successExitStatus()).isEqualTo(ExitStatusSet.EMPTY);
         assertThat(parse("ExecStart", "/bin/true").type()).isEqualTo(ServiceType.SIMPLE);
         assertThat(parse("Type", "notify").notifyAccess()).isEqualTo(NotifyAccess.MAIN);
