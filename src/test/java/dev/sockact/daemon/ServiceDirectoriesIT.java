@@ -135,7 +135,7 @@ class ServiceDirectoriesIT {
                 touch "$RUNTIME_DIRECTORY/marker"; echo "no marker"; exit 1
                 """);
         String unit = "[Service]\nType=oneshot\nRemainAfterExit=yes\nRestart=on-failure\nRestartSec=50ms\n"
-                + "ExecStart=" + marker + "\nStandardOutput=journal\nRuntimeDirectory=%N\n";
+                + "ExecStart=" + marker + "\nStandardOutput=journal\nSyslogIdentifier=%n\nRuntimeDirectory=%N\n";
         Files.writeString(daemons.units().resolve("keep.service"), unit + "RuntimeDirectoryPreserve=restart\n");
         Files.writeString(daemons.units().resolve("fresh.service"), "[Unit]\nStartLimitBurst=2\n" + unit);
         Files.writeString(daemons.units().resolve("forever.service"), "[Service]\nType=oneshot\n"
@@ -224,7 +224,7 @@ class ServiceDirectoriesIT {
     void dynamicUserRunsAsTheStaticUserOrIsRefused() throws Exception {
         Privileges.assumeNamespaces();
         Files.writeString(daemons.units().resolve("dyn.service"), "[Service]\nDynamicUser=yes\nUser=nobody\n"
-                + "ExecStart=/bin/sh -c 'echo \"dynamic as $(id -u)\"; ls -A /tmp | wc -l'\nStandardOutput=journal\n");
+                + "ExecStart=/bin/sh -c 'echo \"dynamic as $(id -u)\"; ls -A /tmp | wc -l'\nStandardOutput=journal\nSyslogIdentifier=%n\n");
         Files.writeString(daemons.units().resolve("sockact-no-such-user.service"), "[Service]\nDynamicUser=yes\n"
                 + "ExecStart=/bin/true\n");
         Files.writeString(daemons.units().resolve("dynstate.service"), "[Service]\nDynamicUser=yes\nUser=nobody\n"
