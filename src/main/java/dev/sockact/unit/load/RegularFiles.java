@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -48,15 +49,21 @@ public final class RegularFiles {
      */
     public static byte[] read(Path file, long limit) throws RefusedException {
         BasicFileAttributes attributes;
+        boolean symlink;
         try {
-            attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            // One lstat for the common case, a file in a unit folder; a symlink is followed with a second look.
+            attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            symlink = attributes.isSymbolicLink();
+            if (symlink) {
+                attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            }
         } catch (IOException e) {
             throw new RefusedException(reason(e));
         }
         if (!attributes.isRegularFile()) {
             throw new RefusedException("not a regular file (" + kind(file, attributes) + ")");
         }
-        String kernelFile = kernelFile(file);
+        String kernelFile = kernelFile(file, symlink);
         if (kernelFile != null) {
             throw new RefusedException("a file of the kernel's (" + kernelFile + "), not a configuration file");
         }
@@ -81,9 +88,9 @@ public final class RegularFiles {
      * block when read (/proc/kmsg waits for the next kernel message). Only a path that is a symlink or starts there
      * can end there, so other paths cost no realpath walk (Accept=yes loads an instance's files per connection).
      */
-    private static String kernelFile(Path file) {
+    private static String kernelFile(Path file, boolean symlink) {
         String text = file.toAbsolutePath().toString();
-        if (!Files.isSymbolicLink(file) && !text.startsWith("/proc/") && !text.startsWith("/sys/")) {
+        if (!symlink && !text.startsWith("/proc/") && !text.startsWith("/sys/")) {
             return null;
         }
         try {
