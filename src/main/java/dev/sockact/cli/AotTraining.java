@@ -12,7 +12,10 @@ import dev.sockact.posix.Sockets;
 import dev.sockact.posix.SpawnRequest;
 import dev.sockact.posix.Spawner;
 import dev.sockact.proxy.ProxyConfig;
-import dev.sockact.proxy.ProxyServer;
+import dev.sockact.proxy.ProxyEngine;
+import dev.sockact.proxy.ProxyListener;
+import dev.sockact.proxy.ProxyObserver;
+import dev.sockact.proxy.TargetResolver;
 import dev.sockact.proxy.Target;
 import dev.sockact.unit.TimeSpan;
 import java.io.InputStream;
@@ -91,11 +94,12 @@ public final class AotTraining {
                     ListenSockets.Options.activateDefaults(Sockets.SOCK_STREAM));
             Io.setNonBlocking(listener.fd(), true);
             int port = ((SockAddr.In4) Sockets.localAddress(listener.fd())).port();
-            ProxyServer proxy = new ProxyServer(new ProxyConfig(Target.parse("127.0.0.1:" + echo.getLocalPort()),
-                    64, Long.MAX_VALUE, TimeSpan.parseSec("5s").toNanos(), 1));
+            ProxyEngine proxy = new ProxyEngine(new ProxyConfig(64, Long.MAX_VALUE,
+                    TimeSpan.parseSec("5s").toNanos(), 1), ProxyObserver.NONE, System.getLogger("socket-proxyd"));
+            TargetResolver target = new TargetResolver(Target.parse("127.0.0.1:" + echo.getLocalPort()));
             Thread loop = Thread.ofPlatform().start(() -> {
                 try {
-                    proxy.run(List.of(listener));
+                    proxy.run(List.of(new ProxyListener(listener, target)));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }

@@ -11,8 +11,10 @@ import dev.sockact.posix.Processes;
 import dev.sockact.posix.SockAddr;
 import dev.sockact.posix.Sockets;
 import dev.sockact.proxy.ProxyConfig;
-import dev.sockact.proxy.ProxyServer;
+import dev.sockact.proxy.ProxyEngine;
+import dev.sockact.proxy.ProxyListener;
 import dev.sockact.proxy.Target;
+import dev.sockact.proxy.TargetResolver;
 import dev.sockact.unit.TimeSpan;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -65,10 +67,20 @@ final class SocketProxydCommand extends GetoptCommand {
         threads = parsed.last("threads");
         positional = parsed.operands();
         try {
-            ProxyServer server = new ProxyServer(config());
-            List<Fd> listeners = listeners();
-            StopSignals.onTermination(server::stop);
-            return server.run(listeners);
+            ProxyConfig config = config();
+            // A literal target is resolved before the listeners are read (see TargetResolver).
+            TargetResolver target = new TargetResolver(target());
+            List<ProxyListener> listeners = listeners().stream().map(fd -> new ProxyListener(fd, target)).toList();
+            SocketProxydProcess process = new SocketProxydProcess(System.getenv(), config.idleNanos());
+            ProxyEngine engine = new ProxyEngine(config, process, System.getLogger("socket-proxyd"));
+            process.serve(engine);
+            StopSignals.onTermination(process::stop);
+            try {
+                engine.run(listeners);
+            } finally {
+                process.close();
+            }
+            return 0;
         } catch (Failure | ErrnoException e) {
             return fail(e.getMessage());
         }
@@ -94,6 +106,11 @@ final class SocketProxydCommand extends GetoptCommand {
         if (positional.size() > 1) {
             throw new Failure("Too many parameters.");
         }
+        target();   // checked with the options, before any socket is touched
+        return new ProxyConfig(max, idle, timeout, loops);
+    }
+
+    private Target target() throws Failure {
         Target target;
         try {
             target = Target.parse(positional.getFirst());
@@ -104,7 +121,7 @@ final class SocketProxydCommand extends GetoptCommand {
         } catch (IllegalArgumentException e) {
             throw new Failure(e.getMessage());
         }
-        return new ProxyConfig(target, max, idle, timeout, loops);
+        return target;
     }
 
     private List<Fd> listeners() throws Failure, ErrnoException {

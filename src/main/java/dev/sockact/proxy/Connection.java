@@ -2,7 +2,6 @@ package dev.sockact.proxy;
 
 import dev.sockact.event.Timer;
 import dev.sockact.event.Watch;
-import dev.sockact.log.RateLimitedLog;
 import dev.sockact.posix.Epoll;
 import dev.sockact.posix.Errno;
 import dev.sockact.posix.ErrnoException;
@@ -22,13 +21,6 @@ import java.util.List;
 final class Connection {
     enum State { RESOLVING, CONNECTING, RELAYING, CLOSED }
 
-    private static final System.Logger LOG = System.getLogger("socket-proxyd");
-    // One per call site: each fails once per client, so a dead target or an exhausted host repeats them per client.
-    private static final RateLimitedLog RESOLVE_FAILED = new RateLimitedLog(LOG);
-    private static final RateLimitedLog CONNECT_FAILED = new RateLimitedLog(LOG);
-    private static final RateLimitedLog WATCH_FAILED = new RateLimitedLog(LOG);
-    private static final RateLimitedLog SPLICE_FAILED = new RateLimitedLog(LOG);
-    private static final RateLimitedLog RELAY_FAILED = new RateLimitedLog(LOG);
     /**
      * Interest in reading. RDHUP says the peer's FIN has arrived: a short read then leaves only the
      * EOF, read in the same wake-up instead of after another epoll_wait (a new connection per request
@@ -38,6 +30,7 @@ final class Connection {
 
     private final ProxyWorker worker;
     private final Fd client;
+    private final TargetResolver targetResolver;
     private State state = State.RESOLVING;
     private List<TargetResolver.Candidate> candidates = List.of();
     private int nextCandidate;
@@ -53,9 +46,14 @@ final class Connection {
     Connection previous;
     Connection next;
 
-    Connection(ProxyWorker worker, Fd client) {
+    Connection(ProxyWorker worker, Fd client, TargetResolver target) {
         this.worker = worker;
         this.client = client;
+        this.targetResolver = target;
+    }
+
+    TargetResolver target() {
+        return targetResolver;
     }
 
     State state() {
@@ -78,7 +76,9 @@ final class Connection {
 
     /** Resolution failed: the client is let go at once. */
     void resolveFailed(String reason) {
-        RESOLVE_FAILED.log(System.Logger.Level.WARNING, "Failed to resolve host " + worker.config().target() + ": " + reason);
+        worker.log().resolveFailed.log(System.Logger.Level.WARNING, "Failed to resolve host " + targetResolver.target()
+                + ": " + reason);
+        worker.counters().add(LoopCounters.Counter.CONNECT_FAILURES, 1);
         close();
     }
 
@@ -136,8 +136,9 @@ final class Connection {
         if (Errno.isResourceExhaustion(errno)) {
             worker.outOfDescriptors(errno);   // the next clients would meet the same fate: they wait in the backlog
         }
-        CONNECT_FAILED.log(System.Logger.Level.WARNING, "Failed to connect to remote host " + worker.config().target() + ": "
-                + new ErrnoException("connect", errno, null).reason());
+        worker.log().connectFailed.log(System.Logger.Level.WARNING, "Failed to connect to remote host "
+                + targetResolver.target() + ": " + new ErrnoException("connect", errno, null).reason());
+        worker.counters().add(LoopCounters.Counter.CONNECT_FAILURES, 1);
         close();
     }
 
@@ -146,13 +147,15 @@ final class Connection {
             connectTimer.cancel();
         }
         state = State.RELAYING;
-        upstream = new Relay(client.fd(), target.fd(), worker.pipes(), worker.buffer());
-        downstream = new Relay(target.fd(), client.fd(), worker.pipes(), worker.buffer());
+        upstream = new Relay(client.fd(), target.fd(), worker.pipes(), worker.buffer(), worker.counters(),
+                LoopCounters.Counter.BYTES_TO_TARGET);
+        downstream = new Relay(target.fd(), client.fd(), worker.pipes(), worker.buffer(), worker.counters(),
+                LoopCounters.Counter.BYTES_TO_CLIENTS);
         upstream.pairWith(downstream);
         try {
             clientWatch = worker.loop().watch(client.fd(), READ, this::clientReady);
         } catch (ErrnoException e) {
-            WATCH_FAILED.log(System.Logger.Level.WARNING, "Failed to watch connection: " + e.getMessage());
+            worker.log().watchFailed.log(System.Logger.Level.WARNING, "Failed to watch connection: " + e.getMessage());
             close();
             return;
         }
@@ -204,7 +207,7 @@ final class Connection {
             }
             if (errno != 0) {
                 if (!Errno.isDisconnect(errno)) {
-                    SPLICE_FAILED.log(System.Logger.Level.WARNING, "Failed to splice: " + new ErrnoException("splice", errno, null).reason());
+                    worker.log().spliceFailed.log(System.Logger.Level.WARNING, "Failed to splice: " + new ErrnoException("splice", errno, null).reason());
                 }
                 close();
                 return;
@@ -216,7 +219,7 @@ final class Connection {
             clientWatch.setInterest(armed((upstream.wantsRead() ? READ : 0) | (downstream.wantsWrite() ? Epoll.EPOLLOUT : 0)));
             targetWatch.setInterest(armed((downstream.wantsRead() ? READ : 0) | (upstream.wantsWrite() ? Epoll.EPOLLOUT : 0)));
         } catch (ErrnoException e) {
-            RELAY_FAILED.log(System.Logger.Level.WARNING, "Connection failed: " + e.getMessage());
+            worker.log().relayFailed.log(System.Logger.Level.WARNING, "Connection failed: " + e.getMessage());
             close();
         }
     }

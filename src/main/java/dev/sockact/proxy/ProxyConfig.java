@@ -1,15 +1,15 @@
 package dev.sockact.proxy;
 
 /**
- * What the proxy does, as the command line says it.
+ * The limits and times of a {@link ProxyEngine}, as socket-proxyd's command line (or a hosted unit's) says them.
  *
- * @param target              where every connection goes
  * @param connectionsMax      connections open at once (resolving and connecting ones count); more are refused
- * @param exitIdleNanos       exit after this long without a connection, or {@link Long#MAX_VALUE}
+ * @param idleNanos           tell the observer after this long without a connection (socket-proxyd's
+ *                            --exit-idle-time=), or {@link Long#MAX_VALUE}
  * @param connectTimeoutNanos give up connecting to the target after this long, or {@link Long#MAX_VALUE}
  * @param threads             event loops the connections are spread over
  */
-public record ProxyConfig(Target target, int connectionsMax, long exitIdleNanos, long connectTimeoutNanos, int threads) {
+public record ProxyConfig(int connectionsMax, long idleNanos, long connectTimeoutNanos, int threads) {
     public static final int DEFAULT_CONNECTIONS_MAX = 256;
 
     public ProxyConfig {

@@ -3,7 +3,6 @@ package dev.sockact.proxy;
 import dev.sockact.event.EventLoop;
 import dev.sockact.event.Timer;
 import dev.sockact.event.Watch;
-import dev.sockact.log.RateLimitedLog;
 import dev.sockact.posix.Epoll;
 import dev.sockact.posix.Errno;
 import dev.sockact.posix.ErrnoException;
@@ -23,60 +22,57 @@ import java.util.concurrent.atomic.AtomicInteger;
  * it accepted until they end.
  */
 final class ProxyWorker {
-    private static final System.Logger LOG = System.getLogger("socket-proxyd");
     /** Copy buffer shared by all connections of this loop: one read's worth. */
     private static final int BUFFER_SIZE = 64 * 1024;
     /** Accepts per listener wake-up: enough to drain a burst, few enough to stay fair. */
     private static final int ACCEPTS_PER_WAKEUP = 32;
     /** How long accepting pauses when out of descriptors, unless a connection closes first. */
     static final long ACCEPT_PAUSE_NANOS = 1_000_000_000L;
-    private static final RateLimitedLog ACCEPT_FAILED = new RateLimitedLog(LOG);
 
-    private final ProxyServer server;
+    private final ProxyEngine server;
     private final EventLoop loop;
-    private final TargetResolver resolver;
     private final Executor resolverThreads;
+    private final LoopCounters counters = new LoopCounters();
     private final PipePool pipes = new PipePool();
     private final MemorySegment buffer = Arena.ofAuto().allocate(BUFFER_SIZE, 4096);
     /** Connections given to this loop and not closed yet; written by every loop that accepts. */
     private final AtomicInteger load = new AtomicInteger();
     /** Head of the intrusive list of this loop's open connections. */
     private Connection first;
-    private List<Fd> listeners = List.of();
+    private List<ProxyListener> listeners = List.of();
     private boolean exclusive;
     private final List<Watch> listenerWatches = new ArrayList<>();
     /** Out of descriptors: not watching the listeners until a connection closes or the pause ends. */
     private boolean acceptPaused;
     private Timer resumeTimer;
 
-    ProxyWorker(ProxyServer server, EventLoop loop, TargetResolver resolver, Executor resolverThreads) {
+    ProxyWorker(ProxyEngine server, EventLoop loop, Executor resolverThreads) {
         this.server = server;
         this.loop = loop;
-        this.resolver = resolver;
         this.resolverThreads = resolverThreads;
     }
 
-    void listenOn(List<Fd> listeners, boolean exclusive) throws ErrnoException {
+    void listenOn(List<ProxyListener> listeners, boolean exclusive) throws ErrnoException {
         this.listeners = listeners;
         this.exclusive = exclusive;
         watchListeners();
     }
 
     private void watchListeners() throws ErrnoException {
-        for (Fd listener : listeners) {
-            listenerWatches.add(loop.watch(listener.fd(), Epoll.EPOLLIN | (exclusive ? Epoll.EPOLLEXCLUSIVE : 0),
+        for (ProxyListener listener : listeners) {
+            listenerWatches.add(loop.watch(listener.socket().fd(), Epoll.EPOLLIN | (exclusive ? Epoll.EPOLLEXCLUSIVE : 0),
                     events -> accept(listener)));
         }
     }
 
-    private void accept(Fd listener) {
+    private void accept(ProxyListener listener) {
         for (int i = 0; i < ACCEPTS_PER_WAKEUP && server.isAccepting(); i++) {
-            int fd = Sockets.acceptRaw(listener.fd(), Sockets.SOCK_NONBLOCK);
+            int fd = Sockets.acceptRaw(listener.socket().fd(), Sockets.SOCK_NONBLOCK);
             if (fd < 0) {
                 if (Errno.isResourceExhaustion(-fd)) {
                     outOfDescriptors(-fd);
                 } else if (!Errno.isAcceptAgain(-fd)) {
-                    ACCEPT_FAILED.log(System.Logger.Level.WARNING, "Failed to accept() socket: "
+                    log().acceptFailed.log(System.Logger.Level.WARNING, "Failed to accept() socket: "
                             + new ErrnoException("accept4", -fd, null).reason());
                 }
                 return;
@@ -86,18 +82,21 @@ final class ProxyWorker {
             if (!server.tryAcquireSlot()) {
                 // Accept and close: the client learns at once, and the backlog does not fill with the refused.
                 client.close();
+                counters.add(LoopCounters.Counter.REFUSED, 1);
                 continue;
             }
-            if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
-                LOG.log(System.Logger.Level.DEBUG, "New connection from " + peer(fd));
+            counters.add(LoopCounters.Counter.ACCEPTED, 1);
+            if (log().isDebug()) {
+                log().debug("New connection from " + peer(fd));
             }
             ProxyWorker owner = server.ownerFor(this);
             owner.load.incrementAndGet();
+            TargetResolver target = listener.target();
             if (owner == this) {
-                start(new Connection(this, client));
+                start(new Connection(this, client, target));
             } else {
                 // Its slot is held meanwhile, so the idle exit cannot stop that loop before the task runs.
-                owner.loop.execute(() -> owner.start(new Connection(owner, client)));
+                owner.loop.execute(() -> owner.start(new Connection(owner, client, target)));
             }
         }
     }
@@ -108,6 +107,7 @@ final class ProxyWorker {
             first.previous = connection;
         }
         first = connection;
+        TargetResolver resolver = connection.target();
         var literal = resolver.literalCandidates();
         if (literal != null) {
             connection.connect(literal);
@@ -217,6 +217,14 @@ final class ProxyWorker {
 
     ProxyConfig config() {
         return server.config();
+    }
+
+    ProxyLog log() {
+        return server.log();
+    }
+
+    LoopCounters counters() {
+        return counters;
     }
 
     PipePool pipes() {

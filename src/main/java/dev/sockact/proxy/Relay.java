@@ -34,6 +34,9 @@ final class Relay {
     private final int sink;
     private final PipePool pool;
     private final MemorySegment buffer;
+    private final LoopCounters counters;
+    /** Which of the loop's byte counters this direction adds to. */
+    private final LoopCounters.Counter forwarded;
 
     private PipePool.Pooled pipe;
     private long buffered;
@@ -46,11 +49,14 @@ final class Relay {
     /** The other direction of the same connection. */
     private Relay opposite;
 
-    Relay(int source, int sink, PipePool pool, MemorySegment buffer) {
+    Relay(int source, int sink, PipePool pool, MemorySegment buffer, LoopCounters counters,
+          LoopCounters.Counter forwarded) {
         this.source = source;
         this.sink = sink;
         this.pool = pool;
         this.buffer = buffer;
+        this.counters = counters;
+        this.forwarded = forwarded;
     }
 
     void pairWith(Relay other) {
@@ -103,6 +109,7 @@ final class Relay {
                 return (int) -n;
             }
             buffered -= n;
+            counters.add(forwarded, n);
         }
         if (spill != null) {
             MemorySegment rest = buffer.asSlice(0, spill.length);
@@ -114,6 +121,7 @@ final class Relay {
             if (n < 0) {
                 return (int) -n;
             }
+            counters.add(forwarded, n);
             spill = n == spill.length ? null : Arrays.copyOfRange(spill, (int) n, spill.length);
         }
         return 0;
@@ -171,6 +179,7 @@ final class Relay {
             }
             written = 0;
         }
+        counters.add(forwarded, written);
         if (written < n) {
             keep(written, n);
         }

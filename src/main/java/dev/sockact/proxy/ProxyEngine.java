@@ -1,14 +1,10 @@
 package dev.sockact.proxy;
 
-import dev.sockact.activation.SdNotify;
 import dev.sockact.event.EventLoop;
-import dev.sockact.log.RateLimitedLog;
 import dev.sockact.posix.Errno;
 import dev.sockact.posix.ErrnoException;
-import dev.sockact.posix.Fd;
 import dev.sockact.posix.Processes;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -18,20 +14,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The forwarder: listeners, event loops, the connection limit, the idle exit
- * and the service-manager notifications. {@link #run} returns the exit status.
+ * The forwarder, for any host: listeners in, each with its target; event loops; the connection limit; counts
+ * ({@link #stats}); and the idle time, reported to the {@link ProxyObserver}. What a process does around it
+ * (its arguments, sd_notify, its exit) is the host's: {@code socket-proxyd} is one host, sockactd another.
  */
-public final class ProxyServer {
-    private static final System.Logger LOG = System.getLogger("socket-proxyd");
-    private static final RateLimitedLog HANDLER_FAILED = new RateLimitedLog(LOG);
-    /** A shortage of descriptors and its end: logged once each, but a shortage can come and go many times. */
-    private static final RateLimitedLog STARVED = new RateLimitedLog(LOG);
-
+public final class ProxyEngine {
     private final ProxyConfig config;
-    /** Shared by every loop's worker; a literal target is resolved and encoded by the constructor. */
-    private final TargetResolver resolver;
+    private final ProxyObserver observer;
+    private final ProxyLog log;
     /** Set by {@link #run} before any loop runs. */
-    private List<Fd> listeners = List.of();
+    private List<ProxyListener> listeners = List.of();
     private final AtomicInteger open = new AtomicInteger();
     /** When the last connection closed (System.nanoTime), or -1 while any is open. */
     private final AtomicLong idleSince = new AtomicLong();
@@ -46,21 +38,22 @@ public final class ProxyServer {
     /** The loops beyond the first start once two connections are open at the same time (see {@link #run}). */
     private final AtomicBoolean moreLoopsStarted = new AtomicBoolean();
     private volatile boolean accepting = true;
+    private volatile boolean stopped;
     private Executor resolverThreads;
-    private Optional<SdNotify> notify = Optional.empty();
 
-    /**
-     * Resolves a literal target (address parsing, the JDK's network set-up) before the listeners are read: a
-     * socket-activated start does it while the native layer links on its warm-up thread, which the listeners wait
-     * for (4-8 ms of a cold start).
-     */
-    public ProxyServer(ProxyConfig config) {
+    /** {@code log}: where warnings about connections and the engine go (rate-limited per kind). */
+    public ProxyEngine(ProxyConfig config, ProxyObserver observer, System.Logger log) {
         this.config = config;
-        this.resolver = new TargetResolver(config.target());
+        this.observer = observer;
+        this.log = new ProxyLog(log);
     }
 
     ProxyConfig config() {
         return config;
+    }
+
+    ProxyLog log() {
+        return log;
     }
 
     boolean isAccepting() {
@@ -73,7 +66,7 @@ public final class ProxyServer {
             int n = open.get();
             if (n >= config.connectionsMax()) {
                 if (limitLogged.compareAndSet(false, true)) {
-                    LOG.log(System.Logger.Level.WARNING, "Hit connection limit (" + config.connectionsMax()
+                    log.logger.log(System.Logger.Level.WARNING, "Hit connection limit (" + config.connectionsMax()
                             + "), refusing connection.");
                 }
                 return false;
@@ -96,7 +89,7 @@ public final class ProxyServer {
             long limit = Processes.openFilesLimit();
             String bound = errno == Errno.EMFILE.number() && limit >= 0
                     ? ", at the limit of " + limit + " open files (RLIMIT_NOFILE)" : "";
-            STARVED.log(System.Logger.Level.WARNING, "Out of descriptors: "
+            log.starved.log(System.Logger.Level.WARNING, "Out of descriptors: "
                     + new ErrnoException("accept4", errno, null).reason() + bound
                     + "; accepting again when a connection closes.");
         }
@@ -105,7 +98,7 @@ public final class ProxyServer {
     /** An accept succeeded: the end of a shortage of descriptors is logged. */
     void acceptRecovered() {
         if (acceptStarved.get() && acceptStarved.compareAndSet(true, false)) {
-            STARVED.log(System.Logger.Level.INFO, "Accepting connections again.");
+            log.starved.log(System.Logger.Level.INFO, "Accepting connections again.");
         }
     }
 
@@ -116,7 +109,7 @@ public final class ProxyServer {
         }
         if (n == 0) {
             idleSince.set(System.nanoTime());
-            scheduleIdleCheck(config.exitIdleNanos());
+            scheduleIdleCheck(config.idleNanos());
         }
     }
 
@@ -137,36 +130,64 @@ public final class ProxyServer {
         return least;
     }
 
-    /** Stops accepting and makes {@link #run} return; safe from any thread (a signal handler). */
+    /**
+     * Stops accepting, ends every connection and makes {@link #run} return; safe from any thread (a signal
+     * handler), and before {@link #run} (which then returns at once).
+     */
     public void stop() {
         accepting = false;
-        notify.ifPresent(n -> sendQuietly(n, "STOPPING=1"));
+        stopped = true;
         workers.forEach(w -> w.loop().stop());
     }
 
+    /** The counts now, summed over the loops; from any thread. */
+    public ProxyStats stats() {
+        long accepted = 0;
+        long refused = 0;
+        long failures = 0;
+        long toTarget = 0;
+        long toClients = 0;
+        for (ProxyWorker worker : workers) {
+            LoopCounters c = worker.counters();
+            accepted += c.get(LoopCounters.Counter.ACCEPTED);
+            refused += c.get(LoopCounters.Counter.REFUSED);
+            failures += c.get(LoopCounters.Counter.CONNECT_FAILURES);
+            toTarget += c.get(LoopCounters.Counter.BYTES_TO_TARGET);
+            toClients += c.get(LoopCounters.Counter.BYTES_TO_CLIENTS);
+        }
+        return new ProxyStats(Math.max(0, open.get()), accepted, refused, failures, toTarget, toClients);
+    }
+
     /**
-     * Serves until stopped or idle; returns the exit status (0).
+     * Runs {@code task} on the first loop after {@code delayNanos}: a host's periodic work (socket-proxyd's
+     * watchdog) without a thread of its own. Only once {@link ProxyObserver#listening} has been called.
+     */
+    public void schedule(long delayNanos, Runnable task) {
+        EventLoop first = workers.getFirst().loop();
+        first.execute(() -> first.schedule(delayNanos, task));
+    }
+
+    /**
+     * Serves on the calling thread until stopped; the listeners are left open.
      *
      * <p>The first loop starts at once; the others (--threads=) only once two connections are open at the same
      * time. A second loop thread starting beside the first costs a socket-activated proxy about 8 ms of its cold
      * start on a 2-CPU machine, for nothing while connections come one at a time; under load it is started at the
      * first overlap, and every loop then accepts (EPOLLEXCLUSIVE wakes one per connection).
      */
-    public int run(List<Fd> listeners) throws ErrnoException {
+    public void run(List<ProxyListener> listeners) throws ErrnoException {
         this.listeners = List.copyOf(listeners);
         // Host names are resolved off the loop; literal targets never start this executor.
         try (LazyExecutor lazyResolverThreads = new LazyExecutor()) {
             resolverThreads = lazyResolverThreads;
             ProxyWorker firstWorker = newWorker();
+            if (stopped) {
+                return;   // stop() came before the first loop existed
+            }
             idleSince.set(System.nanoTime());
-            EventLoop first = firstWorker.loop();
             // Unlike systemd, the idle time also counts when no client ever comes.
-            scheduleIdleCheck(config.exitIdleNanos());
-            notify = SdNotify.fromEnvironment(System.getenv());
-            notify.ifPresent(n -> sendQuietly(n, "READY=1"));
-            SdNotify.watchdogNanos(System.getenv(), Processes.pid())
-                    .ifPresent(interval -> notify.ifPresent(n -> watchdog(first, n, interval / 2)));
-
+            scheduleIdleCheck(config.idleNanos());
+            observer.listening();
             runLoop(firstWorker);
             // The others are started by the first loop only, so none can be added once it has returned.
             for (Thread t : moreLoopThreads) {
@@ -176,16 +197,14 @@ public final class ProxyServer {
             Thread.currentThread().interrupt();
         } finally {
             workers.forEach(w -> w.loop().close());
-            notify.ifPresent(SdNotify::close);
         }
-        return 0;
     }
 
     /** A loop, its worker, and the listeners in it (exclusive when there will be several loops). */
     private ProxyWorker newWorker() throws ErrnoException {
         EventLoop loop = EventLoop.create();
-        loop.onHandlerFailure(t -> HANDLER_FAILED.log(System.Logger.Level.WARNING, "Connection failed: " + t));
-        ProxyWorker worker = new ProxyWorker(this, loop, resolver, resolverThreads);
+        loop.onHandlerFailure(t -> log.handlerFailed.log(System.Logger.Level.WARNING, "Connection failed: " + t));
+        ProxyWorker worker = new ProxyWorker(this, loop, resolverThreads);
         worker.listenOn(listeners, config.threads() > 1);
         workers.add(worker);
         return worker;
@@ -198,7 +217,7 @@ public final class ProxyServer {
             try {
                 worker = newWorker();
             } catch (ErrnoException e) {
-                LOG.log(System.Logger.Level.WARNING, "Failed to start event loop " + (i + 1) + " of "
+                log.logger.log(System.Logger.Level.WARNING, "Failed to start event loop " + (i + 1) + " of "
                         + config.threads() + ", serving with " + i + ": " + e.getMessage());
                 return;
             }
@@ -233,7 +252,7 @@ public final class ProxyServer {
         try {
             worker.loop().run();
         } catch (ErrnoException e) {
-            LOG.log(System.Logger.Level.ERROR, "Event loop failed: " + e.getMessage());
+            log.logger.log(System.Logger.Level.ERROR, "Event loop failed: " + e.getMessage());
             stop();
         } finally {
             worker.closeAll();
@@ -241,7 +260,7 @@ public final class ProxyServer {
     }
 
     private void scheduleIdleCheck(long delayNanos) {
-        if (config.exitIdleNanos() != Long.MAX_VALUE && idleCheckScheduled.compareAndSet(false, true)) {
+        if (config.idleNanos() != Long.MAX_VALUE && idleCheckScheduled.compareAndSet(false, true)) {
             EventLoop first = workers.getFirst().loop();
             first.execute(() -> first.schedule(delayNanos, this::checkIdle));
         }
@@ -253,25 +272,13 @@ public final class ProxyServer {
         if (since < 0 || open.get() > 0) {
             return;
         }
-        long remaining = config.exitIdleNanos() - (System.nanoTime() - since);
+        long remaining = config.idleNanos() - (System.nanoTime() - since);
         if (remaining > 0) {
             scheduleIdleCheck(remaining);
             return;
         }
-        LOG.log(System.Logger.Level.DEBUG, "Idle for " + config.exitIdleNanos() / 1_000_000 + " ms, exiting.");
-        stop();
-    }
-
-    private void watchdog(EventLoop loop, SdNotify n, long periodNanos) {
-        sendQuietly(n, "WATCHDOG=1");
-        loop.schedule(periodNanos, () -> watchdog(loop, n, periodNanos));
-    }
-
-    private static void sendQuietly(SdNotify n, String state) {
-        try {
-            n.send(state);
-        } catch (ErrnoException e) {
-            LOG.log(System.Logger.Level.DEBUG, "sd_notify " + state + " failed: " + e.getMessage());
+        if (accepting) {
+            observer.idle();
         }
     }
 }

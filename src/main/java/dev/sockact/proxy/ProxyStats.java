@@ -1,0 +1,17 @@
+package dev.sockact.proxy;
+
+/**
+ * The counts of a {@link ProxyEngine} at one moment, summed over its loops. Each loop writes its own counters
+ * and nobody else does, so reading them costs the forwarding nothing; a snapshot taken while connections are
+ * moving data may be a few reads behind.
+ *
+ * @param open            connections open now (resolving, connecting or relaying)
+ * @param accepted        connections accepted and given a slot since start
+ * @param refused         connections accepted and closed at once because {@code connectionsMax} were open
+ * @param connectFailures connections closed because the target could not be resolved or connected to
+ * @param bytesToTarget   bytes written to targets (client to target)
+ * @param bytesToClients  bytes written to clients (target to client)
+ */
+public record ProxyStats(int open, long accepted, long refused, long connectFailures, long bytesToTarget,
+                         long bytesToClients) {
+}
