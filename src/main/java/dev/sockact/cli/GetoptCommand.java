@@ -1,5 +1,6 @@
 package dev.sockact.cli;
 
+import dev.sockact.text.Getopt;
 import java.io.PrintWriter;
 
 /**

@@ -1,5 +1,6 @@
 package dev.sockact.cli;
 
+import dev.sockact.text.Getopt;
 import dev.sockact.activation.ConnectionAcceptor;
 import dev.sockact.activation.ConnectionSpawner;
 import dev.sockact.activation.InvalidAddressException;

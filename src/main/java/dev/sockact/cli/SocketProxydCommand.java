@@ -1,7 +1,6 @@
 package dev.sockact.cli;
 
-import dev.sockact.activation.InvalidAddressException;
-import dev.sockact.activation.ListenAddress;
+import dev.sockact.text.Getopt;
 import dev.sockact.activation.ListenFds;
 import dev.sockact.activation.ListenSockets;
 import dev.sockact.posix.ErrnoException;
@@ -10,12 +9,10 @@ import dev.sockact.posix.Io;
 import dev.sockact.posix.Processes;
 import dev.sockact.posix.SockAddr;
 import dev.sockact.posix.Sockets;
-import dev.sockact.proxy.ProxyConfig;
+import dev.sockact.proxy.ProxyArguments;
 import dev.sockact.proxy.ProxyEngine;
 import dev.sockact.proxy.ProxyListener;
-import dev.sockact.proxy.Target;
 import dev.sockact.proxy.TargetResolver;
-import dev.sockact.unit.TimeSpan;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,27 +23,8 @@ import java.util.List;
  * arguments, messages and exit status.
  */
 final class SocketProxydCommand extends GetoptCommand {
-    /** Event loops by default at most: one per CPU up to this (see {@link #defaultLoops}). */
-    private static final int MAX_DEFAULT_LOOPS = 8;
-
-    private static final Getopt OPTIONS = new Getopt(List.of(
-            new Getopt.Spec('h', "help", false),
-            new Getopt.Spec((char) 0, "version", false),
-            new Getopt.Spec('c', "connections-max", true),
-            new Getopt.Spec((char) 0, "exit-idle-time", true),
-            new Getopt.Spec((char) 0, "listen", true),
-            new Getopt.Spec((char) 0, "connect-timeout", true),
-            new Getopt.Spec((char) 0, "threads", true)));
-
-    private String connectionsMax;
-    private String exitIdleTime;
-    private List<String> listen = new ArrayList<>();
-    private String connectTimeout;
-    private String threads;
-    private List<String> positional = new ArrayList<>();
-
     SocketProxydCommand(PrintWriter out, PrintWriter err) {
-        super("socket-proxyd", OPTIONS, HELP, out, err);
+        super("socket-proxyd", ProxyArguments.OPTIONS, HELP, out, err);
     }
 
     /** A message for the user and the exit status 1, the only failure status systemd's proxy has. */
@@ -60,19 +38,14 @@ final class SocketProxydCommand extends GetoptCommand {
 
     @Override
     protected int execute(Getopt.Result parsed) {
-        connectionsMax = parsed.last("connections-max");
-        exitIdleTime = parsed.last("exit-idle-time");
-        listen = parsed.all("listen");
-        connectTimeout = parsed.last("connect-timeout");
-        threads = parsed.last("threads");
-        positional = parsed.operands();
         try {
-            ProxyConfig config = config();
+            ProxyArguments arguments = ProxyArguments.from(parsed);
             // A literal target is resolved before the listeners are read (see TargetResolver).
-            TargetResolver target = new TargetResolver(target());
-            List<ProxyListener> listeners = listeners().stream().map(fd -> new ProxyListener(fd, target)).toList();
-            SocketProxydProcess process = new SocketProxydProcess(System.getenv(), config.idleNanos());
-            ProxyEngine engine = new ProxyEngine(config, process, System.getLogger("socket-proxyd"));
+            TargetResolver target = new TargetResolver(arguments.target());
+            List<ProxyListener> listeners = listeners(arguments.listen()).stream()
+                    .map(fd -> new ProxyListener(fd, target)).toList();
+            SocketProxydProcess process = new SocketProxydProcess(System.getenv(), arguments.config().idleNanos());
+            ProxyEngine engine = new ProxyEngine(arguments.config(), process, System.getLogger("socket-proxyd"));
             process.serve(engine);
             StopSignals.onTermination(process::stop);
             try {
@@ -81,50 +54,12 @@ final class SocketProxydCommand extends GetoptCommand {
                 process.close();
             }
             return 0;
-        } catch (Failure | ErrnoException e) {
+        } catch (ProxyArguments.InvalidException | Failure | ErrnoException e) {
             return fail(e.getMessage());
         }
     }
 
-    private ProxyConfig config() throws Failure {
-        int max = ProxyConfig.DEFAULT_CONNECTIONS_MAX;
-        if (connectionsMax != null) {
-            max = unsigned(connectionsMax, "--connections-max=");
-            if (max == 0) {
-                throw new Failure("Connection limit is too low.");
-            }
-        }
-        long idle = span(exitIdleTime, "--exit-idle-time=");
-        long timeout = span(connectTimeout, "--connect-timeout=");
-        int loops = threads == null ? defaultLoops() : unsigned(threads, "--threads=");
-        if (loops < 1 || loops > 64) {
-            throw new Failure("Failed to parse --threads= argument: " + threads + " (1 to 64)");
-        }
-        if (positional.isEmpty()) {
-            throw new Failure("Not enough parameters.");
-        }
-        if (positional.size() > 1) {
-            throw new Failure("Too many parameters.");
-        }
-        target();   // checked with the options, before any socket is touched
-        return new ProxyConfig(max, idle, timeout, loops);
-    }
-
-    private Target target() throws Failure {
-        Target target;
-        try {
-            target = Target.parse(positional.getFirst());
-            if (target instanceof Target.HostPort hp) {
-                // Fail now on a port that can never work, not on every connection.
-                hp.port();
-            }
-        } catch (IllegalArgumentException e) {
-            throw new Failure(e.getMessage());
-        }
-        return target;
-    }
-
-    private List<Fd> listeners() throws Failure, ErrnoException {
+    private static List<Fd> listeners(List<SockAddr> listen) throws Failure, ErrnoException {
         List<Fd> fds = new ArrayList<>();
         try {
             for (ListenFds.Passed passed : ListenFds.fromEnvironment(System.getenv(), Processes.pid())) {
@@ -138,13 +73,7 @@ final class SocketProxydCommand extends GetoptCommand {
         } catch (ListenFds.MalformedException e) {
             throw new Failure("Failed to receive sockets from parent.");
         }
-        for (String text : listen) {
-            SockAddr address;
-            try {
-                address = ListenAddress.parse(text);
-            } catch (InvalidAddressException e) {
-                throw new Failure("Failed to parse --listen= argument: " + text + ": " + e.getMessage());
-            }
+        for (SockAddr address : listen) {
             try {
                 Fd fd = ListenSockets.open(address, ListenSockets.Options.activateDefaults(Sockets.SOCK_STREAM));
                 Io.setNonBlocking(fd.fd(), true);
@@ -157,28 +86,6 @@ final class SocketProxydCommand extends GetoptCommand {
             throw new Failure("Didn't get any sockets passed in.");
         }
         return fds;
-    }
-
-    private static int unsigned(String value, String option) throws Failure {
-        if (value.isEmpty() || !value.chars().allMatch(Character::isDigit)) {
-            throw new Failure("Failed to parse " + option + " argument: " + value);
-        }
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new Failure("Failed to parse " + option + " argument: " + value);
-        }
-    }
-
-    private static long span(String value, String option) throws Failure {
-        if (value == null) {
-            return Long.MAX_VALUE;
-        }
-        try {
-            return TimeSpan.parseSec(value).toNanos();
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            throw new Failure("Failed to parse " + option + " argument: " + value);
-        }
     }
 
     static final String HELP = """
@@ -201,15 +108,4 @@ final class SocketProxydCommand extends GetoptCommand {
                                      per CPU, at most 8)
 
             See docs/socket-proxyd.md for details.
-            """;
-
-    /**
-     * One event loop per CPU this process may use, at most {@link #MAX_DEFAULT_LOOPS}. On the 2-CPU bench machine
-     * (wrk and nginx on the same CPUs), in 20 paired rounds against haproxy (bench/pairs): a new connection per
-     * request 1.07x with two loops against 0.93x with one, which runs out of its one core; keep-alive the same with
-     * one or two (1.07x, 1.08x). The cap keeps a proxy on a large machine small; --threads= goes further.
-     */
-    private static int defaultLoops() {
-        return Math.min(Runtime.getRuntime().availableProcessors(), MAX_DEFAULT_LOOPS);
-    }
-}
+            """;}

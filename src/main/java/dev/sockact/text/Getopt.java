@@ -1,4 +1,4 @@
-package dev.sockact.cli;
+package dev.sockact.text;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,10 +13,10 @@ import java.util.Map;
  * {@code --opt=value}, {@code --opt value}, options after operands, {@code --},
  * and getopt's error messages.
  */
-final class Getopt {
+public final class Getopt {
     /** One option: its short letter (or 0), long name, whether it takes a value, and other long names. */
-    record Spec(char shortName, String longName, boolean takesValue, List<String> aliases) {
-        Spec(char shortName, String longName, boolean takesValue) {
+    public record Spec(char shortName, String longName, boolean takesValue, List<String> aliases) {
+        public Spec(char shortName, String longName, boolean takesValue) {
             this(shortName, longName, takesValue, List.of());
         }
 
@@ -26,7 +26,7 @@ final class Getopt {
     }
 
     /** A command-line error, worded as getopt prints it (without the program name). */
-    static final class UsageException extends Exception {
+    public static final class UsageException extends Exception {
         private static final long serialVersionUID = 1L;
 
         UsageException(String message) {
@@ -35,18 +35,18 @@ final class Getopt {
     }
 
     /** What was parsed: each option's values by long name, in order, and the operands. */
-    record Result(Map<String, List<String>> options, List<String> operands) {
-        boolean has(String longName) {
+    public record Result(Map<String, List<String>> options, List<String> operands) {
+        public boolean has(String longName) {
             return options.containsKey(longName);
         }
 
         /** The last value given, as getopt's callers usually keep. */
-        String last(String longName) {
+        public String last(String longName) {
             List<String> values = options.get(longName);
             return values == null ? null : values.getLast();
         }
 
-        List<String> all(String longName) {
+        public List<String> all(String longName) {
             return options.getOrDefault(longName, List.of());
         }
     }
@@ -55,7 +55,7 @@ final class Getopt {
     private final boolean stopAtFirstOperand;
 
     /** getopt_long with permutation, as systemd-socket-proxyd uses it: options may follow operands. */
-    Getopt(List<Spec> specs) {
+    public Getopt(List<Spec> specs) {
         this(specs, false);
     }
 
@@ -63,12 +63,12 @@ final class Getopt {
      * @param stopAtFirstOperand getopt's "+" mode, as systemd-socket-activate uses it: everything from the
      *                           first operand on (the command and its own options) is operands
      */
-    Getopt(List<Spec> specs, boolean stopAtFirstOperand) {
+    public Getopt(List<Spec> specs, boolean stopAtFirstOperand) {
         this.specs = List.copyOf(specs);
         this.stopAtFirstOperand = stopAtFirstOperand;
     }
 
-    Result parse(String[] args) throws UsageException {
+    public Result parse(String[] args) throws UsageException {
         Map<String, List<String>> options = new LinkedHashMap<>();
         List<String> operands = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
