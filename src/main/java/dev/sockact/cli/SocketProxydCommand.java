@@ -9,7 +9,10 @@ import dev.sockact.posix.Io;
 import dev.sockact.posix.Processes;
 import dev.sockact.posix.SockAddr;
 import dev.sockact.posix.Sockets;
+import dev.sockact.metrics.MetricsEndpoint;
+import dev.sockact.metrics.ProcessMetrics;
 import dev.sockact.proxy.ProxyArguments;
+import dev.sockact.proxy.ProxyMetrics;
 import dev.sockact.proxy.ProxyEngine;
 import dev.sockact.proxy.ProxyListener;
 import dev.sockact.proxy.TargetResolver;
@@ -48,9 +51,22 @@ final class SocketProxydCommand extends GetoptCommand {
             ProxyEngine engine = new ProxyEngine(arguments.config(), process, System.getLogger("socket-proxyd"));
             process.serve(engine);
             StopSignals.onTermination(process::stop);
+            MetricsEndpoint metrics = null;
+            if (arguments.metrics().isPresent()) {
+                SockAddr address = arguments.metrics().get();
+                try {
+                    metrics = MetricsEndpoint.start(address, List.of(new ProxyMetrics(engine, null),
+                            new ProcessMetrics()), System.getLogger("socket-proxyd"));
+                } catch (ErrnoException e) {
+                    throw new Failure("Failed to listen on " + address + " for --metrics=: " + e.reason());
+                }
+            }
             try {
                 engine.run(listeners);
             } finally {
+                if (metrics != null) {
+                    metrics.close();
+                }
                 process.close();
             }
             return 0;
@@ -106,6 +122,8 @@ final class SocketProxydCommand extends GetoptCommand {
                  --connect-timeout=  Give up connecting to the target after this long
                  --threads=N         Spread connections over N event loops (default: one
                                      per CPU, at most 8)
+                 --metrics=ADDR      Serve Prometheus metrics on ADDR (ListenStream=
+                                     syntax) at GET /metrics
 
             See docs/socket-proxyd.md for details.
             """;}

@@ -7,6 +7,7 @@ import dev.sockact.text.Getopt;
 import dev.sockact.unit.TimeSpan;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A socket-proxyd command line, read once into types: what the {@code socket-proxyd} process runs, and what
@@ -16,8 +17,9 @@ import java.util.List;
  * @param config the engine's limits and times
  * @param target where every connection goes
  * @param listen addresses to listen on besides the inherited sockets (--listen=)
+ * @param metrics where to serve Prometheus metrics (--metrics=), or empty
  */
-public record ProxyArguments(ProxyConfig config, Target target, List<SockAddr> listen) {
+public record ProxyArguments(ProxyConfig config, Target target, List<SockAddr> listen, Optional<SockAddr> metrics) {
     /** Event loops by default at most: one per CPU up to this (see {@link #defaultLoops}). */
     private static final int MAX_DEFAULT_LOOPS = 8;
 
@@ -29,7 +31,8 @@ public record ProxyArguments(ProxyConfig config, Target target, List<SockAddr> l
             new Getopt.Spec((char) 0, "exit-idle-time", true),
             new Getopt.Spec((char) 0, "listen", true),
             new Getopt.Spec((char) 0, "connect-timeout", true),
-            new Getopt.Spec((char) 0, "threads", true)));
+            new Getopt.Spec((char) 0, "threads", true),
+            new Getopt.Spec((char) 0, "metrics", true)));
 
     /** A command line the proxy cannot run, with systemd-socket-proxyd's message for it. */
     public static final class InvalidException extends Exception {
@@ -77,7 +80,17 @@ public record ProxyArguments(ProxyConfig config, Target target, List<SockAddr> l
                 throw new InvalidException("Failed to parse --listen= argument: " + text + ": " + e.getMessage());
             }
         }
-        return new ProxyArguments(new ProxyConfig(max, idle, timeout, loops), target, listen);
+        Optional<SockAddr> metrics = Optional.empty();
+        String metricsText = parsed.last("metrics");
+        if (metricsText != null) {
+            try {
+                metrics = Optional.of(ListenAddress.parse(metricsText));
+            } catch (InvalidAddressException e) {
+                throw new InvalidException("Failed to parse --metrics= argument: " + metricsText + ": "
+                        + e.getMessage());
+            }
+        }
+        return new ProxyArguments(new ProxyConfig(max, idle, timeout, loops), target, listen, metrics);
     }
 
     private static Target target(String text) throws InvalidException {

@@ -1,0 +1,46 @@
+package dev.sockact.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The text format's details a parser is strict about. */
+class ExpositionTest {
+
+    @Test
+    void aCounterFamilyIsNamedWithItsTotalSuffixAndWrittenOnce() {
+        Exposition out = new Exposition();
+        out.counter("sockact_x_total", "Things.", 1, "unit", "a.socket");
+        out.counter("sockact_x_total", "Things.", 2, "unit", "b.socket");
+        assertThat(out.toString()).isEqualTo("""
+                # HELP sockact_x_total Things.
+                # TYPE sockact_x_total counter
+                sockact_x_total{unit="a.socket"} 1
+                sockact_x_total{unit="b.socket"} 2
+                """);
+    }
+
+    @Test
+    void labelValuesAndHelpAreEscaped() {
+        Exposition out = new Exposition();
+        out.gauge("g", "a \\ b\nc \"q\"", 0.5, "path", "/a\\b\"c\nd");
+        assertThat(out.toString()).isEqualTo("""
+                # HELP g a \\\\ b\\nc "q"
+                # TYPE g gauge
+                g{path="/a\\\\b\\"c\\nd"} 0.5
+                """);
+    }
+
+    @Test
+    void aHistogramIsCumulativeWithInfSumAndCount() {
+        Histogram h = new Histogram(new double[] {0.001, 0.01});
+        h.observeNanos(500_000);
+        h.observeNanos(5_000_000);
+        h.observeNanos(50_000_000);
+        Exposition out = new Exposition();
+        out.family("t_seconds", Exposition.Type.HISTOGRAM, "Times.");
+        h.writeTo(out, "t_seconds");
+        assertThat(out.toString()).contains("t_seconds_bucket{le=\"0.001\"} 1\n", "t_seconds_bucket{le=\"0.01\"} 2\n",
+                "t_seconds_bucket{le=\"+Inf\"} 3\n", "t_seconds_count 3\n", "t_seconds_sum 0.0555");
+    }
+}
