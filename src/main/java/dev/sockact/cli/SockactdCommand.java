@@ -1,13 +1,17 @@
 package dev.sockact.cli;
 
+import dev.sockact.activation.InvalidAddressException;
+import dev.sockact.activation.ListenAddress;
 import dev.sockact.ctl.ControlProtocol;
 import dev.sockact.daemon.Daemon;
 import dev.sockact.daemon.Manager;
 
 import java.io.PrintWriter;
+import dev.sockact.posix.SockAddr;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,6 +33,8 @@ final class SockactdCommand implements Callable<Integer> {
                  --control-socket=PATH  Serve sockctl on this socket (default: RUNTIME/control.sock)
                  --control-socket-mode=MODE
                                         Mode of the control socket (default: 0600)
+                 --metrics=ADDR         Serve Prometheus metrics on ADDR (ListenStream=
+                                        syntax) at GET /metrics; see docs/metrics.md
                  --log-prefix           Prefix log lines with <N> syslog priorities
             """;
 
@@ -38,6 +44,7 @@ final class SockactdCommand implements Callable<Integer> {
     @Option(names = "--user") boolean user;
     @Option(names = "--control-socket", paramLabel = "PATH") Path controlSocket;
     @Option(names = "--control-socket-mode", paramLabel = "MODE") String controlSocketMode = "0600";
+    @Option(names = "--metrics", paramLabel = "ADDR") String metrics;
     /** Handled by bin/sockactd (SOCKACT_LOG_PREFIX=1), before the logger exists. */
     @Option(names = "--log-prefix") boolean logPrefix;
 
@@ -73,8 +80,17 @@ final class SockactdCommand implements Callable<Integer> {
             err.println("sockactd: Invalid --control-socket-mode: " + controlSocketMode);
             return 1;
         }
+        Optional<SockAddr> metricsAddress = Optional.empty();
+        if (metrics != null) {
+            try {
+                metricsAddress = Optional.of(ListenAddress.parse(metrics));
+            } catch (InvalidAddressException e) {
+                err.println("sockactd: Invalid --metrics address " + metrics + ": " + e.getMessage());
+                return 1;
+            }
+        }
         List<Path> dirs = unitDirs.isEmpty() ? Manager.defaultUnitDirs(user) : unitDirs;
-        return Daemon.run(new Manager.Config(dirs, user, runtime), control, mode, StopSignals::onTermination,
-                StopSignals::onReload, err);
+        return Daemon.run(new Manager.Config(dirs, user, runtime), control, mode, metricsAddress,
+                StopSignals::onTermination, StopSignals::onReload, err);
     }
 }

@@ -3,12 +3,17 @@ package dev.sockact.daemon;
 import dev.sockact.event.EventLoop;
 import dev.sockact.log.LogTap;
 import dev.sockact.log.RateLimitedLog;
+import dev.sockact.metrics.MetricsEndpoint;
+import dev.sockact.metrics.ProcessMetrics;
 import dev.sockact.posix.ErrnoException;
+import dev.sockact.posix.SockAddr;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /** Runs sockactd until SIGTERM/SIGINT: control socket and server, units, loop, orderly shutdown. */
@@ -21,11 +26,12 @@ public final class Daemon {
 
     /**
      * @param controlMode   the control socket's mode (0600 unless told otherwise)
+     * @param metrics       where to serve Prometheus metrics, or empty
      * @param onTermination installs the SIGTERM/SIGINT handler with the given action
      * @param onReload      installs the SIGHUP handler (daemon-reload) with the given action
      * @return the exit status: 0 after a clean stop, 1 when the daemon could not start
      */
-    public static int run(Manager.Config config, Path controlSocket, int controlMode,
+    public static int run(Manager.Config config, Path controlSocket, int controlMode, Optional<SockAddr> metrics,
                           Consumer<Runnable> onTermination, Consumer<Runnable> onReload, PrintWriter err) {
         EventLoop loop;
         try {
@@ -53,7 +59,11 @@ public final class Daemon {
             onReload.accept(() -> loop.execute(manager::reload));
             UnitJournal journal = manager.journal();
             LogTap.install((level, message) -> journal.offer(message));
-            try (ControlServer server = new ControlServer(manager, lock.fd())) {
+            try (ControlServer server = new ControlServer(manager, lock.fd());
+                 MetricsEndpoint endpoint = metrics.isPresent() ? startMetrics(metrics.get(), manager, err) : null) {
+                if (metrics.isPresent() && endpoint == null) {
+                    return 1;
+                }
                 server.start();
                 int loaded = manager.load();
                 LOG.log(Level.DEBUG, () -> "Loaded " + loaded + " socket units from " + config.unitDirs());
@@ -66,6 +76,15 @@ public final class Daemon {
         } catch (IOException e) {
             err.println("sockactd: " + e.getMessage());
             return 1;
+        }
+    }
+
+    private static MetricsEndpoint startMetrics(SockAddr address, Manager manager, PrintWriter err) {
+        try {
+            return MetricsEndpoint.start(address, List.of(new UnitMetrics(manager), new ProcessMetrics()), LOG);
+        } catch (ErrnoException e) {
+            err.println("sockactd: Failed to listen on " + address + " for --metrics: " + e.reason());
+            return null;
         }
     }
 
