@@ -12,7 +12,6 @@ import dev.sockact.posix.Sockets;
 import dev.sockact.proxy.ProxyArguments;
 import dev.sockact.proxy.ProxyEngine;
 import dev.sockact.proxy.ProxyListener;
-import dev.sockact.proxy.TargetResolver;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,9 +40,9 @@ final class SocketProxydCommand extends GetoptCommand {
         try {
             ProxyArguments arguments = ProxyArguments.from(parsed);
             // A literal target is resolved before the listeners are read (see TargetResolver).
-            TargetResolver target = new TargetResolver(arguments.target());
-            List<ProxyListener> listeners = listeners(arguments.listen()).stream()
-                    .map(fd -> new ProxyListener(fd, target)).toList();
+            var resolvers = arguments.resolvers();
+            List<String> names = new ArrayList<>();
+            List<ProxyListener> listeners = arguments.listeners(resolvers, listeners(arguments.listen(), names), names);
             SocketProxydProcess process = new SocketProxydProcess(System.getenv(), arguments.config().idleNanos());
             ProxyEngine engine = new ProxyEngine(arguments.config(), process, System.getLogger("socket-proxyd"));
             process.serve(engine);
@@ -59,7 +58,8 @@ final class SocketProxydCommand extends GetoptCommand {
         }
     }
 
-    private static List<Fd> listeners(List<SockAddr> listen) throws Failure, ErrnoException {
+    /** The sockets to serve, their FileDescriptorName= added to {@code names} (none for --listen= ones). */
+    private static List<Fd> listeners(List<SockAddr> listen, List<String> names) throws Failure, ErrnoException {
         List<Fd> fds = new ArrayList<>();
         try {
             for (ListenFds.Passed passed : ListenFds.fromEnvironment(System.getenv(), Processes.pid())) {
@@ -69,6 +69,7 @@ final class SocketProxydCommand extends GetoptCommand {
                 }
                 Io.setNonBlocking(passed.fd().fd(), true);
                 fds.add(passed.fd());
+                names.add(passed.name());
             }
         } catch (ListenFds.MalformedException e) {
             throw new Failure("Failed to receive sockets from parent.");
@@ -78,6 +79,7 @@ final class SocketProxydCommand extends GetoptCommand {
                 Fd fd = ListenSockets.open(address, ListenSockets.Options.activateDefaults(Sockets.SOCK_STREAM));
                 Io.setNonBlocking(fd.fd(), true);
                 fds.add(fd);
+                names.add("");
             } catch (ErrnoException e) {
                 throw new Failure("Failed to listen on " + address + ": " + e.reason());
             }

@@ -3,6 +3,9 @@ package dev.sockact.proxy;
 import dev.sockact.posix.SockAddr;
 import dev.sockact.text.Ipv6Text;
 import java.lang.foreign.MemorySegment;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +23,8 @@ import java.util.Arrays;
  * <p>Version 2 is binary: the 12-byte signature, version and command ({@code 0x21} PROXY, {@code 0x20} LOCAL),
  * family and transport, the address block's length (big-endian), then the addresses: IPv4 source, destination,
  * ports (12 bytes), IPv6 the same (36), UNIX two 108-byte {@code sun_path}s (216). A family v2 has no word for
- * (vsock) is sent as PROXY with AF_UNSPEC and no addresses, which the spec lets the receiver accept.
+ * (vsock) is sent as PROXY with AF_UNSPEC and no addresses, which the spec lets the receiver accept. An IPv4
+ * client of a dual-stack IPv6 socket ({@code ::ffff:a.b.c.d} on both ends) is written as IPv4, as haproxy does.
  */
 public final class ProxyHeader {
     /** Which version of the protocol is written (socket-proxyd's {@code --proxy-protocol=v1|v2}). */
@@ -87,6 +91,9 @@ public final class ProxyHeader {
 
     /** A v1 line: TCP4 or TCP6 when both addresses are of that family, UNKNOWN otherwise. */
     public static ProxyHeader v1(SockAddr client, SockAddr local) {
+        if (isV4Mapped(client) && isV4Mapped(local)) {
+            return v1(unmapped(client), unmapped(local));
+        }
         String line;
         if (client instanceof SockAddr.In4(var ca, int cp) && local instanceof SockAddr.In4(var la, int lp)) {
             line = "PROXY TCP4 " + ca.getHostAddress() + " " + la.getHostAddress() + " " + cp + " " + lp + "\r\n";
@@ -105,6 +112,9 @@ public final class ProxyHeader {
      * cannot carry are sent as AF_UNSPEC without addresses.
      */
     public static ProxyHeader v2(SockAddr client, SockAddr local, Transport transport) {
+        if (isV4Mapped(client) && isV4Mapped(local)) {
+            return v2(unmapped(client), unmapped(local), transport);
+        }
         ByteBuffer block;
         int family;
         if (client instanceof SockAddr.In4(var ca, int cp) && local instanceof SockAddr.In4(var la, int lp)) {
@@ -140,6 +150,30 @@ public final class ProxyHeader {
         return new ProxyHeader(h);
     }
 
+    /** An IPv4 client of a dual-stack IPv6 socket: sent as the IPv4 address it is, as haproxy does. */
+    private static boolean isV4Mapped(SockAddr address) {
+        if (!(address instanceof SockAddr.In6(var a, int _, int _))) {
+            return false;
+        }
+        byte[] b = a.getAddress();
+        for (int i = 0; i < 10; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+    }
+
+    private static SockAddr unmapped(SockAddr mapped) {
+        SockAddr.In6 v6 = (SockAddr.In6) mapped;
+        try {
+            return new SockAddr.In4((Inet4Address) InetAddress.getByAddress(Arrays.copyOfRange(v6.address().getAddress(), 12, 16)),
+                    v6.port());
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
     /** The 108 bytes of sun_path as the kernel holds them: a path NUL-padded, an abstract name after a NUL. */
     private static byte[] sunPath(SockAddr address) {
         byte[] path = new byte[SockAddr.UNIX_PATH_MAX];
@@ -171,13 +205,6 @@ public final class ProxyHeader {
     public long copyTo(MemorySegment target, long offset) {
         MemorySegment.copy(bytes, 0, target, ValueLayout.JAVA_BYTE, offset, bytes.length);
         return offset + bytes.length;
-    }
-
-    /** Copies {@code [from, length())} of the header into {@code target} at 0 (what a partial write left); returns the bytes copied. */
-    int copyRemainderTo(MemorySegment target, int from) {
-        int n = bytes.length - from;
-        MemorySegment.copy(bytes, from, target, ValueLayout.JAVA_BYTE, 0, n);
-        return n;
     }
 
     /** v1 as its text without the CRLF; v2 as hex. For logs and test failures. */
