@@ -93,6 +93,7 @@ final class SocketProxydCommand extends GetoptCommand {
     static final String HELP = """
             socket-proxyd [HOST:PORT]
             socket-proxyd [SOCKET]
+            socket-proxyd NAME=TARGET [NAME=TARGET...]
 
             Bidirectionally proxy local sockets to another (possibly remote) socket.
 
@@ -108,6 +109,16 @@ final class SocketProxydCommand extends GetoptCommand {
                  --connect-timeout=  Give up connecting to the target after this long
                  --threads=N         Spread connections over N event loops (default: one
                                      per CPU, at most 8)
+                 --proxy-protocol=v1|v2
+                                     Send a PROXY protocol header (the client's and the
+                                     local address) to the target ahead of the client's
+                                     bytes
+                 --connection-idle-time=
+                                     Close a connection after this long without traffic
+                                     in either direction
+              NAME=TARGET            Sockets named NAME (FileDescriptorName=) go to TARGET;
+                                     every passed socket needs one. TARGET may also be
+                                     vsock:CID:PORT
 
             See docs/socket-proxyd.md for details.
             """;}
