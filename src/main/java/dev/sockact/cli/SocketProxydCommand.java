@@ -15,7 +15,6 @@ import dev.sockact.proxy.ProxyArguments;
 import dev.sockact.proxy.ProxyMetrics;
 import dev.sockact.proxy.ProxyEngine;
 import dev.sockact.proxy.ProxyListener;
-import dev.sockact.proxy.TargetResolver;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,9 +43,9 @@ final class SocketProxydCommand extends GetoptCommand {
         try {
             ProxyArguments arguments = ProxyArguments.from(parsed);
             // A literal target is resolved before the listeners are read (see TargetResolver).
-            TargetResolver target = new TargetResolver(arguments.target());
-            List<ProxyListener> listeners = listeners(arguments.listen()).stream()
-                    .map(fd -> new ProxyListener(fd, target)).toList();
+            var resolvers = arguments.resolvers();
+            List<String> names = new ArrayList<>();
+            List<ProxyListener> listeners = arguments.listeners(resolvers, listeners(arguments.listen(), names), names);
             SocketProxydProcess process = new SocketProxydProcess(System.getenv(), arguments.config().idleNanos());
             ProxyEngine engine = new ProxyEngine(arguments.config(), process, System.getLogger("socket-proxyd"));
             process.serve(engine);
@@ -75,7 +74,8 @@ final class SocketProxydCommand extends GetoptCommand {
         }
     }
 
-    private static List<Fd> listeners(List<SockAddr> listen) throws Failure, ErrnoException {
+    /** The sockets to serve, their FileDescriptorName= added to {@code names} (none for --listen= ones). */
+    private static List<Fd> listeners(List<SockAddr> listen, List<String> names) throws Failure, ErrnoException {
         List<Fd> fds = new ArrayList<>();
         try {
             for (ListenFds.Passed passed : ListenFds.fromEnvironment(System.getenv(), Processes.pid())) {
@@ -85,6 +85,7 @@ final class SocketProxydCommand extends GetoptCommand {
                 }
                 Io.setNonBlocking(passed.fd().fd(), true);
                 fds.add(passed.fd());
+                names.add(passed.name());
             }
         } catch (ListenFds.MalformedException e) {
             throw new Failure("Failed to receive sockets from parent.");
@@ -94,6 +95,7 @@ final class SocketProxydCommand extends GetoptCommand {
                 Fd fd = ListenSockets.open(address, ListenSockets.Options.activateDefaults(Sockets.SOCK_STREAM));
                 Io.setNonBlocking(fd.fd(), true);
                 fds.add(fd);
+                names.add("");
             } catch (ErrnoException e) {
                 throw new Failure("Failed to listen on " + address + ": " + e.reason());
             }
@@ -107,6 +109,7 @@ final class SocketProxydCommand extends GetoptCommand {
     static final String HELP = """
             socket-proxyd [HOST:PORT]
             socket-proxyd [SOCKET]
+            socket-proxyd NAME=TARGET [NAME=TARGET...]
 
             Bidirectionally proxy local sockets to another (possibly remote) socket.
 
@@ -122,6 +125,16 @@ final class SocketProxydCommand extends GetoptCommand {
                  --connect-timeout=  Give up connecting to the target after this long
                  --threads=N         Spread connections over N event loops (default: one
                                      per CPU, at most 8)
+                 --proxy-protocol=v1|v2
+                                     Send a PROXY protocol header (the client's and the
+                                     local address) to the target ahead of the client's
+                                     bytes
+                 --connection-idle-time=
+                                     Close a connection after this long without traffic
+                                     in either direction
+              NAME=TARGET            Sockets named NAME (FileDescriptorName=) go to TARGET;
+                                     every passed socket needs one. TARGET may also be
+                                     vsock:CID:PORT
                  --metrics=ADDR      Serve Prometheus metrics on ADDR (ListenStream=
                                      syntax) at GET /metrics
 

@@ -41,6 +41,11 @@ final class Connection {
     private Timer connectTimer;
     private Relay upstream;
     private Relay downstream;
+    /**
+     * The worker's idle sweep at this connection's last traffic ({@link ProxyWorker#idleSweeps}): a field write per
+     * wake-up instead of a clock read or a timer reset per read.
+     */
+    private long lastActiveSweep;
 
     /** Neighbours in the worker's list of open connections (intrusive: no node objects). */
     Connection previous;
@@ -147,6 +152,8 @@ final class Connection {
             connectTimer.cancel();
         }
         state = State.RELAYING;
+        lastActiveSweep = worker.idleSweeps();
+        worker.relaying();
         upstream = new Relay(client.fd(), target.fd(), worker.pipes(), worker.buffer(), worker.counters(),
                 LoopCounters.Counter.BYTES_TO_TARGET);
         downstream = new Relay(target.fd(), client.fd(), worker.pipes(), worker.buffer(), worker.counters(),
@@ -159,8 +166,44 @@ final class Connection {
             close();
             return;
         }
-        // The target has said nothing yet; only the client may have (its request is often waiting).
-        pump(upstream, null, false);
+        ProxyHeader.Version proxyProtocol = worker.config().proxyProtocol();
+        if (proxyProtocol == null) {
+            // The target has said nothing yet; only the client may have (its request is often waiting).
+            pump(upstream, null, false);
+            return;
+        }
+        try {
+            ProxyHeader header = ProxyHeader.of(proxyProtocol, Sockets.peerAddress(client.fd()), Sockets.localAddress(client.fd()));
+            settle(upstream.sendFirst(header));
+        } catch (ErrnoException e) {
+            // getpeername fails when the client has already gone (ENOTCONN): nothing to relay.
+            worker.log().relayFailed.log(System.Logger.Level.WARNING, "Connection failed: " + e.getMessage());
+            close();
+        }
+    }
+
+    /**
+     * The idle sweep: closes this connection when it has had no traffic either way since {@code sweepsWithout}
+     * sweeps ago. Returns whether it did.
+     */
+    boolean closeIfIdle(long sweep, int sweepsWithout, long idleNanos) {
+        if (state != State.RELAYING || sweep - lastActiveSweep < sweepsWithout) {
+            return false;
+        }
+        if (worker.log().isDebug()) {
+            worker.log().debug("Closing connection from " + peerOrUnknown() + ": no traffic for "
+                    + java.time.Duration.ofNanos(idleNanos).toMillis() + " ms (--connection-idle-time=).");
+        }
+        close();
+        return true;
+    }
+
+    private String peerOrUnknown() {
+        try {
+            return Sockets.peerAddress(client.fd()).toString();
+        } catch (ErrnoException e) {
+            return "(unknown)";
+        }
     }
 
     private void clientReady(int events) {
@@ -200,11 +243,22 @@ final class Connection {
      * {@code sourceShut}: the source of {@code first} has sent its FIN.
      */
     private void pump(Relay first, Relay second, boolean sourceShut) {
+        lastActiveSweep = worker.idleSweeps();
         try {
             int errno = first != null ? first.pump(sourceShut) : 0;
             if (errno == 0 && second != null) {
                 errno = second.pump(false);
             }
+            settle(errno);
+        } catch (ErrnoException e) {
+            worker.log().relayFailed.log(System.Logger.Level.WARNING, "Connection failed: " + e.getMessage());
+            close();
+        }
+    }
+
+    /** After moving data ({@code errno}: 0, or what ended it): ends the pair or re-arms interest. */
+    private void settle(int errno) {
+        try {
             if (errno != 0) {
                 if (!Errno.isDisconnect(errno)) {
                     worker.log().spliceFailed.log(System.Logger.Level.WARNING, "Failed to splice: " + new ErrnoException("splice", errno, null).reason());

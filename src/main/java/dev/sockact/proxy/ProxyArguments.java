@@ -5,8 +5,13 @@ import dev.sockact.activation.ListenAddress;
 import dev.sockact.posix.SockAddr;
 import dev.sockact.text.Getopt;
 import dev.sockact.unit.TimeSpan;
+import dev.sockact.posix.Fd;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -14,12 +19,19 @@ import java.util.Optional;
  * sockactd runs in-process for a service whose ExecStart= is such a command line. Both read it here, so an
  * option means the same in either host. The messages are systemd-socket-proxyd's.
  *
- * @param config the engine's limits and times
- * @param target where every connection goes
- * @param listen addresses to listen on besides the inherited sockets (--listen=)
- * @param metrics where to serve Prometheus metrics (--metrics=), or empty
+ * @param config       the engine's limits and times
+ * @param target       where every connection goes (systemd's form: one unnamed TARGET), or null when the targets
+ *                     are named
+ * @param namedTargets NAME=TARGET operands: the sockets named NAME (FileDescriptorName=, LISTEN_FDNAMES) go to
+ *                     TARGET; empty in systemd's form
+ * @param listen       addresses to listen on besides the inherited sockets (--listen=)
+ * @param metrics      where to serve Prometheus metrics (--metrics=), or empty
  */
-public record ProxyArguments(ProxyConfig config, Target target, List<SockAddr> listen, Optional<SockAddr> metrics) {
+public record ProxyArguments(ProxyConfig config, Target target, Map<String, Target> namedTargets, List<SockAddr> listen,
+                             Optional<SockAddr> metrics) {
+    /** systemd's limit on a FileDescriptorName= (fdname_is_valid). */
+    private static final int FDNAME_MAX = 255;
+
     /** Event loops by default at most: one per CPU up to this (see {@link #defaultLoops}). */
     private static final int MAX_DEFAULT_LOOPS = 8;
 
@@ -32,6 +44,8 @@ public record ProxyArguments(ProxyConfig config, Target target, List<SockAddr> l
             new Getopt.Spec((char) 0, "listen", true),
             new Getopt.Spec((char) 0, "connect-timeout", true),
             new Getopt.Spec((char) 0, "threads", true),
+            new Getopt.Spec((char) 0, "proxy-protocol", true),
+            new Getopt.Spec((char) 0, "connection-idle-time", true),
             new Getopt.Spec((char) 0, "metrics", true)));
 
     /** A command line the proxy cannot run, with systemd-socket-proxyd's message for it. */
@@ -45,6 +59,7 @@ public record ProxyArguments(ProxyConfig config, Target target, List<SockAddr> l
 
     public ProxyArguments {
         listen = List.copyOf(listen);
+        namedTargets = Collections.unmodifiableMap(new LinkedHashMap<>(namedTargets));
     }
 
     /** Reads what getopt parsed (--help and --version are the caller's). */
@@ -64,14 +79,32 @@ public record ProxyArguments(ProxyConfig config, Target target, List<SockAddr> l
         if (loops < 1 || loops > 64) {
             throw new InvalidException("Failed to parse --threads= argument: " + threads + " (1 to 64)");
         }
+        ProxyHeader.Version proxyProtocol = proxyProtocol(parsed.last("proxy-protocol"));
+        long connectionIdle = span(parsed.last("connection-idle-time"), "--connection-idle-time=");
+        if (connectionIdle == 0) {
+            throw new InvalidException("Failed to parse --connection-idle-time= argument: "
+                    + parsed.last("connection-idle-time") + " (must be more than 0; infinity for none)");
+        }
         List<String> operands = parsed.operands();
         if (operands.isEmpty()) {
             throw new InvalidException("Not enough parameters.");
         }
-        if (operands.size() > 1) {
-            throw new InvalidException("Too many parameters.");
+        Target target = null;
+        Map<String, Target> named = new LinkedHashMap<>();
+        if (operands.size() == 1 && socketName(operands.getFirst()) == null) {
+            target = target(operands.getFirst());
+        } else {
+            for (String operand : operands) {
+                String name = socketName(operand);
+                if (name == null) {
+                    throw new InvalidException("With several targets each must be NAME=TARGET, NAME being the socket's "
+                            + "FileDescriptorName=: " + operand);
+                }
+                if (named.put(name, target(operand.substring(name.length() + 1))) != null) {
+                    throw new InvalidException("Socket name " + name + " is given a target twice.");
+                }
+            }
         }
-        Target target = target(operands.getFirst());
         List<SockAddr> listen = new ArrayList<>();
         for (String text : parsed.all("listen")) {
             try {
@@ -79,6 +112,10 @@ public record ProxyArguments(ProxyConfig config, Target target, List<SockAddr> l
             } catch (InvalidAddressException e) {
                 throw new InvalidException("Failed to parse --listen= argument: " + text + ": " + e.getMessage());
             }
+        }
+        if (!named.isEmpty() && !listen.isEmpty()) {
+            throw new InvalidException("--listen= sockets have no name, so they cannot be matched to NAME=TARGET; "
+                    + "give one unnamed TARGET, or pass named sockets (FileDescriptorName=).");
         }
         Optional<SockAddr> metrics = Optional.empty();
         String metricsText = parsed.last("metrics");
@@ -90,7 +127,85 @@ public record ProxyArguments(ProxyConfig config, Target target, List<SockAddr> l
                         + e.getMessage());
             }
         }
-        return new ProxyArguments(new ProxyConfig(max, idle, timeout, loops), target, listen, metrics);
+        return new ProxyArguments(new ProxyConfig(max, idle, timeout, loops, proxyProtocol, connectionIdle),
+                target, named, listen, metrics);
+    }
+
+    /**
+     * A resolver per target, by socket name ("" for systemd's one unnamed target). Made before the sockets are read:
+     * a literal target is resolved then (see {@link TargetResolver}).
+     */
+    public Map<String, TargetResolver> resolvers() {
+        Map<String, TargetResolver> resolvers = new LinkedHashMap<>();
+        if (namedTargets.isEmpty()) {
+            resolvers.put("", new TargetResolver(target));
+        }
+        namedTargets.forEach((name, t) -> resolvers.put(name, new TargetResolver(t)));
+        return resolvers;
+    }
+
+    /**
+     * The listeners for the sockets in hand: each socket with its target, by name when the targets are named.
+     * {@code names} are the sockets' FileDescriptorName= (LISTEN_FDNAMES), in the order of {@code sockets}. A name no
+     * socket has and a socket no name matches are refused, both named in the message: a socket without a target
+     * would be accepted on and dropped, a target without its socket would never serve.
+     */
+    public List<ProxyListener> listeners(Map<String, TargetResolver> resolvers, List<Fd> sockets, List<String> names)
+            throws InvalidException {
+        if (namedTargets.isEmpty()) {
+            TargetResolver resolver = resolvers.get("");
+            return sockets.stream().map(fd -> new ProxyListener(fd, resolver)).toList();
+        }
+        List<ProxyListener> listeners = new ArrayList<>();
+        List<String> unmatched = new ArrayList<>();
+        for (int i = 0; i < sockets.size(); i++) {
+            String name = names.get(i);
+            TargetResolver resolver = resolvers.get(name);
+            if (resolver == null) {
+                unmatched.add(name + " (fd " + sockets.get(i).fd() + ")");
+                continue;
+            }
+            listeners.add(new ProxyListener(sockets.get(i), resolver));
+        }
+        List<String> unknown = namedTargets.keySet().stream().filter(n -> !names.contains(n)).toList();
+        if (!unknown.isEmpty()) {
+            throw new InvalidException("No socket named " + String.join(", ", unknown) + " was passed in (the sockets are named "
+                    + String.join(", ", new LinkedHashSet<>(names)) + ").");
+        }
+        if (!unmatched.isEmpty()) {
+            throw new InvalidException("No target for socket " + String.join(", ", unmatched) + ": give NAME=TARGET for it.");
+        }
+        return listeners;
+    }
+
+    /**
+     * NAME of a NAME=TARGET operand, or null for a plain TARGET. A target never needs '=' before its first one (a
+     * host:port, [IPv6]:port or vsock: target has none), except a UNIX path, which starts with '/' or '@': so NAME is
+     * what comes before the first '=' of an operand that does not start with either. NAME follows systemd's rules for
+     * FileDescriptorName= (printable ASCII, no ':', at most 255 characters); a name with '=' cannot be given.
+     */
+    static String socketName(String operand) {
+        int equals = operand.indexOf('=');
+        if (equals <= 0 || operand.startsWith("/") || operand.startsWith("@")) {
+            return null;
+        }
+        String name = operand.substring(0, equals);
+        if (name.length() > FDNAME_MAX || !name.chars().allMatch(c -> c > ' ' && c < 0x7f && c != ':')) {
+            return null;
+        }
+        return name;
+    }
+
+    private static ProxyHeader.Version proxyProtocol(String value) throws InvalidException {
+        if (value == null) {
+            return null;
+        }
+        ProxyHeader.Version version = ProxyHeader.Version.parse(value);
+        if (version == null) {
+            throw new InvalidException("Failed to parse --proxy-protocol= argument: " + value + " (v1 or v2)");
+        }
+        // v1 describes streams only: where datagram sockets are read, --proxy-protocol=v1 with one of them is refused.
+        return version;
     }
 
     private static Target target(String text) throws InvalidException {

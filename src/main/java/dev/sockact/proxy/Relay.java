@@ -98,6 +98,42 @@ final class Relay {
         return 0;
     }
 
+    /**
+     * The first write of this direction: {@code header} (the PROXY protocol's), then whatever the source has sent
+     * already, in one send. Sent at once even when the source has said nothing, since a server that speaks first
+     * waits for the header. What the sink does not take waits in the pipe and the spill, ahead of anything read
+     * later, as any partial write does: nothing is lost or reordered. 0, or an errno that ends the connection.
+     */
+    int sendFirst(ProxyHeader header) throws ErrnoException {
+        long size = buffer.byteSize();
+        long total = header.copyTo(buffer, 0);
+        long n = Io.readRaw(source, buffer.asSlice(total), size - total);
+        if (n == 0) {
+            sourceEof = true;
+        } else if (n > 0) {
+            total += n;
+        } else if (n != -Errno.EAGAIN.number()) {
+            return (int) -n;
+        }
+        long written = Sockets.sendRaw(sink, buffer, total, Sockets.MSG_NOSIGNAL);
+        if (written < 0) {
+            if (written != -Errno.EAGAIN.number()) {
+                return (int) -written;
+            }
+            written = 0;
+        }
+        counters.add(forwarded, written);
+        if (written < total) {
+            keep(written, total);
+        } else if (sourceEof) {
+            finish();   // the client has come and gone already: no event would end this direction
+        }
+        if (total == size) {
+            bulk = true;
+        }
+        return 0;
+    }
+
     /** Writes out what waits in the pipe and the spill. 0, or an errno. */
     private int flush() {
         while (buffered > 0) {

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Where the proxy connects: {@code host:port} (resolved for every connection),
- * {@code [IPv6]:port}, a bare host (port 80), {@code /unix/path} or {@code @abstract}.
+ * {@code [IPv6]:port}, a bare host (port 80), {@code /unix/path}, {@code @abstract} or {@code vsock:CID:PORT}.
  */
 public sealed interface Target {
     /** A host name or address literal and a port number or service name. */
@@ -41,6 +41,14 @@ public sealed interface Target {
         }
     }
 
+    /** A vsock (virtual machine) socket: {@code vsock:CID:PORT}, as systemd's PR #42192 spells it. */
+    record Vsock(SockAddr.Vsock address) implements Target {
+        @Override
+        public String toString() {
+            return address.toString();
+        }
+    }
+
     /**
      * Parses systemd-socket-proxyd's target syntax, plus the bracketed IPv6 form it cannot
      * parse. A host is split from its port at the last colon, so {@code ::1:80} works too.
@@ -53,6 +61,9 @@ public sealed interface Target {
                 throw new IllegalArgumentException("Specified address doesn't fit in an AF_UNIX address, refusing.");
             }
             return new Unix(text.startsWith("/") ? new SockAddr.UnixPath(text) : new SockAddr.UnixAbstract(name));
+        }
+        if (text.startsWith("vsock:")) {
+            return vsock(text);
         }
         if (text.startsWith("[")) {
             int close = text.indexOf(']');
@@ -77,5 +88,18 @@ public sealed interface Target {
             throw new IllegalArgumentException("Invalid target address: " + text);
         }
         return new HostPort(text.substring(0, colon), text.substring(colon + 1));
+    }
+
+    /** {@code vsock:CID:PORT}, both unsigned 32-bit numbers (CID 2 is the host, 1 the local machine). */
+    private static Target vsock(String text) {
+        String[] parts = text.split(":", -1);
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("Invalid vsock target, expected vsock:CID:PORT: " + text);
+        }
+        try {
+            return new Vsock(new SockAddr.Vsock(Integer.parseUnsignedInt(parts[1]), Integer.parseUnsignedInt(parts[2])));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Invalid vsock target, CID and PORT must be numbers: " + text);
+        }
     }
 }

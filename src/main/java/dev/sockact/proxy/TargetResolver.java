@@ -76,6 +76,9 @@ public final class TargetResolver {
         if (target instanceof Target.Unix unix) {
             return List.of(unix.address());
         }
+        if (target instanceof Target.Vsock vsock) {
+            return List.of(vsock.address());
+        }
         Target.HostPort hp = (Target.HostPort) target;
         List<SockAddr> addresses = new ArrayList<>();
         for (InetAddress a : InetAddress.getAllByName(hp.host())) {
