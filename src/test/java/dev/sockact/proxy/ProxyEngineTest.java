@@ -52,7 +52,10 @@ class ProxyEngineTest {
             try (Socket a = connect(listener); Socket b = connect(listener)) {
                 roundTrip(a, message);
                 roundTrip(b, message);
-                waitUntil(() -> engine.stats().open() == 2);
+                // The echo can reach the client before the loop has added what it just wrote: wait for the count.
+                long expected = 2L * message.length;
+                waitUntil(() -> engine.stats().open() == 2 && engine.stats().bytesToTarget() == expected
+                        && engine.stats().bytesToClients() == expected);
                 ProxyStats stats = engine.stats();
                 assertThat(stats.accepted()).isEqualTo(2);
                 assertThat(stats.bytesToTarget()).isEqualTo(2L * message.length);

@@ -45,6 +45,12 @@ class ProxyMetricsIT extends ProxyTestBase {
         try (Socket refused = ProxyClients.connect(port)) {
             ProxyClients.readUntilClosed(refused);
         }
+        // The echo can reach a client before the proxy's loop has added what it just wrote: wait for the count.
+        proxy.awaitCondition(() -> {
+            String text = scrapeQuietly(metricsPort);
+            return text != null && text.contains("sockact_proxy_forwarded_bytes_total{direction=\"to_client\"} "
+                    + 3 * message.length + "\n");
+        }, "every byte counted");
         Map<String, Double> during = MetricsScrapes.parse(scrapeQuietly(metricsPort));
         assertThat(during).containsEntry("sockact_proxy_connections_open{}", 3.0)
                 .containsEntry("sockact_proxy_connections_accepted_total{}", 3.0)
