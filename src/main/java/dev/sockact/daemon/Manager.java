@@ -109,12 +109,14 @@ public final class Manager {
     /**
      * sockactd's own unit folders, highest priority first: systemd's layout under {@code sockact/} instead of
      * {@code systemd/} (so sockactd does not run the units systemd runs). {@link UnitLoader#defaultUnitDirs} is
-     * systemd's own search path, where {@code sockctl verify} looks.
+     * systemd's own search path, where {@code sockctl verify} looks. {@code /etc/sockact/units} is the folder the
+     * Debian package ships for the administrator's units (packaging/), after {@code /etc/sockact/system}, where
+     * {@code sockctl enable} writes its links.
      */
     public static List<Path> defaultUnitDirs(boolean user) {
         if (!user) {
-            return List.of(Path.of("/etc/sockact/system"), Path.of("/run/sockact/system"),
-                    Path.of("/usr/lib/sockact/system"));
+            return List.of(Path.of("/etc/sockact/system"), Path.of("/etc/sockact/units"),
+                    Path.of("/run/sockact/system"), Path.of("/usr/lib/sockact/system"));
         }
         XdgDirectories xdg = XdgDirectories.current();
         List<Path> dirs = new ArrayList<>(List.of(Path.of(xdg.config(), "sockact/user"), Path.of("/etc/sockact/user")));

@@ -18,7 +18,8 @@ import java.util.List;
  * so its exit can be watched through a pidfd; every other orphan that ends up here must be reaped by us, or it
  * stays a zombie. Every {@link #SWEEP_NANOS} the children of this process that nobody watches (no pidfd open for
  * them, see {@link Pidfd#watched}) and that have exited are reaped. Watched children are left to their watcher,
- * which reads their exit status.
+ * which reads their exit status. As PID 1 of a PID namespace (a container's entry point), every process of the
+ * namespace whose parent exits is re-parented to us, and reaped here the same way.
  */
 final class OrphanReaper {
     private static final System.Logger LOG = System.getLogger("sockactd");
@@ -26,8 +27,12 @@ final class OrphanReaper {
     /** Bound on the children looked at per sweep. */
     private static final int MAX_PER_SWEEP = 4096;
 
+    /** Sweeps skipped in a row because a spawn was in flight, before one waits for it. */
+    static final int MAX_SKIPPED_SWEEPS = 3;
+
     private final EventLoop loop;
     private final SpawnPool spawns;
+    private int skippedSweeps;
 
     private OrphanReaper(EventLoop loop, SpawnPool spawns) {
         this.loop = loop;
@@ -53,9 +58,22 @@ final class OrphanReaper {
         });
     }
 
-    /** Reaps what nobody watches; skipped while a spawn is in flight (its child is not watched yet), until next time. */
+    /**
+     * Reaps what nobody watches; skipped while a spawn is in flight (its child is not watched yet), until next time.
+     * An Accept=yes socket taking connections all the time always has a spawn in flight, and as PID 1 of a container
+     * every orphan of the container is ours: after {@link #MAX_SKIPPED_SWEEPS} skipped sweeps the sweep waits for
+     * the spawns in flight (a few milliseconds), so zombies never pile up.
+     */
     void sweep() {
-        spawns.tryWhenNoneInFlight(this::reapUnwatched);
+        if (spawns.tryWhenNoneInFlight(this::reapUnwatched)) {
+            skippedSweeps = 0;
+        } else if (++skippedSweeps >= MAX_SKIPPED_SWEEPS) {
+            spawns.whenNoneInFlight(() -> {
+                reapUnwatched();
+                return null;
+            });
+            skippedSweeps = 0;
+        }
     }
 
     private void reapUnwatched() {
