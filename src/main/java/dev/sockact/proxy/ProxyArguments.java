@@ -93,6 +93,8 @@ public record ProxyArguments(ProxyConfig config, Target target, Map<String, Targ
         Map<String, Target> named = new LinkedHashMap<>();
         if (operands.size() == 1 && socketName(operands.getFirst()) == null) {
             target = target(operands.getFirst());
+        } else if (operands.stream().allMatch(o -> socketName(o) == null)) {
+            throw new InvalidException("Too many parameters.");   // systemd's words for several plain targets
         } else {
             for (String operand : operands) {
                 String name = socketName(operand);
