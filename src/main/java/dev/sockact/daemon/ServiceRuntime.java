@@ -79,7 +79,7 @@ final class ServiceRuntime implements ManagedUnit {
 
     /**
      * What an Accept=yes instance ({@code foo@0-...service}) serves: its connection, passed as fd 3 named
-     * "connection" with REMOTE_ADDR/REMOTE_PORT, and the socket that gets the slot back when the instance ends.
+     * "connection" (or the socket's FileDescriptorName=) with REMOTE_ADDR/REMOTE_PORT, and the socket that gets the slot back when the instance ends.
      */
     record Instance(SocketRuntime socket, ConnectionAcceptor.Connection connection) {
     }
@@ -418,7 +418,7 @@ final class ServiceRuntime implements ManagedUnit {
         List<String> names = new ArrayList<>();
         if (instance != null) {
             fds.add(instance.connection().fd());
-            names.add("connection");
+            names.add(instance.socket().unit().connectionFdName());
         }
         for (SocketRuntime socket : sockets) {
             socket.collectFds(fds, names);

@@ -1,6 +1,7 @@
 package dev.sockact.daemon;
 
 import dev.sockact.activation.ConnectionAcceptor;
+import dev.sockact.activation.ListenEnvironment;
 import dev.sockact.activation.ListenPorts;
 import dev.sockact.activation.ListenSockets;
 import dev.sockact.activation.OptionFailure;
@@ -569,9 +570,11 @@ final class SocketRuntime implements ManagedUnit {
             enterSignal(SocketState.FINAL_SIGTERM, SocketResult.SUCCESS);
             return;
         }
+        // socket_enter_stop_post() spawns before it enters stop-post, whose entry closes the fds: so the first
+        // ExecStopPost= command still gets them with PassFileDescriptorsToExec=, the next ones do not.
+        runControl(unit.execStopPost());
         setState(SocketState.STOP_POST);
         armTimer();
-        runControl(unit.execStopPost());
     }
 
     private void enterSignal(SocketState next, SocketResult f) {
@@ -648,8 +651,20 @@ final class SocketRuntime implements ManagedUnit {
         controlCommand = controlQueue.poll();
         ExecSpawner.Context context = new ExecSpawner.Context(name, manager.managerEnvironment(), List.of(),
                 manager.userManager() ? System.getProperty("user.home") : "/");
-        control = manager.spawn(controlCommand, context, ExecSpawner.Stdio.NONE, Map.of(),
-                this::controlExited);
+        // PassFileDescriptorsToExec= (systemd 256): the fds open now, as the service would get them. ExecStartPre=
+        // runs before they are opened, so it never gets any.
+        List<Fd> fds = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        if (unit.passFileDescriptorsToExec()) {
+            for (ListenPorts.OpenPort port : ports) {
+                fds.add(port.fd());
+                names.add(unit.fileDescriptorName());
+            }
+        }
+        ExecSpawner.Stdio stdio = fds.isEmpty() ? ExecSpawner.Stdio.NONE
+                : new ExecSpawner.Stdio(fds, null, null, null);
+        Map<String, String> listen = fds.isEmpty() ? Map.of() : ListenEnvironment.variables(fds.size(), names);
+        control = manager.spawn(controlCommand, context, stdio, listen, this::controlExited);
     }
 
     private void controlExited(Child child, ExitStatus status) {
