@@ -173,6 +173,8 @@ final class SocketActivateCommand extends GetoptCommand {
         List<String> env = inetd ? environment : new ArrayList<>(ListenEnvironment.withListenFds(environment, fds.size(), names));
         if (!inetd) {
             env.add("LISTEN_PID=" + Processes.pid());
+            // systemd 259: which process LISTEN_PID means, beyond a pid that can be reused (pidfs kernels only).
+            Pidfd.inodeId(Processes.pid()).ifPresent(id -> env.add("LISTEN_PIDFDID=" + Long.toUnsignedString(id)));
         }
         LOG.log(System.Logger.Level.INFO, "Execing " + program.describe());
         ErrnoException failure = Processes.execute(program.path(), program.argv(), env, fds, inetd);

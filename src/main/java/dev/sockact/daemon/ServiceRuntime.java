@@ -851,6 +851,8 @@ final class ServiceRuntime implements ManagedUnit {
         int pid = mainPid();
         if (pid > 0) {
             extra.put("MAINPID", Integer.toString(pid));
+            // systemd 258: which process $MAINPID is, beyond a pid that can be reused (pidfs kernels only).
+            Pidfd.inodeId(pid).ifPresent(id -> extra.put("MAINPIDFDID", Long.toUnsignedString(id)));
         }
         control = spawn(controlCommand, List.of(), extra, false);
     }

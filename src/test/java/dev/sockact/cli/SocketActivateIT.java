@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.sockact.posix.Fd;
 import dev.sockact.posix.Io;
+import dev.sockact.posix.Pidfd;
 import dev.sockact.posix.SockAddr;
 import dev.sockact.posix.Sockets;
 import dev.sockact.testing.Await;
@@ -22,6 +23,7 @@ import java.lang.foreign.ValueLayout;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -83,7 +85,11 @@ class SocketActivateIT {
         assertThat(report.line("fd 3: ")).startsWith("socket:[");
         // Exec in place: the program is the very process we started, so LISTEN_PID is its own pid.
         assertThat(report.pid()).isEqualTo(activate.process().pid());
-        assertThat(report.listenVariables()).containsExactlyInAnyOrderEntriesOf(Map.of(
+        Map<String, String> listen = new HashMap<>(report.listenVariables());
+        // systemd 259: the pidfd ID of LISTEN_PID, where pidfds have one (listenPidfdIdIsTheProgramsOwnPidfdInode).
+        assertThat(listen.remove("LISTEN_PIDFDID") != null)
+                .isEqualTo(Pidfd.inodeId((int) ProcessHandle.current().pid()).isPresent());
+        assertThat(listen).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "LISTEN_FDS", "1", "LISTEN_PID", Integer.toString(report.pid()), "LISTEN_FDNAMES", "web"));
         assertThat(report.variableNames()).contains("EXTRA", "PATH").doesNotContain("SOCKACT_TEST_SCRUBBED");
         assertThat(report.line("SigBlk:").trim()).isEqualTo("0000000000000000");
@@ -118,6 +124,29 @@ class SocketActivateIT {
             // The manager's socket is socket-activate's, not the program's.
             assertThat(new ChildReport(activate.stdoutText()).variableNames()).doesNotContain("NOTIFY_SOCKET");
         }
+    }
+
+    /**
+     * systemd 259's LISTEN_PIDFDID (the installed 252 has none): the program compares it with the inode of a pidfd it
+     * opens for itself (python3), and our own consumer side (ListenFdsProbe, a JVM) accepts the fds with it.
+     */
+    @Test
+    void listenPidfdIdIsTheProgramsOwnPidfdInode() {
+        assumeThat(Pidfd.inodeId((int) ProcessHandle.current().pid())).as("pidfs (Linux 6.9)").isPresent();
+        assumeThat(Path.of("/usr/bin/python3")).as("python3").isExecutable();
+        Children.Started python = socketActivate("--now", "-l", address(), "/usr/bin/python3", "-c",
+                "import os; print(os.environ.get('LISTEN_PIDFDID'), os.fstat(os.pidfd_open(os.getpid())).st_ino)");
+        python.awaitStdout("\n", Await.DEFAULT);
+        String[] ids = python.stdoutText().strip().split(" ");
+        assertThat(ids[0]).isNotEqualTo("None").isEqualTo(ids[1]);
+
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Children.Started probe = socketActivate("--now", "-l", "127.0.0.1:" + Ports.freeTcpPort(), java,
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "dev.sockact.activation.ListenFdsProbe");
+        probe.awaitStdout("count=", Await.DEFAULT);
+        assertThat(probe.exitCode()).isZero();
+        assertThat(probe.stdoutText()).startsWith("count=1\n");
     }
 
     @Test
