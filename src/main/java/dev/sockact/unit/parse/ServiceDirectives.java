@@ -30,6 +30,7 @@ public final class ServiceDirectives {
             .one("Type", word(ServiceType.values(), ServiceType::text, "Failed to parse service type"),
                     ServiceUnit.Builder::type)
             .listOfMany("ExecCondition", new ExecLineParser(), ServiceUnit.Builder::execCondition)
+            .notActedOn("ExecCondition")
             .listOfMany("ExecStartPre", new ExecLineParser(), ServiceUnit.Builder::execStartPre)
             .listOfMany("ExecStart", new ExecLineParser(), ServiceUnit.Builder::execStart)
             .listOfMany("ExecStartPost", new ExecLineParser(), ServiceUnit.Builder::execStartPost)
@@ -69,9 +70,12 @@ public final class ServiceDirectives {
             .listOfMany("RestartPreventExitStatus", exitStatusSet(), ServiceUnit.Builder::restartPreventExitStatus)
             .appendOnly("Sockets", ListParsers.unitNames(), ServiceUnit.Builder::sockets)
             .one("NonBlocking", Values.bool(), ServiceUnit.Builder::nonBlocking)
+            .notActedOn("NonBlocking")
             .one("FileDescriptorStoreMax", Values.unsigned(), ServiceUnit.Builder::fileDescriptorStoreMax)
+            .notActedOn("FileDescriptorStoreMax")
             .one("PIDFile", Values.stringPrintf(), ServiceUnit.Builder::pidFile)
             .one("WatchdogSec", Values.sec(), ServiceUnit.Builder::watchdog)
+            .notActedOn("WatchdogSec")
             .one("NotifyAccess", word(NotifyAccess.values(), NotifyAccess::text,
                             "Failed to parse notify access specifier"),
                     ServiceUnit.Builder::notifyAccess)
