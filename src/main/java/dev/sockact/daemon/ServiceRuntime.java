@@ -423,6 +423,15 @@ final class ServiceRuntime implements ManagedUnit {
         for (SocketRuntime socket : sockets) {
             socket.collectFds(fds, names);
         }
+        OpenFiles files = OpenFiles.open(name, unit.openFiles());   // after the sockets, as systemd passes them
+        if (files.failed()) {
+            main = ExecSpawner.failed(manager.loop(), mainCommand, (c, status) -> exited(c, true, status),
+                    ExitStatuses.EXIT_FDS);
+            mainSpawned(main);
+            return;
+        }
+        fds.addAll(files.fds());
+        names.addAll(files.names());
         var listen = ListenEnvironment.variables(fds.size(), names);
         // The last command that gets the connection has its copy (control commands never get it here): ours is
         // closed once it is spawned, so that the client sees the end as soon as the program closes it, as with
@@ -435,10 +444,12 @@ final class ServiceRuntime implements ManagedUnit {
             // $MAINPID: such a unit is spawned on the loop.
             main = spawn(mainCommand, fds, listen, true, child -> {
                 instance.connection().close();
+                files.close();
                 mainSpawned(child);
             });
         } else {
             main = spawn(mainCommand, fds, listen, true, null);
+            files.close();
             if (lastWithConnection) {
                 instance.connection().close();
             }

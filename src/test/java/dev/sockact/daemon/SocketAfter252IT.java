@@ -126,4 +126,63 @@ class SocketAfter252IT {
                 "stop-post 1 ctl own " + listening);
         assertThat(d.terminate()).isZero();
     }
+
+    /** systemd 253's OpenFile=: the files follow the sockets, named in LISTEN_FDNAMES, opened with their options. */
+    @Test
+    void openFilesArePassedAfterTheSocketsWithTheirNamesAndModes() throws Exception {
+        Path socket = dir.resolve("files.sock");
+        Path record = dir.resolve("files.txt");
+        Path data = dir.resolve("data.txt");
+        Path log = dir.resolve("log.txt");
+        Path scratch = dir.resolve("scratch.txt");
+        Files.writeString(data, "the data\n");
+        Files.writeString(log, "old line\n");
+        Files.writeString(scratch, "to be truncated\n");
+        Files.writeString(daemons.units().resolve("files.socket"), "[Socket]\nListenStream=" + socket + "\n");
+        // Records LISTEN_FDS, LISTEN_FDNAMES, what fd 4 reads, and the open flags of fds 4-6 (octal, fdinfo).
+        Files.writeString(dir.resolve("files.sh"), """
+                { echo "$LISTEN_FDS $LISTEN_FDNAMES"; cat <&4
+                  for fd in 4 5 6; do grep '^flags:' /proc/self/fdinfo/$fd; done; } > "$1"
+                echo appended >&5
+                echo done >> "$1"
+                """);
+        Files.writeString(daemons.units().resolve("files.service"), "[Service]\nExecStart=/bin/sh "
+                + dir.resolve("files.sh") + " " + record + "\n"
+                + "OpenFile=" + data + ":data:read-only\n"
+                + "OpenFile=" + log + "::append\n"
+                + "OpenFile=" + scratch + ":scratch:truncate\n"
+                + "OpenFile=" + dir.resolve("missing.txt") + ":missing:graceful\n");
+        DaemonProcess d = daemons.start();
+        d.await("Listening on files.socket.");
+        try (SocketChannel _ = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            Await.until("files.service in " + record, () -> read(record).endsWith("done\n"));
+        }
+
+        String[] lines = read(record).split("\n");
+        assertThat(lines[0]).isEqualTo("4 files.socket:data:log.txt:scratch");
+        assertThat(lines[1]).isEqualTo("the data");
+        // O_RDONLY; O_RDWR|O_APPEND (02002); O_RDWR (O_TRUNC is not kept in the flags); all O_CLOEXEC cleared.
+        assertThat(Integer.parseInt(lines[2].substring(6).strip(), 8) & 03).isEqualTo(0);
+        assertThat(Integer.parseInt(lines[3].substring(6).strip(), 8) & 02003).isEqualTo(02002);
+        assertThat(Integer.parseInt(lines[4].substring(6).strip(), 8) & 03).isEqualTo(2);
+        assertThat(Files.readString(log)).isEqualTo("old line\nappended\n");
+        assertThat(Files.readString(scratch)).isEmpty();
+        assertThat(d.terminate()).isZero();
+    }
+
+    @Test
+    void aMissingOpenFileFailsTheStartAsSystemdsChildWould() throws Exception {
+        Path socket = dir.resolve("gone.sock");
+        Path missing = dir.resolve("missing.txt");
+        Files.writeString(daemons.units().resolve("gone.socket"), "[Socket]\nListenStream=" + socket + "\n");
+        Files.writeString(daemons.units().resolve("gone.service"), "[Service]\nExecStart=/bin/true\n"
+                + "OpenFile=" + missing + "\n");
+        DaemonProcess d = daemons.start();
+        d.await("Listening on gone.socket.");
+        try (SocketChannel _ = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            d.await("gone.service: Failed to open OpenFile= file '" + missing + "': ENOENT (No such file or directory)");
+            d.await("gone.service: Main process exited, code=exited, status=202/FDS");
+        }
+        assertThat(d.terminate()).isZero();
+    }
 }
