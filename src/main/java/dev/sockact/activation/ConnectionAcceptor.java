@@ -186,7 +186,8 @@ public final class ConnectionAcceptor {
 
         /**
          * REMOTE_ADDR and REMOTE_PORT for IP and vsock peers (service_spawn(): the address as
-         * sockaddr_pretty() prints it without the port, a v4-mapped address as IPv4); empty otherwise.
+         * sockaddr_pretty() prints it without the port, a v4-mapped address as IPv4); for an AF_UNIX peer bound to
+         * a name, REMOTE_ADDR alone, its path or {@code @name} (systemd 257; 252 set nothing); empty otherwise.
          */
         public Map<String, String> remoteEnvironment() {
             Map<String, String> env = new LinkedHashMap<>();
@@ -204,6 +205,8 @@ public final class ConnectionAcceptor {
                     env.put("REMOTE_ADDR", "vsock:" + Integer.toUnsignedString(p.cid()));
                     env.put("REMOTE_PORT", Integer.toUnsignedString(p.port()));
                 }
+                case SockAddr.UnixPath p -> env.put("REMOTE_ADDR", p.path());
+                case SockAddr.UnixAbstract p -> env.put("REMOTE_ADDR", "@" + p.name());
                 default -> { }
             }
             return env;

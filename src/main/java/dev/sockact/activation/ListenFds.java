@@ -3,18 +3,21 @@ package dev.sockact.activation;
 import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.Fd;
 import dev.sockact.posix.Io;
+import dev.sockact.posix.Pidfd;
 import dev.sockact.posix.Sockets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * The receiving side of the LISTEN_FDS protocol: a port of sd_listen_fds(3)
  * and sd_listen_fds_with_names(3).
  *
  * <p>Returns nothing when LISTEN_PID is unset or names another process (the
- * variables were meant for a parent), fails when LISTEN_FDS or LISTEN_FDNAMES
+ * variables were meant for a parent), or LISTEN_PIDFDID (systemd 259) names
+ * another process that had our pid, fails when LISTEN_FDS or LISTEN_FDNAMES
  * is malformed. The descriptors are marked CLOEXEC, so they go to our
  * children only when we pass them on purpose. The JVM cannot unsetenv, so
  * whoever spawns children strips LISTEN_* from the child's environment
@@ -64,6 +67,9 @@ public final class ListenFds {
         if (expected != ownPid) {
             return List.of();
         }
+        if (!pidfdIdIsOurs(environment.get("LISTEN_PIDFDID"), ownPid)) {
+            return List.of();   // the pid was reused: these variables were meant for a process before us
+        }
         String count = environment.get("LISTEN_FDS");
         if (count == null) {
             return List.of();
@@ -85,6 +91,24 @@ public final class ListenFds {
             passed.add(new Passed(Fd.adopt(fd), names.get(i), socketType(fd), isListening(fd)));
         }
         return passed;
+    }
+
+    /**
+     * systemd 259: LISTEN_PIDFDID, when set, is the pidfd inode ID of the process LISTEN_PID meant. Where pidfds
+     * have no IDs (no pidfs) it cannot be checked and the pid alone decides, as sd_listen_fds() does.
+     */
+    private static boolean pidfdIdIsOurs(String value, int ownPid) throws MalformedException {
+        if (value == null) {
+            return true;
+        }
+        long expected;
+        try {
+            expected = Long.parseUnsignedLong(value);
+        } catch (NumberFormatException e) {
+            throw new MalformedException("LISTEN_PIDFDID=" + value + " is not a pidfd ID");
+        }
+        OptionalLong own = Pidfd.inodeId(ownPid);
+        return own.isEmpty() || own.getAsLong() == expected;
     }
 
     private static int socketType(int fd) {

@@ -129,6 +129,14 @@ public final class SocketOptionsApplier {
         if (options.passSecurity()) {
             set(fd, "SO_PASSSEC", Sockets.SOL_SOCKET, Sockets.SO_PASSSEC, 1);
         }
+        // systemd 258. A kernel without them (before 6.5 and 6.16) answers ENOPROTOOPT, which is logged as the
+        // refused option: the socket still starts, as systemd's does, and the log says what it does not do.
+        if (options.passPidfd()) {
+            set(fd, "SO_PASSPIDFD", Sockets.SOL_SOCKET, Sockets.SO_PASSPIDFD, 1);
+        }
+        if (!options.acceptFileDescriptors()) {
+            set(fd, "SO_PASSRIGHTS", Sockets.SOL_SOCKET, Sockets.SO_PASSRIGHTS, 0);
+        }
         if (options.passPacketInfo()) {
             switch (family) {
                 case SockAddr.AF_INET -> set(fd, "IP_PKTINFO", Sockets.IPPROTO_IP, Sockets.IP_PKTINFO, 1);

@@ -9,6 +9,7 @@ import dev.sockact.activation.ListenEnvironment;
 import dev.sockact.activation.ListenFds;
 import dev.sockact.activation.ListenSockets;
 import dev.sockact.activation.Program;
+import dev.sockact.activation.SdNotify;
 import dev.sockact.event.EventLoop;
 import dev.sockact.event.Watch;
 import dev.sockact.log.RateLimitedLog;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * socket-activate: listen on sockets, then run a program with them, as
@@ -151,6 +153,7 @@ final class SocketActivateCommand extends GetoptCommand {
             return fail("Failed to execp " + command.getFirst() + " (" + String.join(" ", command) + "): " + e.strerror());
         }
         List<String> environment = childEnvironment();
+        notifyReady();
         return accept ? acceptForever(fds, program, environment, names) : execOnFirstConnection(fds, program, environment, names);
     }
 
@@ -171,6 +174,8 @@ final class SocketActivateCommand extends GetoptCommand {
         List<String> env = inetd ? environment : new ArrayList<>(ListenEnvironment.withListenFds(environment, fds.size(), names));
         if (!inetd) {
             env.add("LISTEN_PID=" + Processes.pid());
+            // systemd 259: which process LISTEN_PID means, beyond a pid that can be reused (pidfs kernels only).
+            Pidfd.inodeId(Processes.pid()).ifPresent(id -> env.add("LISTEN_PIDFDID=" + Long.toUnsignedString(id)));
         }
         LOG.log(System.Logger.Level.INFO, "Execing " + program.describe());
         ErrnoException failure = Processes.execute(program.path(), program.argv(), env, fds, inetd);
@@ -253,6 +258,24 @@ final class SocketActivateCommand extends GetoptCommand {
             });
         }
         return true;
+    }
+
+    /**
+     * READY=1 to $NOTIFY_SOCKET once every socket is bound (systemd 258), so that socket-activate can run as a
+     * Type=notify service and its caller knows when connecting works. Not being run by a manager, or a manager that
+     * does not listen, changes nothing else.
+     */
+    private static void notifyReady() {
+        try {
+            Optional<SdNotify> notify = SdNotify.fromEnvironment(System.getenv());
+            if (notify.isPresent()) {
+                try (SdNotify n = notify.get()) {
+                    n.send("READY=1");
+                }
+            }
+        } catch (ErrnoException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "Failed to send READY=1 to $NOTIFY_SOCKET: " + e.reason());
+        }
     }
 
     /** TERM, PATH, USER, HOME (and COLORTERM, NO_COLOR) from ours, then the -E variables. */

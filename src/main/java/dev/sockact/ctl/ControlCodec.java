@@ -265,6 +265,8 @@ public final class ControlCodec {
                 m.put("accepted", s.accepted());
                 m.put("connected", s.connected());
                 m.put("refused", s.refused());
+                m.put("pollLimit", s.pollLimit());
+                m.put("pollLimitHits", s.pollLimitHits());
                 log(m, s.common());
             }
             case UnitStatus.Service s -> {
@@ -330,7 +332,7 @@ public final class ControlCodec {
         return switch (type) {
             case "socket" -> new UnitStatus.Socket(common, f.list("triggers", ControlCodec::unitRef),
                     f.optionalString("pendingChange"), f.list("listen", ControlCodec::listen), f.bool("accept"), f.number("accepted"),
-                    f.number("connected"), f.number("refused"));
+                    f.number("connected"), f.number("refused"), f.string("pollLimit"), f.number("pollLimitHits"));
             case "service" -> new UnitStatus.Service(common, f.list("triggeredBy", ControlCodec::unitRef),
                     f.number("mainPid"), f.string("mainCommand"), f.string("statusText"));
             default -> throw f.error("unknown unit type '" + type + "'");

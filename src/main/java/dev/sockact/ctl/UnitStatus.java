@@ -32,10 +32,12 @@ public sealed interface UnitStatus {
 
     /**
      * A socket unit: its services, the change of its definition that waits to be applied (null when none), its
-     * listen addresses and, for Accept=yes, its connection counters.
+     * listen addresses, for Accept=yes its connection counters, its poll limit ({@code pollLimit}: "15 per 2s" or
+     * "off") and how often that paused a listening fd since the socket started.
      */
     record Socket(Common common, List<UnitRef> triggers, String pendingChange, List<ListenEntry> listen,
-                  boolean accept, long accepted, long connected, long refused) implements Loaded {
+                  boolean accept, long accepted, long connected, long refused, String pollLimit,
+                  long pollLimitHits) implements Loaded {
         public Socket {
             triggers = List.copyOf(triggers);
             listen = List.copyOf(listen);

@@ -17,6 +17,7 @@ import dev.sockact.event.Timer;
 import dev.sockact.posix.Processes;
 import dev.sockact.unit.Condition;
 import dev.sockact.unit.ListenSpec;
+import dev.sockact.unit.SocketUnit;
 import dev.sockact.unit.UnitInfo;
 import dev.sockact.unit.UnitProperties;
 
@@ -136,6 +137,14 @@ final class ControlCommands {
                 outcome.markerCreated() == null ? null : outcome.markerCreated().toString(), outcome.error());
     }
 
+    /** PollLimitBurst= per PollLimitIntervalSec=, or "off" when either is 0 (sd_event_source_set_ratelimit()). */
+    static String pollLimit(SocketUnit unit) {
+        if (unit.pollLimitInterval().micros() == 0 || unit.pollLimitBurst() == 0) {
+            return "off";
+        }
+        return unit.pollLimitBurst() + " per " + unit.pollLimitInterval().format();
+    }
+
     private static List<ListenEntry> listens(SocketRuntime s) {
         List<ListenEntry> out = new ArrayList<>();
         for (ListenSpec l : s.unit().listens()) {
@@ -157,7 +166,7 @@ final class ControlCommands {
                 out.add(new UnitStatus.Socket(common(name, files(name, socket, null), socket.unit().unit(),
                         socket.state().activeState(), socket.state().text(), socket.result().toString(), socket.times(),
                         lines), triggers, manager.pendingChange(socket), listens(socket), socket.unit().accept(), socket.accepted(),
-                        socket.connected(), socket.refused()));
+                        socket.connected(), socket.refused(), pollLimit(socket.unit()), socket.pollLimitHits()));
             } else if (service != null) {
                 List<UnitRef> by = new ArrayList<>();
                 for (SocketRuntime s : service.sockets()) {

@@ -148,8 +148,8 @@ final class ExecSpawner {
         return failed(loop, command, onExit, ExitStatuses.EXIT_EXEC);
     }
 
-    private static Child failed(EventLoop loop, ExecCommand command,
-                                BiConsumer<Child, ExitStatus> onExit, int status) {
+    static Child failed(EventLoop loop, ExecCommand command,
+                       BiConsumer<Child, ExitStatus> onExit, int status) {
         Child child = new Child(0, command.path());
         child.markExited();
         loop.execute(() -> onExit.accept(child, ExitStatus.exited(0, status)));

@@ -13,6 +13,8 @@ final class ExitStatuses {
     private static final System.Logger LOG = System.getLogger("sockactd");
     /** EXIT_EXEC: what systemd's child exits with when exec fails; posix_spawn tells us directly. */
     static final int EXIT_EXEC = ExitStatusNames.code("EXEC");
+    /** Passing the fds failed (OpenFile=): 202/FDS. */
+    static final int EXIT_FDS = ExitStatusNames.code("FDS");
 
     private ExitStatuses() {
         throw new AssertionError();

@@ -33,6 +33,18 @@ final class RateLimit {
         return false;
     }
 
+    /** Takes back the last event counted (it turned out not to be one). */
+    void uncount() {
+        if (count > 0) {
+            count--;
+        }
+    }
+
+    /** How long the current window still lasts at {@code now} (meaningful once an event was counted). */
+    long windowLeft(long now) {
+        return Math.max(0, intervalNanos - (now - windowStart));
+    }
+
     void reset() {
         started = false;
         count = 0;

@@ -79,7 +79,7 @@ final class ServiceRuntime implements ManagedUnit {
 
     /**
      * What an Accept=yes instance ({@code foo@0-...service}) serves: its connection, passed as fd 3 named
-     * "connection" with REMOTE_ADDR/REMOTE_PORT, and the socket that gets the slot back when the instance ends.
+     * "connection" (or the socket's FileDescriptorName=) with REMOTE_ADDR/REMOTE_PORT, and the socket that gets the slot back when the instance ends.
      */
     record Instance(SocketRuntime socket, ConnectionAcceptor.Connection connection) {
     }
@@ -418,11 +418,20 @@ final class ServiceRuntime implements ManagedUnit {
         List<String> names = new ArrayList<>();
         if (instance != null) {
             fds.add(instance.connection().fd());
-            names.add("connection");
+            names.add(instance.socket().unit().connectionFdName());
         }
         for (SocketRuntime socket : sockets) {
             socket.collectFds(fds, names);
         }
+        OpenFiles files = OpenFiles.open(name, unit.openFiles());   // after the sockets, as systemd passes them
+        if (files.failed()) {
+            main = ExecSpawner.failed(manager.loop(), mainCommand, (c, status) -> exited(c, true, status),
+                    ExitStatuses.EXIT_FDS);
+            mainSpawned(main);
+            return;
+        }
+        fds.addAll(files.fds());
+        names.addAll(files.names());
         var listen = ListenEnvironment.variables(fds.size(), names);
         // The last command that gets the connection has its copy (control commands never get it here): ours is
         // closed once it is spawned, so that the client sees the end as soon as the program closes it, as with
@@ -435,10 +444,12 @@ final class ServiceRuntime implements ManagedUnit {
             // $MAINPID: such a unit is spawned on the loop.
             main = spawn(mainCommand, fds, listen, true, child -> {
                 instance.connection().close();
+                files.close();
                 mainSpawned(child);
             });
         } else {
             main = spawn(mainCommand, fds, listen, true, null);
+            files.close();
             if (lastWithConnection) {
                 instance.connection().close();
             }
@@ -851,6 +862,8 @@ final class ServiceRuntime implements ManagedUnit {
         int pid = mainPid();
         if (pid > 0) {
             extra.put("MAINPID", Integer.toString(pid));
+            // systemd 258: which process $MAINPID is, beyond a pid that can be reused (pidfs kernels only).
+            Pidfd.inodeId(pid).ifPresent(id -> extra.put("MAINPIDFDID", Long.toUnsignedString(id)));
         }
         control = spawn(controlCommand, List.of(), extra, false);
     }

@@ -1,6 +1,7 @@
 package dev.sockact.daemon;
 
 import dev.sockact.activation.ConnectionAcceptor;
+import dev.sockact.activation.ListenEnvironment;
 import dev.sockact.activation.ListenPorts;
 import dev.sockact.activation.ListenSockets;
 import dev.sockact.activation.OptionFailure;
@@ -27,6 +28,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +52,11 @@ final class SocketRuntime implements ManagedUnit {
     private final ServiceRuntime service;
     private final RateLimit triggerLimit;
     private final List<ListenPorts.OpenPort> ports = new ArrayList<>();
-    private final List<Watch> watches = new ArrayList<>();
+    private final Map<ListenPorts.OpenPort, Watch> watches = new IdentityHashMap<>();
+    /** PollLimitIntervalSec=/PollLimitBurst=, per open port (as systemd's limit is per event source). */
+    private final Map<ListenPorts.OpenPort, PollLimit> pollLimits = new IdentityHashMap<>();
+    /** How often a port was paused by its poll limit since the socket started (sockctl status). */
+    private long pollLimitHits;
     private final List<Path> createdLinks = new ArrayList<>();
     private final ArrayDeque<ExecCommand> controlQueue = new ArrayDeque<>();
 
@@ -144,6 +150,11 @@ final class SocketRuntime implements ManagedUnit {
         return acceptor == null ? 0 : acceptor.connected();
     }
 
+    /** How often the poll limit paused a listening fd since the socket started. */
+    long pollLimitHits() {
+        return pollLimitHits;
+    }
+
     /** Connections accepted and closed at once because of a limit (systemd's NRefused). */
     long refused() {
         return refused;
@@ -183,13 +194,17 @@ final class SocketRuntime implements ManagedUnit {
     }
 
     /**
-     * socket_watch_fds(): every fd watched, or none and the error (an fd epoll cannot watch, such as a regular
-     * file given to ListenSpecial=, is EPERM).
+     * socket_watch_fds(): every fd watched (but those its poll limit has paused, which come back by themselves),
+     * or none and the error (an fd epoll cannot watch, such as a regular file given to ListenSpecial=, is EPERM).
      */
     private ErrnoException watch() {
         for (ListenPorts.OpenPort port : ports) {
+            PollLimit poll = pollLimits.get(port);
+            if (watches.containsKey(port) || (poll != null && poll.paused())) {
+                continue;
+            }
             try {
-                watches.add(manager.watch(port.fd().fd(), Epoll.EPOLLIN, events -> ready(port, events)));
+                watches.put(port, manager.watch(port.fd().fd(), Epoll.EPOLLIN, events -> ready(port, events)));
             } catch (ErrnoException e) {
                 LOG.log(Level.WARNING, name + ": Failed to watch listening fds: " + e.reason());
                 unwatch();
@@ -200,8 +215,43 @@ final class SocketRuntime implements ManagedUnit {
     }
 
     private void unwatch() {
-        watches.forEach(Watch::cancel);
+        watches.values().forEach(Watch::cancel);
         watches.clear();
+    }
+
+    /**
+     * Counts one poll of {@code port}; one too many pauses the port for the rest of the interval (its watch goes,
+     * and comes back when the interval ends if the socket is still listening) and returns false.
+     */
+    private boolean polled(ListenPorts.OpenPort port) {
+        PollLimit poll = pollLimits.get(port);
+        long now = System.nanoTime();
+        if (poll == null || poll.allows(now)) {
+            return true;
+        }
+        Watch watch = watches.remove(port);
+        if (watch != null) {
+            watch.cancel();
+        }
+        pollLimitHits++;
+        // Logged once per start with the bound; a flood that goes on pauses the port again every interval.
+        Level level = pollLimitHits == 1 ? Level.INFO : Level.DEBUG;
+        LOG.log(level, () -> name + ": Poll limit hit on " + port.spec().addressText() + " (PollLimitBurst="
+                + unit.pollLimitBurst() + " per PollLimitIntervalSec=" + unit.pollLimitInterval().format()
+                + "), pausing it for the rest of the interval.");
+        poll.pause(manager, now, () -> resumePolling(port));
+        return false;
+    }
+
+    private void resumePolling(ListenPorts.OpenPort port) {
+        if (state != SocketState.LISTENING || manager.shuttingDown() || watches.containsKey(port)
+                || !pollLimits.containsKey(port)) {
+            return;   // not listening now: enterListening() watches it when the socket listens again
+        }
+        ErrnoException refused = watch();
+        if (refused != null) {
+            enterStopPre(SocketResult.RESOURCES);
+        }
     }
 
     // ---- start -----------------------------------------------------------------------------------------------
@@ -219,6 +269,7 @@ final class SocketRuntime implements ManagedUnit {
         }
         result = SocketResult.SUCCESS;
         triggerLimit.reset();
+        pollLimitHits = 0;
         if (unit.execStartPre().isEmpty()) {
             enterOpen();
             return;
@@ -234,6 +285,7 @@ final class SocketRuntime implements ManagedUnit {
             try {
                 ListenPorts.OpenPort port = ListenPorts.open(spec, unit);
                 ports.add(port);
+                pollLimits.put(port, new PollLimit(unit.pollLimitInterval().toNanos(), unit.pollLimitBurst()));
                 for (OptionFailure warning : port.warnings()) {
                     LOG.log(Level.WARNING, name + ": " + warning.message());
                 }
@@ -327,7 +379,7 @@ final class SocketRuntime implements ManagedUnit {
 
     /** socket_enter_listening(): the fds are watched first; if they cannot be, the socket fails instead. */
     private void enterListening() {
-        if (watches.isEmpty() && !manager.shuttingDown()) {
+        if (!manager.shuttingDown()) {
             ErrnoException refused = watch();
             if (refused != null) {
                 LOG.log(Level.WARNING, name + ": Failed to watch sockets: " + refused.reason());
@@ -368,6 +420,9 @@ final class SocketRuntime implements ManagedUnit {
             acceptConnections(port);
             return;
         }
+        if (!polled(port)) {
+            return;
+        }
         if (!triggerLimit.below(System.nanoTime())) {
             LOG.log(Level.WARNING, name + ": Trigger limit hit, refusing further activation.");
             enterStopPre(SocketResult.TRIGGER_LIMIT_HIT);
@@ -387,6 +442,10 @@ final class SocketRuntime implements ManagedUnit {
             return;
         }
         for (int i = 0; i < ACCEPT_BATCH && state == SocketState.LISTENING; i++) {
+            // systemd accepts one connection per poll; each accept here counts as the poll it would have been.
+            if (!polled(port)) {
+                return;
+            }
             ConnectionAcceptor.Connection connection;
             try {
                 connection = acceptor.accept(port.fd());
@@ -397,6 +456,7 @@ final class SocketRuntime implements ManagedUnit {
                 return;
             }
             if (connection == null) {
+                pollLimits.get(port).uncount();   // nothing was waiting: systemd would not have been woken
                 return;
             }
             startInstance(connection);
@@ -510,9 +570,11 @@ final class SocketRuntime implements ManagedUnit {
             enterSignal(SocketState.FINAL_SIGTERM, SocketResult.SUCCESS);
             return;
         }
+        // socket_enter_stop_post() spawns before it enters stop-post, whose entry closes the fds: so the first
+        // ExecStopPost= command still gets them with PassFileDescriptorsToExec=, the next ones do not.
+        runControl(unit.execStopPost());
         setState(SocketState.STOP_POST);
         armTimer();
-        runControl(unit.execStopPost());
     }
 
     private void enterSignal(SocketState next, SocketResult f) {
@@ -589,8 +651,20 @@ final class SocketRuntime implements ManagedUnit {
         controlCommand = controlQueue.poll();
         ExecSpawner.Context context = new ExecSpawner.Context(name, manager.managerEnvironment(), List.of(),
                 manager.userManager() ? System.getProperty("user.home") : "/");
-        control = manager.spawn(controlCommand, context, ExecSpawner.Stdio.NONE, Map.of(),
-                this::controlExited);
+        // PassFileDescriptorsToExec= (systemd 256): the fds open now, as the service would get them. ExecStartPre=
+        // runs before they are opened, so it never gets any.
+        List<Fd> fds = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        if (unit.passFileDescriptorsToExec()) {
+            for (ListenPorts.OpenPort port : ports) {
+                fds.add(port.fd());
+                names.add(unit.fileDescriptorName());
+            }
+        }
+        ExecSpawner.Stdio stdio = fds.isEmpty() ? ExecSpawner.Stdio.NONE
+                : new ExecSpawner.Stdio(fds, null, null, null);
+        Map<String, String> listen = fds.isEmpty() ? Map.of() : ListenEnvironment.variables(fds.size(), names);
+        control = manager.spawn(controlCommand, context, stdio, listen, this::controlExited);
     }
 
     private void controlExited(Child child, ExitStatus status) {
@@ -634,6 +708,8 @@ final class SocketRuntime implements ManagedUnit {
             return;
         }
         unwatch();
+        pollLimits.values().forEach(PollLimit::cancel);
+        pollLimits.clear();
         for (ListenPorts.OpenPort port : ports) {
             port.fd().close();
             if (unit.removeOnStop()) {

@@ -4,7 +4,9 @@ import static dev.sockact.posix.Layouts.INT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -55,6 +57,56 @@ public final class Pidfd implements AutoCloseable {
 
     public int fd() {
         return fd.fd();
+    }
+
+    /** st_ino sits after the 8-byte st_dev in x86_64's struct stat and in asm-generic's (aarch64). */
+    private static final long ST_INO_OFFSET = 8;
+    /** Larger than either struct stat (144 and 128 bytes). */
+    private static final long STAT_SIZE = 256;
+    /** Whether pidfds have an inode of their own per process (pidfs, Linux 6.9), tested once. */
+    private static volatile Boolean uniqueInodes;
+
+    /**
+     * The inode number of a pidfd for {@code pid} (systemd's pidfd ID: $LISTEN_PIDFDID, $MAINPIDFDID), or empty
+     * where pidfds have no inode of their own (before pidfs, every pidfd was the one anonymous inode) or the
+     * process is gone. Opens and closes its own pidfd, which {@link #watched} does not count.
+     */
+    public static OptionalLong inodeId(int pid) {
+        if (!hasUniqueInodes()) {
+            return OptionalLong.empty();
+        }
+        long id = rawInode(pid);
+        return id > 0 ? OptionalLong.of(id) : OptionalLong.empty();
+    }
+
+    /** Two processes' pidfds have different inode numbers only with pidfs. */
+    private static boolean hasUniqueInodes() {
+        Boolean known = uniqueInodes;
+        if (known == null) {
+            long self = rawInode((int) Native.sys(Syscalls.GETPID));
+            long parent = rawInode((int) Native.sys(Syscalls.GETPPID));
+            known = self > 0 && parent > 0 && self != parent;
+            uniqueInodes = known;
+        }
+        return known;
+    }
+
+    /** The inode number of a fresh pidfd for {@code pid}, or a negative errno. */
+    private static long rawInode(int pid) {
+        if (pid <= 0) {
+            return -Errno.ESRCH.number();
+        }
+        long fd = Native.sys(Syscalls.PIDFD_OPEN, pid, 0);
+        if (fd < 0) {
+            return fd;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment stat = arena.allocate(STAT_SIZE, 8);
+            long r = Native.sys(Syscalls.FSTAT, fd, stat.address());
+            return r < 0 ? r : stat.get(ValueLayout.JAVA_LONG, ST_INO_OFFSET);
+        } finally {
+            Native.sys(Syscalls.CLOSE, fd);
+        }
     }
 
     public int pid() {

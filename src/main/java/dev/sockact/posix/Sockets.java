@@ -30,6 +30,10 @@ public final class Sockets {
     public static final int SO_TIMESTAMP = 29;
     public static final int SO_ACCEPTCONN = 30;
     public static final int SO_PASSSEC = 34;
+    /** Linux 6.5: an SCM_PIDFD with each message (PassPIDFD=). */
+    public static final int SO_PASSPIDFD = 76;
+    /** Linux 6.16: 0 refuses SCM_RIGHTS on the socket (AcceptFileDescriptors=no). */
+    public static final int SO_PASSRIGHTS = 83;
     public static final int SO_TIMESTAMPNS = 35;
     public static final int SO_MARK = 36;
     public static final int SO_REUSEPORT = 15;

@@ -61,6 +61,8 @@ final class Syscalls {
     static final long SETNS = pick(308, 268);
     static final long PIDFD_SEND_SIGNAL = 424;
     static final long PIDFD_OPEN = 434;
+    static final long FSTAT = pick(5, 80);
+    static final long GETPPID = pick(110, 173);
     static final long CLOSE_RANGE = 436;
 
     /** The "current directory" fd for the *at calls. */

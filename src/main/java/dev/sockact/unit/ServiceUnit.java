@@ -40,7 +40,7 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
                           ExitStatusSet restartPreventExitStatus, boolean privateNetwork, boolean privateTmp,
                           // Directories part (issue 15):
                           ExecDirectories directories, boolean dynamicUser,
-                          ProcessSettings process) {
+                          ProcessSettings process, List<OpenFile> openFiles) {
 
     public ServiceUnit {
         dropInPaths = List.copyOf(dropInPaths);
@@ -56,6 +56,7 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
         passEnvironment = List.copyOf(passEnvironment);
         unsetEnvironment = List.copyOf(unsetEnvironment);
         sockets = List.copyOf(sockets);
+        openFiles = List.copyOf(openFiles);
     }
 
     /** Every command of the unit, for checks that apply to all of them. */
@@ -75,6 +76,7 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
         private final List<Path> dropInPaths = new ArrayList<>();
         private final UnitInfo.Builder unit = new UnitInfo.Builder();
         private ServiceType type;
+        private final List<OpenFile> openFiles = new ArrayList<>();
         private final List<ExecCommand> execCondition = new ArrayList<>();
         private final List<ExecCommand> execStartPre = new ArrayList<>();
         private final List<ExecCommand> execStart = new ArrayList<>();
@@ -174,6 +176,7 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
         public ExecDirectories.Builder directories() { return directories; }
         public void dynamicUser(boolean value) { dynamicUser = value; }
         public ProcessSettings.Builder process() { return process; }
+        public List<OpenFile> openFiles() { return openFiles; }
 
         /**
          * Freezes the settings. Type= defaults to {@code simple}, or {@code oneshot} when there is no ExecStart=
@@ -201,7 +204,7 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
                     fileDescriptorStoreMax, pidFile, watchdog, effectiveNotifyAccess,
                     ExitStatusSet.of(successExitStatus), ExitStatusSet.of(restartPreventExitStatus), privateNetwork,
                     privateTmp || dynamicUser, directories.build(), dynamicUser,
-                    process.build());
+                    process.build(), openFiles);
         }
     }
 }

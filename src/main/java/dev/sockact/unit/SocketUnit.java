@@ -10,6 +10,9 @@ import java.util.List;
  *
  * @param serviceOverride the Service= setting, or {@code null}: use {@link #serviceName()}
  * @param triggerLimitBurst 0 disables the trigger limit, as does a zero interval
+ * @param fileDescriptorName FileDescriptorName=, else the unit's name
+ * @param fileDescriptorNameGiven whether FileDescriptorName= was set (an Accept=yes connection is named after it
+ *                                then, else "connection": socket_fdname() of systemd 257)
  */
 public record SocketUnit(UnitName name, Path fragmentPath, List<Path> dropInPaths, UnitInfo unit,
                          List<ListenSpec> listens, boolean accept, UnitName serviceOverride, SocketOptions options,
@@ -18,7 +21,7 @@ public record SocketUnit(UnitName name, Path fragmentPath, List<Path> dropInPath
                          long maxConnections, long maxConnectionsPerSource,
                          TimeSpan triggerLimitInterval, long triggerLimitBurst,
                          TimeSpan pollLimitInterval, long pollLimitBurst,
-                         String fileDescriptorName, TimeSpan timeout,
+                         String fileDescriptorName, boolean fileDescriptorNameGiven, TimeSpan timeout,
                          DeferTrigger deferTrigger, TimeSpan deferTriggerMax, boolean passFileDescriptorsToExec,
                          List<ExecCommand> execStartPre, List<ExecCommand> execStartPost,
                          List<ExecCommand> execStopPre, List<ExecCommand> execStopPost) {
@@ -49,6 +52,11 @@ public record SocketUnit(UnitName name, Path fragmentPath, List<Path> dropInPath
         }
         UnitName service = name.withSuffix(UnitType.SERVICE.suffix());
         return accept ? service.withInstance("") : service;
+    }
+
+    /** The name of an Accept=yes connection's fd in LISTEN_FDNAMES (systemd 257; 252 always said "connection"). */
+    public String connectionFdName() {
+        return fileDescriptorNameGiven ? fileDescriptorName : "connection";
     }
 
     /** Collects settings while the unit's files are parsed. Setters are named after the keys. */
@@ -200,7 +208,7 @@ public record SocketUnit(UnitName name, Path fragmentPath, List<Path> dropInPath
                     triggerLimitBurst != null ? triggerLimitBurst : (accept ? 200 : 20),
                     pollLimitInterval != null ? pollLimitInterval : TimeSpan.ofSeconds(2),
                     pollLimitBurst != null ? pollLimitBurst : (accept ? 150 : 15),
-                    fileDescriptorName != null ? fileDescriptorName : name.toString(),
+                    fileDescriptorName != null ? fileDescriptorName : name.toString(), fileDescriptorName != null,
                     timeout, deferTrigger, deferTriggerMax, passFileDescriptorsToExec,
                     execStartPre, execStartPost, execStopPre, execStopPost);
         }

@@ -1,7 +1,9 @@
 package dev.sockact.activation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.Fd;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -42,6 +45,26 @@ class ListenFdsTest {
         assertThat(ListenFds.fromEnvironment(env("LISTEN_FDS", "2", "LISTEN_PID", "4243"), PID)).isEmpty();
         assertThat(ListenFds.fromEnvironment(env("LISTEN_PID", Integer.toString(PID)), PID)).isEmpty();
         assertThat(ListenFds.fromEnvironment(Map.of(), PID)).isEmpty();
+    }
+
+    /**
+     * systemd 259's LISTEN_PIDFDID, checked against a pidfd for our own pid. A malformed LISTEN_FDS shows how far the
+     * check let the variables through: with our ID it is reported, with another process's the variables are not ours.
+     */
+    @Test
+    void listenPidfdIdMustBeOurs() {
+        int own = (int) ProcessHandle.current().pid();
+        OptionalLong id = Pidfd.inodeId(own);
+        assumeTrue(id.isPresent(), "pidfds have no inode IDs on this kernel (no pidfs, before Linux 6.9)");
+        String ownId = Long.toUnsignedString(id.getAsLong());
+        Map<String, String> ours = env("LISTEN_PID", Integer.toString(own), "LISTEN_PIDFDID", ownId, "LISTEN_FDS", "0");
+        assertThatThrownBy(() -> ListenFds.fromEnvironment(ours, own)).isInstanceOf(ListenFds.MalformedException.class);
+        Map<String, String> reused = env("LISTEN_PID", Integer.toString(own),
+                "LISTEN_PIDFDID", Long.toUnsignedString(id.getAsLong() + 1), "LISTEN_FDS", "0");
+        assertThatNoException().isThrownBy(() -> assertThat(ListenFds.fromEnvironment(reused, own)).isEmpty());
+        Map<String, String> bad = env("LISTEN_PID", Integer.toString(own), "LISTEN_PIDFDID", "x1", "LISTEN_FDS", "1");
+        assertThatThrownBy(() -> ListenFds.fromEnvironment(bad, own))
+                .isInstanceOf(ListenFds.MalformedException.class).hasMessage("LISTEN_PIDFDID=x1 is not a pidfd ID");
     }
 
     @Test

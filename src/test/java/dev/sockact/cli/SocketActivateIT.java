@@ -3,6 +3,11 @@ package dev.sockact.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.sockact.posix.Fd;
+import dev.sockact.posix.Io;
+import dev.sockact.posix.Pidfd;
+import dev.sockact.posix.SockAddr;
+import dev.sockact.posix.Sockets;
 import dev.sockact.testing.Await;
 import dev.sockact.testing.ChildReport;
 import dev.sockact.testing.Children;
@@ -12,8 +17,13 @@ import dev.sockact.testing.Ports;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -75,11 +85,68 @@ class SocketActivateIT {
         assertThat(report.line("fd 3: ")).startsWith("socket:[");
         // Exec in place: the program is the very process we started, so LISTEN_PID is its own pid.
         assertThat(report.pid()).isEqualTo(activate.process().pid());
-        assertThat(report.listenVariables()).containsExactlyInAnyOrderEntriesOf(Map.of(
+        Map<String, String> listen = new HashMap<>(report.listenVariables());
+        // systemd 259: the pidfd ID of LISTEN_PID, where pidfds have one (listenPidfdIdIsTheProgramsOwnPidfdInode).
+        assertThat(listen.remove("LISTEN_PIDFDID") != null)
+                .isEqualTo(Pidfd.inodeId((int) ProcessHandle.current().pid()).isPresent());
+        assertThat(listen).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "LISTEN_FDS", "1", "LISTEN_PID", Integer.toString(report.pid()), "LISTEN_FDNAMES", "web"));
         assertThat(report.variableNames()).contains("EXTRA", "PATH").doesNotContain("SOCKACT_TEST_SCRUBBED");
         assertThat(report.line("SigBlk:").trim()).isEqualTo("0000000000000000");
         assertThat(activate.stderrText()).contains("Communication attempt on fd 3.");
+    }
+
+    /**
+     * systemd 258's socket-activate sends READY=1 once its sockets are bound (the installed 252 does not, so this
+     * follows 258's release notes): after READY=1 a client connects at once, and the program has not run yet.
+     */
+    @Test
+    void readyIsSentToNotifySocketOnceTheSocketsAreBound() throws Exception {
+        Path notifyPath = temp.resolve("notify.sock");
+        try (Arena arena = Arena.ofConfined();
+             Fd notify = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_DGRAM | Sockets.SOCK_NONBLOCK, 0)) {
+            Sockets.bind(notify, new SockAddr.UnixPath(notifyPath.toString()));
+            ProcessBuilder builder = new ProcessBuilder(Launchers.command(Launchers.socketActivate(),
+                    "-l", address(), "sh", "-c", ChildReport.SCRIPT));
+            builder.environment().put("NOTIFY_SOCKET", notifyPath.toString());
+            Children.Started activate = children.start(builder);
+            MemorySegment buffer = arena.allocate(4096);
+            String message = Await.until("READY=1 on " + notifyPath, Await.DEFAULT, () -> {
+                long n = Io.readRaw(notify.fd(), buffer, buffer.byteSize());
+                return n > 0 ? new String(buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8)
+                        : null;
+            }, m -> m != null);
+            assertThat(message).isEqualTo("READY=1");
+            assertThat(activate.stdoutText()).as("nothing runs before a connection").isEmpty();
+            try (Socket _ = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                activate.awaitStdout("end of report", Await.DEFAULT);
+            }
+            // The manager's socket is socket-activate's, not the program's.
+            assertThat(new ChildReport(activate.stdoutText()).variableNames()).doesNotContain("NOTIFY_SOCKET");
+        }
+    }
+
+    /**
+     * systemd 259's LISTEN_PIDFDID (the installed 252 has none): the program compares it with the inode of a pidfd it
+     * opens for itself (python3), and our own consumer side (ListenFdsProbe, a JVM) accepts the fds with it.
+     */
+    @Test
+    void listenPidfdIdIsTheProgramsOwnPidfdInode() {
+        assumeThat(Pidfd.inodeId((int) ProcessHandle.current().pid())).as("pidfs (Linux 6.9)").isPresent();
+        assumeThat(Path.of("/usr/bin/python3")).as("python3").isExecutable();
+        Children.Started python = socketActivate("--now", "-l", address(), "/usr/bin/python3", "-c",
+                "import os; print(os.environ.get('LISTEN_PIDFDID'), os.fstat(os.pidfd_open(os.getpid())).st_ino)");
+        python.awaitStdout("\n", Await.DEFAULT);
+        String[] ids = python.stdoutText().strip().split(" ");
+        assertThat(ids[0]).isNotEqualTo("None").isEqualTo(ids[1]);
+
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Children.Started probe = socketActivate("--now", "-l", "127.0.0.1:" + Ports.freeTcpPort(), java,
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "dev.sockact.activation.ListenFdsProbe");
+        probe.awaitStdout("count=", Await.DEFAULT);
+        assertThat(probe.exitCode()).isZero();
+        assertThat(probe.stdoutText()).startsWith("count=1\n");
     }
 
     @Test

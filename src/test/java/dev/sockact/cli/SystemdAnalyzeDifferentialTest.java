@@ -31,7 +31,8 @@ class SystemdAnalyzeDifferentialTest {
             "good2@.service", "badvalues.socket", "badvalues.service", "fatal.socket", "header.socket",
             "nolisten.socket", "dgramaccept.socket", "acceptservice.socket", "syntax.socket", "syntax.service",
             "nosvc.socket", "badservice.socket", "badservice.service", "noexec.socket", "noexec.service",
-            "symlinks.socket", "twostart.socket", "twostart.service", "conditions.socket", "conditions.service");
+            "symlinks.socket", "twostart.socket", "twostart.service", "conditions.socket", "conditions.service",
+            "nobody.socket", "nobody.service");
 
     @TempDir
     static Path dir;
@@ -49,7 +50,7 @@ class SystemdAnalyzeDifferentialTest {
     @ValueSource(strings = {"good1.socket", "good2.socket", "badvalues.socket", "fatal.socket", "header.socket",
         "nolisten.socket", "dgramaccept.socket", "acceptservice.socket", "syntax.socket", "nosvc.socket",
         "badservice.socket", "noexec.socket", "noexec.service", "symlinks.socket", "twostart.socket",
-        "conditions.socket"})
+        "conditions.socket", "nobody.socket"})
     void sameLinesAndVerdictAsSystemdAnalyze(String fixture) throws Exception {
         assumeTrue(Files.isExecutable(SYSTEMD_ANALYZE), "systemd-analyze is not installed");
         Path file = dir.resolve(fixture);

@@ -46,8 +46,9 @@ class ControlCodecTest {
                         new UnitEntry("web.service", "loaded", "failed", "failed", "web.service"))),
                 new Reply.Statuses(List.of(
                         new UnitStatus.Socket(COMMON, List.of(new UnitRef("web.service", "inactive")), null,
-                                List.of(new ListenEntry("[::]:80", "Stream")), true, 7, 2, 1),
-                        new UnitStatus.Socket(COMMON, List.of(), "Listen settings changed", List.of(), false, 0, 0, 0),
+                                List.of(new ListenEntry("[::]:80", "Stream")), true, 7, 2, 1, "150 per 2s", 3),
+                        new UnitStatus.Socket(COMMON, List.of(), "Listen settings changed", List.of(), false, 0, 0, 0,
+                                "off", 0),
                         new UnitStatus.Service(COMMON, List.of(new UnitRef("web.socket", "active")), 1234,
                                 "/usr/bin/web", "Serving"),
                         new UnitStatus.Service(new Common(FILES, "", "", "Skipped", "inactive", "dead", "success", 0,
@@ -105,7 +106,7 @@ class ControlCodecTest {
     void exitStatusesAsSystemctl() {
         UnitStatus inactive = new UnitStatus.Service(new Common(FILES, "", "", "", "inactive", "dead", "success", 0,
                 List.of(), 1), List.of(), 0, "", "");
-        UnitStatus active = new UnitStatus.Socket(COMMON, List.of(), null, List.of(), false, 0, 0, 0);
+        UnitStatus active = new UnitStatus.Socket(COMMON, List.of(), null, List.of(), false, 0, 0, 0, "15 per 2s", 0);
         assertThat(new Reply.Statuses(List.of(active)).exitStatus()).isZero();
         assertThat(new Reply.Statuses(List.of(active, inactive)).exitStatus()).isEqualTo(3);
         assertThat(new Reply.Statuses(List.of(new UnitStatus.NotFound("x.socket"), inactive)).exitStatus()).isEqualTo(4);

@@ -60,7 +60,9 @@ public final class FdReport {
         if (domain.equals(AF_UNIX)) {
             // Only AF_UNIX (and netlink) keep these on current kernels; older ones accept them on any socket.
             s.append(" passcred=").append(option(fd, Sockets.SOL_SOCKET, Sockets.SO_PASSCRED))
-                    .append(" passsec=").append(option(fd, Sockets.SOL_SOCKET, Sockets.SO_PASSSEC));
+                    .append(" passsec=").append(option(fd, Sockets.SOL_SOCKET, Sockets.SO_PASSSEC))
+                    .append(" passpidfd=").append(option(fd, Sockets.SOL_SOCKET, Sockets.SO_PASSPIDFD))
+                    .append(" passrights=").append(option(fd, Sockets.SOL_SOCKET, Sockets.SO_PASSRIGHTS));
         }
         if (domain.equals(AF_INET6)) {
             s.append(" v6only=").append(option(fd, Sockets.IPPROTO_IPV6, Sockets.IPV6_V6ONLY));

@@ -1,5 +1,7 @@
 package dev.sockact.daemon;
 
+import dev.sockact.posix.ErrnoException;
+import dev.sockact.posix.Fd;
 import dev.sockact.posix.SockAddr;
 import dev.sockact.posix.Sockets;
 import dev.sockact.testing.Await;
@@ -41,8 +43,21 @@ class SocketOptionsIT {
      */
     private static final String TRIGGER = "ListenSpecial=/dev/random\n";
 
+    /** Whether this kernel knows SO_PASSPIDFD (6.5) and SO_PASSRIGHTS (6.16), asked of an AF_UNIX socket. */
+    private static final boolean PASS_PIDFD = kernelKnows(Sockets.SO_PASSPIDFD);
+    private static final boolean PASS_RIGHTS = kernelKnows(Sockets.SO_PASSRIGHTS);
+
     @TempDir
     Path dir;
+
+    private static boolean kernelKnows(int option) {
+        try (Fd fd = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_STREAM, 0)) {
+            Sockets.getIntOption(fd.fd(), Sockets.SOL_SOCKET, option);
+            return true;
+        } catch (ErrnoException e) {
+            return false;
+        }
+    }
 
     @RegisterExtension
     final Daemons daemons = new Daemons(() -> dir);
@@ -79,20 +94,34 @@ class SocketOptionsIT {
         Path units = daemons.units();
         String listens = TRIGGER + "ListenStream=%s\nListenFIFO=%s\n";
         unit(units, "on", listens.formatted(dir.resolve("on.sock"), dir.resolve("on.fifo"))
-                + "PassCredentials=yes\nPassSecurity=yes\nPipeSize=131072\nWritable=yes\n");
+                + "PassCredentials=yes\nPassSecurity=yes\nPipeSize=131072\nWritable=yes\n"
+                + "PassPIDFD=yes\nAcceptFileDescriptors=no\n");
         unit(units, "off", listens.formatted(dir.resolve("off.sock"), dir.resolve("off.fifo")));
         DaemonProcess d = daemons.start();
 
         // O_RDWR with Writable=yes, O_RDONLY without; the FIFO is always O_RDWR (it must never see EOF).
         assertThat(report(d, "on")).as(d::log).containsExactly(
                 "on.socket kind=file access=rw path=/dev/random",
-                "on.socket kind=socket access=rw domain=1 type=1 protocol=0 passcred=1 passsec=1",
+                "on.socket kind=socket access=rw domain=1 type=1 protocol=0 passcred=1 passsec=1 passpidfd="
+                        + (PASS_PIDFD ? "1" : "-") + " passrights=" + (PASS_RIGHTS ? "0" : "-"),
                 "on.socket kind=fifo access=rw pipesize=131072");
         assertThat(report(d, "off")).as(d::log).containsExactly(
                 "off.socket kind=file access=ro path=/dev/random",
-                "off.socket kind=socket access=rw domain=1 type=1 protocol=0 passcred=0 passsec=0",
+                "off.socket kind=socket access=rw domain=1 type=1 protocol=0 passcred=0 passsec=0 passpidfd="
+                        + (PASS_PIDFD ? "0" : "-") + " passrights=" + (PASS_RIGHTS ? "1" : "-"),
                 "off.socket kind=fifo access=rw pipesize=65536");
-        assertThat(d.log()).doesNotContain("Failed to set");
+        // PassPIDFD= and AcceptFileDescriptors= (systemd 258) need Linux 6.5 and 6.16; without, the log says so.
+        if (PASS_PIDFD) {
+            assertThat(d.log()).doesNotContain("Failed to set SO_PASSPIDFD");
+        } else {
+            assertThat(d.log()).contains("on.socket: Failed to set SO_PASSPIDFD on " + dir.resolve("on.sock") + ": ");
+        }
+        if (PASS_RIGHTS) {
+            assertThat(d.log()).doesNotContain("Failed to set SO_PASSRIGHTS");
+        } else {
+            assertThat(d.log()).contains("on.socket: Failed to set SO_PASSRIGHTS on " + dir.resolve("on.sock") + ": ");
+        }
+        assertThat(d.log()).doesNotContain("Failed to set SO_PASSCRED").doesNotContain("Failed to set SO_PASSSEC");
         assertThat(d.terminate()).isZero();
     }
 

@@ -83,7 +83,7 @@ class SocketRuntimeStatesTest {
             START_PRE SERVICE_ENDS           -> start-pre success |
 
             START_CHOWN START                -> start-post success | timer 90s; spawn start-post
-            START_CHOWN STOP                 -> start-post success | timer 90s; spawn stop-post; timer 90s; spawn start-post
+            START_CHOWN STOP                 -> start-post success | spawn stop-post; timer 90s; timer 90s; spawn start-post
             START_CHOWN CONTROL_SUCCESS      -> start-post success | timer 90s; spawn start-post
             START_CHOWN CONTROL_FAILURE      -> start-post success | timer 90s; spawn start-post
             START_CHOWN TIMEOUT              -> start-post success | timer 90s; spawn start-post
@@ -124,8 +124,8 @@ class SocketRuntimeStatesTest {
 
             STOP_PRE START                   -> stop-pre success |
             STOP_PRE STOP                    -> stop-pre success |
-            STOP_PRE CONTROL_SUCCESS         -> stop-post success | timer 90s; spawn stop-post
-            STOP_PRE CONTROL_FAILURE         -> stop-post exit-code | timer 90s; spawn stop-post
+            STOP_PRE CONTROL_SUCCESS         -> stop-post success | spawn stop-post; timer 90s
+            STOP_PRE CONTROL_FAILURE         -> stop-post exit-code | spawn stop-post; timer 90s
             STOP_PRE TIMEOUT                 -> stop-pre-sigterm timeout | killpg TERM stop-pre; timer 90s
             STOP_PRE CONNECTION              -> stop-pre success |
             STOP_PRE HANGUP                  -> stop-pre success |
@@ -134,8 +134,8 @@ class SocketRuntimeStatesTest {
 
             STOP_PRE_SIGTERM START           -> stop-pre-sigterm timeout |
             STOP_PRE_SIGTERM STOP            -> stop-pre-sigterm timeout |
-            STOP_PRE_SIGTERM CONTROL_SUCCESS -> stop-post timeout | timer 90s; spawn stop-post
-            STOP_PRE_SIGTERM CONTROL_FAILURE -> stop-post timeout | timer 90s; spawn stop-post
+            STOP_PRE_SIGTERM CONTROL_SUCCESS -> stop-post timeout | spawn stop-post; timer 90s
+            STOP_PRE_SIGTERM CONTROL_FAILURE -> stop-post timeout | spawn stop-post; timer 90s
             STOP_PRE_SIGTERM TIMEOUT         -> stop-pre-sigkill timeout | killpg KILL stop-pre; timer 90s
             STOP_PRE_SIGTERM CONNECTION      -> stop-pre-sigterm timeout |
             STOP_PRE_SIGTERM HANGUP          -> stop-pre-sigterm timeout |
@@ -144,9 +144,9 @@ class SocketRuntimeStatesTest {
 
             STOP_PRE_SIGKILL START           -> stop-pre-sigkill timeout |
             STOP_PRE_SIGKILL STOP            -> stop-pre-sigkill timeout |
-            STOP_PRE_SIGKILL CONTROL_SUCCESS -> stop-post timeout | timer 90s; spawn stop-post
-            STOP_PRE_SIGKILL CONTROL_FAILURE -> stop-post timeout | timer 90s; spawn stop-post
-            STOP_PRE_SIGKILL TIMEOUT         -> stop-post timeout | timer 90s; spawn stop-post
+            STOP_PRE_SIGKILL CONTROL_SUCCESS -> stop-post timeout | spawn stop-post; timer 90s
+            STOP_PRE_SIGKILL CONTROL_FAILURE -> stop-post timeout | spawn stop-post; timer 90s
+            STOP_PRE_SIGKILL TIMEOUT         -> stop-post timeout | spawn stop-post; timer 90s
             STOP_PRE_SIGKILL CONNECTION      -> stop-pre-sigkill timeout |
             STOP_PRE_SIGKILL HANGUP          -> stop-pre-sigkill timeout |
             STOP_PRE_SIGKILL SERVICE_STARTS  -> stop-pre-sigkill timeout | timer 90s; spawn main

@@ -127,6 +127,8 @@ public final class StatusCommand implements Callable<Integer> {
                     line(out, "Accepted:", s.accepted() + "; Connected: " + s.connected() + ";"
                             + (s.refused() > 0 ? " Refused: " + s.refused() : ""));
                 }
+                line(out, "Poll limit:", s.pollLimit() + (s.pollLimitHits() > 0
+                        ? "; paused " + s.pollLimitHits() + (s.pollLimitHits() == 1 ? " time" : " times") : ""));
             }
             case UnitStatus.Service s -> {
                 triggerLines(out, "TriggeredBy:", s.triggeredBy());

@@ -17,13 +17,33 @@ public final class DirectiveTable<B> {
 
     /** What sockact does with a key. */
     public enum Support {
-        /** Parsed into the model and acted on. */
+        /** Parsed into the model and acted on, with systemd 252's semantics. */
         HONOURED,
         /** A key systemd knows that sockact does not act on: one warning, then ignored. */
         UNSUPPORTED,
+        /**
+         * A key sockact parses into the model (its value is checked, other settings may depend on it, sockctl show
+         * prints it) but does not act on: one warning, as for {@link #UNSUPPORTED}.
+         */
+        PARSED_NOT_ACTED_ON,
         /** Honoured, but systemd 252 does not know it (newer systemd, or a sockact extension). */
-        NOT_IN_SYSTEMD_252
+        NOT_IN_SYSTEMD_252,
+        /**
+         * A key sockact cannot honour and will not quietly run without: any assignment is a fatal error with a
+         * message that says why, so the unit does not load.
+         */
+        REFUSED;
+
+        /** Whether the key does something in sockact (the "acted on" column of docs/unit-keys.md). */
+        public boolean actedOn() {
+            return this == HONOURED || this == NOT_IN_SYSTEMD_252;
+        }
     }
+
+    /** The systemd version of 252's keys, whose semantics sockact follows for them. */
+    public static final int SYSTEMD_252 = 252;
+    /** {@link Directive#version()} of a key only sockact knows. */
+    public static final int SOCKACT_ONLY = 0;
 
     /** Applies one value to the builder. */
     @FunctionalInterface
@@ -35,9 +55,11 @@ public final class DirectiveTable<B> {
      * One key.
      *
      * @param portabilityNote for {@link Support#NOT_IN_SYSTEMD_252}: what to tell a user who needs the unit to
-     *                        load under systemd 252
+     *                        load under systemd 252; for {@link Support#REFUSED}: why sockact refuses the key
+     * @param version         the systemd version whose semantics sockact follows for the key: {@link #SYSTEMD_252},
+     *                        the newer version that introduced it, or {@link #SOCKACT_ONLY}
      */
-    public record Directive<B>(String key, Support support, Handler<B> handler, String portabilityNote) {
+    public record Directive<B>(String key, Support support, Handler<B> handler, String portabilityNote, int version) {
     }
 
     private final String section;
@@ -123,21 +145,39 @@ public final class DirectiveTable<B> {
         }
 
         public Builder<B> custom(String key, Handler<B> handler) {
-            rows.put(key, new Directive<>(key, Support.HONOURED, handler, null));
+            rows.put(key, new Directive<>(key, Support.HONOURED, handler, null, SYSTEMD_252));
             return this;
         }
 
-        /** Marks the last-added key as one systemd 252 does not know. */
+        /** Marks the last-added key as a sockact extension that no systemd knows. */
         public Builder<B> notInSystemd252(String key, String portabilityNote) {
+            return notInSystemd252(key, SOCKACT_ONLY, portabilityNote);
+        }
+
+        /** Marks the last-added key as one systemd {@code version} (newer than 252) introduced, with its semantics. */
+        public Builder<B> notInSystemd252(String key, int version, String portabilityNote) {
             Directive<B> row = rows.get(key);
-            rows.put(key, new Directive<>(key, Support.NOT_IN_SYSTEMD_252, row.handler(), portabilityNote));
+            rows.put(key, new Directive<>(key, Support.NOT_IN_SYSTEMD_252, row.handler(), portabilityNote, version));
+            return this;
+        }
+
+        /** A key of systemd {@code version} that sockact refuses: {@code reason} says why, in the fatal error. */
+        public Builder<B> refused(String key, int version, String reason) {
+            rows.put(key, new Directive<>(key, Support.REFUSED, (b, v, c) -> { }, reason, version));
+            return this;
+        }
+
+        /** Marks the last-added key as parsed into the model but not acted on (the daemon does nothing with it). */
+        public Builder<B> notActedOn(String key) {
+            Directive<B> row = rows.get(key);
+            rows.put(key, new Directive<>(key, Support.PARSED_NOT_ACTED_ON, row.handler(), null, row.version()));
             return this;
         }
 
         /** Keys sockact recognises but does not act on. */
         public Builder<B> unsupported(Iterable<String> keys) {
             for (String key : keys) {
-                rows.putIfAbsent(key, new Directive<>(key, Support.UNSUPPORTED, (b, v, c) -> { }, null));
+                rows.putIfAbsent(key, new Directive<>(key, Support.UNSUPPORTED, (b, v, c) -> { }, null, SYSTEMD_252));
             }
             return this;
         }

@@ -7,6 +7,7 @@ import dev.sockact.unit.ExitStatusSet;
 import dev.sockact.unit.KillMode;
 import dev.sockact.unit.KillSignal;
 import dev.sockact.unit.NotifyAccess;
+import dev.sockact.unit.OpenFile;
 import dev.sockact.unit.RestartPolicy;
 import dev.sockact.unit.ServiceType;
 import dev.sockact.unit.ServiceUnit;
@@ -15,6 +16,7 @@ import dev.sockact.unit.StandardOutput;
 import dev.sockact.unit.SyslogLevel;
 import dev.sockact.unit.TimeSpan;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -30,6 +32,7 @@ public final class ServiceDirectives {
             .one("Type", word(ServiceType.values(), ServiceType::text, "Failed to parse service type"),
                     ServiceUnit.Builder::type)
             .listOfMany("ExecCondition", new ExecLineParser(), ServiceUnit.Builder::execCondition)
+            .notActedOn("ExecCondition")
             .listOfMany("ExecStartPre", new ExecLineParser(), ServiceUnit.Builder::execStartPre)
             .listOfMany("ExecStart", new ExecLineParser(), ServiceUnit.Builder::execStart)
             .listOfMany("ExecStartPost", new ExecLineParser(), ServiceUnit.Builder::execStartPost)
@@ -68,10 +71,16 @@ public final class ServiceDirectives {
             .listOfMany("SuccessExitStatus", exitStatusSet(), ServiceUnit.Builder::successExitStatus)
             .listOfMany("RestartPreventExitStatus", exitStatusSet(), ServiceUnit.Builder::restartPreventExitStatus)
             .appendOnly("Sockets", ListParsers.unitNames(), ServiceUnit.Builder::sockets)
+            .list("OpenFile", openFile(), ServiceUnit.Builder::openFiles)
+            .notInSystemd252("OpenFile", 253, "OpenFile= is new in systemd 253; systemd 252 says \"Unknown key\" and"
+                    + " ignores it.")
             .one("NonBlocking", Values.bool(), ServiceUnit.Builder::nonBlocking)
+            .notActedOn("NonBlocking")
             .one("FileDescriptorStoreMax", Values.unsigned(), ServiceUnit.Builder::fileDescriptorStoreMax)
+            .notActedOn("FileDescriptorStoreMax")
             .one("PIDFile", Values.stringPrintf(), ServiceUnit.Builder::pidFile)
             .one("WatchdogSec", Values.sec(), ServiceUnit.Builder::watchdog)
+            .notActedOn("WatchdogSec")
             .one("NotifyAccess", word(NotifyAccess.values(), NotifyAccess::text,
                             "Failed to parse notify access specifier"),
                     ServiceUnit.Builder::notifyAccess)
@@ -93,6 +102,48 @@ public final class ServiceDirectives {
             .include(ProcessDirectives::rows)
             .unsupported(Systemd252Keys.of("Service"))
             .build();
+
+    /**
+     * {@code open_file_parse()} of systemd 253: {@code PATH[:FD-NAME[:OPTIONS]]}, an absolute path, the name
+     * (default: the file name) valid as a LISTEN_FDNAMES entry, options from read-only, append, truncate, graceful
+     * (read-only excludes the other two, and append excludes truncate).
+     */
+    static ValueParser<OpenFile> openFile() {
+        return (value, context) -> {
+            String expanded = context.expandFull(value);
+            String[] parts = expanded.split(":", -1);
+            InvalidValueException bad = InvalidValueException.ignoring(
+                    "Failed to parse OpenFile= setting, ignoring: " + value);
+            if (parts.length > 3 || !parts[0].startsWith("/")) {
+                throw bad;
+            }
+            Path path = Path.of(parts[0]).normalize();
+            String name = parts.length > 1 && !parts[1].isEmpty() ? parts[1]
+                    : path.getFileName() == null ? "" : path.getFileName().toString();
+            if (name.isEmpty() || !SocketDirectives.isValidFdName(name)) {
+                throw bad;
+            }
+            boolean readOnly = false;
+            boolean append = false;
+            boolean truncate = false;
+            boolean graceful = false;
+            if (parts.length == 3 && !parts[2].isEmpty()) {
+                for (String option : parts[2].split(",", -1)) {
+                    switch (option) {
+                        case "read-only" -> readOnly = true;
+                        case "append" -> append = true;
+                        case "truncate" -> truncate = true;
+                        case "graceful" -> graceful = true;
+                        default -> throw bad;
+                    }
+                }
+            }
+            if ((readOnly && (append || truncate)) || (append && truncate)) {
+                throw bad;
+            }
+            return new OpenFile(path, name, readOnly, append, truncate, graceful);
+        };
+    }
 
     private ServiceDirectives() {
     }

@@ -1,7 +1,6 @@
 package dev.sockact.unit.parse;
 
 import dev.sockact.unit.BindIPv6Only;
-import dev.sockact.unit.DeferTrigger;
 import dev.sockact.unit.SocketKind;
 import dev.sockact.unit.SocketUnit;
 import dev.sockact.unit.TimeSpan;
@@ -25,7 +24,7 @@ public final class SocketDirectives {
             .list("ListenFIFO", ListenParser.path("ListenFIFO"), SocketUnit.Builder::listens)
             .list("ListenSpecial", ListenParser.path("ListenSpecial"), SocketUnit.Builder::listens)
             .list("ListenMessageQueue", ListenParser.path("ListenMessageQueue"), SocketUnit.Builder::listens)
-            .list("ListenUSBFunction", ListenParser.path("ListenUSBFunction"), SocketUnit.Builder::listens)
+            .refused("ListenUSBFunction", DirectiveTable.SYSTEMD_252, "FunctionFS endpoints are not implemented")
             .resettable("SocketProtocol", Values.oneOf(Map.of("udplite", "udplite", "sctp", "sctp"),
                     "Failed to parse socket protocol"), SocketUnit.Builder::socketProtocol,
                     b -> b.socketProtocol(null))
@@ -43,6 +42,7 @@ public final class SocketDirectives {
             .one("DirectoryMode", Values.mode(), SocketUnit.Builder::directoryMode)
             .one("Accept", Values.bool(), SocketUnit.Builder::accept)
             .one("FlushPending", Values.bool(), SocketUnit.Builder::flushPending)
+            .notActedOn("FlushPending")
             .one("Writable", Values.bool(), SocketUnit.Builder::writable)
             .one("MaxConnections", Values.unsigned(), SocketUnit.Builder::maxConnections)
             .one("MaxConnectionsPerSource", Values.unsigned(), SocketUnit.Builder::maxConnectionsPerSource)
@@ -88,19 +88,20 @@ public final class SocketDirectives {
             .one("TriggerLimitIntervalSec", Values.sec(), SocketUnit.Builder::triggerLimitInterval)
             .one("TriggerLimitBurst", Values.unsigned(), SocketUnit.Builder::triggerLimitBurst)
             .one("PollLimitIntervalSec", Values.sec(), SocketUnit.Builder::pollLimitInterval)
-            .notInSystemd252("PollLimitIntervalSec", newer("PollLimitIntervalSec", 255))
+            .notInSystemd252("PollLimitIntervalSec", 255, newer("PollLimitIntervalSec", 255))
             .one("PollLimitBurst", Values.unsigned(), SocketUnit.Builder::pollLimitBurst)
-            .notInSystemd252("PollLimitBurst", newer("PollLimitBurst", 255))
+            .notInSystemd252("PollLimitBurst", 255, newer("PollLimitBurst", 255))
             .one("PassPIDFD", Values.bool(), SocketUnit.Builder::passPidfd)
-            .notInSystemd252("PassPIDFD", newer("PassPIDFD", 256))
+            .notInSystemd252("PassPIDFD", 258, newer("PassPIDFD", 258))
             .one("AcceptFileDescriptors", Values.bool(), SocketUnit.Builder::acceptFileDescriptors)
-            .notInSystemd252("AcceptFileDescriptors", newer("AcceptFileDescriptors", 258))
+            .notInSystemd252("AcceptFileDescriptors", 258, newer("AcceptFileDescriptors", 258))
             .one("PassFileDescriptorsToExec", Values.bool(), SocketUnit.Builder::passFileDescriptorsToExec)
-            .notInSystemd252("PassFileDescriptorsToExec", newer("PassFileDescriptorsToExec", 257))
-            .one("DeferTrigger", deferTrigger(), SocketUnit.Builder::deferTrigger)
-            .notInSystemd252("DeferTrigger", newer("DeferTrigger", 258))
-            .one("DeferTriggerMaxSec", timeValueFix0(), SocketUnit.Builder::deferTriggerMax)
-            .notInSystemd252("DeferTriggerMaxSec", newer("DeferTriggerMaxSec", 258))
+            .notInSystemd252("PassFileDescriptorsToExec", 256, newer("PassFileDescriptorsToExec", 256))
+            // systemd 258 starts the service with a "lenient" job that waits for conflicting units to stop; sockact's
+            // jobs have no such mode, so a socket that asks for it would fail where systemd's waits.
+            .refused("DeferTrigger", 258, "a start job that waits for conflicting units to stop is not"
+                    + " implemented")
+            .refused("DeferTriggerMaxSec", 258, "it bounds DeferTrigger=, which sockact does not implement")
             .unsupported(Systemd252Keys.of("Socket"))
             .build();
 
@@ -173,20 +174,6 @@ public final class SocketDirectives {
                     throw InvalidValueException.ignoring(
                             "Failed to parse timestamping precision, ignoring: " + value);
             }
-        };
-    }
-
-    /** DeferTrigger=: no/yes/patient or a boolean. */
-    private static ValueParser<DeferTrigger> deferTrigger() {
-        return (value, context) -> {
-            if (value.equals("patient")) {
-                return DeferTrigger.PATIENT;
-            }
-            Boolean bool = Values.parseBoolean(value);
-            if (bool == null) {
-                throw InvalidValueException.ignoring("Failed to parse DeferTrigger= value, ignoring: " + value);
-            }
-            return bool ? DeferTrigger.YES : DeferTrigger.NO;
         };
     }
 

@@ -99,14 +99,18 @@ public final class UnitFileParser<B> {
         }
         switch (directive.support()) {
             case UNSUPPORTED -> {
-                if (reportedUnsupported.add(section + "/" + key)) {
-                    report(file, line, section, key, Severity.WARNING, Origin.SOCKACT,
-                            key + "= in section [" + section + "] is not supported by sockact, ignoring.");
-                }
+                reportUnsupported(file, line, section, key);
                 return true;
             }
+            case PARSED_NOT_ACTED_ON -> reportUnsupported(file, line, section, key);   // and parsed, below
             case NOT_IN_SYSTEMD_252 -> report(file, line, section, key, Severity.WARNING, Origin.SOCKACT,
                     directive.portabilityNote());
+            case REFUSED -> {
+                // Never silently weaker: a unit that asks for what sockact cannot do does not load.
+                report(file, line, section, key, Severity.ERROR, Origin.SOCKACT, key + "= is not supported by"
+                        + " sockact (" + directive.portabilityNote() + "), refusing to load the unit.");
+                return false;
+            }
             case HONOURED -> { }
         }
         ParseContext context = new ParseContext(unit, specifiers, key);
@@ -126,6 +130,13 @@ public final class UnitFileParser<B> {
             return !failure.isFatal();
         }
         return true;
+    }
+
+    private void reportUnsupported(Path file, int line, String section, String key) {
+        if (reportedUnsupported.add(section + "/" + key)) {
+            report(file, line, section, key, Severity.WARNING, Origin.SOCKACT,
+                    key + "= in section [" + section + "] is not supported by sockact, ignoring.");
+        }
     }
 
     private void warn(Path file, int line, String section, String key, String message) {

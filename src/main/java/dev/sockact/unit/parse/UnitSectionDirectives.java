@@ -25,6 +25,7 @@ public final class UnitSectionDirectives {
             .one("RefuseManualStart", Values.bool(), UnitInfo.Builder::refuseManualStart)
             .one("RefuseManualStop", Values.bool(), UnitInfo.Builder::refuseManualStop)
             .one("SuccessAction", Values.string(), UnitInfo.Builder::successAction)
+            .notActedOn("SuccessAction")
             // StartLimitInterval= is the old spelling systemd still accepts; 0 disables the limit.
             .one("StartLimitIntervalSec", Values.sec(), UnitInfo.Builder::startLimitInterval)
             .one("StartLimitInterval", Values.sec(), UnitInfo.Builder::startLimitInterval)

@@ -16,6 +16,10 @@ final class UserNames {
             if (!isValidRelaxed(name)) {
                 throw InvalidValueException.fatal("Invalid user/group name or numeric ID: " + name);
             }
+            // config_parse_user_group_compat() of systemd 252: for the user keys (User=, SocketUser=) only.
+            if (name.equals("nobody") && context.key().contains("User")) {
+                context.warn("Special user nobody configured, this is not safe!");
+            }
             return name;
         };
     }
