@@ -42,7 +42,7 @@ final class SocketProxydCommand extends GetoptCommand {
             ProxyArguments arguments = ProxyArguments.from(parsed);
             // A literal target is resolved before the listeners are read (see TargetResolver).
             TargetResolver target = new TargetResolver(arguments.target());
-            List<ProxyListener> listeners = listeners(arguments.listen()).stream()
+            List<ProxyListener> listeners = listeners(arguments.listen(), arguments.listenDatagram()).stream()
                     .map(fd -> new ProxyListener(fd, target)).toList();
             SocketProxydProcess process = new SocketProxydProcess(System.getenv(), arguments.config().idleNanos());
             ProxyEngine engine = new ProxyEngine(arguments.config(), process, System.getLogger("socket-proxyd"));
@@ -59,12 +59,14 @@ final class SocketProxydCommand extends GetoptCommand {
         }
     }
 
-    private static List<Fd> listeners(List<SockAddr> listen) throws Failure, ErrnoException {
+    private static List<Fd> listeners(List<SockAddr> listen, List<SockAddr> listenDatagram)
+            throws Failure, ErrnoException {
         List<Fd> fds = new ArrayList<>();
         try {
             for (ListenFds.Passed passed : ListenFds.fromEnvironment(System.getenv(), Processes.pid())) {
-                // A listening stream socket of any family (INET, INET6, UNIX, VSOCK), as systemd requires.
-                if (!passed.isListeningStream()) {
+                // A listening stream socket of any family (INET, INET6, UNIX, VSOCK), as systemd requires,
+                // or a datagram socket (ListenDatagram=), which systemd's refuses: forwarded in sessions.
+                if (!passed.isListeningStream() && passed.socketType() != Sockets.SOCK_DGRAM) {
                     throw new Failure("Passed in socket is not a stream socket.");
                 }
                 Io.setNonBlocking(passed.fd().fd(), true);
@@ -80,6 +82,15 @@ final class SocketProxydCommand extends GetoptCommand {
                 fds.add(fd);
             } catch (ErrnoException e) {
                 throw new Failure("Failed to listen on " + address + ": " + e.reason());
+            }
+        }
+        for (SockAddr address : listenDatagram) {
+            try {
+                Fd fd = ListenSockets.open(address, ListenSockets.Options.activateDefaults(Sockets.SOCK_DGRAM));
+                Io.setNonBlocking(fd.fd(), true);
+                fds.add(fd);
+            } catch (ErrnoException e) {
+                throw new Failure("Failed to listen on " + address + " (datagram): " + e.reason());
             }
         }
         if (fds.isEmpty()) {
@@ -106,6 +117,13 @@ final class SocketProxydCommand extends GetoptCommand {
                  --connect-timeout=  Give up connecting to the target after this long
                  --threads=N         Spread connections over N event loops (default: one
                                      per CPU, at most 8)
+                 --listen-datagram=ADDR
+                                     Also receive datagrams on ADDR (ListenDatagram=
+                                     syntax); repeatable. Passed datagram sockets are
+                                     forwarded too: one session per client address
+                 --connection-idle-time=
+                                     End a datagram session after this long without
+                                     a datagram either way (default: 60s)
 
             See docs/socket-proxyd.md for details.
             """;}

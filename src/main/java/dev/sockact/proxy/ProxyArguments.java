@@ -16,8 +16,9 @@ import java.util.List;
  * @param config the engine's limits and times
  * @param target where every connection goes
  * @param listen addresses to listen on besides the inherited sockets (--listen=)
+ * @param listenDatagram datagram sockets to open besides the inherited ones (--listen-datagram=)
  */
-public record ProxyArguments(ProxyConfig config, Target target, List<SockAddr> listen) {
+public record ProxyArguments(ProxyConfig config, Target target, List<SockAddr> listen, List<SockAddr> listenDatagram) {
     /** Event loops by default at most: one per CPU up to this (see {@link #defaultLoops}). */
     private static final int MAX_DEFAULT_LOOPS = 8;
 
@@ -29,7 +30,9 @@ public record ProxyArguments(ProxyConfig config, Target target, List<SockAddr> l
             new Getopt.Spec((char) 0, "exit-idle-time", true),
             new Getopt.Spec((char) 0, "listen", true),
             new Getopt.Spec((char) 0, "connect-timeout", true),
-            new Getopt.Spec((char) 0, "threads", true)));
+            new Getopt.Spec((char) 0, "threads", true),
+            new Getopt.Spec((char) 0, "listen-datagram", true),
+            new Getopt.Spec((char) 0, "connection-idle-time", true)));
 
     /** A command line the proxy cannot run, with systemd-socket-proxyd's message for it. */
     public static final class InvalidException extends Exception {
@@ -42,6 +45,7 @@ public record ProxyArguments(ProxyConfig config, Target target, List<SockAddr> l
 
     public ProxyArguments {
         listen = List.copyOf(listen);
+        listenDatagram = List.copyOf(listenDatagram);
     }
 
     /** Reads what getopt parsed (--help and --version are the caller's). */
@@ -77,7 +81,25 @@ public record ProxyArguments(ProxyConfig config, Target target, List<SockAddr> l
                 throw new InvalidException("Failed to parse --listen= argument: " + text + ": " + e.getMessage());
             }
         }
-        return new ProxyArguments(new ProxyConfig(max, idle, timeout, loops), target, listen);
+        List<SockAddr> listenDatagram = new ArrayList<>();
+        for (String text : parsed.all("listen-datagram")) {
+            try {
+                listenDatagram.add(ListenAddress.parse(text));
+            } catch (InvalidAddressException e) {
+                throw new InvalidException("Failed to parse --listen-datagram= argument: " + text + ": "
+                        + e.getMessage());
+            }
+        }
+        long connectionIdle = span(parsed.last("connection-idle-time"), "--connection-idle-time=");
+        if (connectionIdle == 0) {
+            throw new InvalidException("Failed to parse --connection-idle-time= argument: "
+                    + parsed.last("connection-idle-time") + " (must be more than 0)");
+        }
+        // Without the option, a datagram session still ends: nothing else tells it that its client has gone.
+        long datagramIdle = parsed.last("connection-idle-time") == null
+                ? ProxyConfig.DEFAULT_DATAGRAM_IDLE_NANOS : connectionIdle;
+        return new ProxyArguments(new ProxyConfig(max, idle, timeout, loops, datagramIdle), target, listen,
+                listenDatagram);
     }
 
     private static Target target(String text) throws InvalidException {
