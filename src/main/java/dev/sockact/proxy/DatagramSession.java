@@ -69,7 +69,9 @@ final class DatagramSession {
 
     /** Connects towards the target (at once for a literal one, after resolving for a host name). */
     void start() {
-        idleTimer = worker.loop().schedule(worker.config().datagramIdleNanos(), this::idleCheck);
+        if (worker.config().datagramIdleNanos() != Long.MAX_VALUE) {
+            idleTimer = worker.loop().schedule(worker.config().datagramIdleNanos(), this::idleCheck);
+        }
         TargetResolver resolver = listener.target();
         var literal = resolver.literalCandidates();
         if (literal != null) {
