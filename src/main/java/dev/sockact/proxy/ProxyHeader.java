@@ -1,0 +1,191 @@
+package dev.sockact.proxy;
+
+import dev.sockact.posix.SockAddr;
+import dev.sockact.text.Ipv6Text;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A PROXY protocol header (haproxy's proxy-protocol.txt), which tells the target who the client is: the client's
+ * address and the address it connected to, ahead of the client's first byte. Encoded once per connection (or, for
+ * datagrams, once per session and sent ahead of each datagram), then copied out as often as needed.
+ *
+ * <p>Version 1 is one line of text: {@code PROXY TCP4 src dst sport dport\r\n}, {@code TCP6} alike, or
+ * {@code PROXY UNKNOWN\r\n} for a client that is not IP (a UNIX socket client), which the receiver reads as "use
+ * the connection's own addresses". It only describes streams.
+ *
+ * <p>Version 2 is binary: the 12-byte signature, version and command ({@code 0x21} PROXY, {@code 0x20} LOCAL),
+ * family and transport, the address block's length (big-endian), then the addresses: IPv4 source, destination,
+ * ports (12 bytes), IPv6 the same (36), UNIX two 108-byte {@code sun_path}s (216). A family v2 has no word for
+ * (vsock) is sent as PROXY with AF_UNSPEC and no addresses, which the spec lets the receiver accept.
+ */
+public final class ProxyHeader {
+    /** Which version of the protocol is written (socket-proxyd's {@code --proxy-protocol=v1|v2}). */
+    public enum Version {
+        V1("v1"), V2("v2");
+
+        private final String text;
+
+        Version(String text) {
+            this.text = text;
+        }
+
+        /** The option's spelling, {@code v1} or {@code v2}; null for anything else. */
+        public static Version parse(String text) {
+            for (Version v : values()) {
+                if (v.text.equals(text)) {
+                    return v;
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    /** The transport the header describes: v2 says it in the low nibble of its 14th byte. */
+    public enum Transport {
+        STREAM(0x1), DGRAM(0x2);
+
+        final int code;
+
+        Transport(int code) {
+            this.code = code;
+        }
+    }
+
+    /** The v2 signature: "\r\n\r\n\0\r\nQUIT\n". */
+    static final byte[] V2_SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
+    /** The longest v1 line, CRLF included (the spec's 107). */
+    public static final int V1_MAX_LENGTH = 107;
+    /** The longest v2 header this class writes: 16 fixed bytes and two sun_paths. */
+    public static final int V2_MAX_LENGTH = 16 + 2 * SockAddr.UNIX_PATH_MAX;
+
+    private static final int CMD_LOCAL = 0x20;
+    private static final int CMD_PROXY = 0x21;
+    private static final int AF_UNSPEC = 0x00;
+    private static final int FAMILY_INET = 0x10;
+    private static final int FAMILY_INET6 = 0x20;
+    private static final int FAMILY_UNIX = 0x30;
+
+    private final byte[] bytes;
+
+    private ProxyHeader(byte[] bytes) {
+        this.bytes = bytes;
+    }
+
+    /** The header of {@code version} for a stream from {@code client} that arrived on {@code local}. */
+    public static ProxyHeader of(Version version, SockAddr client, SockAddr local) {
+        return version == Version.V1 ? v1(client, local) : v2(client, local, Transport.STREAM);
+    }
+
+    /** A v1 line: TCP4 or TCP6 when both addresses are of that family, UNKNOWN otherwise. */
+    public static ProxyHeader v1(SockAddr client, SockAddr local) {
+        String line;
+        if (client instanceof SockAddr.In4(var ca, int cp) && local instanceof SockAddr.In4(var la, int lp)) {
+            line = "PROXY TCP4 " + ca.getHostAddress() + " " + la.getHostAddress() + " " + cp + " " + lp + "\r\n";
+        } else if (client instanceof SockAddr.In6(var ca, int cp, int _) && local instanceof SockAddr.In6(var la, int lp, int _)) {
+            // No scope in v1: the address text is inet_ntop's, as haproxy writes it.
+            line = "PROXY TCP6 " + Ipv6Text.format(ca.getAddress()) + " " + Ipv6Text.format(la.getAddress())
+                    + " " + cp + " " + lp + "\r\n";
+        } else {
+            line = "PROXY UNKNOWN\r\n";
+        }
+        return new ProxyHeader(line.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * A v2 PROXY header. Addresses of two different families (which one socket never has) or of a family v2
+     * cannot carry are sent as AF_UNSPEC without addresses.
+     */
+    public static ProxyHeader v2(SockAddr client, SockAddr local, Transport transport) {
+        ByteBuffer block;
+        int family;
+        if (client instanceof SockAddr.In4(var ca, int cp) && local instanceof SockAddr.In4(var la, int lp)) {
+            family = FAMILY_INET;
+            block = ByteBuffer.allocate(12).put(ca.getAddress()).put(la.getAddress()).putShort((short) cp).putShort((short) lp);
+        } else if (client instanceof SockAddr.In6(var ca, int cp, int _) && local instanceof SockAddr.In6(var la, int lp, int _)) {
+            family = FAMILY_INET6;
+            block = ByteBuffer.allocate(36).put(ca.getAddress()).put(la.getAddress()).putShort((short) cp).putShort((short) lp);
+        } else if (client.family() == SockAddr.AF_UNIX && local.family() == SockAddr.AF_UNIX) {
+            family = FAMILY_UNIX;
+            block = ByteBuffer.allocate(2 * SockAddr.UNIX_PATH_MAX).put(sunPath(client)).put(sunPath(local));
+        } else {
+            return header(CMD_PROXY, AF_UNSPEC, new byte[0]);
+        }
+        return header(CMD_PROXY, family | transport.code, block.array());
+    }
+
+    /**
+     * A v2 LOCAL header: the connection is the proxy's own (a health check), the receiver uses the real
+     * endpoints. No addresses.
+     */
+    public static ProxyHeader v2Local() {
+        return header(CMD_LOCAL, AF_UNSPEC, new byte[0]);
+    }
+
+    private static ProxyHeader header(int command, int familyAndTransport, byte[] addresses) {
+        byte[] h = Arrays.copyOf(V2_SIGNATURE, 16 + addresses.length);
+        h[12] = (byte) command;
+        h[13] = (byte) familyAndTransport;
+        h[14] = (byte) (addresses.length >>> 8);
+        h[15] = (byte) addresses.length;
+        System.arraycopy(addresses, 0, h, 16, addresses.length);
+        return new ProxyHeader(h);
+    }
+
+    /** The 108 bytes of sun_path as the kernel holds them: a path NUL-padded, an abstract name after a NUL. */
+    private static byte[] sunPath(SockAddr address) {
+        byte[] path = new byte[SockAddr.UNIX_PATH_MAX];
+        switch (address) {
+            case SockAddr.UnixPath(String p) -> {
+                byte[] b = p.getBytes(StandardCharsets.UTF_8);
+                System.arraycopy(b, 0, path, 0, b.length);
+            }
+            case SockAddr.UnixAbstract(String name) -> {
+                byte[] b = name.getBytes(StandardCharsets.UTF_8);
+                System.arraycopy(b, 0, path, 1, b.length);
+            }
+            default -> { }   // unnamed: all zeros, as getpeername leaves it
+        }
+        return path;
+    }
+
+    /** The header's length in bytes. */
+    public int length() {
+        return bytes.length;
+    }
+
+    /** A copy of the header's bytes. */
+    public byte[] toByteArray() {
+        return bytes.clone();
+    }
+
+    /** Copies the header into {@code target} at {@code offset}; returns the offset after it. */
+    public long copyTo(MemorySegment target, long offset) {
+        MemorySegment.copy(bytes, 0, target, ValueLayout.JAVA_BYTE, offset, bytes.length);
+        return offset + bytes.length;
+    }
+
+    /** Copies {@code [from, length())} of the header into {@code target} at 0 (what a partial write left); returns the bytes copied. */
+    int copyRemainderTo(MemorySegment target, int from) {
+        int n = bytes.length - from;
+        MemorySegment.copy(bytes, from, target, ValueLayout.JAVA_BYTE, 0, n);
+        return n;
+    }
+
+    /** v1 as its text without the CRLF; v2 as hex. For logs and test failures. */
+    @Override
+    public String toString() {
+        if (bytes[0] == 'P') {
+            return new String(bytes, 0, bytes.length - 2, StandardCharsets.US_ASCII);
+        }
+        return java.util.HexFormat.of().formatHex(bytes);
+    }
+}
