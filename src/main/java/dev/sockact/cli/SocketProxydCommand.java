@@ -44,6 +44,7 @@ final class SocketProxydCommand extends GetoptCommand {
             TargetResolver target = new TargetResolver(arguments.target());
             List<ProxyListener> listeners = listeners(arguments.listen(), arguments.listenDatagram()).stream()
                     .map(fd -> new ProxyListener(fd, target)).toList();
+            arguments.checkSockets(hasType(listeners, false), hasType(listeners, true));
             SocketProxydProcess process = new SocketProxydProcess(System.getenv(), arguments.config().idleNanos());
             ProxyEngine engine = new ProxyEngine(arguments.config(), process, System.getLogger("socket-proxyd"));
             process.serve(engine);
@@ -57,6 +58,15 @@ final class SocketProxydCommand extends GetoptCommand {
         } catch (ProxyArguments.InvalidException | Failure | ErrnoException e) {
             return fail(e.getMessage());
         }
+    }
+
+    private static boolean hasType(List<ProxyListener> listeners, boolean datagram) throws ErrnoException {
+        for (ProxyListener listener : listeners) {
+            if ((Sockets.type(listener.socket().fd()) == Sockets.SOCK_DGRAM) == datagram) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<Fd> listeners(List<SockAddr> listen, List<SockAddr> listenDatagram)
@@ -124,6 +134,8 @@ final class SocketProxydCommand extends GetoptCommand {
                  --connection-idle-time=
                                      End a datagram session after this long without
                                      a datagram either way (default: 60s)
+                 --proxy-protocol=v2 Send a PROXY protocol v2 header (the client's and
+                                     the local address) ahead of each datagram
 
             See docs/socket-proxyd.md for details.
             """;}

@@ -129,6 +129,32 @@ public final class DatagramMessage {
     }
 
     /**
+     * The local address the last datagram was sent to, from its packet info: 4 bytes (IP_PKTINFO's ipi_addr) or 16
+     * (IPV6_PKTINFO's, v4-mapped for IPv4 on a dual-stack socket); null without packet info.
+     */
+    public byte[] destination() {
+        long length = header.get(LONG, 40);
+        long offset = 0;
+        while (offset + CMSG_HEADER <= length) {
+            long cmsgLength = control.get(LONG, offset);
+            if (cmsgLength < CMSG_HEADER || offset + cmsgLength > length) {
+                return null;
+            }
+            int level = control.get(INT, offset + 8);
+            int type = control.get(INT, offset + 12);
+            long data = offset + CMSG_HEADER;
+            if (level == Sockets.IPPROTO_IP && type == Sockets.IP_PKTINFO && cmsgLength >= CMSG_HEADER + IN_PKTINFO_SIZE) {
+                return Layouts.get(control, data + 8, 4);
+            }
+            if (level == Sockets.IPPROTO_IPV6 && type == Sockets.IPV6_PKTINFO && cmsgLength >= CMSG_HEADER + IN6_PKTINFO_SIZE) {
+                return Layouts.get(control, data, 16);
+            }
+            offset += space((int) cmsgLength - CMSG_HEADER);
+        }
+        return null;
+    }
+
+    /**
      * sendmsg(2) of one datagram to {@code to} ({@code toLength} bytes of sockaddr), from the source that
      * {@code source} says ({@code sourceLength} 0: the socket's own): bytes sent or -errno. Never raises SIGPIPE.
      */

@@ -8,6 +8,10 @@ import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.SockAddr;
 import dev.sockact.posix.Sockets;
 import java.lang.foreign.MemorySegment;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,6 +33,8 @@ final class DatagramListener {
     private final Map<SessionKey, DatagramSession> sessions = new HashMap<>();
     private final SessionKey probe = SessionKey.probe(SockAddr.STORAGE_SIZE);
     private Watch watch;
+    /** The listener's own address: the local address of a PROXY header when the datagram brought no packet info. */
+    private SockAddr local;
 
     DatagramListener(ProxyWorker worker, ProxyListener listener) {
         this.worker = worker;
@@ -39,7 +45,7 @@ final class DatagramListener {
 
     /** Asks for packet info on a wildcard address (the reply must come from the address the client wrote to). */
     void start() throws ErrnoException {
-        SockAddr local = Sockets.localAddress(fd);
+        local = Sockets.localAddress(fd);
         if (local instanceof SockAddr.In4 in4 && in4.address().isAnyLocalAddress()) {
             Sockets.setIntOption(fd, Sockets.IPPROTO_IP, Sockets.IP_PKTINFO, 1);
         } else if (local instanceof SockAddr.In6 in6 && in6.address().isAnyLocalAddress()) {
@@ -47,6 +53,26 @@ final class DatagramListener {
             Sockets.setIntOption(fd, Sockets.IPPROTO_IPV6, Sockets.IPV6_RECVPKTINFO, 1);
         }
         watch = worker.loop().watch(fd, Epoll.EPOLLIN, events -> readable());
+    }
+
+    /**
+     * The PROXY v2 header for the sender of the datagram just read: its address, and the local address it wrote
+     * to (from the packet info on a wildcard listener, else the listener's own), transport DGRAM.
+     */
+    ProxyHeader headerFor(DatagramMessage first) {
+        SockAddr client = first.sender();
+        SockAddr to = local;
+        byte[] destination = first.destination();
+        try {
+            if (destination != null && local instanceof SockAddr.In4 in4 && destination.length == 4) {
+                to = new SockAddr.In4((Inet4Address) InetAddress.getByAddress(destination), in4.port());
+            } else if (destination != null && local instanceof SockAddr.In6 in6 && destination.length == 16) {
+                to = new SockAddr.In6(Inet6Address.getByAddress(null, destination, -1), in6.port(), 0);
+            }
+        } catch (UnknownHostException e) {
+            to = local;   // cannot happen for 4 or 16 bytes
+        }
+        return ProxyHeader.v2(client, to, ProxyHeader.Transport.DGRAM);
     }
 
     TargetResolver target() {

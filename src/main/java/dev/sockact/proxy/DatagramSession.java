@@ -49,6 +49,9 @@ final class DatagramSession {
     private Timer idleTimer;
     private long lastActive = System.nanoTime();
     private ArrayDeque<byte[]> pending;
+    /** The PROXY v2 header each datagram to the target starts with (--proxy-protocol=v2), or null. */
+    private final MemorySegment header;
+    private final int headerLength;
 
     DatagramSession(DatagramListener listener, SessionKey key, DatagramMessage first) {
         this.listener = listener;
@@ -61,6 +64,15 @@ final class DatagramSession {
         MemorySegment.copy(first.name(), 0, client, 0, clientLength);
         this.replySourceLength = first.replySource(replySource);
         this.canReply = clientLength > 2;   // more than sun_family
+        if (worker.config().proxyProtocol() == ProxyHeader.Version.V2) {
+            ProxyHeader h = listener.headerFor(first);
+            headerLength = h.length();
+            header = Arena.ofAuto().allocate(headerLength);
+            h.copyTo(header, 0);
+        } else {
+            header = null;
+            headerLength = 0;
+        }
     }
 
     SessionKey key() {
@@ -93,21 +105,27 @@ final class DatagramSession {
     void fromClient(MemorySegment buffer, long length) {
         lastActive = System.nanoTime();
         if (state == State.OPEN) {
-            long r = Sockets.sendRaw(target.fd(), buffer, length, Sockets.MSG_NOSIGNAL);
+            long r = sendToTarget(buffer, length);
             if (r == -Errno.ECONNREFUSED.number()) {
                 // An ICMP error for an earlier datagram was reported on this send; this one was not sent yet.
-                r = Sockets.sendRaw(target.fd(), buffer, length, Sockets.MSG_NOSIGNAL);
+                r = sendToTarget(buffer, length);
             }
             if (r < 0) {
                 worker.counters().add(LoopCounters.Counter.DATAGRAMS_DROPPED, 1);
             } else {
-                worker.counters().add(LoopCounters.Counter.BYTES_TO_TARGET, r);
+                worker.counters().add(LoopCounters.Counter.BYTES_TO_TARGET, r - headerLength);
             }
         } else if (state == State.RESOLVING && pending.size() < PENDING_MAX) {
             pending.add(buffer.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE));
         } else {
             worker.counters().add(LoopCounters.Counter.DATAGRAMS_DROPPED, 1);
         }
+    }
+
+    /** One datagram to the target: the PROXY header, if any, and the client's bytes, in one sendmsg. */
+    private long sendToTarget(MemorySegment buffer, long length) {
+        return header == null ? Sockets.sendRaw(target.fd(), buffer, length, Sockets.MSG_NOSIGNAL)
+                : worker.datagramMessage().sendPrefixed(target.fd(), header, headerLength, buffer, length);
     }
 
     private void connect(List<TargetResolver.Candidate> candidates) {

@@ -32,7 +32,30 @@ public record ProxyArguments(ProxyConfig config, Target target, List<SockAddr> l
             new Getopt.Spec((char) 0, "connect-timeout", true),
             new Getopt.Spec((char) 0, "threads", true),
             new Getopt.Spec((char) 0, "listen-datagram", true),
-            new Getopt.Spec((char) 0, "connection-idle-time", true)));
+            new Getopt.Spec((char) 0, "connection-idle-time", true),
+            new Getopt.Spec((char) 0, "proxy-protocol", true)));
+
+    /** PROXY v1 is a line of text for TCP: it has no word for a datagram (proxy-protocol.txt, section 2.1). */
+    public static final String V1_ON_DATAGRAMS = "--proxy-protocol=v1 cannot describe datagrams (the v1 line "
+            + "names TCP only); use --proxy-protocol=v2, which each datagram then carries.";
+
+    /** Until the stream path sends the header (issue 17, TCP part), a header it would not send is refused. */
+    public static final String NOT_ON_STREAMS = "--proxy-protocol= is sent on datagram sockets only in this version; "
+            + "stream sockets do not carry it yet.";
+
+    /**
+     * Refuses what the sockets the proxy got cannot honour: --proxy-protocol=v1 with a datagram socket, and (until
+     * the stream path sends it) --proxy-protocol= with a stream socket. Called by the host once it knows its sockets
+     * (passed ones included).
+     */
+    public void checkSockets(boolean anyStream, boolean anyDatagram) throws InvalidException {
+        if (config.proxyProtocol() == ProxyHeader.Version.V1 && anyDatagram) {
+            throw new InvalidException(V1_ON_DATAGRAMS);
+        }
+        if (config.proxyProtocol() != null && anyStream) {
+            throw new InvalidException(NOT_ON_STREAMS);
+        }
+    }
 
     /** A command line the proxy cannot run, with systemd-socket-proxyd's message for it. */
     public static final class InvalidException extends Exception {
@@ -98,7 +121,19 @@ public record ProxyArguments(ProxyConfig config, Target target, List<SockAddr> l
         // Without the option, a datagram session still ends: nothing else tells it that its client has gone.
         long datagramIdle = parsed.last("connection-idle-time") == null
                 ? ProxyConfig.DEFAULT_DATAGRAM_IDLE_NANOS : connectionIdle;
-        return new ProxyArguments(new ProxyConfig(max, idle, timeout, loops, datagramIdle), target, listen,
+        String protocolText = parsed.last("proxy-protocol");
+        ProxyHeader.Version protocol = null;
+        if (protocolText != null) {
+            protocol = ProxyHeader.Version.parse(protocolText);
+            if (protocol == null) {
+                throw new InvalidException("Failed to parse --proxy-protocol= argument: " + protocolText
+                        + " (v1 or v2)");
+            }
+            if (protocol == ProxyHeader.Version.V1 && !listenDatagram.isEmpty()) {
+                throw new InvalidException(V1_ON_DATAGRAMS);
+            }
+        }
+        return new ProxyArguments(new ProxyConfig(max, idle, timeout, loops, datagramIdle, protocol), target, listen,
                 listenDatagram);
     }
 

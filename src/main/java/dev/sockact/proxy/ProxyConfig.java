@@ -10,9 +10,11 @@ package dev.sockact.proxy;
  * @param threads             event loops the connections are spread over
  * @param datagramIdleNanos   a datagram session ends after this long without a datagram either way
  *                            (--connection-idle-time=, {@link #DEFAULT_DATAGRAM_IDLE_NANOS} without it)
+ * @param proxyProtocol       the PROXY protocol header to send, or null for none; on datagram sockets v2 (ahead
+ *                            of each datagram: v1 cannot describe them, and hosts refuse it there)
  */
 public record ProxyConfig(int connectionsMax, long idleNanos, long connectTimeoutNanos, int threads,
-                          long datagramIdleNanos) {
+                          long datagramIdleNanos, ProxyHeader.Version proxyProtocol) {
     public static final int DEFAULT_CONNECTIONS_MAX = 256;
     /**
      * 60 s: between what Linux conntrack keeps a UDP flow, 30 s unanswered and 120 s once answered both ways, so a
@@ -23,7 +25,7 @@ public record ProxyConfig(int connectionsMax, long idleNanos, long connectTimeou
 
     /** With the default idle time for datagram sessions. */
     public ProxyConfig(int connectionsMax, long idleNanos, long connectTimeoutNanos, int threads) {
-        this(connectionsMax, idleNanos, connectTimeoutNanos, threads, DEFAULT_DATAGRAM_IDLE_NANOS);
+        this(connectionsMax, idleNanos, connectTimeoutNanos, threads, DEFAULT_DATAGRAM_IDLE_NANOS, null);
     }
 
     public ProxyConfig {

@@ -371,4 +371,76 @@ class ProxyDatagramIT extends ProxyTestBase {
         socket.send(new java.net.DatagramPacket(new byte[] {1}, 1, new InetSocketAddress(LOOPBACK, port)));
         proxy.awaitLog("Passed in socket is not a stream socket.");
     }
+
+    /**
+     * --proxy-protocol=v2: each datagram reaches the target behind its own header, in proxy-protocol.txt's byte
+     * layout (section 2.2): the signature, 0x21 (v2, PROXY), 0x12 (AF_INET, DGRAM), the 12-byte length, then the
+     * client's address, the address it wrote to (127.0.0.2 on a 0.0.0.0 listener), the two ports.
+     */
+    @Test
+    void proxyProtocolV2PrecedesEachDatagramInTheSpecsLayout() throws Exception {
+        DatagramSocket backend = keep(new DatagramSocket(new InetSocketAddress(LOOPBACK, 0)));
+        Thread.ofPlatform().daemon().start(() -> rawEcho(backend));
+        int port = ProxyProcess.freePort();
+        ProxyProcess proxy = keep(ProxyProcess.start(dir, List.of(ProxyProcess.OUR_PROXYD,
+                "--listen-datagram=0.0.0.0:" + port, "--proxy-protocol=v2", "127.0.0.1:" + backend.getLocalPort())));
+        DatagramSocket socket = client();
+        InetSocketAddress to = new InetSocketAddress(InetAddress.getByName("127.0.0.2"), port);
+        socket.setSoTimeout(200);
+        byte[][] reply = new byte[1][];
+        proxy.awaitCondition(() -> {
+            try {
+                socket.send(new java.net.DatagramPacket(new byte[] {'h', 'i'}, 2, to));
+                java.net.DatagramPacket packet = new java.net.DatagramPacket(new byte[65536], 65536);
+                socket.receive(packet);
+                reply[0] = java.util.Arrays.copyOf(packet.getData(), packet.getLength());
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }, "a reply through the proxy");
+        ByteBuffer expected = ByteBuffer.allocate(16 + 12 + 2)
+                .put(new byte[] {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A})
+                .put((byte) 0x21).put((byte) 0x12).putShort((short) 12)
+                .put(new byte[] {127, 0, 0, 1}).put(new byte[] {127, 0, 0, 2})
+                .putShort((short) socket.getLocalPort()).putShort((short) port)
+                .put(new byte[] {'h', 'i'});
+        assertThat(reply[0]).as("log:%n%s", proxy.log()).isEqualTo(expected.array());
+    }
+
+    private static void rawEcho(DatagramSocket socket) {
+        java.net.DatagramPacket packet = new java.net.DatagramPacket(new byte[65536], 65536);
+        try {
+            while (true) {
+                packet.setLength(65536);
+                socket.receive(packet);
+                socket.send(packet);
+            }
+        } catch (IOException e) {
+            // closed
+        }
+    }
+
+    @Test
+    void proxyProtocolV1IsRefusedOnDatagramSockets() {
+        int port = ProxyProcess.freePort();
+        ProxyProcess listen = ProxyProcess.run(dir, Map.of(), List.of(ProxyProcess.OUR_PROXYD,
+                "--listen-datagram=127.0.0.1:" + port, "--proxy-protocol=v1", "127.0.0.1:53"));
+        assertThat(listen.awaitExit()).isEqualTo(1);
+        assertThat(listen.log()).contains(ProxyArguments.V1_ON_DATAGRAMS);
+        ProxyProcess bad = ProxyProcess.run(dir, Map.of(), List.of(ProxyProcess.OUR_PROXYD,
+                "--listen-datagram=127.0.0.1:" + port, "--proxy-protocol=v3", "127.0.0.1:53"));
+        assertThat(bad.log()).contains("Failed to parse --proxy-protocol= argument: v3 (v1 or v2)");
+    }
+
+    /** A passed datagram socket is only known once read: the refusal comes then, with the same message. */
+    @Test
+    void proxyProtocolV1IsRefusedOnAPassedDatagramSocket() throws Exception {
+        int port = ProxyProcess.freePort();
+        ProxyProcess proxy = keep(ProxyProcess.activated(dir, Activator.SOCKACT, List.of("-d", "-l",
+                "127.0.0.1:" + port), Proxyd.SOCKACT, List.of("--proxy-protocol=v1", "127.0.0.1:53")));
+        DatagramSocket socket = client();
+        socket.send(new java.net.DatagramPacket(new byte[] {1}, 1, new InetSocketAddress(LOOPBACK, port)));
+        proxy.awaitLog(ProxyArguments.V1_ON_DATAGRAMS);
+    }
 }
