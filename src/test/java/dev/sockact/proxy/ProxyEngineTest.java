@@ -52,7 +52,9 @@ class ProxyEngineTest {
             try (Socket a = connect(listener); Socket b = connect(listener)) {
                 roundTrip(a, message);
                 roundTrip(b, message);
-                waitUntil(() -> engine.stats().open() == 2);
+                // The loop counts a write after it returns, which may be after the client has read the bytes.
+                waitUntil(() -> engine.stats().open() == 2
+                        && engine.stats().bytesToClients() == 2L * message.length);
                 ProxyStats stats = engine.stats();
                 assertThat(stats.accepted()).isEqualTo(2);
                 assertThat(stats.bytesToTarget()).isEqualTo(2L * message.length);
