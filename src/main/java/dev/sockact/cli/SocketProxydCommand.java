@@ -45,7 +45,9 @@ final class SocketProxydCommand extends GetoptCommand {
             // A literal target is resolved before the listeners are read (see TargetResolver).
             var resolvers = arguments.resolvers();
             List<String> names = new ArrayList<>();
-            List<ProxyListener> listeners = arguments.listeners(resolvers, listeners(arguments.listen(), names), names);
+            List<ProxyListener> listeners = arguments.listeners(resolvers,
+                    listeners(arguments.listen(), arguments.listenDatagram(), names), names);
+            arguments.checkSockets(hasDatagram(listeners));
             SocketProxydProcess process = new SocketProxydProcess(System.getenv(), arguments.config().idleNanos());
             ProxyEngine engine = new ProxyEngine(arguments.config(), process, System.getLogger("socket-proxyd"));
             process.serve(engine);
@@ -74,13 +76,27 @@ final class SocketProxydCommand extends GetoptCommand {
         }
     }
 
-    /** The sockets to serve, their FileDescriptorName= added to {@code names} (none for --listen= ones). */
-    private static List<Fd> listeners(List<SockAddr> listen, List<String> names) throws Failure, ErrnoException {
+    private static boolean hasDatagram(List<ProxyListener> listeners) throws ErrnoException {
+        for (ProxyListener listener : listeners) {
+            if (Sockets.type(listener.socket().fd()) == Sockets.SOCK_DGRAM) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The sockets to serve, their FileDescriptorName= added to {@code names} (none for --listen= and
+     * --listen-datagram= ones).
+     */
+    private static List<Fd> listeners(List<SockAddr> listen, List<SockAddr> listenDatagram, List<String> names)
+            throws Failure, ErrnoException {
         List<Fd> fds = new ArrayList<>();
         try {
             for (ListenFds.Passed passed : ListenFds.fromEnvironment(System.getenv(), Processes.pid())) {
-                // A listening stream socket of any family (INET, INET6, UNIX, VSOCK), as systemd requires.
-                if (!passed.isListeningStream()) {
+                // A listening stream socket of any family (INET, INET6, UNIX, VSOCK), as systemd requires,
+                // or a datagram socket (ListenDatagram=), which systemd's refuses: forwarded in sessions.
+                if (!passed.isListeningStream() && passed.socketType() != Sockets.SOCK_DGRAM) {
                     throw new Failure("Passed in socket is not a stream socket.");
                 }
                 Io.setNonBlocking(passed.fd().fd(), true);
@@ -98,6 +114,15 @@ final class SocketProxydCommand extends GetoptCommand {
                 names.add("");
             } catch (ErrnoException e) {
                 throw new Failure("Failed to listen on " + address + ": " + e.reason());
+            }
+        }
+        for (SockAddr address : listenDatagram) {
+            try {
+                Fd fd = ListenSockets.open(address, ListenSockets.Options.activateDefaults(Sockets.SOCK_DGRAM));
+                Io.setNonBlocking(fd.fd(), true);
+                fds.add(fd);
+            } catch (ErrnoException e) {
+                throw new Failure("Failed to listen on " + address + " (datagram): " + e.reason());
             }
         }
         if (fds.isEmpty()) {
@@ -128,10 +153,15 @@ final class SocketProxydCommand extends GetoptCommand {
                  --proxy-protocol=v1|v2
                                      Send a PROXY protocol header (the client's and the
                                      local address) to the target ahead of the client's
-                                     bytes
+                                     bytes; only v2 on datagrams, ahead of each one
                  --connection-idle-time=
                                      Close a connection after this long without traffic
-                                     in either direction
+                                     in either direction; end a datagram session after
+                                     this long without a datagram (default: 60s)
+                 --listen-datagram=ADDR
+                                     Also receive datagrams on ADDR (ListenDatagram=
+                                     syntax); repeatable. Passed datagram sockets are
+                                     forwarded too: one session per client address
               NAME=TARGET            Sockets named NAME (FileDescriptorName=) go to TARGET;
                                      every passed socket needs one. TARGET may also be
                                      vsock:CID:PORT

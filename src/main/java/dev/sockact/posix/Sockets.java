@@ -53,6 +53,8 @@ public final class Sockets {
     public static final int IPV6_UNICAST_HOPS = 16;
     public static final int IPV6_V6ONLY = 26;
     public static final int IPV6_RECVPKTINFO = 49;
+    /** The control message IPV6_RECVPKTINFO delivers, and sendmsg(2) takes to choose the source. */
+    public static final int IPV6_PKTINFO = 50;
     public static final int IPV6_TRANSPARENT = 75;
     public static final int IPV6_FREEBIND = 78;
     public static final int TCP_NODELAY = 1;

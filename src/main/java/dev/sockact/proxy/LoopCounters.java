@@ -9,7 +9,13 @@ import java.lang.invoke.VarHandle;
  * fence or a lock-prefixed add per read or write of the data it counts.
  */
 final class LoopCounters {
-    enum Counter { ACCEPTED, REFUSED, CONNECT_FAILURES, BYTES_TO_TARGET, BYTES_TO_CLIENTS }
+    enum Counter {
+        ACCEPTED, REFUSED, CONNECT_FAILURES, BYTES_TO_TARGET, BYTES_TO_CLIENTS,
+        /** Datagram sessions (one per client address): opened, and ended by their idle time. */
+        SESSIONS_OPENED, SESSIONS_EXPIRED,
+        /** Datagrams not forwarded: a new client at the limit, a full socket buffer, a reply to an unbound client. */
+        DATAGRAMS_DROPPED
+    }
 
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 

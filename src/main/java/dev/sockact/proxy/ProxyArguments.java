@@ -25,10 +25,11 @@ import java.util.Optional;
  * @param namedTargets NAME=TARGET operands: the sockets named NAME (FileDescriptorName=, LISTEN_FDNAMES) go to
  *                     TARGET; empty in systemd's form
  * @param listen       addresses to listen on besides the inherited sockets (--listen=)
+ * @param listenDatagram datagram sockets to open besides the inherited ones (--listen-datagram=)
  * @param metrics      where to serve Prometheus metrics (--metrics=), or empty
  */
 public record ProxyArguments(ProxyConfig config, Target target, Map<String, Target> namedTargets, List<SockAddr> listen,
-                             Optional<SockAddr> metrics) {
+                             List<SockAddr> listenDatagram, Optional<SockAddr> metrics) {
     /** systemd's limit on a FileDescriptorName= (fdname_is_valid). */
     private static final int FDNAME_MAX = 255;
 
@@ -44,9 +45,24 @@ public record ProxyArguments(ProxyConfig config, Target target, Map<String, Targ
             new Getopt.Spec((char) 0, "listen", true),
             new Getopt.Spec((char) 0, "connect-timeout", true),
             new Getopt.Spec((char) 0, "threads", true),
+            new Getopt.Spec((char) 0, "listen-datagram", true),
             new Getopt.Spec((char) 0, "proxy-protocol", true),
             new Getopt.Spec((char) 0, "connection-idle-time", true),
             new Getopt.Spec((char) 0, "metrics", true)));
+
+    /** PROXY v1 is a line of text for TCP: it has no word for a datagram (proxy-protocol.txt, section 2.1). */
+    public static final String V1_ON_DATAGRAMS = "--proxy-protocol=v1 cannot describe datagrams (the v1 line "
+            + "names TCP only); use --proxy-protocol=v2, which each datagram then carries.";
+
+    /**
+     * Refuses what the sockets the proxy got cannot honour: --proxy-protocol=v1 with a datagram socket. Called by
+     * the host once it knows its sockets (passed ones included).
+     */
+    public void checkSockets(boolean anyDatagram) throws InvalidException {
+        if (config.proxyProtocol() == ProxyHeader.Version.V1 && anyDatagram) {
+            throw new InvalidException(V1_ON_DATAGRAMS);
+        }
+    }
 
     /** A command line the proxy cannot run, with systemd-socket-proxyd's message for it. */
     public static final class InvalidException extends Exception {
@@ -59,6 +75,7 @@ public record ProxyArguments(ProxyConfig config, Target target, Map<String, Targ
 
     public ProxyArguments {
         listen = List.copyOf(listen);
+        listenDatagram = List.copyOf(listenDatagram);
         namedTargets = Collections.unmodifiableMap(new LinkedHashMap<>(namedTargets));
     }
 
@@ -115,8 +132,23 @@ public record ProxyArguments(ProxyConfig config, Target target, Map<String, Targ
                 throw new InvalidException("Failed to parse --listen= argument: " + text + ": " + e.getMessage());
             }
         }
-        if (!named.isEmpty() && !listen.isEmpty()) {
-            throw new InvalidException("--listen= sockets have no name, so they cannot be matched to NAME=TARGET; "
+        List<SockAddr> listenDatagram = new ArrayList<>();
+        for (String text : parsed.all("listen-datagram")) {
+            try {
+                listenDatagram.add(ListenAddress.parse(text));
+            } catch (InvalidAddressException e) {
+                throw new InvalidException("Failed to parse --listen-datagram= argument: " + text + ": "
+                        + e.getMessage());
+            }
+        }
+        if (proxyProtocol == ProxyHeader.Version.V1 && !listenDatagram.isEmpty()) {
+            throw new InvalidException(V1_ON_DATAGRAMS);
+        }
+        // Without the option, a datagram session still ends: nothing else tells it that its client has gone.
+        long datagramIdle = parsed.last("connection-idle-time") == null
+                ? ProxyConfig.DEFAULT_DATAGRAM_IDLE_NANOS : connectionIdle;
+        if (!named.isEmpty() && !(listen.isEmpty() && listenDatagram.isEmpty())) {
+            throw new InvalidException("--listen= and --listen-datagram= sockets have no name, so they cannot be matched to NAME=TARGET; "
                     + "give one unnamed TARGET, or pass named sockets (FileDescriptorName=).");
         }
         Optional<SockAddr> metrics = Optional.empty();
@@ -129,8 +161,8 @@ public record ProxyArguments(ProxyConfig config, Target target, Map<String, Targ
                         + e.getMessage());
             }
         }
-        return new ProxyArguments(new ProxyConfig(max, idle, timeout, loops, proxyProtocol, connectionIdle),
-                target, named, listen, metrics);
+        return new ProxyArguments(new ProxyConfig(max, idle, timeout, loops, proxyProtocol, connectionIdle,
+                datagramIdle), target, named, listen, listenDatagram, metrics);
     }
 
     /**

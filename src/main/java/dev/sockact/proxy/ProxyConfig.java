@@ -9,17 +9,29 @@ package dev.sockact.proxy;
  * @param connectTimeoutNanos give up connecting to the target after this long, or {@link Long#MAX_VALUE}
  * @param threads             event loops the connections are spread over
  * @param proxyProtocol       the PROXY protocol header written to the target ahead of the client's bytes
- *                            (--proxy-protocol=), or null for none
+ *                            (--proxy-protocol=), or null for none; on datagram sockets only v2, ahead of each
+ *                            datagram (v1 cannot describe them, and hosts refuse it there)
  * @param connectionIdleNanos close a relaying connection after this long without traffic either way
  *                            (--connection-idle-time=), or {@link Long#MAX_VALUE}
+ * @param datagramIdleNanos   a datagram session ends after this long without a datagram either way
+ *                            (--connection-idle-time=, {@link #DEFAULT_DATAGRAM_IDLE_NANOS} without it)
  */
 public record ProxyConfig(int connectionsMax, long idleNanos, long connectTimeoutNanos, int threads,
-                          ProxyHeader.Version proxyProtocol, long connectionIdleNanos) {
+                          ProxyHeader.Version proxyProtocol, long connectionIdleNanos, long datagramIdleNanos) {
     public static final int DEFAULT_CONNECTIONS_MAX = 256;
+    /**
+     * 60 s: between what Linux conntrack keeps a UDP flow, 30 s unanswered and 120 s once answered both ways, so a
+     * session outlives the NAT mapping of a one-shot query no more than it must, and a chatty one (a game, a VPN,
+     * keep-alives every 25 s as WireGuard sends them) is never cut.
+     */
+    public static final long DEFAULT_DATAGRAM_IDLE_NANOS = 60_000_000_000L;
 
-    /** Without a PROXY header or a connection idle time: systemd-socket-proxyd's behaviour. */
+    /**
+     * Without a PROXY header or a connection idle time (systemd-socket-proxyd's behaviour), and with the default
+     * idle time for datagram sessions.
+     */
     public ProxyConfig(int connectionsMax, long idleNanos, long connectTimeoutNanos, int threads) {
-        this(connectionsMax, idleNanos, connectTimeoutNanos, threads, null, Long.MAX_VALUE);
+        this(connectionsMax, idleNanos, connectTimeoutNanos, threads, null, Long.MAX_VALUE, DEFAULT_DATAGRAM_IDLE_NANOS);
     }
 
     public ProxyConfig {
@@ -31,6 +43,9 @@ public record ProxyConfig(int connectionsMax, long idleNanos, long connectTimeou
         }
         if (connectionIdleNanos <= 0) {
             throw new IllegalArgumentException("connectionIdleNanos must be positive");
+        }
+        if (datagramIdleNanos <= 0) {
+            throw new IllegalArgumentException("datagramIdleNanos must be positive");
         }
     }
 }

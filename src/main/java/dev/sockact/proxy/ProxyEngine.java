@@ -4,6 +4,7 @@ import dev.sockact.event.EventLoop;
 import dev.sockact.posix.Errno;
 import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.Processes;
+import dev.sockact.posix.SockAddr;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -12,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The forwarder, for any host: listeners in, each with its target; event loops; the connection limit; counts
@@ -62,12 +64,26 @@ public final class ProxyEngine {
 
     /** Takes a connection slot; false (and logged once per burst) at the limit. Exact: never max + 1. */
     boolean tryAcquireSlot() {
+        return tryAcquireSlot(null);
+    }
+
+    /**
+     * Takes a slot for a new datagram session (sessions and connections share the limit); false at the limit, when
+     * the client's datagrams are dropped, logged once per burst with the first such client.
+     */
+    boolean tryAcquireSessionSlot(Supplier<SockAddr> client) {
+        return tryAcquireSlot(client);
+    }
+
+    private boolean tryAcquireSlot(Supplier<SockAddr> datagramClient) {
         while (true) {
             int n = open.get();
             if (n >= config.connectionsMax()) {
                 if (limitLogged.compareAndSet(false, true)) {
                     log.logger.log(System.Logger.Level.WARNING, "Hit connection limit (" + config.connectionsMax()
-                            + "), refusing connection.");
+                            + (datagramClient == null ? "), refusing connection."
+                                    : "), dropping datagrams of new clients until a session ends (first: "
+                                    + datagramClient.get() + ")."));
                 }
                 return false;
             }
@@ -147,6 +163,9 @@ public final class ProxyEngine {
         long failures = 0;
         long toTarget = 0;
         long toClients = 0;
+        long sessionsOpened = 0;
+        long sessionsExpired = 0;
+        long dropped = 0;
         for (ProxyWorker worker : workers) {
             LoopCounters c = worker.counters();
             accepted += c.get(LoopCounters.Counter.ACCEPTED);
@@ -154,8 +173,12 @@ public final class ProxyEngine {
             failures += c.get(LoopCounters.Counter.CONNECT_FAILURES);
             toTarget += c.get(LoopCounters.Counter.BYTES_TO_TARGET);
             toClients += c.get(LoopCounters.Counter.BYTES_TO_CLIENTS);
+            sessionsOpened += c.get(LoopCounters.Counter.SESSIONS_OPENED);
+            sessionsExpired += c.get(LoopCounters.Counter.SESSIONS_EXPIRED);
+            dropped += c.get(LoopCounters.Counter.DATAGRAMS_DROPPED);
         }
-        return new ProxyStats(Math.max(0, open.get()), accepted, refused, failures, toTarget, toClients);
+        return new ProxyStats(Math.max(0, open.get()), accepted, refused, failures, toTarget, toClients,
+                sessionsOpened, sessionsExpired, dropped);
     }
 
     /**
@@ -205,7 +228,8 @@ public final class ProxyEngine {
         EventLoop loop = EventLoop.create();
         loop.onHandlerFailure(t -> log.handlerFailed.log(System.Logger.Level.WARNING, "Connection failed: " + t));
         ProxyWorker worker = new ProxyWorker(this, loop, resolverThreads);
-        worker.listenOn(listeners, config.threads() > 1);
+        // Datagram listeners are served by the first loop only: a client's session must be where its datagrams land.
+        worker.listenOn(listeners, config.threads() > 1, workers.isEmpty());
         workers.add(worker);
         return worker;
     }

@@ -11,7 +11,12 @@ package dev.sockact.proxy;
  * @param connectFailures connections closed because the target could not be resolved or connected to
  * @param bytesToTarget   bytes written to targets (client to target)
  * @param bytesToClients  bytes written to clients (target to client)
+ * @param sessionsOpened  datagram sessions opened since start (one per client address; each counts in {@code open}
+ *                        while it lasts)
+ * @param sessionsExpired datagram sessions ended by their idle time
+ * @param datagramsDropped datagrams not forwarded (a new client at the limit, a full socket buffer, a reply to an
+ *                        unbound AF_UNIX client)
  */
 public record ProxyStats(int open, long accepted, long refused, long connectFailures, long bytesToTarget,
-                         long bytesToClients) {
+                         long bytesToClients, long sessionsOpened, long sessionsExpired, long datagramsDropped) {
 }

@@ -3,10 +3,12 @@ package dev.sockact.proxy;
 import dev.sockact.event.EventLoop;
 import dev.sockact.event.Timer;
 import dev.sockact.event.Watch;
+import dev.sockact.posix.DatagramMessage;
 import dev.sockact.posix.Epoll;
 import dev.sockact.posix.Errno;
 import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.Fd;
+import dev.sockact.posix.SockAddr;
 import dev.sockact.posix.Sockets;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * One event loop of the proxy: it accepts from every listener (the kernel
@@ -40,6 +43,9 @@ final class ProxyWorker {
     /** Head of the intrusive list of this loop's open connections. */
     private Connection first;
     private List<ProxyListener> listeners = List.of();
+    private final List<DatagramListener> datagramListeners = new ArrayList<>();
+    /** recvmsg/sendmsg structs of this loop's datagram listeners; made on first use. */
+    private DatagramMessage datagramMessage;
     private boolean exclusive;
     private final List<Watch> listenerWatches = new ArrayList<>();
     /** Out of descriptors: not watching the listeners until a connection closes or the pause ends. */
@@ -62,8 +68,22 @@ final class ProxyWorker {
         this.resolverThreads = resolverThreads;
     }
 
-    void listenOn(List<ProxyListener> listeners, boolean exclusive) throws ErrnoException {
-        this.listeners = listeners;
+    /**
+     * Watches the stream listeners, and the datagram ones too when {@code servesDatagrams} (the first loop only:
+     * see {@link DatagramListener}). The TCP path stays as it was: datagram listeners are not in {@link #listeners}.
+     */
+    void listenOn(List<ProxyListener> listeners, boolean exclusive, boolean servesDatagrams) throws ErrnoException {
+        List<ProxyListener> streams = new ArrayList<>();
+        for (ProxyListener listener : listeners) {
+            if (Sockets.type(listener.socket().fd()) != Sockets.SOCK_DGRAM) {
+                streams.add(listener);
+            } else if (servesDatagrams) {
+                DatagramListener datagrams = new DatagramListener(this, listener);
+                datagrams.start();
+                datagramListeners.add(datagrams);
+            }
+        }
+        this.listeners = streams;
         this.exclusive = exclusive;
         watchListeners();
     }
@@ -226,12 +246,34 @@ final class ProxyWorker {
         }
     }
 
-    /** Ends every connection (shutdown). */
+    /** A new datagram client: takes a slot shared with connections (false at the limit). */
+    boolean tryOpenSession(Supplier<SockAddr> client) {
+        return server.isAccepting() && server.tryAcquireSessionSlot(client);
+    }
+
+    /** Called once per datagram session, by its close(). */
+    void sessionClosed() {
+        server.releaseSlot();
+    }
+
+    DatagramMessage datagramMessage() {
+        if (datagramMessage == null) {
+            datagramMessage = DatagramMessage.allocate(Arena.ofAuto());
+        }
+        return datagramMessage;
+    }
+
+    Executor resolverThreads() {
+        return resolverThreads;
+    }
+
+    /** Ends every connection and datagram session (shutdown). */
     void closeAll() {
         if (sweepTimer != null) {
             sweepTimer.cancel();
             sweepTimer = null;
         }
+        datagramListeners.forEach(DatagramListener::closeAll);
         while (first != null) {
             Connection c = first;
             c.close();
