@@ -29,7 +29,8 @@ public record ProxyArguments(ProxyConfig config, Target target, List<SockAddr> l
             new Getopt.Spec((char) 0, "exit-idle-time", true),
             new Getopt.Spec((char) 0, "listen", true),
             new Getopt.Spec((char) 0, "connect-timeout", true),
-            new Getopt.Spec((char) 0, "threads", true)));
+            new Getopt.Spec((char) 0, "threads", true),
+            new Getopt.Spec((char) 0, "connect-retry", true)));
 
     /** A command line the proxy cannot run, with systemd-socket-proxyd's message for it. */
     public static final class InvalidException extends Exception {
@@ -56,6 +57,12 @@ public record ProxyArguments(ProxyConfig config, Target target, List<SockAddr> l
         }
         long idle = span(parsed.last("exit-idle-time"), "--exit-idle-time=");
         long timeout = span(parsed.last("connect-timeout"), "--connect-timeout=");
+        long retry = parsed.last("connect-retry") == null ? 0
+                : span(parsed.last("connect-retry"), "--connect-retry=");
+        if (retry == Long.MAX_VALUE) {
+            throw new InvalidException("Failed to parse --connect-retry= argument: " + parsed.last("connect-retry")
+                    + " (a finite time span)");
+        }
         String threads = parsed.last("threads");
         int loops = threads == null ? defaultLoops() : unsigned(threads, "--threads=");
         if (loops < 1 || loops > 64) {
@@ -77,7 +84,7 @@ public record ProxyArguments(ProxyConfig config, Target target, List<SockAddr> l
                 throw new InvalidException("Failed to parse --listen= argument: " + text + ": " + e.getMessage());
             }
         }
-        return new ProxyArguments(new ProxyConfig(max, idle, timeout, loops), target, listen);
+        return new ProxyArguments(new ProxyConfig(max, idle, timeout, loops, retry), target, listen);
     }
 
     private static Target target(String text) throws InvalidException {
