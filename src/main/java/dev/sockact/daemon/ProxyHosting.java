@@ -37,6 +37,8 @@ final class ProxyHosting {
     /** systemd's binary, where Debian and the others install it. */
     static final List<String> SYSTEMD_PROXY = List.of("/lib/systemd/systemd-socket-proxyd",
             "/usr/lib/systemd/systemd-socket-proxyd");
+    /** socket-proxyd's options that systemd-socket-proxyd does not have. */
+    private static final List<String> OURS_ONLY = List.of("listen", "connect-timeout", "connect-retry", "threads");
     /** The line that makes a launcher socket-proxyd's (bin/socket-proxyd). */
     static final String LAUNCHER_LINE = "SOCKACT_MAIN=dev.sockact.cli.SocketProxydMain";
     /** A launcher is a few lines; anything larger is not read. */
@@ -94,7 +96,7 @@ final class ProxyHosting {
      * The command's arguments when it is socket-proxyd's and sockactd can run it: {@code environment} expands
      * {@code $VAR} as a spawn would. Empty for any other program, and for a command line the process itself would
      * treat differently (--help, --version, --listen=, an invalid option: the process prints and exits as always),
-     * a privileged prefix ({@code +}, {@code !}), a host-name target in a private network namespace (names are
+     * one of our options given to systemd's binary (which refuses them), a privileged prefix ({@code +}, {@code !}), a host-name target in a private network namespace (names are
      * resolved by sockactd's threads, which stay in the host's namespace), or with PrivateTmp= a UNIX socket target
      * under /tmp or /var/tmp (the one place where the process's view of the file system differs).
      */
@@ -114,6 +116,9 @@ final class ProxyHosting {
             Getopt.Result parsed = ProxyArguments.OPTIONS.parse(argv.subList(1, argv.size()).toArray(String[]::new));
             if (parsed.has("help") || parsed.has("version")) {
                 return Optional.empty();
+            }
+            if (SYSTEMD_PROXY.contains(command.path()) && OURS_ONLY.stream().anyMatch(parsed::has)) {
+                return Optional.empty();   // systemd's binary refuses our options: the process fails as it would
             }
             ProxyArguments arguments = ProxyArguments.from(parsed);
             if (!arguments.listen().isEmpty()) {
