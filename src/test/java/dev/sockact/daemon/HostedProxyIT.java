@@ -175,9 +175,15 @@ class HostedProxyIT {
         Files.writeString(units.resolve(name), text);
     }
 
+    /** sockactd, once every socket unit written listens. */
     private void startDaemon() throws Exception {
         daemon = DaemonProcess.start(units, control);
-        daemon.await("Loaded ");
+        try (var files = Files.list(units)) {
+            for (Path socket : files.filter(f -> f.toString().endsWith(".socket")).toList()) {
+                String name = socket.getFileName().toString();
+                daemon.await(name + ": Changed dead -> listening");
+            }
+        }
         Await.until("control socket", () -> Files.exists(control));
     }
 
