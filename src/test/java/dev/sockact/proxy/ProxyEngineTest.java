@@ -52,7 +52,10 @@ class ProxyEngineTest {
             try (Socket a = connect(listener); Socket b = connect(listener)) {
                 roundTrip(a, message);
                 roundTrip(b, message);
-                waitUntil(() -> engine.stats().open() == 2);
+                // The client may read the last bytes before the loop has added them to its counter: wait for it.
+                waitUntil(() -> engine.stats().open() == 2
+                        && engine.stats().bytesToClients() == 2L * message.length
+                        && engine.stats().bytesToTarget() == 2L * message.length);
                 ProxyStats stats = engine.stats();
                 assertThat(stats.accepted()).isEqualTo(2);
                 assertThat(stats.bytesToTarget()).isEqualTo(2L * message.length);
