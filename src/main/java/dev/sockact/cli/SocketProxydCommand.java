@@ -148,6 +148,8 @@ final class SocketProxydCommand extends GetoptCommand {
                  --listen=ADDR       Also listen on ADDR (ListenStream= syntax); repeatable,
                                      so no socket-activating parent is needed
                  --connect-timeout=  Give up connecting to the target after this long
+                 --connect-retry=    While the target refuses or is unreachable, try again
+                                     (back-off from 1 ms doubling to 100 ms) for this long
                  --threads=N         Spread connections over N event loops (default: one
                                      per CPU, at most 8)
                  --proxy-protocol=v1|v2

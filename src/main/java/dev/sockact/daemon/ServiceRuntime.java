@@ -12,6 +12,7 @@ import dev.sockact.posix.Pidfd;
 import dev.sockact.posix.PosixFiles;
 import dev.sockact.posix.Processes;
 import dev.sockact.posix.Signals;
+import dev.sockact.proxy.ProxyArguments;
 import dev.sockact.text.SignalNames;
 import dev.sockact.unit.ExecCommand;
 import dev.sockact.unit.KillMode;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -55,6 +57,8 @@ final class ServiceRuntime implements ManagedUnit {
     private ServiceResult result = ServiceResult.SUCCESS;
     private ExecSpawner.Context context;
     private Child main;
+    /** A socket-proxyd ExecStart= that sockactd runs itself ({@link ProxyHosting}): in the main process's place. */
+    private HostedProxy hosted;
     private int mainPidOverride;
     private Child control;
     private final ArrayDeque<ExecCommand> controlQueue = new ArrayDeque<>();
@@ -141,8 +145,9 @@ final class ServiceRuntime implements ManagedUnit {
         return result;
     }
 
+    /** STATUS=, or what a hosted proxy forwards and its counts now. */
     String statusText() {
-        return statusText;
+        return hosted != null && hosted.alive() ? hosted.describe() : statusText;
     }
 
     int mainPid() {
@@ -210,6 +215,7 @@ final class ServiceRuntime implements ManagedUnit {
                 removeQuietly(Path.of(unit.pidFile()));   // service_enter_dead(): a stale file would name a dead pid
             }
             main = null;
+            hosted = null;
             mainPidOverride = 0;
             control = null;
             spawned.clear();
@@ -407,7 +413,8 @@ final class ServiceRuntime implements ManagedUnit {
         spawnNextMain();
         // A spawn that failed (exec, stdio) comes back already exited; its 203/EXEC status is on its way and
         // fails the start. Carrying on to running here would report a clean run that never happened.
-        if (state == ServiceState.START && unit.type().startedOnceSpawned() && main != null && !main.exited()) {
+        if (state == ServiceState.START && unit.type().startedOnceSpawned()
+                && ((main != null && !main.exited()) || (hosted != null && hosted.alive()))) {
             enterStartPost();
         }
     }
@@ -422,6 +429,9 @@ final class ServiceRuntime implements ManagedUnit {
         }
         for (SocketRuntime socket : sockets) {
             socket.collectFds(fds, names);
+        }
+        if (instance == null && mainQueue.isEmpty() && startHosted(fds)) {
+            return;
         }
         OpenFiles files = OpenFiles.open(name, unit.openFiles());   // after the sockets, as systemd passes them
         if (files.failed()) {
@@ -457,6 +467,49 @@ final class ServiceRuntime implements ManagedUnit {
         }
     }
 
+    /**
+     * The one branch between a process and sockactd's own forwarding: a socket-proxyd ExecStart= that
+     * {@link ProxyHosting} allows is run in-process, in the main process's place; the rest of the state machine
+     * is the same for both (its exit is {@link #mainExited}). False: spawn it.
+     */
+    private boolean startHosted(List<Fd> fds) {
+        if (!ProxyHosting.isSocketProxyd(mainCommand.path())) {
+            return false;
+        }
+        List<String> needs = ProxyHosting.processSettings(unit);
+        boolean privateNetwork = context.namespaces().network() != null;
+        Optional<ProxyArguments> arguments = needs.isEmpty()
+                ? ProxyHosting.arguments(mainCommand, context.environment(), privateNetwork,
+                context.namespaces().tmp() != null) : Optional.empty();
+        if (arguments.isEmpty() || !ProxyHosting.allListeningStreams(fds)) {
+            LOG.log(Level.DEBUG, () -> name + ": Spawning socket-proxyd as a process" + (needs.isEmpty()
+                    ? " (its command line or sockets)" : ": " + String.join(", ", needs)));
+            return false;
+        }
+        HostedProxy[] self = new HostedProxy[1];
+        HostedProxy proxy = new HostedProxy(name, arguments.get(), manager.loop(), new HostedProxy.Events() {
+            @Override
+            public void listening() {
+                if (hosted == self[0] && state == ServiceState.START && unit.type().isNotify()) {
+                    enterStartPost();   // the process would send READY=1 now
+                }
+            }
+
+            @Override
+            public void ended(boolean clean) {
+                if (hosted == self[0]) {   // not one that a finished stop has already let go of
+                    mainExited(ExitStatus.exited(0, clean ? 0 : 1));
+                }
+            }
+        });
+        self[0] = proxy;
+        hosted = proxy;
+        mainStartMicros = UnitTimes.nowMicros();
+        proxy.start(fds, context.namespaces().network());
+        LOG.log(Level.DEBUG, () -> name + ": Forwarding to " + arguments.get().target() + " inside sockactd");
+        return true;
+    }
+
     private void mainSpawned(Child child) {
         lastMainPid = child.pid();
         LOG.log(Level.DEBUG, () -> name + ": Main process " + child.pid() + " started");
@@ -473,7 +526,7 @@ final class ServiceRuntime implements ManagedUnit {
     }
 
     private boolean mainAlive() {
-        return mainPidOverride > 0 || (main != null && !main.exited());
+        return mainPidOverride > 0 || (main != null && !main.exited()) || (hosted != null && hosted.alive());
     }
 
     private void enterRunning(ServiceResult f) {
@@ -699,6 +752,9 @@ final class ServiceRuntime implements ManagedUnit {
         boolean kill = next == ServiceState.STOP_SIGKILL || next == ServiceState.FINAL_SIGKILL;
         int signal = kill ? Signals.SIGKILL : unit.killSignal().number();
         KillMode mode = unit.killMode();
+        if (hosted != null && hosted.alive()) {
+            hosted.stop();   // any signal ends the process it stands for; its end comes back as the main's exit
+        }
         spawned.removeIf(c -> c.exited() && !c.groupAlive());
         for (Child child : spawned) {
             boolean isControl = child == control;

@@ -12,14 +12,20 @@ import java.util.List;
 /**
  * One proxied client, from accept to close. The states, in order:
  * RESOLVING (the target's addresses), CONNECTING (one address after another),
- * RELAYING (two {@link Relay}s, one per direction), CLOSED. Every path ends
- * in {@link #close}, which gives the connection's slot back exactly once.
+ * RETRY_WAIT (--connect-retry=: every address refused or was unreachable, so the
+ * addresses are tried again after a back-off, while the client's bytes wait in
+ * the kernel), RELAYING (two {@link Relay}s, one per direction), CLOSED. Every
+ * path ends in {@link #close}, which gives the connection's slot back exactly once.
  *
  * <p>Kept small on purpose: an idle connection is this object, two relays,
  * two watches and two descriptors (no pipes), well under a kilobyte.
  */
 final class Connection {
-    enum State { RESOLVING, CONNECTING, RELAYING, CLOSED }
+    enum State { RESOLVING, CONNECTING, RETRY_WAIT, RELAYING, CLOSED }
+
+    /** --connect-retry=: the first wait after a refusal; each next one is twice as long, up to the maximum. */
+    static final long FIRST_RETRY_NANOS = 1_000_000L;
+    static final long MAX_RETRY_NANOS = 100_000_000L;
 
     /**
      * Interest in reading. RDHUP says the peer's FIN has arrived: a short read then leaves only the
@@ -39,6 +45,10 @@ final class Connection {
     private Watch clientWatch;
     private Watch targetWatch;
     private Timer connectTimer;
+    /** --connect-retry=: when no new round of attempts starts any more (System.nanoTime), and the next wait. */
+    private long retryDeadline;
+    private long retryDelay = FIRST_RETRY_NANOS;
+    private Timer retryTimer;
     private Relay upstream;
     private Relay downstream;
     /**
@@ -71,12 +81,54 @@ final class Connection {
             return;
         }
         candidates = addresses;
+        retryDeadline = System.nanoTime() + worker.config().connectRetryNanos();
+        startAttempts();
+    }
+
+    /** One round: every address in turn, within --connect-timeout=. */
+    private void startAttempts() {
         state = State.CONNECTING;
+        nextCandidate = 0;
         long timeout = worker.config().connectTimeoutNanos();
         if (timeout != Long.MAX_VALUE) {
             connectTimer = worker.loop().schedule(timeout, this::connectTimedOut);
         }
         connectNext();
+    }
+
+    /**
+     * Every address failed with {@code errno}: with --connect-retry= and time left, and a failure that says the
+     * target is not there yet (refused, no such socket file, unreachable), the next round is scheduled on the
+     * loop, with a doubling back-off that never passes the deadline. Otherwise the connection fails, as without it.
+     */
+    private void attemptsFailed(int errno) {
+        long remaining = retryDeadline - System.nanoTime();
+        if (remaining <= 0 || !isRetryable(errno)) {
+            connectFailed(errno);
+            return;
+        }
+        if (connectTimer != null) {
+            connectTimer.cancel();
+            connectTimer = null;
+        }
+        state = State.RETRY_WAIT;
+        long delay = Math.min(retryDelay, remaining);
+        retryDelay = Math.min(retryDelay * 2, MAX_RETRY_NANOS);
+        retryTimer = worker.loop().schedule(delay, () -> {
+            retryTimer = null;
+            if (state == State.RETRY_WAIT) {
+                startAttempts();
+            }
+        });
+    }
+
+    /** The target is not (yet) listening: what a backend that is still starting answers. */
+    static boolean isRetryable(int errno) {
+        return errno == Errno.ECONNREFUSED.number() || errno == Errno.ENOENT.number()
+                || errno == Errno.ENETUNREACH.number() || errno == Errno.EHOSTUNREACH.number()
+                || errno == Errno.EHOSTDOWN.number() || errno == Errno.ENETDOWN.number()
+                // A UNIX socket whose backlog is full (a backend still starting, not accepting yet).
+                || errno == Errno.EAGAIN.number();
     }
 
     /** Resolution failed: the client is let go at once. */
@@ -117,7 +169,7 @@ final class Connection {
             }
             closeTarget();
         }
-        connectFailed(lastErrno);
+        attemptsFailed(lastErrno);
     }
 
     private void connectFinished(int events) throws ErrnoException {
@@ -296,6 +348,9 @@ final class Connection {
         state = State.CLOSED;
         if (connectTimer != null) {
             connectTimer.cancel();
+        }
+        if (retryTimer != null) {
+            retryTimer.cancel();
         }
         if (clientWatch != null) {
             clientWatch.cancelBeforeClose();

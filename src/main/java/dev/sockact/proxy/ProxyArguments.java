@@ -48,7 +48,8 @@ public record ProxyArguments(ProxyConfig config, Target target, Map<String, Targ
             new Getopt.Spec((char) 0, "listen-datagram", true),
             new Getopt.Spec((char) 0, "proxy-protocol", true),
             new Getopt.Spec((char) 0, "connection-idle-time", true),
-            new Getopt.Spec((char) 0, "metrics", true)));
+            new Getopt.Spec((char) 0, "metrics", true),
+            new Getopt.Spec((char) 0, "connect-retry", true)));
 
     /** PROXY v1 is a line of text for TCP: it has no word for a datagram (proxy-protocol.txt, section 2.1). */
     public static final String V1_ON_DATAGRAMS = "--proxy-protocol=v1 cannot describe datagrams (the v1 line "
@@ -91,6 +92,12 @@ public record ProxyArguments(ProxyConfig config, Target target, Map<String, Targ
         }
         long idle = span(parsed.last("exit-idle-time"), "--exit-idle-time=");
         long timeout = span(parsed.last("connect-timeout"), "--connect-timeout=");
+        long retry = parsed.last("connect-retry") == null ? 0
+                : span(parsed.last("connect-retry"), "--connect-retry=");
+        if (retry == Long.MAX_VALUE) {
+            throw new InvalidException("Failed to parse --connect-retry= argument: " + parsed.last("connect-retry")
+                    + " (a finite time span)");
+        }
         String threads = parsed.last("threads");
         int loops = threads == null ? defaultLoops() : unsigned(threads, "--threads=");
         if (loops < 1 || loops > 64) {
@@ -162,7 +169,7 @@ public record ProxyArguments(ProxyConfig config, Target target, Map<String, Targ
             }
         }
         return new ProxyArguments(new ProxyConfig(max, idle, timeout, loops, proxyProtocol, connectionIdle,
-                datagramIdle), target, named, listen, listenDatagram, metrics);
+                datagramIdle, retry), target, named, listen, listenDatagram, metrics);
     }
 
     /**

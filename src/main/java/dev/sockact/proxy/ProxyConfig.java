@@ -15,9 +15,12 @@ package dev.sockact.proxy;
  *                            (--connection-idle-time=), or {@link Long#MAX_VALUE}
  * @param datagramIdleNanos   a datagram session ends after this long without a datagram either way
  *                            (--connection-idle-time=, {@link #DEFAULT_DATAGRAM_IDLE_NANOS} without it)
+ * @param connectRetryNanos   while the target refuses or is unreachable, try again for this long (--connect-retry=),
+ *                            or 0: give up at the first failure, as systemd-socket-proxyd does
  */
 public record ProxyConfig(int connectionsMax, long idleNanos, long connectTimeoutNanos, int threads,
-                          ProxyHeader.Version proxyProtocol, long connectionIdleNanos, long datagramIdleNanos) {
+                          ProxyHeader.Version proxyProtocol, long connectionIdleNanos, long datagramIdleNanos,
+                          long connectRetryNanos) {
     public static final int DEFAULT_CONNECTIONS_MAX = 256;
     /**
      * 60 s: between what Linux conntrack keeps a UDP flow, 30 s unanswered and 120 s once answered both ways, so a
@@ -27,11 +30,12 @@ public record ProxyConfig(int connectionsMax, long idleNanos, long connectTimeou
     public static final long DEFAULT_DATAGRAM_IDLE_NANOS = 60_000_000_000L;
 
     /**
-     * Without a PROXY header or a connection idle time (systemd-socket-proxyd's behaviour), and with the default
-     * idle time for datagram sessions.
+     * Without a PROXY header, a connection idle time or connect retries (systemd-socket-proxyd's behaviour), and
+     * with the default idle time for datagram sessions.
      */
     public ProxyConfig(int connectionsMax, long idleNanos, long connectTimeoutNanos, int threads) {
-        this(connectionsMax, idleNanos, connectTimeoutNanos, threads, null, Long.MAX_VALUE, DEFAULT_DATAGRAM_IDLE_NANOS);
+        this(connectionsMax, idleNanos, connectTimeoutNanos, threads, null, Long.MAX_VALUE, DEFAULT_DATAGRAM_IDLE_NANOS,
+                0);
     }
 
     public ProxyConfig {
@@ -46,6 +50,9 @@ public record ProxyConfig(int connectionsMax, long idleNanos, long connectTimeou
         }
         if (datagramIdleNanos <= 0) {
             throw new IllegalArgumentException("datagramIdleNanos must be positive");
+        }
+        if (connectRetryNanos < 0) {
+            throw new IllegalArgumentException("connectRetryNanos must not be negative");
         }
     }
 }

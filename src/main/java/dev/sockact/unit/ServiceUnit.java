@@ -22,6 +22,8 @@ import java.util.List;
  * @param directories    RuntimeDirectory= and its siblings, their modes, RuntimeDirectoryPreserve=
  * @param dynamicUser    DynamicUser=: run as the static user of that name (User=, or the unit's prefix)
  * @param process        the process the commands run in: limits, scheduling, capabilities
+ * @param hostProxy      X-SockactHostProxy= (sockact's, ignored by systemd), default yes: sockactd may forward a
+ *                       socket-proxyd ExecStart= itself instead of spawning it (see docs/sockactd.md)
  */
 public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPaths, UnitInfo unit,
                           ServiceType type, List<ExecCommand> execCondition, List<ExecCommand> execStartPre,
@@ -40,7 +42,7 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
                           ExitStatusSet restartPreventExitStatus, boolean privateNetwork, boolean privateTmp,
                           // Directories part (issue 15):
                           ExecDirectories directories, boolean dynamicUser,
-                          ProcessSettings process, List<OpenFile> openFiles) {
+                          ProcessSettings process, List<OpenFile> openFiles, boolean hostProxy) {
 
     public ServiceUnit {
         dropInPaths = List.copyOf(dropInPaths);
@@ -124,6 +126,7 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
         private boolean dynamicUser;
         // The process the commands run in (Limit*=, Nice=, capabilities...).
         private final ProcessSettings.Builder process = new ProcessSettings.Builder();
+        private boolean hostProxy = true;
 
         public Builder(UnitName name) {
             this.name = name;
@@ -177,6 +180,7 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
         public void dynamicUser(boolean value) { dynamicUser = value; }
         public ProcessSettings.Builder process() { return process; }
         public List<OpenFile> openFiles() { return openFiles; }
+        public void hostProxy(boolean value) { hostProxy = value; }
 
         /**
          * Freezes the settings. Type= defaults to {@code simple}, or {@code oneshot} when there is no ExecStart=
@@ -204,7 +208,7 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
                     fileDescriptorStoreMax, pidFile, watchdog, effectiveNotifyAccess,
                     ExitStatusSet.of(successExitStatus), ExitStatusSet.of(restartPreventExitStatus), privateNetwork,
                     privateTmp || dynamicUser, directories.build(), dynamicUser,
-                    process.build(), openFiles);
+                    process.build(), openFiles, hostProxy);
         }
     }
 }

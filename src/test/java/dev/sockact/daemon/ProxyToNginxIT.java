@@ -49,14 +49,21 @@ class ProxyToNginxIT {
     private static final Path EXAMPLES = Path.of("examples").toAbsolutePath();
     private static final String BODY = "Hello from nginx, through proxy-to-nginx.socket\n";
 
+    /** Which ExecStart=, and whether sockactd hosts it (the default) or spawns it (X-SockactHostProxy=no). */
     enum Proxy {
         SYSTEMD,
-        SOCKACT;
+        SOCKACT,
+        SYSTEMD_PROCESS,
+        SOCKACT_PROCESS;
 
         /** Resolved when used: ours from where a PrivateTmp= service can see it (a test that is skipped copies nothing). */
         Path program() {
-            return this == SYSTEMD ? Path.of("/lib/systemd/systemd-socket-proxyd")
+            return this == SYSTEMD || this == SYSTEMD_PROCESS ? Path.of("/lib/systemd/systemd-socket-proxyd")
                     : OutsideTmp.checkout().resolve("bin/socket-proxyd");
+        }
+
+        boolean hosted() {
+            return this == SYSTEMD || this == SOCKACT;
         }
     }
 
@@ -98,9 +105,15 @@ class ProxyToNginxIT {
         assertActive("nginx.service", "proxy-to-nginx.service", "proxy-to-nginx.socket");
         assertThat(dir.resolve("run/nginx/socket")).exists();
         long master = rememberNginx();
-        long proxyPid = mainPid("proxy-to-nginx.service");
-        // The proxy has a network of its own and still reaches nginx through the file system.
-        assertThat(netns(proxyPid)).isNotEqualTo(netns(ProcessHandle.current().pid()));
+        if (proxy.hosted()) {
+            assertHosted("/run/nginx/socket");
+        } else {
+            assertThat(daemon.log()).contains("proxy-to-nginx.service: Spawning socket-proxyd as a process: "
+                    + "X-SockactHostProxy=no");
+            long proxyPid = mainPid("proxy-to-nginx.service");
+            // The proxy has a network of its own and still reaches nginx through the file system.
+            assertThat(netns(proxyPid)).isNotEqualTo(netns(ProcessHandle.current().pid()));
+        }
         assertThat(netns(master)).isEqualTo(netns(ProcessHandle.current().pid()));
         assertThat(get(port)).isEqualTo(BODY);
 
@@ -118,9 +131,15 @@ class ProxyToNginxIT {
         assertThat(get(port)).isEqualTo(BODY);
         assertActive("nginx.service", "proxy-to-nginx.service", "proxy-to-nginx.socket");
         long master = rememberNginx();
-        long proxyPid = mainPid("proxy-to-nginx.service");
         String host = netns(ProcessHandle.current().pid());
-        assertThat(netns(master)).isNotEqualTo(host).isEqualTo(netns(proxyPid));
+        if (proxy.hosted()) {
+            // nginx listens on 127.0.0.1:inner only inside its namespace: the answer above came through a socket
+            // that sockactd made in that namespace.
+            assertHosted("127.0.0.1:" + inner);
+            assertThat(netns(master)).isNotEqualTo(host);
+        } else {
+            assertThat(netns(master)).isNotEqualTo(host).isEqualTo(netns(mainPid("proxy-to-nginx.service")));
+        }
         assertUnreachableFromHost(inner);
         assertThat(get(port)).isEqualTo(BODY);
 
@@ -142,12 +161,17 @@ class ProxyToNginxIT {
         for (int round = 1; round <= 2; round++) {
             assertThat(get(port)).as("request in round " + round + "\n" + daemon.log()).isEqualTo(BODY);
             rememberNginx();
-            seen.add(mainPid("proxy-to-nginx.service"));
+            if (proxy.hosted()) {
+                assertHosted("/run/nginx/socket");
+            } else {
+                seen.add(mainPid("proxy-to-nginx.service"));
+            }
             // The proxy exits after 6 s without a connection, and nginx, no longer needed, stops with it.
             Await.until("both services inactive after the idle time", Duration.ofSeconds(60), () ->
                     activeQuietly("proxy-to-nginx.service").equals("inactive")
                             && activeQuietly("nginx.service").equals("inactive"));
             daemon.await("nginx.service: Unit not needed anymore. Stopping.", round);
+            daemon.await("proxy-to-nginx.service: Deactivated successfully.", round);
             Run all = ctl("list-units", "--all");
             assertThat(all.out()).contains("nginx.service          loaded inactive dead")
                     .contains("proxy-to-nginx.service loaded inactive dead")
@@ -168,6 +192,10 @@ class ProxyToNginxIT {
         replace.put("ListenStream=80\n", "ListenStream=" + port + "\n");
         copyExample(proxy, example, replace);
         Files.move(units.resolve("nginx.conf"), dir.resolve("nginx.conf"));
+        if (!proxy.hosted()) {
+            Path dropIn = Files.createDirectories(units.resolve("proxy-to-nginx.service.d"));
+            Files.writeString(dropIn.resolve("process.conf"), "[Service]\nX-SockactHostProxy=no\n");
+        }
         return port;
     }
 
@@ -222,6 +250,18 @@ class ProxyToNginxIT {
         assertThat(daemon.log()).doesNotContain("Failed with result");
         assertThat(seen).as("nginx and proxy processes after sockactd stopped").noneMatch(ProxyToNginxIT::alive);
         assertThat(processesMentioning(dir.toString())).as("processes naming " + dir).isEmpty();
+    }
+
+    /** Forwarded inside sockactd: no main process, and sockctl status says where to and how much. */
+    private void assertHosted(String target) throws Exception {
+        String out = ctl("show", "-p", "MainPID", "proxy-to-nginx.service").out().strip();
+        assertThat(out).isEqualTo("MainPID=0");
+        Run status = ctl("status", "proxy-to-nginx.service");
+        assertThat(status.out()).as(daemon.log())
+                .contains("Forwarding to " + target.replace("/run/nginx", dir.resolve("run/nginx").toString())
+                        + " inside sockactd (no process)")
+                .doesNotContain("Main PID:");
+        assertThat(daemon.log()).contains("proxy-to-nginx.service: Forwarding to ");
     }
 
     private void assertActive(String... names) throws Exception {

@@ -36,7 +36,7 @@ class DatagramEngineTest {
             Thread echo = Thread.ofPlatform().daemon().start(() -> echo(backend));
             Io.setNonBlocking(listener.fd(), true);
             ProxyEngine engine = new ProxyEngine(new ProxyConfig(2, Long.MAX_VALUE, Long.MAX_VALUE, 1,
-                    null, Long.MAX_VALUE, TimeUnit.SECONDS.toNanos(2)), ProxyObserver.NONE, LOG);
+                    null, Long.MAX_VALUE, TimeUnit.SECONDS.toNanos(2), 0), ProxyObserver.NONE, LOG);
             TargetResolver target = new TargetResolver(Target.parse("127.0.0.1:" + backend.getLocalPort()));
             Thread host = Thread.ofPlatform().start(() -> {
                 try {

@@ -75,6 +75,8 @@ class ProxyStartupIT extends ProxyTestBase {
                 List.of("--threads=0", TARGET, "Failed to parse --threads= argument: 0"),
                 List.of("--threads=x", TARGET, "Failed to parse --threads= argument: x"),
                 List.of("--connect-timeout=soon", TARGET, "Failed to parse --connect-timeout= argument: soon"),
+                List.of("--connect-retry=soon", TARGET, "Failed to parse --connect-retry= argument: soon"),
+                List.of("--connect-retry=infinity", TARGET, "Failed to parse --connect-retry= argument: infinity"),
                 List.of("--listen=nowhere:port", TARGET, "Failed to parse --listen= argument: nowhere:port"),
                 List.of("127.0.0.1:nosuchservice", "Unknown port or service name: nosuchservice"),
                 List.of("[::1", "Missing ']'"))) {
@@ -102,7 +104,7 @@ class ProxyStartupIT extends ProxyTestBase {
         ProxyProcess help = run(Proxyd.SOCKACT, Map.of(), command(Proxyd.SOCKACT, List.of("--help")));
         help.assertExitStatus(0);
         assertThat(help.stdout()).contains("--connections-max=", "--exit-idle-time=", "--listen=", "--connect-timeout=",
-                "--threads=");
+                "--connect-retry=", "--threads=");
         ProxyProcess shortHelp = run(Proxyd.SOCKACT, Map.of(), command(Proxyd.SOCKACT, List.of("-h")));
         shortHelp.assertExitStatus(0);
         ProxyProcess version = run(Proxyd.SOCKACT, Map.of(), command(Proxyd.SOCKACT, List.of("--version")));

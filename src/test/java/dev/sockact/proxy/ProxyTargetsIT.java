@@ -8,11 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sockact.proxy.ProxyProcess.Setup;
 import dev.sockact.proxy.TestBackends.Backend;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
@@ -143,4 +145,37 @@ class ProxyTargetsIT extends ProxyTestBase {
         assertThat(proxy.log()).contains("Failed to connect to remote host 127.0.0.1:" + silent.getLocalPort());
     }
 
+    /**
+     * Extension --connect-retry: a UNIX socket target that does not exist yet (ENOENT) when the client comes; the
+     * client's byte waits in the kernel and is echoed once the backend binds.
+     */
+    @Test
+    void connectRetryHoldsTheClientUntilTheTargetListens() {
+        Path socket = dir.resolve("later.sock");
+        int port = ProxyProcess.freePort();
+        keep(ProxyProcess.activated(dir, port, "--connect-retry=60s", socket.toString()));
+        try (Socket client = connect(port)) {
+            client.getOutputStream().write(42);
+            keep(TestBackends.unix(socket, TestBackends.ECHO));
+            assertThat(client.getInputStream().read()).as("the byte sent before the target listened").isEqualTo(42);
+            assertRelayed(client);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Extension --connect-retry: once its span has passed, the client is let go as without it. */
+    @Test
+    void connectRetryGivesUpAfterItsSpan() {
+        int down = ProxyProcess.freePort();
+        int port = ProxyProcess.freePort();
+        ProxyProcess proxy = keep(ProxyProcess.activated(dir, port, "--connect-retry=300ms", "127.0.0.1:" + down));
+        try (Socket client = connect(port)) {
+            assertThat(readUntilClosed(client).data()).isEmpty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        proxy.awaitLog("Failed to connect to remote host 127.0.0.1:" + down + ": ECONNREFUSED");
+        assertThat(proxy.isAlive()).isTrue();
+    }
 }

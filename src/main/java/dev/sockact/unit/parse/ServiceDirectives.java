@@ -100,6 +100,8 @@ public final class ServiceDirectives {
             .one("RuntimeDirectoryPreserve", ExecDirectoryValues.preserve(), (b, p) -> b.directories().preserve(p))
             .custom("DynamicUser", ExecDirectoryValues::dynamicUser)
             .include(ProcessDirectives::rows)
+            // sockact's own (systemd ignores X- keys): "no" keeps a socket-proxyd ExecStart= a process.
+            .one("X-SockactHostProxy", Values.bool(), ServiceUnit.Builder::hostProxy)
             .unsupported(Systemd252Keys.of("Service"))
             .build();
 

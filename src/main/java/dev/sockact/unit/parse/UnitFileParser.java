@@ -88,11 +88,11 @@ public final class UnitFileParser<B> {
             warn(file, line, section, null, "Missing key name before '=', ignoring line.");
             return true;
         }
-        if (key.startsWith("X-")) {
-            return true;
-        }
         UnitSchema.Binding<B, ?> binding = schema.section(section);
         DirectiveTable.Directive<?> directive = binding.table().get(key);
+        if (key.startsWith("X-") && directive == null) {
+            return true;   // an extension nobody here knows: ignored silently, as systemd does (sockact's own are in the table)
+        }
         if (directive == null) {
             warn(file, line, section, key, "Unknown key '" + key + "' in section [" + section + "], ignoring.");
             return true;
