@@ -3,8 +3,6 @@ package dev.sockact.cli;
 import dev.sockact.activation.ListenAddress;
 import dev.sockact.activation.ListenFds;
 import dev.sockact.activation.ListenSockets;
-import dev.sockact.daemon.Daemon;
-import dev.sockact.daemon.Manager;
 import dev.sockact.posix.Fd;
 import dev.sockact.posix.Io;
 import dev.sockact.posix.NativeWarmUp;
@@ -25,12 +23,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 /**
  * The training run behind the AOT cache (bin/build-aot-cache): walks every
@@ -49,7 +42,6 @@ public final class AotTraining {
         proxyStartUp();
         spawnChild();
         proxyTraffic();
-        daemonActivations();
         System.out.println("training done");
     }
 
@@ -130,68 +122,6 @@ public final class AotTraining {
             proxy.stop();
             loop.join();
             listener.close();
-        }
-    }
-
-    /**
-     * sockactd end to end: start-up (unit loading, listening), Accept=no activations (a service started per
-     * connection, its exit, listening again) and Accept=yes instances, then the stop. Without it the daemon's
-     * first activation loads and links ~60-200 ms of classes, and its first seconds of Accept=yes run at half
-     * speed (bench/activation-bench).
-     */
-    private static void daemonActivations() throws Exception {
-        Path dir = Files.createTempDirectory("sockact-training");
-        try {
-            Path units = Files.createDirectories(dir.resolve("units"));
-            Path marks = dir.resolve("started");
-            int once = freePort();
-            int perConnection = freePort();
-            // Accept=no: a one-shot service that does not accept, so the socket triggers it again after each exit
-            // (the limits lifted); every start appends a line.
-            Files.writeString(units.resolve("once.socket"), "[Socket]\nListenStream=127.0.0.1:" + once
-                    + "\nTriggerLimitIntervalSec=0\n");
-            Files.writeString(units.resolve("once.service"), "[Unit]\nStartLimitIntervalSec=0\n\n[Service]\n"
-                    + "ExecStart=/bin/sh -c 'echo >>" + marks + "'\n");
-            Files.writeString(units.resolve("each.socket"), "[Socket]\nListenStream=127.0.0.1:" + perConnection
-                    + "\nAccept=yes\nTriggerLimitIntervalSec=0\n");
-            Files.writeString(units.resolve("each@.service"), "[Service]\nExecStart=/bin/echo hi\n"
-                    + "StandardInput=socket\nStandardError=null\n");
-            AtomicReference<Runnable> stop = new AtomicReference<>();
-            PrintWriter sink = new PrintWriter(new StringWriter());
-            Thread daemon = Thread.ofPlatform().start(() -> Daemon.run(
-                    new Manager.Config(List.of(units), false, dir), dir.resolve("control.sock"), 0600,
-                    stop::set, reload -> { }, sink));
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            // Accept=yes first: its socket is up once a connection is answered.
-            for (int served = 0; served < 300 && System.nanoTime() < deadline; ) {
-                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), perConnection)) {
-                    s.getInputStream().readAllBytes();
-                    served++;
-                } catch (java.io.IOException notYet) {
-                    Thread.sleep(10);
-                }
-            }
-            // Accept=no: one connection left pending triggers the service over and over.
-            try (Socket _ = new Socket(InetAddress.getLoopbackAddress(), once)) {
-                while (System.nanoTime() < deadline && (!Files.exists(marks) || Files.size(marks) < 40)) {
-                    Thread.sleep(5);
-                }
-            }
-            while (stop.get() == null) {
-                Thread.sleep(5);
-            }
-            stop.get().run();
-            daemon.join(20_000);
-        } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return probe.getLocalPort();
         }
     }
 
