@@ -74,7 +74,7 @@ class ProxyNamedTargetsIT extends ProxyTestBase {
         ProxyProcess p = keep(ProxyProcess.run(dir, java.util.Map.of(),
                 List.of(ProxyProcess.OUR_PROXYD, "--listen=127.0.0.1:" + ProxyProcess.freePort(), "web=127.0.0.1:1")));
         p.assertExitStatus(1);
-        assertThat(p.log()).contains("--listen= sockets have no name");
+        assertThat(p.log()).contains("--listen= and --listen-datagram= sockets have no name");
     }
 
     /** Through a vsock target to socat's VSOCK-LISTEN on the local CID (1), where the kernel has vsock loopback. */
