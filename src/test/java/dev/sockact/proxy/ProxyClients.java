@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -74,5 +75,22 @@ final class ProxyClients {
         } catch (Exception ignored) {
             // cleanup
         }
+    }
+
+    /**
+     * Writes {@code message} (from another thread, so a message larger than the socket buffers cannot deadlock) and
+     * reads as many bytes back from an echoing peer.
+     */
+    static void echoRoundTrip(Socket socket, byte[] message) throws Exception {
+        OutputStream out = socket.getOutputStream();
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                out.write(message);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        assertThat(socket.getInputStream().readNBytes(message.length)).hasSize(message.length);
+        writer.join();
     }
 }

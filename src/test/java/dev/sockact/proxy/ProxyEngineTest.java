@@ -7,8 +7,6 @@ import dev.sockact.posix.Fd;
 import dev.sockact.posix.Io;
 import dev.sockact.posix.SockAddr;
 import dev.sockact.posix.Sockets;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -50,8 +48,8 @@ class ProxyEngineTest {
 
             byte[] message = new byte[100_000];
             try (Socket a = connect(listener); Socket b = connect(listener)) {
-                roundTrip(a, message);
-                roundTrip(b, message);
+                ProxyClients.echoRoundTrip(a, message);
+                ProxyClients.echoRoundTrip(b, message);
                 // The echo can reach the client before the loop has added what it just wrote: wait for the count.
                 long expected = 2L * message.length;
                 waitUntil(() -> engine.stats().open() == 2 && engine.stats().bytesToTarget() == expected
@@ -129,20 +127,6 @@ class ProxyEngineTest {
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.setSoTimeout(10_000);
         return socket;
-    }
-
-    private static void roundTrip(Socket socket, byte[] message) throws Exception {
-        OutputStream out = socket.getOutputStream();
-        InputStream in = socket.getInputStream();
-        Thread writer = Thread.ofVirtual().start(() -> {
-            try {
-                out.write(message);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        assertThat(in.readNBytes(message.length)).hasSize(message.length);
-        writer.join();
     }
 
     private static void waitUntil(BooleanSupplier condition) throws InterruptedException {

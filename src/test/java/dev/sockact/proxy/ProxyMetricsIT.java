@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sockact.metrics.MetricsScrapes;
 import dev.sockact.proxy.TestBackends.Backend;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +28,7 @@ class ProxyMetricsIT extends ProxyTestBase {
         List<Socket> open = new ArrayList<>();
         // The first client starts the proxy (socket activation), and with it the endpoint.
         Socket first = keep(ProxyClients.connect(port));
-        roundTrip(first, message);
+        ProxyClients.echoRoundTrip(first, message);
         open.add(first);
         proxy.awaitCondition(() -> scrapeQuietly(metricsPort) != null, "the metrics endpoint answers");
         Map<String, Double> before = MetricsScrapes.parse(scrapeQuietly(metricsPort));
@@ -38,7 +36,7 @@ class ProxyMetricsIT extends ProxyTestBase {
 
         for (int i = 0; i < 2; i++) {
             Socket s = keep(ProxyClients.connect(port));
-            roundTrip(s, message);
+            ProxyClients.echoRoundTrip(s, message);
             open.add(s);
         }
         // A fourth is over -c 3: refused.
@@ -100,19 +98,5 @@ class ProxyMetricsIT extends ProxyTestBase {
         } catch (Exception e) {
             return null;
         }
-    }
-
-    private static void roundTrip(Socket socket, byte[] message) throws Exception {
-        OutputStream out = socket.getOutputStream();
-        InputStream in = socket.getInputStream();
-        Thread writer = Thread.ofVirtual().start(() -> {
-            try {
-                out.write(message);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        assertThat(in.readNBytes(message.length)).hasSize(message.length);
-        writer.join();
     }
 }
