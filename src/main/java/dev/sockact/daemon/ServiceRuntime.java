@@ -83,7 +83,8 @@ final class ServiceRuntime implements ManagedUnit {
 
     /**
      * What an Accept=yes instance ({@code foo@0-...service}) serves: its connection, passed as fd 3 named
-     * "connection" (or the socket's FileDescriptorName=) with REMOTE_ADDR/REMOTE_PORT, and the socket that gets the slot back when the instance ends.
+     * "connection" (or the socket's FileDescriptorName=) with REMOTE_ADDR/REMOTE_PORT, and the socket that gets the
+     * slot back when the instance ends.
      */
     record Instance(SocketRuntime socket, ConnectionAcceptor.Connection connection) {
     }
