@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.ToDoubleFunction;
 
 /**
  * sockactd's units as Prometheus metrics ({@code sockact_unit_*}, {@code sockact_socket_*},
@@ -71,16 +72,12 @@ final class UnitMetrics implements MetricsSource {
         }
     }
 
-    private interface Value {
-        double of(Figures figures);
-    }
-
     private static void family(Exposition out, List<Figures> units, boolean sockets, String name,
-                               Exposition.Type type, String help, Value value) {
+                               Exposition.Type type, String help, ToDoubleFunction<Figures> value) {
         out.family(name, type, help);
         for (Figures f : units) {
             if (f.socket == sockets) {
-                out.sample(name, value.of(f), "unit", f.unit);
+                out.sample(name, value.applyAsDouble(f), "unit", f.unit);
             }
         }
     }
