@@ -17,7 +17,9 @@ import dev.sockact.proxy.ProxyEngine;
 import dev.sockact.proxy.ProxyListener;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * socket-proxyd: forwards every connection on the inherited (or --listen)
@@ -45,8 +47,11 @@ final class SocketProxydCommand extends GetoptCommand {
             // A literal target is resolved before the listeners are read (see TargetResolver).
             var resolvers = arguments.resolvers();
             List<String> names = new ArrayList<>();
-            List<ProxyListener> listeners = arguments.listeners(resolvers,
-                    listeners(arguments.listen(), arguments.listenDatagram(), names), names);
+            Map<Fd, ProxyListener.ReusePortGroup> groups = new HashMap<>();
+            List<ProxyListener> listeners = arguments.listeners(resolvers, listeners(arguments.listen(),
+                    arguments.listenDatagram(), arguments.config().threads() > 1, names, groups), names).stream()
+                    .map(l -> groups.containsKey(l.socket()) ? l.spreadThrough(groups.get(l.socket())) : l)
+                    .toList();
             arguments.checkSockets(hasDatagram(listeners));
             SocketProxydProcess process = new SocketProxydProcess(System.getenv(), arguments.config().idleNanos());
             ProxyEngine engine = new ProxyEngine(arguments.config(), process, System.getLogger("socket-proxyd"));
@@ -87,9 +92,11 @@ final class SocketProxydCommand extends GetoptCommand {
 
     /**
      * The sockets to serve, their FileDescriptorName= added to {@code names} (none for --listen= and
-     * --listen-datagram= ones).
+     * --listen-datagram= ones). With {@code spread}, an IP --listen-datagram= socket is bound with SO_REUSEPORT and
+     * put in {@code groups} with how to open more members, one per event loop.
      */
-    private static List<Fd> listeners(List<SockAddr> listen, List<SockAddr> listenDatagram, List<String> names)
+    private static List<Fd> listeners(List<SockAddr> listen, List<SockAddr> listenDatagram, boolean spread,
+                                      List<String> names, Map<Fd, ProxyListener.ReusePortGroup> groups)
             throws Failure, ErrnoException {
         List<Fd> fds = new ArrayList<>();
         try {
@@ -118,9 +125,15 @@ final class SocketProxydCommand extends GetoptCommand {
         }
         for (SockAddr address : listenDatagram) {
             try {
-                Fd fd = ListenSockets.open(address, ListenSockets.Options.activateDefaults(Sockets.SOCK_DGRAM));
-                Io.setNonBlocking(fd.fd(), true);
+                boolean reusePort = spread && (address instanceof SockAddr.In4 || address instanceof SockAddr.In6);
+                Fd fd = openDatagram(address, reusePort);
                 fds.add(fd);
+                names.add("");
+                if (reusePort) {
+                    // The members bind the address the first got (a port 0 was chosen by the kernel).
+                    SockAddr bound = Sockets.localAddress(fd.fd());
+                    groups.put(fd, () -> openDatagram(bound, true));
+                }
             } catch (ErrnoException e) {
                 throw new Failure("Failed to listen on " + address + " (datagram): " + e.reason());
             }
@@ -129,6 +142,16 @@ final class SocketProxydCommand extends GetoptCommand {
             throw new Failure("Didn't get any sockets passed in.");
         }
         return fds;
+    }
+
+    private static Fd openDatagram(SockAddr address, boolean reusePort) throws ErrnoException {
+        Fd fd = ListenSockets.open(address, ListenSockets.Options.activateDefaults(Sockets.SOCK_DGRAM), 0, socket -> {
+            if (reusePort) {
+                Sockets.setIntOption(socket.fd(), Sockets.SOL_SOCKET, Sockets.SO_REUSEPORT, 1);
+            }
+        });
+        Io.setNonBlocking(fd.fd(), true);
+        return fd;
     }
 
     static final String HELP = """

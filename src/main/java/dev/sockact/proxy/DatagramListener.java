@@ -5,6 +5,7 @@ import dev.sockact.posix.DatagramMessage;
 import dev.sockact.posix.Epoll;
 import dev.sockact.posix.Errno;
 import dev.sockact.posix.ErrnoException;
+import dev.sockact.posix.Fd;
 import dev.sockact.posix.SockAddr;
 import dev.sockact.posix.Sockets;
 import java.lang.foreign.MemorySegment;
@@ -17,8 +18,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A datagram socket the proxy listens on, served by one loop (the first: a client's datagrams must all reach the
- * loop that holds its session). Each client address gets a {@link DatagramSession}; a datagram is read with
+ * A datagram socket the proxy listens on, read by one loop: the first loop reads the socket the host gave, and each
+ * other loop a member of its SO_REUSEPORT group where the host made one (the kernel sends all of a client's
+ * datagrams to the same member, so its session is on one loop). Each client address gets a {@link DatagramSession}; a datagram is read with
  * recvmsg(2), so that the sender and, on a wildcard address, the local address it was sent to are known, and
  * replies go back with sendmsg(2) from that address.
  */
@@ -29,6 +31,8 @@ final class DatagramListener {
     private final ProxyWorker worker;
     private final ProxyListener listener;
     private final int fd;
+    /** The socket read, when it is a member this loop opened (and closes), not the host's. */
+    private final Fd owned;
     private final DatagramMessage message;
     private final Map<SessionKey, DatagramSession> sessions = new HashMap<>();
     private final SessionKey probe = SessionKey.probe(SockAddr.STORAGE_SIZE);
@@ -36,10 +40,11 @@ final class DatagramListener {
     /** The listener's own address: the local address of a PROXY header when the datagram brought no packet info. */
     private SockAddr local;
 
-    DatagramListener(ProxyWorker worker, ProxyListener listener) {
+    DatagramListener(ProxyWorker worker, ProxyListener listener, Fd socket, boolean owned) {
         this.worker = worker;
         this.listener = listener;
-        this.fd = listener.socket().fd();
+        this.fd = socket.fd();
+        this.owned = owned ? socket : null;
         this.message = worker.datagramMessage();
     }
 
@@ -140,5 +145,8 @@ final class DatagramListener {
             watch.cancel();
         }
         new ArrayList<>(sessions.values()).forEach(DatagramSession::close);
+        if (owned != null) {
+            owned.close();
+        }
     }
 }

@@ -30,8 +30,12 @@ final class DatagramSession {
 
     /** Datagrams a client may send before a host-name target is resolved; more are dropped. */
     private static final int PENDING_MAX = 16;
-    /** Replies read per wake-up, as for the listener. */
-    private static final int DATAGRAMS_PER_WAKEUP = 64;
+    /**
+     * Replies read per wake-up. One: a target mostly answers one datagram with one, and the read that would find
+     * the socket empty is a system call per reply; epoll is level-triggered, so a socket with more is reported
+     * again in the same epoll_wait round as the other sessions.
+     */
+    private static final int DATAGRAMS_PER_WAKEUP = 1;
 
     private final DatagramListener listener;
     private final ProxyWorker worker;

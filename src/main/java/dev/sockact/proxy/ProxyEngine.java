@@ -196,7 +196,8 @@ public final class ProxyEngine {
      * <p>The first loop starts at once; the others (--threads=) only once two connections are open at the same
      * time. A second loop thread starting beside the first costs a socket-activated proxy about 8 ms of its cold
      * start on a 2-CPU machine, for nothing while connections come one at a time; under load it is started at the
-     * first overlap, and every loop then accepts (EPOLLEXCLUSIVE wakes one per connection).
+     * first overlap, and every loop then accepts (EPOLLEXCLUSIVE wakes one per connection). A datagram listener
+     * with an SO_REUSEPORT group ({@link ProxyListener#group}) starts them all at once.
      */
     public void run(List<ProxyListener> listeners) throws ErrnoException {
         this.listeners = List.copyOf(listeners);
@@ -206,6 +207,13 @@ public final class ProxyEngine {
             ProxyWorker firstWorker = newWorker();
             if (stopped) {
                 return;   // stop() came before the first loop existed
+            }
+            if (config.threads() > 1 && this.listeners.stream().anyMatch(l -> l.group() != null)
+                    && moreLoopsStarted.compareAndSet(false, true)) {
+                // Every member of an SO_REUSEPORT group must exist before the first datagram: the kernel spreads
+                // clients by a hash over the members, and a member added later would move clients that already
+                // have a session on another loop.
+                startMoreLoops();
             }
             idleSince.set(System.nanoTime());
             // Unlike systemd, the idle time also counts when no client ever comes.
@@ -228,13 +236,12 @@ public final class ProxyEngine {
         EventLoop loop = EventLoop.create();
         loop.onHandlerFailure(t -> log.handlerFailed.log(System.Logger.Level.WARNING, "Connection failed: " + t));
         ProxyWorker worker = new ProxyWorker(this, loop, resolverThreads);
-        // Datagram listeners are served by the first loop only: a client's session must be where its datagrams land.
         worker.listenOn(listeners, config.threads() > 1, workers.isEmpty());
         workers.add(worker);
         return worker;
     }
 
-    /** On the first loop: starts the other loops. One that cannot be made is logged; the rest serve on. */
+    /** On the first loop's thread: starts the other loops. One that cannot be made is logged; the rest serve on. */
     private void startMoreLoops() {
         for (int i = 1; i < config.threads() && accepting; i++) {
             ProxyWorker worker;

@@ -69,23 +69,45 @@ final class ProxyWorker {
     }
 
     /**
-     * Watches the stream listeners, and the datagram ones too when {@code servesDatagrams} (the first loop only:
-     * see {@link DatagramListener}). The TCP path stays as it was: datagram listeners are not in {@link #listeners}.
+     * Watches the stream listeners, and the datagram ones: the first loop reads each datagram socket itself; every
+     * other loop reads a member of its own of the socket's SO_REUSEPORT group where it has one (see
+     * {@link ProxyListener#group}), else leaves it to the first (a client's datagrams must all reach the loop that
+     * holds its session). The TCP path stays as it was: datagram listeners are not in {@link #listeners}.
      */
-    void listenOn(List<ProxyListener> listeners, boolean exclusive, boolean servesDatagrams) throws ErrnoException {
+    void listenOn(List<ProxyListener> listeners, boolean exclusive, boolean firstLoop) throws ErrnoException {
         List<ProxyListener> streams = new ArrayList<>();
         for (ProxyListener listener : listeners) {
             if (Sockets.type(listener.socket().fd()) != Sockets.SOCK_DGRAM) {
                 streams.add(listener);
-            } else if (servesDatagrams) {
-                DatagramListener datagrams = new DatagramListener(this, listener);
-                datagrams.start();
-                datagramListeners.add(datagrams);
+            } else if (firstLoop) {
+                serveDatagrams(listener, listener.socket(), false);
+            } else if (listener.group() != null) {
+                Fd member;
+                try {
+                    member = listener.group().openMember();
+                } catch (ErrnoException e) {
+                    log().logger.log(System.Logger.Level.WARNING, "Failed to open another socket on "
+                            + local(listener.socket().fd()) + " (SO_REUSEPORT) for one more event loop: "
+                            + e.reason() + "; its datagrams are read by fewer loops.");
+                    continue;
+                }
+                serveDatagrams(listener, member, true);
             }
         }
         this.listeners = streams;
         this.exclusive = exclusive;
         watchListeners();
+    }
+
+    private void serveDatagrams(ProxyListener listener, Fd socket, boolean owned) throws ErrnoException {
+        DatagramListener datagrams = new DatagramListener(this, listener, socket, owned);
+        try {
+            datagrams.start();
+        } catch (ErrnoException e) {
+            datagrams.closeAll();
+            throw e;
+        }
+        datagramListeners.add(datagrams);
     }
 
     private void watchListeners() throws ErrnoException {
@@ -287,6 +309,14 @@ final class ProxyWorker {
     private static String peer(int fd) {
         try {
             return Sockets.peerAddress(fd).toString();
+        } catch (ErrnoException e) {
+            return "(unknown)";
+        }
+    }
+
+    private static String local(int fd) {
+        try {
+            return Sockets.localAddress(fd).toString();
         } catch (ErrnoException e) {
             return "(unknown)";
         }

@@ -133,6 +133,36 @@ class ProxyDatagramIT extends ProxyTestBase {
         EchoBackend backend = keep(EchoBackend.udp());
         int port = ProxyProcess.freePort();
         ProxyProcess proxy = underActivator(activator, port, backend.target());
+        assertEachClientGetsOnlyItsOwnReplies(proxy, port, backend);
+    }
+
+    /**
+     * A --listen-datagram= socket with --threads=4 is an SO_REUSEPORT group of four sockets, one per loop (read
+     * back from /proc/net/udp); the kernel keeps each client on one of them, so each still has one session.
+     */
+    @Test
+    void aListenDatagramSocketIsSpreadOverTheLoopsAndEachClientKeepsOneSession() throws Exception {
+        EchoBackend backend = keep(EchoBackend.udp());
+        int port = ProxyProcess.freePort();
+        ProxyProcess proxy = keep(ProxyProcess.start(dir, List.of(ProxyProcess.OUR_PROXYD,
+                "--listen-datagram=127.0.0.1:" + port, "--threads=4", backend.target())));
+        proxy.awaitCondition(() -> udpSocketsBoundTo(port) == 4, "four sockets bound to port " + port);
+        assertEachClientGetsOnlyItsOwnReplies(proxy, port, backend);
+        assertThat(udpSocketsBoundTo(port)).isEqualTo(4);
+    }
+
+    /** Sockets in /proc/net/udp whose local port is {@code port}. */
+    private static long udpSocketsBoundTo(int port) {
+        String local = String.format(":%04X ", port);
+        try (var lines = java.nio.file.Files.lines(Path.of("/proc/net/udp"))) {
+            return lines.skip(1).map(String::trim).filter(l -> l.split("\\s+")[1].endsWith(local.trim())).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void assertEachClientGetsOnlyItsOwnReplies(ProxyProcess proxy, int port, EchoBackend backend)
+            throws Exception {
         InetSocketAddress proxyAddress = new InetSocketAddress(LOOPBACK, port);
         int clients = 64;
         int rounds = 20;
