@@ -112,6 +112,9 @@ final class Connection {
             connectTimer = null;
         }
         state = State.RETRY_WAIT;
+        if (clientWatch == null && !watchForReset()) {
+            return;
+        }
         long delay = Math.min(retryDelay, remaining);
         retryDelay = Math.min(retryDelay * 2, MAX_RETRY_NANOS);
         retryTimer = worker.loop().schedule(delay, () -> {
@@ -120,6 +123,30 @@ final class Connection {
                 startAttempts();
             }
         });
+    }
+
+    /**
+     * While waiting, a client that resets (or whose socket fails) ends the wait: epoll reports ERR and HUP with no
+     * interest asked. A FIN alone does not: a client that half-closed may still be waiting for its answer, so the
+     * wait goes on, as haproxy's does without abortonclose. False when the connection was closed instead.
+     */
+    private boolean watchForReset() {
+        try {
+            clientWatch = worker.loop().watch(client.fd(), 0, events -> {
+                if (state == State.RETRY_WAIT || state == State.CONNECTING) {   // level-triggered: never ignored
+                    if (worker.log().isDebug()) {
+                        worker.log().debug("Client reset while waiting for " + targetResolver.target()
+                                + ", connection closed.");
+                    }
+                    close();
+                }
+            });
+            return true;
+        } catch (ErrnoException e) {
+            worker.log().watchFailed.log(System.Logger.Level.WARNING, "Failed to watch connection: " + e.getMessage());
+            close();
+            return false;
+        }
     }
 
     /** The target is not (yet) listening: what a backend that is still starting answers. */
@@ -211,6 +238,9 @@ final class Connection {
         downstream = new Relay(target.fd(), client.fd(), worker.pipes(), worker.buffer(), worker.counters(),
                 LoopCounters.Counter.BYTES_TO_CLIENTS);
         upstream.pairWith(downstream);
+        if (clientWatch != null) {
+            clientWatch.cancel();   // the reset watch of RETRY_WAIT
+        }
         try {
             clientWatch = worker.loop().watch(client.fd(), READ, this::clientReady);
         } catch (ErrnoException e) {

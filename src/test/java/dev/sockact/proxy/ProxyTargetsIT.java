@@ -5,6 +5,7 @@ import static dev.sockact.proxy.ProxyClients.connect;
 import static dev.sockact.proxy.ProxyClients.readUntilClosed;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sockact.metrics.MetricsScrapes;
 import dev.sockact.proxy.ProxyProcess.Setup;
 import dev.sockact.proxy.TestBackends.Backend;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -177,5 +179,36 @@ class ProxyTargetsIT extends ProxyTestBase {
         }
         proxy.awaitLog("Failed to connect to remote host 127.0.0.1:" + down + ": ECONNREFUSED");
         assertThat(proxy.isAlive()).isTrue();
+    }
+
+    /**
+     * Extension --connect-retry: a client that resets while it waits (SO_LINGER 0) ends its wait at once and gives its
+     * slot back, instead of holding it for the whole span. Read from --metrics=: the open connections go 1, then 0.
+     */
+    @Test
+    void connectRetryEndsWhenTheWaitingClientResets() throws IOException {
+        int down = ProxyProcess.freePort();
+        int port = ProxyProcess.freePort();
+        int metrics = ProxyProcess.freePort();
+        ProxyProcess proxy = keep(ProxyProcess.activated(dir, port, "--connect-retry=60s",
+                "--metrics=127.0.0.1:" + metrics, "127.0.0.1:" + down));
+        Socket client = connect(port);
+        proxy.awaitCondition(() -> openConnections(metrics) == 1, "the client to wait for the target");
+        client.setSoLinger(true, 0);
+        client.close();
+        proxy.awaitCondition(() -> openConnections(metrics) == 0, "the reset client's wait to end");
+        assertThat(proxy.log()).doesNotContain("Failed to connect");
+        assertThat(proxy.isAlive()).isTrue();
+    }
+
+    /** sockact_proxy_connections_open from the metrics endpoint, or -1 while it does not answer. */
+    private static long openConnections(int metricsPort) {
+        try {
+            Matcher m = Pattern.compile("(?m)^sockact_proxy_connections_open (\\d+)")
+                    .matcher(MetricsScrapes.get(metricsPort, "/metrics").body());
+            return m.find() ? Long.parseLong(m.group(1)) : -1;
+        } catch (IOException e) {
+            return -1;
+        }
     }
 }
