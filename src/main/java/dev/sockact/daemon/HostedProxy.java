@@ -52,10 +52,11 @@ final class HostedProxy implements ProxyObserver {
         this.engine = new ProxyEngine(arguments.config(), this, new UnitLogger(unit));
     }
 
-    /** Starts serving {@code sockets} (left open: they are the socket unit's) in {@code network}, or the host's. */
-    void start(List<Fd> sockets, NetworkNamespace network) {
-        TargetResolver target = new TargetResolver(arguments.target());
-        List<ProxyListener> listeners = sockets.stream().map(fd -> new ProxyListener(fd, target)).toList();
+    /**
+     * Starts serving {@code listeners} (their sockets are the socket unit's, left open) in {@code network}, or the
+     * host's.
+     */
+    void start(List<ProxyListener> listeners, NetworkNamespace network) {
         alive = true;
         // A platform thread: a virtual one would move between carriers and leave the namespace behind.
         Thread.ofPlatform().name("sockactd-proxy-" + unit).daemon().start(() -> {
@@ -97,7 +98,7 @@ final class HostedProxy implements ProxyObserver {
     /** For {@code sockctl status}: where it forwards, and the counts now. */
     String describe() {
         ProxyStats s = engine.stats();
-        return "Forwarding to " + arguments.target() + " inside sockactd (no process): " + s.open() + " open, "
+        return "Forwarding to " + arguments.describeTargets() + " inside sockactd (no process): " + s.open() + " open, "
                 + s.accepted() + " accepted" + (s.refused() > 0 ? ", " + s.refused() + " refused" : "")
                 + (s.connectFailures() > 0 ? ", " + s.connectFailures() + " failed to connect" : "")
                 + "; " + s.bytesToTarget() + " B to target, " + s.bytesToClients() + " B to clients";

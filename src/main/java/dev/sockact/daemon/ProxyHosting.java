@@ -5,6 +5,7 @@ import dev.sockact.posix.Fd;
 import dev.sockact.posix.SockAddr;
 import dev.sockact.posix.Sockets;
 import dev.sockact.proxy.ProxyArguments;
+import dev.sockact.proxy.ProxyListener;
 import dev.sockact.proxy.Target;
 import dev.sockact.text.Getopt;
 import dev.sockact.unit.ExecCommand;
@@ -123,18 +124,20 @@ final class ProxyHosting {
                 return Optional.empty();   // systemd's binary refuses our options: the process fails as it would
             }
             ProxyArguments arguments = ProxyArguments.from(parsed);
-            // Sockets of its own, an endpoint of its own, targets by socket name: the process does these (the
-            // hosted engine serves the socket unit's sockets with one target, and sockactd has its own --metrics).
+            // Sockets of its own, an endpoint of its own: the process does these (the hosted engine serves the
+            // socket unit's sockets, and sockactd has its own --metrics).
             if (!arguments.listen().isEmpty() || !arguments.listenDatagram().isEmpty()
-                    || arguments.metrics().isPresent() || !arguments.namedTargets().isEmpty()) {
+                    || arguments.metrics().isPresent()) {
                 return Optional.empty();
             }
-            if (privateNetwork && arguments.target() instanceof Target.HostPort hp && !isAddressLiteral(hp.host())) {
-                return Optional.empty();
-            }
-            if (privateTmp && arguments.target() instanceof Target.Unix unix && unix.address() instanceof
-                    SockAddr.UnixPath path && inPrivateTmp(path.path())) {
-                return Optional.empty();
+            for (Target target : arguments.targets()) {
+                if (privateNetwork && target instanceof Target.HostPort hp && !isAddressLiteral(hp.host())) {
+                    return Optional.empty();
+                }
+                if (privateTmp && target instanceof Target.Unix unix && unix.address() instanceof
+                        SockAddr.UnixPath path && inPrivateTmp(path.path())) {
+                    return Optional.empty();
+                }
             }
             return Optional.of(arguments);
         } catch (Getopt.UsageException | ProxyArguments.InvalidException e) {
@@ -142,20 +145,30 @@ final class ProxyHosting {
         }
     }
 
-    /** What socket-proxyd requires of every passed socket: a listening stream socket. */
-    static boolean allListeningStreams(List<Fd> fds) {
+    /**
+     * The engine's listeners for the socket unit's sockets, named as in LISTEN_FDNAMES ({@code names}), each with its
+     * target (NAME=TARGET, or the one TARGET); null where the process would refuse them, so that it does, with its
+     * message: a socket that is neither a listening stream socket nor a datagram socket, --proxy-protocol=v1 with a
+     * datagram socket, a NAME=TARGET without its socket or a socket without its NAME=TARGET.
+     */
+    static List<ProxyListener> listeners(ProxyArguments arguments, List<Fd> fds, List<String> names) {
         if (fds.isEmpty()) {
-            return false;
+            return null;
         }
         try {
+            boolean anyDatagram = false;
             for (Fd fd : fds) {
-                if (Sockets.type(fd.fd()) != Sockets.SOCK_STREAM || !Sockets.isListening(fd.fd())) {
-                    return false;
+                int type = Sockets.type(fd.fd());
+                if (type == Sockets.SOCK_DGRAM) {
+                    anyDatagram = true;
+                } else if (type != Sockets.SOCK_STREAM || !Sockets.isListening(fd.fd())) {
+                    return null;
                 }
             }
-            return true;
-        } catch (ErrnoException e) {
-            return false;
+            arguments.checkSockets(anyDatagram);
+            return arguments.listeners(arguments.resolvers(), fds, names);
+        } catch (ErrnoException | ProxyArguments.InvalidException e) {
+            return null;
         }
     }
 

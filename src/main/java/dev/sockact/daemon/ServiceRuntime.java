@@ -13,6 +13,7 @@ import dev.sockact.posix.PosixFiles;
 import dev.sockact.posix.Processes;
 import dev.sockact.posix.Signals;
 import dev.sockact.proxy.ProxyArguments;
+import dev.sockact.proxy.ProxyListener;
 import dev.sockact.text.SignalNames;
 import dev.sockact.unit.ExecCommand;
 import dev.sockact.unit.KillMode;
@@ -431,7 +432,7 @@ final class ServiceRuntime implements ManagedUnit {
         for (SocketRuntime socket : sockets) {
             socket.collectFds(fds, names);
         }
-        if (instance == null && mainQueue.isEmpty() && startHosted(fds)) {
+        if (instance == null && mainQueue.isEmpty() && startHosted(fds, names)) {
             return;
         }
         OpenFiles files = OpenFiles.open(name, unit.openFiles());   // after the sockets, as systemd passes them
@@ -473,7 +474,7 @@ final class ServiceRuntime implements ManagedUnit {
      * {@link ProxyHosting} allows is run in-process, in the main process's place; the rest of the state machine
      * is the same for both (its exit is {@link #mainExited}). False: spawn it.
      */
-    private boolean startHosted(List<Fd> fds) {
+    private boolean startHosted(List<Fd> fds, List<String> names) {
         if (!ProxyHosting.isSocketProxyd(mainCommand.path())) {
             return false;
         }
@@ -482,7 +483,8 @@ final class ServiceRuntime implements ManagedUnit {
         Optional<ProxyArguments> arguments = needs.isEmpty()
                 ? ProxyHosting.arguments(mainCommand, context.environment(), privateNetwork,
                 context.namespaces().tmp() != null) : Optional.empty();
-        if (arguments.isEmpty() || !ProxyHosting.allListeningStreams(fds)) {
+        List<ProxyListener> listeners = arguments.isEmpty() ? null : ProxyHosting.listeners(arguments.get(), fds, names);
+        if (listeners == null) {
             LOG.log(Level.DEBUG, () -> name + ": Spawning socket-proxyd as a process" + (needs.isEmpty()
                     ? " (its command line or sockets)" : ": " + String.join(", ", needs)));
             return false;
@@ -506,8 +508,8 @@ final class ServiceRuntime implements ManagedUnit {
         self[0] = proxy;
         hosted = proxy;
         mainStartMicros = UnitTimes.nowMicros();
-        proxy.start(fds, context.namespaces().network());
-        LOG.log(Level.DEBUG, () -> name + ": Forwarding to " + arguments.get().target() + " inside sockactd");
+        proxy.start(listeners, context.namespaces().network());
+        LOG.log(Level.DEBUG, () -> name + ": Forwarding to " + arguments.get().describeTargets() + " inside sockactd");
         return true;
     }
 

@@ -80,6 +80,21 @@ public record ProxyArguments(ProxyConfig config, Target target, Map<String, Targ
         namedTargets = Collections.unmodifiableMap(new LinkedHashMap<>(namedTargets));
     }
 
+    /** Every target: the one of systemd's form, or each NAME=TARGET's. */
+    public List<Target> targets() {
+        return target != null ? List.of(target) : List.copyOf(namedTargets.values());
+    }
+
+    /** Where the connections go, for a person: "TARGET", or "NAME=TARGET, NAME=TARGET". */
+    public String describeTargets() {
+        if (target != null) {
+            return target.toString();
+        }
+        List<String> parts = new ArrayList<>();
+        namedTargets.forEach((name, t) -> parts.add(name + "=" + t));
+        return String.join(", ", parts);
+    }
+
     /** Reads what getopt parsed (--help and --version are the caller's). */
     public static ProxyArguments from(Getopt.Result parsed) throws InvalidException {
         int max = ProxyConfig.DEFAULT_CONNECTIONS_MAX;

@@ -13,6 +13,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -152,6 +154,55 @@ class HostedProxyIT {
             assertThat(s.getInputStream().read()).as("the client sees the end").isEqualTo(-1);
         }
         Await.until("the backend's connections closed", () -> backend.open() == 0);
+    }
+
+    /**
+     * A datagram socket and a stream socket of one service, each to its own target by FileDescriptorName=
+     * (NAME=TARGET), forwarded by sockactd itself: each client gets its own echo, and the status says both.
+     */
+    @Test
+    void aDatagramSocketAndNamedTargetsAreHosted() throws Exception {
+        EchoBackend tcp = new EchoBackend();
+        closeAtEnd.add(tcp);
+        DatagramSocket udpBackend = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        closeAtEnd.add(udpBackend);
+        Thread.ofPlatform().daemon().start(() -> {
+            byte[] buffer = new byte[2048];
+            while (!udpBackend.isClosed()) {
+                try {
+                    DatagramPacket p = new DatagramPacket(buffer, buffer.length);
+                    udpBackend.receive(p);
+                    udpBackend.send(new DatagramPacket(p.getData(), p.getLength(), p.getSocketAddress()));
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        int udp;
+        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            udp = probe.getLocalPort();
+        }
+        int stream = freeTcpPort();
+        write("dns.socket", "[Socket]\nListenDatagram=127.0.0.1:" + udp + "\nFileDescriptorName=dns\n"
+                + "Service=multi.service\n");
+        write("web.socket", "[Socket]\nListenStream=127.0.0.1:" + stream + "\nFileDescriptorName=web\n"
+                + "Service=multi.service\n");
+        write("multi.service", "[Service]\nSockets=dns.socket web.socket\nExecStart=" + OURS + " dns=127.0.0.1:"
+                + udpBackend.getLocalPort() + " web=127.0.0.1:" + tcp.port() + "\n");
+        startDaemon();
+
+        try (DatagramSocket client = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            client.setSoTimeout((int) DaemonProcess.DEADLINE_MS);
+            byte[] query = "query".getBytes(StandardCharsets.UTF_8);
+            client.send(new DatagramPacket(query, query.length, new InetSocketAddress("127.0.0.1", udp)));
+            DatagramPacket reply = new DatagramPacket(new byte[100], 100);
+            client.receive(reply);
+            assertThat(new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8)).isEqualTo("query");
+        }
+        assertThat(echo(stream, "web client")).isEqualTo("web client");
+        assertThat(daemon.log()).contains("multi.service: Forwarding to dns=127.0.0.1:" + udpBackend.getLocalPort()
+                + ", web=127.0.0.1:" + tcp.port() + " inside sockactd");
+        assertThat(ctl("status", "multi.service").out()).contains("inside sockactd (no process)");
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------
