@@ -99,7 +99,8 @@ final class HostedProxy implements ProxyObserver {
     String describe() {
         ProxyStats s = engine.stats();
         return "Forwarding to " + arguments.describeTargets() + " inside sockactd (no process): " + s.open() + " open, "
-                + s.accepted() + " accepted" + (s.refused() > 0 ? ", " + s.refused() + " refused" : "")
+                + s.accepted() + " accepted" + (s.sessionsOpened() > 0 ? ", " + s.sessionsOpened()
+                + " datagram sessions" : "") + (s.refused() > 0 ? ", " + s.refused() + " refused" : "")
                 + (s.connectFailures() > 0 ? ", " + s.connectFailures() + " failed to connect" : "")
                 + "; " + s.bytesToTarget() + " B to target, " + s.bytesToClients() + " B to clients";
     }

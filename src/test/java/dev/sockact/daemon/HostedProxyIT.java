@@ -22,6 +22,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -202,7 +203,9 @@ class HostedProxyIT {
         assertThat(echo(stream, "web client")).isEqualTo("web client");
         assertThat(daemon.log()).contains("multi.service: Forwarding to dns=127.0.0.1:" + udpBackend.getLocalPort()
                 + ", web=127.0.0.1:" + tcp.port() + " inside sockactd");
-        assertThat(ctl("status", "multi.service").out()).contains("inside sockactd (no process)");
+        // The stream client has closed (its connection ends soon after); the datagram session lasts its idle time.
+        Await.until("the status with one session open", Duration.ofSeconds(20), () -> ctl("status", "multi.service").out(),
+                out -> out.contains("inside sockactd (no process): 1 open, 1 accepted, 1 datagram sessions"));
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------
