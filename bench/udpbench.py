@@ -74,7 +74,9 @@ def forwarders(directory, backend):
     """name -> (command or None for direct, port)."""
     found = {"direct": (None, backend)}
     port = free_udp_port()
-    found["sockact"] = ([os.path.join(ROOT, "bin/socket-proxyd"), f"--listen-datagram=127.0.0.1:{port}",
+    # -c as for TCP (bench/pairs): every round's clients are new and their sessions last the 60 s idle time, so
+    # the default 256 would drop the clients of a fifth round.
+    found["sockact"] = ([os.path.join(ROOT, "bin/socket-proxyd"), "-c", "20000", f"--listen-datagram=127.0.0.1:{port}",
                          f"127.0.0.1:{backend}"], port)
     if shutil.which("socat"):
         port = free_udp_port()
