@@ -36,16 +36,40 @@ public final class DatagramMessage {
     /** Room for what recvmsg may deliver: one pktinfo, with space to spare for options a parent set. */
     private static final int CONTROL_CAPACITY = 256;
 
+    /**
+     * One msghdr per use, each with its own iovecs, so that what does not change from one call to the next is written
+     * once: receive's name, control and iovec pointers; sendPrefixed's iovec pointer and count. A datagram then costs
+     * a few field writes, not a whole struct (the listener's hot path runs under C1, where each write is a call).
+     */
     private final MemorySegment header;
     private final MemorySegment iov;
+    private final MemorySegment sendHeader;
+    private final MemorySegment sendIov;
+    private final MemorySegment prefixedHeader;
+    private final MemorySegment prefixedIov;
     private final MemorySegment name;
     private final MemorySegment control;
+    /** The buffer receive's iovec points at now, and its capacity: rewritten only when the caller's changes. */
+    private long receiveBuffer;
+    private long receiveCapacity = -1;
 
     private DatagramMessage(Arena arena) {
         header = arena.allocate(HEADER_SIZE, 8);
-        iov = arena.allocate(32, 8);
+        iov = arena.allocate(16, 8);
+        sendHeader = arena.allocate(HEADER_SIZE, 8);
+        sendIov = arena.allocate(16, 8);
+        prefixedHeader = arena.allocate(HEADER_SIZE, 8);
+        prefixedIov = arena.allocate(32, 8);
         name = arena.allocate(SockAddr.STORAGE_SIZE, 8);
         control = arena.allocate(CONTROL_CAPACITY, 8);
+        header.set(LONG, 0, name.address());
+        header.set(LONG, 16, iov.address());
+        header.set(LONG, 24, 1);
+        header.set(LONG, 32, control.address());
+        sendHeader.set(LONG, 16, sendIov.address());
+        sendHeader.set(LONG, 24, 1);
+        prefixedHeader.set(LONG, 16, prefixedIov.address());
+        prefixedHeader.set(LONG, 24, 2);
     }
 
     /** The structs for one thread, in {@code arena}. */
@@ -59,15 +83,15 @@ public final class DatagramMessage {
      * {@link #replySource}. Never throws: the hot path of every datagram listener.
      */
     public long receive(int fd, MemorySegment buffer, long capacity) {
-        iov.set(LONG, 0, buffer.address());
-        iov.set(LONG, 8, capacity);
-        header.set(LONG, 0, name.address());
+        if (buffer.address() != receiveBuffer || capacity != receiveCapacity) {
+            receiveBuffer = buffer.address();
+            receiveCapacity = capacity;
+            iov.set(LONG, 0, receiveBuffer);
+            iov.set(LONG, 8, capacity);
+        }
+        // In and out: the kernel writes back the lengths it filled (msg_flags is out only).
         header.set(INT, 8, SockAddr.STORAGE_SIZE);
-        header.set(LONG, 16, iov.address());
-        header.set(LONG, 24, 1);
-        header.set(LONG, 32, control.address());
         header.set(LONG, 40, CONTROL_CAPACITY);
-        header.set(INT, 48, 0);
         return Native.sys(Syscalls.RECVMSG, fd, header.address(), 0);
     }
 
@@ -160,16 +184,13 @@ public final class DatagramMessage {
      */
     public long send(int fd, MemorySegment buffer, long length, MemorySegment to, int toLength, MemorySegment source,
                      int sourceLength) {
-        iov.set(LONG, 0, buffer.address());
-        iov.set(LONG, 8, length);
-        header.set(LONG, 0, to.address());
-        header.set(INT, 8, toLength);
-        header.set(LONG, 16, iov.address());
-        header.set(LONG, 24, 1);
-        header.set(LONG, 32, sourceLength == 0 ? 0 : source.address());
-        header.set(LONG, 40, sourceLength);
-        header.set(INT, 48, 0);
-        return Native.sys(Syscalls.SENDMSG, fd, header.address(), Sockets.MSG_NOSIGNAL);
+        sendIov.set(LONG, 0, buffer.address());
+        sendIov.set(LONG, 8, length);
+        sendHeader.set(LONG, 0, to.address());
+        sendHeader.set(INT, 8, toLength);
+        sendHeader.set(LONG, 32, sourceLength == 0 ? 0 : source.address());
+        sendHeader.set(LONG, 40, sourceLength);
+        return Native.sys(Syscalls.SENDMSG, fd, sendHeader.address(), Sockets.MSG_NOSIGNAL);
     }
 
     /**
@@ -177,18 +198,11 @@ public final class DatagramMessage {
      * them together (a PROXY protocol header ahead of every datagram): bytes sent or -errno.
      */
     public long sendPrefixed(int fd, MemorySegment prefix, long prefixLength, MemorySegment buffer, long length) {
-        iov.set(LONG, 0, prefix.address());
-        iov.set(LONG, 8, prefixLength);
-        iov.set(LONG, 16, buffer.address());
-        iov.set(LONG, 24, length);
-        header.set(LONG, 0, 0);
-        header.set(INT, 8, 0);
-        header.set(LONG, 16, iov.address());
-        header.set(LONG, 24, 2);
-        header.set(LONG, 32, 0);
-        header.set(LONG, 40, 0);
-        header.set(INT, 48, 0);
-        return Native.sys(Syscalls.SENDMSG, fd, header.address(), Sockets.MSG_NOSIGNAL);
+        prefixedIov.set(LONG, 0, prefix.address());
+        prefixedIov.set(LONG, 8, prefixLength);
+        prefixedIov.set(LONG, 16, buffer.address());
+        prefixedIov.set(LONG, 24, length);
+        return Native.sys(Syscalls.SENDMSG, fd, prefixedHeader.address(), Sockets.MSG_NOSIGNAL);
     }
 
     private static void writeHeader(MemorySegment reply, int dataSize, int level, int type) {

@@ -27,12 +27,12 @@ final class SessionKey {
 
     /** Makes this probe the first {@code n} bytes of {@code address}. */
     SessionKey set(MemorySegment address, int n) {
-        int h = 1;
         int count = Math.min(n, bytes.length);
+        // One bulk copy, then plain array reads: a get per byte is a call each under C1.
+        MemorySegment.copy(address, ValueLayout.JAVA_BYTE, 0, bytes, 0, count);
+        int h = 1;
         for (int i = 0; i < count; i++) {
-            byte b = address.get(ValueLayout.JAVA_BYTE, i);
-            bytes[i] = b;
-            h = 31 * h + b;
+            h = 31 * h + bytes[i];
         }
         length = count;
         hash = h;
