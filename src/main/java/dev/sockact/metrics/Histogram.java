@@ -32,6 +32,20 @@ public final class Histogram {
         sum.add(seconds);
     }
 
+    /** How many were observed. */
+    public long count() {
+        long n = 0;
+        for (int i = 0; i < buckets.length(); i++) {
+            n += buckets.get(i);
+        }
+        return n;
+    }
+
+    /** The sum of what was observed, in seconds. */
+    public double sumSeconds() {
+        return sum.sum();
+    }
+
     /** Writes {@code name}'s _bucket, _sum and _count samples (the family header is the caller's). */
     public void writeTo(Exposition out, String name, String... labels) {
         long[] counts = new long[bounds.length + 1];

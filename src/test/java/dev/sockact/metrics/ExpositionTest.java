@@ -58,4 +58,23 @@ class ExpositionTest {
                 "t_seconds_bucket{unit=\"u\",le=\"0.01\"} 2\n", "t_seconds_bucket{unit=\"u\",le=\"+Inf\"} 3\n",
                 "t_seconds_count{unit=\"u\"} 3\n", "t_seconds_sum{unit=\"u\"} 0.056\n");
     }
+
+    @Test
+    void aFamilysSamplesStayTogetherWhenSourcesInterleave() {
+        Exposition out = new Exposition();
+        out.counter("a_total", "A.", 1, "unit", "x");
+        out.gauge("b", "B.", 2, "unit", "x");
+        out.counter("a_total", "A.", 3, "unit", "y");
+        out.gauge("b", "B.", 4, "unit", "y");
+        assertThat(out.toString()).isEqualTo("""
+                # HELP a_total A.
+                # TYPE a_total counter
+                a_total{unit="x"} 1
+                a_total{unit="y"} 3
+                # HELP b B.
+                # TYPE b gauge
+                b{unit="x"} 2
+                b{unit="y"} 4
+                """);
+    }
 }
