@@ -4,7 +4,7 @@ package dev.sockact.ctl;
  * A socket unit's counts: what {@code sockctl status} and {@code sockctl show} print and sockactd's metrics
  * export, from one snapshot taken on the manager's loop.
  *
- * @param accepted         connections an Accept=yes socket accepted since it started (systemd's NAccepted)
+ * @param accepted         connections an Accept=yes socket accepted since sockactd loaded it (systemd's NAccepted)
  * @param connected        Accept=yes instances running now (NConnections)
  * @param refused          connections refused by MaxConnections=/MaxConnectionsPerSource= or the trigger limit
  *                         (NRefused)

@@ -140,7 +140,7 @@ final class SocketRuntime implements ManagedUnit {
         this.unit = newUnit;
     }
 
-    /** Connections accepted since the socket started (systemd's NAccepted). */
+    /** Connections accepted since the socket was loaded (systemd's NAccepted). */
     long accepted() {
         return accepted;
     }

@@ -84,7 +84,7 @@ final class UnitMetrics implements MetricsSource {
 
         List<SocketFigures> sockets = units.sockets;
         family(out, sockets, "sockact_socket_connections_accepted_total", Exposition.Type.COUNTER,
-                "Connections accepted by an Accept=yes socket since it started (NAccepted=).",
+                "Connections accepted by an Accept=yes socket since sockactd loaded it (NAccepted=).",
                 f -> f.counts.accepted());
         family(out, sockets, "sockact_socket_connections_open", Exposition.Type.GAUGE,
                 "Connections of an Accept=yes socket whose instance runs now (NConnections=).",
