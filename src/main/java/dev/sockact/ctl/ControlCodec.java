@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -262,11 +263,8 @@ public final class ControlCodec {
                 }
                 m.put("listen", map(s.listen(), ControlCodec::listen));
                 m.put("accept", s.accept());
-                m.put("accepted", s.accepted());
-                m.put("connected", s.connected());
-                m.put("refused", s.refused());
                 m.put("pollLimit", s.pollLimit());
-                m.put("pollLimitHits", s.pollLimitHits());
+                m.put("counters", socketCounters(s.counters()));
                 log(m, s.common());
             }
             case UnitStatus.Service s -> {
@@ -275,6 +273,7 @@ public final class ControlCodec {
                 m.put("mainPid", s.mainPid());
                 m.put("mainCommand", s.mainCommand());
                 m.put("statusText", s.statusText());
+                m.put("counters", serviceCounters(s.counters()));
                 log(m, s.common());
             }
         }
@@ -331,12 +330,48 @@ public final class ControlCodec {
         String type = f.string("type");
         return switch (type) {
             case "socket" -> new UnitStatus.Socket(common, f.list("triggers", ControlCodec::unitRef),
-                    f.optionalString("pendingChange"), f.list("listen", ControlCodec::listen), f.bool("accept"), f.number("accepted"),
-                    f.number("connected"), f.number("refused"), f.string("pollLimit"), f.number("pollLimitHits"));
+                    f.optionalString("pendingChange"), f.list("listen", ControlCodec::listen), f.bool("accept"),
+                    f.string("pollLimit"), socketCounters(f.object("counters")));
             case "service" -> new UnitStatus.Service(common, f.list("triggeredBy", ControlCodec::unitRef),
-                    f.number("mainPid"), f.string("mainCommand"), f.string("statusText"));
+                    f.number("mainPid"), f.string("mainCommand"), f.string("statusText"),
+                    serviceCounters(f.object("counters")));
             default -> throw f.error("unknown unit type '" + type + "'");
         };
+    }
+
+    private static Map<String, Object> socketCounters(SocketCounters c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("accepted", c.accepted());
+        m.put("connected", c.connected());
+        m.put("refused", c.refused());
+        m.put("pollLimitHits", c.pollLimitHits());
+        m.put("triggerLimitHits", c.triggerLimitHits());
+        m.put("activations", c.activations());
+        m.put("activationMicros", c.activationMicros());
+        return m;
+    }
+
+    private static SocketCounters socketCounters(Fields f) throws ProtocolException {
+        return new SocketCounters(f.number("accepted"), f.number("connected"), f.number("refused"),
+                f.number("pollLimitHits"), f.number("triggerLimitHits"), f.number("activations"),
+                f.number("activationMicros"));
+    }
+
+    private static Map<String, Object> serviceCounters(ServiceCounters c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("starts", c.starts());
+        m.put("restarts", c.restarts());
+        m.put("failures", new TreeMap<>(c.failures()));
+        return m;
+    }
+
+    private static ServiceCounters serviceCounters(Fields f) throws ProtocolException {
+        Fields failures = f.object("failures");
+        Map<String, Long> byResult = new TreeMap<>();
+        for (String result : failures.map().keySet()) {
+            byResult.put(result, failures.number(result));
+        }
+        return new ServiceCounters(f.number("starts"), f.number("restarts"), byResult);
     }
 
     /** A kept line; {@code identifier} and {@code pid} only for a service's own output. */

@@ -32,21 +32,23 @@ public sealed interface UnitStatus {
 
     /**
      * A socket unit: its services, the change of its definition that waits to be applied (null when none), its
-     * listen addresses, for Accept=yes its connection counters, its poll limit ({@code pollLimit}: "15 per 2s" or
-     * "off") and how often that paused a listening fd since the socket started.
+     * listen addresses, whether it is Accept=yes, its poll limit ({@code pollLimit}: "15 per 2s" or "off") and
+     * its counts (connections, limit hits, activations).
      */
     record Socket(Common common, List<UnitRef> triggers, String pendingChange, List<ListenEntry> listen,
-                  boolean accept, long accepted, long connected, long refused, String pollLimit,
-                  long pollLimitHits) implements Loaded {
+                  boolean accept, String pollLimit, SocketCounters counters) implements Loaded {
         public Socket {
             triggers = List.copyOf(triggers);
             listen = List.copyOf(listen);
         }
     }
 
-    /** A service unit: the sockets that activate it, its main process (0 when none) and its sd_notify STATUS=. */
-    record Service(Common common, List<UnitRef> triggeredBy, long mainPid, String mainCommand, String statusText)
-            implements Loaded {
+    /**
+     * A service unit: the sockets that activate it, its main process (0 when none), its sd_notify STATUS= and its
+     * counts (starts, restarts, failures by result).
+     */
+    record Service(Common common, List<UnitRef> triggeredBy, long mainPid, String mainCommand, String statusText,
+                   ServiceCounters counters) implements Loaded {
         public Service {
             triggeredBy = List.copyOf(triggeredBy);
         }

@@ -5,8 +5,10 @@ import dev.sockact.ctl.InstallChange;
 import dev.sockact.ctl.ListenEntry;
 import dev.sockact.ctl.Reply;
 import dev.sockact.ctl.Request;
+import dev.sockact.ctl.ServiceCounters;
 import dev.sockact.ctl.ShownUnit;
 import dev.sockact.ctl.ShownUnit.Property;
+import dev.sockact.ctl.SocketCounters;
 import dev.sockact.ctl.SocketEntry;
 import dev.sockact.ctl.UnitEntry;
 import dev.sockact.ctl.UnitFiles;
@@ -29,6 +31,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.StringJoiner;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -165,8 +169,8 @@ final class ControlCommands {
                 }
                 out.add(new UnitStatus.Socket(common(name, files(name, socket, null), socket.unit().unit(),
                         socket.state().activeState(), socket.state().text(), socket.result().toString(), socket.times(),
-                        lines), triggers, manager.pendingChange(socket), listens(socket), socket.unit().accept(), socket.accepted(),
-                        socket.connected(), socket.refused(), pollLimit(socket.unit()), socket.pollLimitHits()));
+                        lines), triggers, manager.pendingChange(socket), listens(socket), socket.unit().accept(),
+                        pollLimit(socket.unit()), socket.counters()));
             } else if (service != null) {
                 List<UnitRef> by = new ArrayList<>();
                 for (SocketRuntime s : service.sockets()) {
@@ -176,7 +180,8 @@ final class ControlCommands {
                         : service.unit().execStart().getFirst().path();
                 out.add(new UnitStatus.Service(common(name, files(name, null, service), service.unit().unit(),
                         service.state().activeState(), service.state().text(), service.result().toString(),
-                        service.times(), lines), by, service.mainPid(), mainCommand, service.statusText()));
+                        service.times(), lines), by, service.mainPid(), mainCommand, service.statusText(),
+                        service.counters()));
             } else {
                 out.add(new UnitStatus.NotFound(name));
             }
@@ -255,9 +260,14 @@ final class ControlCommands {
         List<Map.Entry<String, String>> p = withRuntime(UnitProperties.of(s.unit()), s.state().activeState(),
                 s.state().text(), s.times());
         p.add(Map.entry("Result", s.result().toString()));
-        p.add(Map.entry("NAccepted", Long.toString(s.accepted())));
-        p.add(Map.entry("NConnections", Integer.toString(s.connected())));
-        p.add(Map.entry("NRefused", Long.toString(s.refused())));
+        SocketCounters c = s.counters();
+        p.add(Map.entry("NAccepted", Long.toString(c.accepted())));
+        p.add(Map.entry("NConnections", Long.toString(c.connected())));
+        p.add(Map.entry("NRefused", Long.toString(c.refused())));
+        p.add(Map.entry("PollLimitHits", Long.toString(c.pollLimitHits())));
+        p.add(Map.entry("TriggerLimitHits", Long.toString(c.triggerLimitHits())));
+        p.add(Map.entry("NActivations", Long.toString(c.activations())));
+        p.add(Map.entry("ActivationTimeUSec", Long.toString(c.activationMicros())));
         return p;
     }
 
@@ -269,9 +279,19 @@ final class ControlCommands {
         p.add(Map.entry("ExecMainStartTimestamp", timestamp(s.mainStartMicros())));
         p.add(Map.entry("ExecMainPID", Integer.toString(s.lastMainPid())));
         p.add(Map.entry("StatusText", s.statusText()));
-        p.add(Map.entry("NRestarts", Integer.toString(s.restartCount())));
+        ServiceCounters c = s.counters();
+        p.add(Map.entry("NRestarts", Long.toString(c.restarts())));
+        p.add(Map.entry("NStarts", Long.toString(c.starts())));
+        p.add(Map.entry("NFailures", failures(c)));
         p.add(Map.entry("TriggeredBy", String.join(" ", s.sockets().stream().map(SocketRuntime::name).toList())));
         return p;
+    }
+
+    /** NFailures=: "exit-code:2 timeout:1", by result word in alphabetical order; empty when none. */
+    static String failures(ServiceCounters c) {
+        StringJoiner out = new StringJoiner(" ");
+        new TreeMap<>(c.failures()).forEach((result, n) -> out.add(result + ":" + n));
+        return out.toString();
     }
 
     /** The unit's static properties, with the live ones after LoadState= (where systemctl show has them). */

@@ -1,11 +1,13 @@
 package dev.sockact.daemon;
 
 import dev.sockact.event.EventLoop;
+import dev.sockact.metrics.MetricsSource;
 import dev.sockact.posix.Fd;
 import dev.sockact.posix.Namespaces;
 import dev.sockact.proxy.ProxyArguments;
 import dev.sockact.proxy.ProxyEngine;
 import dev.sockact.proxy.ProxyListener;
+import dev.sockact.proxy.ProxyMetrics;
 import dev.sockact.proxy.ProxyObserver;
 import dev.sockact.proxy.ProxyStats;
 import dev.sockact.proxy.TargetResolver;
@@ -43,6 +45,7 @@ final class HostedProxy implements ProxyObserver {
     private final EventLoop managerLoop;
     private final Events events;
     private volatile boolean alive;
+    private final ProxyMetrics metrics;
 
     HostedProxy(String unit, ProxyArguments arguments, EventLoop managerLoop, Events events) {
         this.unit = unit;
@@ -50,6 +53,7 @@ final class HostedProxy implements ProxyObserver {
         this.managerLoop = managerLoop;
         this.events = events;
         this.engine = new ProxyEngine(arguments.config(), this, new UnitLogger(unit));
+        this.metrics = new ProxyMetrics(engine, unit);
     }
 
     /**
@@ -93,6 +97,11 @@ final class HostedProxy implements ProxyObserver {
 
     ProxyStats stats() {
         return engine.stats();
+    }
+
+    /** The engine's {@code sockact_proxy_*} families, labelled with the unit; collected on the metrics thread. */
+    MetricsSource metrics() {
+        return metrics;
     }
 
     /** For {@code sockctl status}: where it forwards, and the counts now. */

@@ -2,6 +2,7 @@ package dev.sockact.daemon;
 
 import dev.sockact.activation.ConnectionAcceptor;
 import dev.sockact.activation.ListenEnvironment;
+import dev.sockact.ctl.ServiceCounters;
 import dev.sockact.event.Timer;
 import dev.sockact.event.Watch;
 import dev.sockact.posix.Epoll;
@@ -71,6 +72,12 @@ final class ServiceRuntime implements ManagedUnit {
     private NotifySocket notify;
     private String statusText = "";
     private int restartCount;
+    /** Starts begun and runs ended failed (by Result=) since the service was loaded: sockctl show, the metrics. */
+    private long starts;
+    private final long[] failures = new long[ServiceResult.values().length];
+    /** The socket whose trigger this start answers, until the service is ready (active) or gives up; else null. */
+    private SocketRuntime triggeredBy;
+    private long triggeredAt;
     private boolean forbidRestart;
     /** Accept=yes: the connection this transient instance serves, or null for an ordinary service. */
     private final Instance instance;
@@ -186,8 +193,35 @@ final class ServiceRuntime implements ManagedUnit {
         return lastMainPid;
     }
 
+    /** The proxy this service runs inside sockactd, while it runs; else null. */
+    HostedProxy hostedProxy() {
+        return hosted != null && hosted.alive() ? hosted : null;
+    }
+
     int restartCount() {
         return restartCount;
+    }
+
+    /** The counts sockctl status and show print and the metrics export. */
+    ServiceCounters counters() {
+        Map<String, Long> byResult = new HashMap<>();
+        for (ServiceResult r : ServiceResult.values()) {
+            if (failures[r.ordinal()] > 0) {
+                byResult.put(r.text(), failures[r.ordinal()]);
+            }
+        }
+        return new ServiceCounters(starts, restartCount, byResult);
+    }
+
+    /**
+     * {@code socket} has been triggered and starts this service: the time until the service is active goes to the
+     * socket's trigger-to-ready histogram. Not when the service is active already (it will not become ready again).
+     */
+    void triggered(SocketRuntime socket) {
+        if (state.activeState() != ActiveState.ACTIVE) {
+            triggeredBy = socket;
+            triggeredAt = System.nanoTime();
+        }
     }
 
     /** daemon-reload: the new definition applies from the next start. */
@@ -229,6 +263,12 @@ final class ServiceRuntime implements ManagedUnit {
             }
             manager.namespaces().release(unit);
             ServiceDirectories.stopped(unit, manager.userManager(), next == ServiceState.AUTO_RESTART);
+        }
+        if (triggeredBy != null && next.activeState() == ActiveState.ACTIVE) {
+            triggeredBy.ready(System.nanoTime() - triggeredAt);
+            triggeredBy = null;
+        } else if (next.isInactive()) {
+            triggeredBy = null;   // the start failed or was stopped: it never became ready
         }
         if (previous != next) {
             times.changed(previous.activeState(), next.activeState());
@@ -301,9 +341,11 @@ final class ServiceRuntime implements ManagedUnit {
         result = ServiceResult.SUCCESS;
         forbidRestart = false;
         statusText = "";
+        starts++;
         if (!startLimit.below(System.nanoTime())) {
             LOG.log(Level.WARNING, name + ": Start request repeated too quickly.");
             fail(ServiceResult.START_LIMIT_HIT);
+            failures[result.ordinal()]++;
             LOG.log(Level.WARNING, name + ": Failed with result '" + result + "'.");
             LOG.log(Level.ERROR, "Failed to start " + describe() + ".");
             setState(ServiceState.FAILED);
@@ -835,6 +877,7 @@ final class ServiceRuntime implements ManagedUnit {
         if (result == ServiceResult.SUCCESS) {
             LOG.log(Level.INFO, name + ": Deactivated successfully.");
         } else {
+            failures[result.ordinal()]++;
             LOG.log(Level.WARNING, name + ": Failed with result '" + result + "'.");
         }
         if (allowRestart && shouldRestart()) {

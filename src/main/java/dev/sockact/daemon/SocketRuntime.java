@@ -5,6 +5,8 @@ import dev.sockact.activation.ListenEnvironment;
 import dev.sockact.activation.ListenPorts;
 import dev.sockact.activation.ListenSockets;
 import dev.sockact.activation.OptionFailure;
+import dev.sockact.ctl.SocketCounters;
+import dev.sockact.metrics.Histogram;
 import dev.sockact.event.Watch;
 import dev.sockact.posix.Epoll;
 import dev.sockact.posix.Errno;
@@ -57,6 +59,9 @@ final class SocketRuntime implements ManagedUnit {
     private final Map<ListenPorts.OpenPort, PollLimit> pollLimits = new IdentityHashMap<>();
     /** How often a port was paused by its poll limit since the socket started (sockctl status). */
     private long pollLimitHits;
+    /** How often the trigger limit stopped the socket since it was loaded, and each trigger's time to ready. */
+    private long triggerLimitHits;
+    private final Histogram triggerToReady = new Histogram(Histogram.LATENCY_SECONDS);
     private final List<Path> createdLinks = new ArrayList<>();
     private final ArrayDeque<ExecCommand> controlQueue = new ArrayDeque<>();
 
@@ -135,7 +140,7 @@ final class SocketRuntime implements ManagedUnit {
         this.unit = newUnit;
     }
 
-    /** Connections accepted since the socket started (systemd's NAccepted). */
+    /** Connections accepted since the socket was loaded (systemd's NAccepted). */
     long accepted() {
         return accepted;
     }
@@ -158,6 +163,22 @@ final class SocketRuntime implements ManagedUnit {
     /** Connections accepted and closed at once because of a limit (systemd's NRefused). */
     long refused() {
         return refused;
+    }
+
+    /** The counts sockctl status and show print and the metrics export. */
+    SocketCounters counters() {
+        return new SocketCounters(accepted, connected(), refused, pollLimitHits, triggerLimitHits,
+                triggerToReady.count(), Math.round(triggerToReady.sumSeconds() * 1e6));
+    }
+
+    /** From each trigger to its service's readiness (seconds); written and read on the manager's loop. */
+    Histogram triggerToReady() {
+        return triggerToReady;
+    }
+
+    /** A service this socket triggered became active {@code nanos} after the trigger. */
+    void ready(long nanos) {
+        triggerToReady.observeNanos(nanos);
     }
 
     // ---- state -----------------------------------------------------------------------------------------------
@@ -425,10 +446,12 @@ final class SocketRuntime implements ManagedUnit {
         }
         if (!triggerLimit.below(System.nanoTime())) {
             LOG.log(Level.WARNING, name + ": Trigger limit hit, refusing further activation.");
+            triggerLimitHits++;
             enterStopPre(SocketResult.TRIGGER_LIMIT_HIT);
             return;
         }
         setState(SocketState.RUNNING);
+        service.triggered(this);
         manager.startJob(service);
     }
 
@@ -466,6 +489,7 @@ final class SocketRuntime implements ManagedUnit {
     private void startInstance(ConnectionAcceptor.Connection connection) {
         if (!triggerLimit.below(System.nanoTime())) {
             LOG.log(Level.WARNING, name + ": Trigger limit hit, refusing further activation.");
+            triggerLimitHits++;
             connection.close();
             refused++;
             enterStopPre(SocketResult.TRIGGER_LIMIT_HIT);
@@ -492,6 +516,7 @@ final class SocketRuntime implements ManagedUnit {
         instances.add(instance);
         LOG.log(Level.DEBUG, () -> name + ": Incoming connection from " + connection.peer() + ", starting "
                 + instanceName + " (connections now " + connected() + ").");
+        instance.triggered(this);
         manager.startJob(instance);
     }
 

@@ -1,12 +1,13 @@
 package dev.sockact.metrics;
 
-import java.util.HashSet;
-import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Prometheus's text exposition format, version 0.0.4: one family at a time, its {@code # HELP} and {@code # TYPE}
- * lines, then its samples. A family is written once per scrape even when several sources add to it (each
- * hosted proxy's samples of the same family follow one header), as the format requires.
+ * lines, then its samples. A family is written once per scrape even when several sources add to it, and its
+ * samples stay together (each hosted proxy's samples of a family follow its one header, though the proxies write
+ * their families one after another), as the format requires.
  */
 public final class Exposition {
     /** The Content-Type of this format. */
@@ -23,19 +24,26 @@ public final class Exposition {
         }
     }
 
-    private final StringBuilder text = new StringBuilder(4096);
-    private final Set<String> written = new HashSet<>();
+    /** Each family's header and samples, in the order the families were started. */
+    private final Map<String, StringBuilder> families = new LinkedHashMap<>();
+    /** The family the next samples belong to. */
+    private StringBuilder text = new StringBuilder();
 
     /**
      * Starts family {@code name}, unless it was started before in this scrape (its samples then join it).
      * Counters' names end in {@code _total}, and in this format (unlike OpenMetrics) the header names them with it.
      */
     public Exposition family(String name, Type type, String help) {
-        if (written.add(name)) {
+        StringBuilder family = families.get(name);
+        if (family == null) {
+            family = new StringBuilder(256);
+            families.put(name, family);
+            text = family;
             text.append("# HELP ").append(name).append(' ');
             escape(help, false);
             text.append("\n# TYPE ").append(name).append(' ').append(type.word).append('\n');
         }
+        text = family;
         return this;
     }
 
@@ -70,7 +78,9 @@ public final class Exposition {
 
     @Override
     public String toString() {
-        return text.toString();
+        StringBuilder all = new StringBuilder(4096);
+        families.values().forEach(all::append);
+        return all.toString();
     }
 
     private static String number(double value) {

@@ -32,18 +32,42 @@ public final class Histogram {
         sum.add(seconds);
     }
 
+    /** How many were observed. */
+    public long count() {
+        long n = 0;
+        for (int i = 0; i < buckets.length(); i++) {
+            n += buckets.get(i);
+        }
+        return n;
+    }
+
+    /** The sum of what was observed, in seconds. */
+    public double sumSeconds() {
+        return sum.sum();
+    }
+
     /** Writes {@code name}'s _bucket, _sum and _count samples (the family header is the caller's). */
     public void writeTo(Exposition out, String name, String... labels) {
+        long[] counts = new long[bounds.length + 1];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = buckets.get(i);
+        }
+        writeBuckets(out, name, bounds, counts, sum.sum(), labels);
+    }
+
+    /** The samples of a histogram with these bucket counts (not cumulative; the last is +Inf's) and this sum. */
+    static void writeBuckets(Exposition out, String name, double[] bounds, long[] counts, double sum,
+                             String... labels) {
         long cumulative = 0;
         String[] withLe = new String[labels.length + 2];
         System.arraycopy(labels, 0, withLe, 0, labels.length);
         withLe[labels.length] = "le";
         for (int i = 0; i <= bounds.length; i++) {
-            cumulative += buckets.get(i);
+            cumulative += counts[i];
             withLe[labels.length + 1] = i < bounds.length ? Double.toString(bounds[i]) : "+Inf";
             out.sample(name + "_bucket", cumulative, withLe.clone());
         }
-        out.sample(name + "_sum", sum.sum(), labels);
+        out.sample(name + "_sum", sum, labels);
         out.sample(name + "_count", cumulative, labels);
     }
 }

@@ -48,6 +48,8 @@ final class Connection {
     /** --connect-retry=: when no new round of attempts starts any more (System.nanoTime), and the next wait. */
     private long retryDeadline;
     private long retryDelay = FIRST_RETRY_NANOS;
+    /** When the first attempt started (System.nanoTime): the connect latency ends at connected. */
+    private long connectStarted;
     private Timer retryTimer;
     private Relay upstream;
     private Relay downstream;
@@ -81,7 +83,8 @@ final class Connection {
             return;
         }
         candidates = addresses;
-        retryDeadline = System.nanoTime() + worker.config().connectRetryNanos();
+        connectStarted = System.nanoTime();
+        retryDeadline = connectStarted + worker.config().connectRetryNanos();
         startAttempts();
     }
 
@@ -163,6 +166,7 @@ final class Connection {
         worker.log().resolveFailed.log(System.Logger.Level.WARNING, "Failed to resolve host " + targetResolver.target()
                 + ": " + reason);
         worker.counters().add(LoopCounters.Counter.CONNECT_FAILURES, 1);
+        worker.counters().add(LoopCounters.Counter.RESOLVE_FAILURES, 1);
         close();
     }
 
@@ -222,7 +226,7 @@ final class Connection {
         }
         worker.log().connectFailed.log(System.Logger.Level.WARNING, "Failed to connect to remote host "
                 + targetResolver.target() + ": " + new ErrnoException("connect", errno, null).reason());
-        worker.counters().add(LoopCounters.Counter.CONNECT_FAILURES, 1);
+        worker.counters().connectFailed(errno);
         close();
     }
 
@@ -231,12 +235,13 @@ final class Connection {
             connectTimer.cancel();
         }
         state = State.RELAYING;
+        worker.counters().connectLatency().observeNanos(System.nanoTime() - connectStarted);
         lastActiveSweep = worker.idleSweeps();
         worker.relaying();
         upstream = new Relay(client.fd(), target.fd(), worker.pipes(), worker.buffer(), worker.counters(),
-                LoopCounters.Counter.BYTES_TO_TARGET);
+                LoopCounters.Counter.BYTES_TO_TARGET, LoopCounters.Counter.BYTES_TO_TARGET_SPLICED);
         downstream = new Relay(target.fd(), client.fd(), worker.pipes(), worker.buffer(), worker.counters(),
-                LoopCounters.Counter.BYTES_TO_CLIENTS);
+                LoopCounters.Counter.BYTES_TO_CLIENTS, LoopCounters.Counter.BYTES_TO_CLIENTS_SPLICED);
         upstream.pairWith(downstream);
         if (clientWatch != null) {
             clientWatch.cancel();   // the reset watch of RETRY_WAIT

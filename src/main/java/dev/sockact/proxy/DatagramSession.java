@@ -171,7 +171,7 @@ final class DatagramSession {
         }
         worker.log().connectFailed.log(System.Logger.Level.WARNING, "Failed to connect to remote host "
                 + listener.target().target() + ": " + new ErrnoException("connect", lastErrno, null).reason());
-        worker.counters().add(LoopCounters.Counter.CONNECT_FAILURES, 1);
+        worker.counters().connectFailed(lastErrno);
         close();
     }
 
@@ -179,6 +179,7 @@ final class DatagramSession {
         worker.log().resolveFailed.log(System.Logger.Level.WARNING, "Failed to resolve host "
                 + listener.target().target() + ": Name or service not known");
         worker.counters().add(LoopCounters.Counter.CONNECT_FAILURES, 1);
+        worker.counters().add(LoopCounters.Counter.RESOLVE_FAILURES, 1);
         close();
     }
 

@@ -1,11 +1,15 @@
 package dev.sockact.proxy;
 
 import dev.sockact.event.EventLoop;
+import dev.sockact.metrics.LoopHistogram;
 import dev.sockact.posix.Errno;
 import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.Processes;
 import dev.sockact.posix.SockAddr;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -158,27 +162,46 @@ public final class ProxyEngine {
 
     /** The counts now, summed over the loops; from any thread. */
     public ProxyStats stats() {
-        long accepted = 0;
-        long refused = 0;
-        long failures = 0;
-        long toTarget = 0;
-        long toClients = 0;
-        long sessionsOpened = 0;
-        long sessionsExpired = 0;
-        long dropped = 0;
+        long[] sums = new long[LoopCounters.Counter.values().length];
+        long[] byErrno = new long[LoopCounters.ERRNO_SLOTS + 1];
         for (ProxyWorker worker : workers) {
             LoopCounters c = worker.counters();
-            accepted += c.get(LoopCounters.Counter.ACCEPTED);
-            refused += c.get(LoopCounters.Counter.REFUSED);
-            failures += c.get(LoopCounters.Counter.CONNECT_FAILURES);
-            toTarget += c.get(LoopCounters.Counter.BYTES_TO_TARGET);
-            toClients += c.get(LoopCounters.Counter.BYTES_TO_CLIENTS);
-            sessionsOpened += c.get(LoopCounters.Counter.SESSIONS_OPENED);
-            sessionsExpired += c.get(LoopCounters.Counter.SESSIONS_EXPIRED);
-            dropped += c.get(LoopCounters.Counter.DATAGRAMS_DROPPED);
+            for (LoopCounters.Counter counter : LoopCounters.Counter.values()) {
+                sums[counter.ordinal()] += c.get(counter);
+            }
+            for (int errno = 1; errno < byErrno.length; errno++) {
+                byErrno[errno] += c.connectFailures(errno);
+            }
         }
-        return new ProxyStats(Math.max(0, open.get()), accepted, refused, failures, toTarget, toClients,
-                sessionsOpened, sessionsExpired, dropped);
+        Map<String, Long> failures = new TreeMap<>();
+        for (int errno = 1; errno < byErrno.length; errno++) {
+            if (byErrno[errno] > 0) {
+                failures.put(errno == LoopCounters.ERRNO_SLOTS ? "unknown" : Errno.nameOf(errno), byErrno[errno]);
+            }
+        }
+        long spliced = sums[LoopCounters.Counter.BYTES_TO_TARGET_SPLICED.ordinal()];
+        long splicedToClients = sums[LoopCounters.Counter.BYTES_TO_CLIENTS_SPLICED.ordinal()];
+        return new ProxyStats(Math.max(0, open.get()), sum(sums, LoopCounters.Counter.ACCEPTED),
+                sum(sums, LoopCounters.Counter.REFUSED), sum(sums, LoopCounters.Counter.CONNECT_FAILURES),
+                sum(sums, LoopCounters.Counter.BYTES_TO_TARGET) + spliced,
+                sum(sums, LoopCounters.Counter.BYTES_TO_CLIENTS) + splicedToClients,
+                sum(sums, LoopCounters.Counter.SESSIONS_OPENED), sum(sums, LoopCounters.Counter.SESSIONS_EXPIRED),
+                sum(sums, LoopCounters.Counter.DATAGRAMS_DROPPED), sum(sums, LoopCounters.Counter.RESOLVE_FAILURES),
+                failures, spliced, splicedToClients, sum(sums, LoopCounters.Counter.SESSIONS_CLOSED),
+                sum(sums, LoopCounters.Counter.SESSIONS_REFUSED));
+    }
+
+    private static long sum(long[] sums, LoopCounters.Counter counter) {
+        return sums[counter.ordinal()];
+    }
+
+    /** Each loop's connect latency histogram, for a scrape to sum; from any thread. */
+    List<LoopHistogram> connectLatencies() {
+        List<LoopHistogram> parts = new ArrayList<>(workers.size());
+        for (ProxyWorker worker : workers) {
+            parts.add(worker.counters().connectLatency());
+        }
+        return parts;
     }
 
     /**

@@ -270,11 +270,16 @@ final class ProxyWorker {
 
     /** A new datagram client: takes a slot shared with connections (false at the limit). */
     boolean tryOpenSession(Supplier<SockAddr> client) {
-        return server.isAccepting() && server.tryAcquireSessionSlot(client);
+        if (server.isAccepting() && server.tryAcquireSessionSlot(client)) {
+            return true;
+        }
+        counters.add(LoopCounters.Counter.SESSIONS_REFUSED, 1);
+        return false;
     }
 
     /** Called once per datagram session, by its close(). */
     void sessionClosed() {
+        counters.add(LoopCounters.Counter.SESSIONS_CLOSED, 1);
         server.releaseSlot();
     }
 

@@ -35,8 +35,9 @@ final class Relay {
     private final PipePool pool;
     private final MemorySegment buffer;
     private final LoopCounters counters;
-    /** Which of the loop's byte counters this direction adds to. */
+    /** Which of the loop's byte counters this direction adds to: written from the buffer, and by splice. */
     private final LoopCounters.Counter forwarded;
+    private final LoopCounters.Counter spliced;
 
     private PipePool.Pooled pipe;
     private long buffered;
@@ -50,13 +51,14 @@ final class Relay {
     private Relay opposite;
 
     Relay(int source, int sink, PipePool pool, MemorySegment buffer, LoopCounters counters,
-          LoopCounters.Counter forwarded) {
+          LoopCounters.Counter forwarded, LoopCounters.Counter spliced) {
         this.source = source;
         this.sink = sink;
         this.pool = pool;
         this.buffer = buffer;
         this.counters = counters;
         this.forwarded = forwarded;
+        this.spliced = spliced;
     }
 
     void pairWith(Relay other) {
@@ -145,7 +147,7 @@ final class Relay {
                 return (int) -n;
             }
             buffered -= n;
-            counters.add(forwarded, n);
+            counters.add(spliced, n);
         }
         if (spill != null) {
             MemorySegment rest = buffer.asSlice(0, spill.length);

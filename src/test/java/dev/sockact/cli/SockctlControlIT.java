@@ -132,7 +132,7 @@ class SockctlControlIT {
                         + units.resolve("web.socket") + "; static)\n    Drop-In: " + units.resolve("web.socket.d")
                         + "\n             └─extra.conf\n     Active: active (listening) since ")
                 .contains("\n   Triggers: ○ web.service\n     Listen: 127.0.0.1:" + webPort + " (Stream)\n             "
-                        + sock + " (Stream)\n Poll limit: 15 per 2s\n\n")
+                        + sock + " (Stream)\n Poll limit: 15 per 2s\nActivations: 0; trigger limit hit 0 times\n\n")
                 .containsPattern("\\n\\w{3} \\d\\d \\d\\d:\\d\\d:\\d\\d \\S+ sockactd\\[\\d+\\]: Listening on Web socket\\.\\n");
 
         assertThat(talk(webPort, "hello")).endsWith("|hello");

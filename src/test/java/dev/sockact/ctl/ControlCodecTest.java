@@ -46,16 +46,18 @@ class ControlCodecTest {
                         new UnitEntry("web.service", "loaded", "failed", "failed", "web.service"))),
                 new Reply.Statuses(List.of(
                         new UnitStatus.Socket(COMMON, List.of(new UnitRef("web.service", "inactive")), null,
-                                List.of(new ListenEntry("[::]:80", "Stream")), true, 7, 2, 1, "150 per 2s", 3),
-                        new UnitStatus.Socket(COMMON, List.of(), "Listen settings changed", List.of(), false, 0, 0, 0,
-                                "off", 0),
+                                List.of(new ListenEntry("[::]:80", "Stream")), true, "150 per 2s",
+                                new SocketCounters(7, 2, 1, 3, 1, 5, 12_345)),
+                        new UnitStatus.Socket(COMMON, List.of(), "Listen settings changed", List.of(), false, "off",
+                                new SocketCounters(0, 0, 0, 0, 0, 0, 0)),
                         new UnitStatus.Service(COMMON, List.of(new UnitRef("web.socket", "active")), 1234,
-                                "/usr/bin/web", "Serving"),
+                                "/usr/bin/web", "Serving", new ServiceCounters(4, 1, Map.of("exit-code", 2L,
+                                "timeout", 1L))),
                         new UnitStatus.Service(new Common(FILES, "", "", "Skipped", "inactive", "dead", "success", 0,
                                 List.of(), 4242, new UnitStatus.StartTest(1_700_000_000_000_001L,
                                 List.of("ConditionPathExists=|/a", "ConditionPathExists=|!/b")),
                                 new UnitStatus.StartTest(1_700_000_000_000_002L, List.of("AssertUser=root"))),
-                                List.of(), 0, "", ""),
+                                List.of(), 0, "", "", new ServiceCounters(0, 0, Map.of())),
                         new UnitStatus.NotFound("nope.socket"))),
                 new Reply.Properties(List.of(new ShownUnit("web.socket", List.of(new Property("Id", "web.socket"),
                         new Property("Listen", "[::]:80 (Stream)"), new Property("Listen", "/run/w.sock (Stream)"),
@@ -105,8 +107,9 @@ class ControlCodecTest {
     @Test
     void exitStatusesAsSystemctl() {
         UnitStatus inactive = new UnitStatus.Service(new Common(FILES, "", "", "", "inactive", "dead", "success", 0,
-                List.of(), 1), List.of(), 0, "", "");
-        UnitStatus active = new UnitStatus.Socket(COMMON, List.of(), null, List.of(), false, 0, 0, 0, "15 per 2s", 0);
+                List.of(), 1), List.of(), 0, "", "", new ServiceCounters(0, 0, Map.of()));
+        UnitStatus active = new UnitStatus.Socket(COMMON, List.of(), null, List.of(), false, "15 per 2s",
+                new SocketCounters(0, 0, 0, 0, 0, 0, 0));
         assertThat(new Reply.Statuses(List.of(active)).exitStatus()).isZero();
         assertThat(new Reply.Statuses(List.of(active, inactive)).exitStatus()).isEqualTo(3);
         assertThat(new Reply.Statuses(List.of(new UnitStatus.NotFound("x.socket"), inactive)).exitStatus()).isEqualTo(4);

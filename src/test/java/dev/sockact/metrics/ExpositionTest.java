@@ -43,4 +43,38 @@ class ExpositionTest {
         assertThat(out.toString()).contains("t_seconds_bucket{le=\"0.001\"} 1\n", "t_seconds_bucket{le=\"0.01\"} 2\n",
                 "t_seconds_bucket{le=\"+Inf\"} 3\n", "t_seconds_count 3\n", "t_seconds_sum 0.0555");
     }
+
+    @Test
+    void loopHistogramsAreSummedIntoOneHistogram() {
+        LoopHistogram first = new LoopHistogram(new double[] {0.001, 0.01});
+        LoopHistogram second = new LoopHistogram(new double[] {0.001, 0.01});
+        first.observeNanos(1_000_000);   // on the bound: le is inclusive
+        second.observeNanos(5_000_000);
+        second.observeNanos(50_000_000);
+        Exposition out = new Exposition();
+        out.family("t_seconds", Exposition.Type.HISTOGRAM, "Times.");
+        LoopHistogram.writeSum(out, "t_seconds", java.util.List.of(first, second), "unit", "u");
+        assertThat(out.toString()).contains("t_seconds_bucket{unit=\"u\",le=\"0.001\"} 1\n",
+                "t_seconds_bucket{unit=\"u\",le=\"0.01\"} 2\n", "t_seconds_bucket{unit=\"u\",le=\"+Inf\"} 3\n",
+                "t_seconds_count{unit=\"u\"} 3\n", "t_seconds_sum{unit=\"u\"} 0.056\n");
+    }
+
+    @Test
+    void aFamilysSamplesStayTogetherWhenSourcesInterleave() {
+        Exposition out = new Exposition();
+        out.counter("a_total", "A.", 1, "unit", "x");
+        out.gauge("b", "B.", 2, "unit", "x");
+        out.counter("a_total", "A.", 3, "unit", "y");
+        out.gauge("b", "B.", 4, "unit", "y");
+        assertThat(out.toString()).isEqualTo("""
+                # HELP a_total A.
+                # TYPE a_total counter
+                a_total{unit="x"} 1
+                a_total{unit="y"} 3
+                # HELP b B.
+                # TYPE b gauge
+                b{unit="x"} 2
+                b{unit="y"} 4
+                """);
+    }
 }

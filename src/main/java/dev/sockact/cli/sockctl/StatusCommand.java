@@ -4,6 +4,8 @@ import dev.sockact.ctl.ControlProtocol;
 import dev.sockact.ctl.ListenEntry;
 import dev.sockact.ctl.Reply;
 import dev.sockact.ctl.Request;
+import dev.sockact.ctl.ServiceCounters;
+import dev.sockact.ctl.SocketCounters;
 import dev.sockact.ctl.UnitStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.StringJoiner;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /**
@@ -123,12 +127,17 @@ public final class StatusCommand implements Callable<Integer> {
                     line(out, label, l.address() + " (" + l.type() + ")");
                     label = "";
                 }
+                SocketCounters counts = s.counters();
                 if (s.accept()) {
-                    line(out, "Accepted:", s.accepted() + "; Connected: " + s.connected() + ";"
-                            + (s.refused() > 0 ? " Refused: " + s.refused() : ""));
+                    line(out, "Accepted:", counts.accepted() + "; Connected: " + counts.connected() + ";"
+                            + (counts.refused() > 0 ? " Refused: " + counts.refused() : ""));
                 }
-                line(out, "Poll limit:", s.pollLimit() + (s.pollLimitHits() > 0
-                        ? "; paused " + s.pollLimitHits() + (s.pollLimitHits() == 1 ? " time" : " times") : ""));
+                line(out, "Poll limit:", s.pollLimit() + (counts.pollLimitHits() > 0
+                        ? "; paused " + times(counts.pollLimitHits()) : ""));
+                line(out, "Activations:", counts.activations() + (counts.activations() > 0
+                        ? String.format(Locale.ROOT, " (trigger to ready: %.1fms on average)",
+                                counts.activationMicros() / 1000.0 / counts.activations()) : "")
+                        + "; trigger limit hit " + times(counts.triggerLimitHits()));
             }
             case UnitStatus.Service s -> {
                 triggerLines(out, "TriggeredBy:", s.triggeredBy());
@@ -139,6 +148,11 @@ public final class StatusCommand implements Callable<Integer> {
                 if (!s.statusText().isEmpty()) {
                     line(out, "Status:", "\"" + s.statusText() + "\"");
                 }
+                ServiceCounters counts = s.counters();
+                StringJoiner failed = new StringJoiner(", ");
+                new TreeMap<>(counts.failures()).forEach((result, n) -> failed.add(result + " " + n));
+                line(out, "Starts:", counts.starts() + "; Restarts: " + counts.restarts() + "; Failed: "
+                        + (failed.length() == 0 ? "0" : failed.toString()));
             }
         }
         if (!c.log().isEmpty()) {
@@ -204,6 +218,10 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     /** systemctl status's label column: right-aligned to 12 characters, then a space. */
+    private static String times(long n) {
+        return n + (n == 1 ? " time" : " times");
+    }
+
     private static void line(PrintWriter out, String label, String value) {
         out.println(" ".repeat(Math.max(0, 12 - label.length())) + label + " " + value);
     }
