@@ -1,5 +1,6 @@
 package dev.sockact.daemon;
 
+import dev.sockact.posix.Pidfd;
 import dev.sockact.testing.Await;
 import dev.sockact.testing.DaemonProcess;
 import dev.sockact.testing.Daemons;
@@ -19,9 +20,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * What systemd added after 252 on the socket side, with real services reading their own environment and fds. The
@@ -124,6 +127,80 @@ class SocketAfter252IT {
                 "without-start-post - - other none",
                 "stop-pre 1 ctl own " + listening,
                 "stop-post 1 ctl own " + listening);
+        assertThat(d.terminate()).isZero();
+    }
+
+    /**
+     * A service's report of its own pidfd ID: its pid, LISTEN_PID, LISTEN_PIDFDID and the inode of a pidfd it opens
+     * for itself, sent on its connection (accepted from fd 3 where that is a listener). It then waits for the client to
+     * close, so that the client can open a pidfd for it too.
+     */
+    private static final String PIDFD_ID_REPORT = """
+            import os, socket
+            conn = socket.socket(fileno=3)
+            if conn.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN):
+                conn, _ = conn.accept()
+            own = os.fstat(os.pidfd_open(os.getpid())).st_ino
+            env = os.environ
+            conn.sendall(f"{os.getpid()} {env.get('LISTEN_PID')} {env.get('LISTEN_PIDFDID')} {own}\\n".encode())
+            conn.recv(1)
+            """;
+
+    /** Connects, reads the report and, while the service still runs, opens a pidfd for its pid; the four must agree. */
+    private static void assertPidfdIdIsTheServicesOwn(Path socket) throws IOException {
+        try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            ByteBuffer in = ByteBuffer.allocate(512);
+            while (!new String(in.array(), 0, in.position(), StandardCharsets.UTF_8).contains("\n")) {
+                assertThat(client.read(in)).as("the report from " + socket).isPositive();
+            }
+            String[] report = new String(in.array(), 0, in.position(), StandardCharsets.UTF_8).strip().split(" ");
+            OptionalLong ours = Pidfd.inodeId(Integer.parseInt(report[0]));
+            assertThat(ours).isPresent();
+            String id = Long.toUnsignedString(ours.getAsLong());
+            assertThat(report).containsExactly(report[0], report[0], id, id);
+        }
+    }
+
+    /**
+     * systemd 259's LISTEN_PIDFDID (the installed 252 has none, so this follows 259's documentation): with Accept=no
+     * and Accept=yes the service gets the inode of a pidfd for its own pid, as it sees it and as we see it.
+     */
+    @Test
+    void listenPidfdIdIsTheInodeOfAPidfdForTheService() throws Exception {
+        assumeThat(Pidfd.inodeId((int) ProcessHandle.current().pid())).as("pidfs (Linux 6.9)").isPresent();
+        assumeThat(Path.of("/usr/bin/python3")).as("python3").isExecutable();
+        Path script = dir.resolve("pidfd-id.py");
+        Files.writeString(script, PIDFD_ID_REPORT);
+        Path single = dir.resolve("single.sock");
+        Files.writeString(daemons.units().resolve("single.socket"), "[Socket]\nListenStream=" + single + "\n");
+        Files.writeString(daemons.units().resolve("single.service"),
+                "[Service]\nExecStart=/usr/bin/python3 " + script + "\n");
+        Path each = dir.resolve("each.sock");
+        Files.writeString(daemons.units().resolve("each.socket"),
+                "[Socket]\nListenStream=" + each + "\nAccept=yes\n");
+        Files.writeString(daemons.units().resolve("each@.service"),
+                "[Service]\nExecStart=/usr/bin/python3 " + script + "\n");
+        // Our own consumer side, a JVM running ListenFds, accepts the fds with the pidfd ID set.
+        Path probeSocket = dir.resolve("probe.sock");
+        Path probeOutput = dir.resolve("probe.txt");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Files.writeString(daemons.units().resolve("probe.socket"), "[Socket]\nListenStream=" + probeSocket + "\n");
+        Files.writeString(daemons.units().resolve("probe.service"), "[Service]\nExecStart=" + java
+                + " --enable-native-access=ALL-UNNAMED -cp " + System.getProperty("java.class.path")
+                + " dev.sockact.activation.ListenFdsProbe\nStandardOutput=file:" + probeOutput + "\n");
+        DaemonProcess d = daemons.start();
+        d.await("Listening on single.socket.");
+        d.await("Listening on each.socket.");
+        d.await("Listening on probe.socket.");
+
+        assertPidfdIdIsTheServicesOwn(single);
+        assertPidfdIdIsTheServicesOwn(each);
+        assertPidfdIdIsTheServicesOwn(each);
+        try (SocketChannel _ = SocketChannel.open(UnixDomainSocketAddress.of(probeSocket))) {
+            Await.until("the probe's report in " + probeOutput, () -> read(probeOutput).contains("count="));
+        }
+        Await.until("the probe's fd line", () -> read(probeOutput).contains("fd=3"));
+        assertThat(read(probeOutput)).startsWith("count=1\nfd=3 name=probe.socket type=1 ");
         assertThat(d.terminate()).isZero();
     }
 
