@@ -1,6 +1,10 @@
 package dev.sockact.daemon;
 
+import dev.sockact.posix.Fd;
+import dev.sockact.posix.Io;
 import dev.sockact.posix.Pidfd;
+import dev.sockact.posix.SockAddr;
+import dev.sockact.posix.Sockets;
 import dev.sockact.testing.Await;
 import dev.sockact.testing.DaemonProcess;
 import dev.sockact.testing.Daemons;
@@ -12,9 +16,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -245,6 +253,76 @@ class SocketAfter252IT {
         assertThat(Files.readString(log)).isEqualTo("old line\nappended\n");
         assertThat(Files.readString(scratch)).isEmpty();
         assertThat(d.terminate()).isZero();
+    }
+
+    /**
+     * systemd 253's OpenFile= to an AF_UNIX socket: sockactd connects to it (SOCK_DGRAM, SOCK_STREAM, SOCK_SEQPACKET
+     * in turn, as connect_unix_harder() does) and passes the connected socket, named in LISTEN_FDNAMES. The service
+     * writes through the stream and the datagram socket, and our listeners receive it; read-only shuts the sending
+     * side, so that listener reads EOF while the service still reads what it sends. A socket nobody listens on is
+     * left out with graceful.
+     */
+    @Test
+    void anOpenFileThatIsAUnixSocketIsConnectedTo() throws Exception {
+        Path socket = dir.resolve("peers.sock");
+        Path record = dir.resolve("peers.txt");
+        Path stream = dir.resolve("stream.sock");
+        Path readOnly = dir.resolve("read-only.sock");
+        Path datagram = dir.resolve("datagram.sock");
+        Path nobody = dir.resolve("nobody.sock");
+        Files.writeString(daemons.units().resolve("peers.socket"), "[Socket]\nListenStream=" + socket + "\n");
+        Files.writeString(dir.resolve("peers.sh"), """
+                { echo "$LISTEN_FDS $LISTEN_FDNAMES"
+                  for fd in 4 5 6; do readlink /proc/self/fd/$fd | cut -d: -f1; done; } > "$1"
+                echo "through the stream" >&4
+                printf 'through the datagram' >&6
+                read -r line <&5
+                echo "$line" >> "$1"
+                echo done >> "$1"
+                """);
+        Files.writeString(daemons.units().resolve("peers.service"), "[Service]\nExecStart=/bin/sh "
+                + dir.resolve("peers.sh") + " " + record + "\n"
+                + "OpenFile=" + stream + ":stream\n"
+                + "OpenFile=" + readOnly + ":ro:read-only\n"
+                + "OpenFile=" + datagram + "\n"
+                + "OpenFile=" + nobody + ":nobody:graceful\n");
+        try (ServerSocketChannel streamListener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+             ServerSocketChannel readOnlyListener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+             Fd datagramSocket = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_DGRAM | Sockets.SOCK_NONBLOCK, 0);
+             Fd unlistened = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_STREAM, 0);
+             Arena arena = Arena.ofConfined()) {
+            streamListener.bind(UnixDomainSocketAddress.of(stream));
+            readOnlyListener.bind(UnixDomainSocketAddress.of(readOnly));
+            Sockets.bind(datagramSocket, new SockAddr.UnixPath(datagram.toString()));
+            Sockets.bind(unlistened, new SockAddr.UnixPath(nobody.toString()));   // bound, not listening: refused
+            DaemonProcess d = daemons.start();
+            d.await("Listening on peers.socket.");
+            assertThat(daemons.ctl("start", "peers.service").status()).isZero();
+
+            try (SocketChannel fromService = streamListener.accept();
+                 SocketChannel readOnlyPeer = readOnlyListener.accept()) {
+                ByteBuffer line = ByteBuffer.allocate(64);
+                while (!new String(line.array(), 0, line.position(), StandardCharsets.UTF_8).endsWith("\n")) {
+                    assertThat(fromService.read(line)).isPositive();
+                }
+                assertThat(new String(line.array(), 0, line.position(), StandardCharsets.UTF_8))
+                        .isEqualTo("through the stream\n");
+                assertThat(readOnlyPeer.read(ByteBuffer.allocate(16))).as("the service's side is shut").isEqualTo(-1);
+                readOnlyPeer.write(ByteBuffer.wrap("to the service\n".getBytes(StandardCharsets.UTF_8)));
+                MemorySegment buffer = arena.allocate(64);
+                long n = Await.until("a datagram on " + datagram, Await.DEFAULT,
+                        () -> Io.readRaw(datagramSocket.fd(), buffer, buffer.byteSize()), r -> r > 0);
+                assertThat(new String(buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8))
+                        .isEqualTo("through the datagram");
+                Await.until("peers.service in " + record, () -> read(record).endsWith("done\n"));
+            }
+            // A warning, as systemd logs it for anything but a missing or forbidden file.
+            d.await("peers.service: Failed to open OpenFile= file '" + nobody
+                    + "', ignoring: ECONNREFUSED (Connection refused)");
+            assertThat(read(record).split("\n")).containsExactly(
+                    "4 peers.socket:stream:ro:datagram.sock", "socket", "socket", "socket", "to the service", "done");
+            assertThat(d.terminate()).isZero();
+        }
     }
 
     @Test
