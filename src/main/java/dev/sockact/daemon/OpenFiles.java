@@ -1,8 +1,12 @@
 package dev.sockact.daemon;
 
+import dev.sockact.posix.Errno;
 import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.Fd;
+import dev.sockact.posix.Io;
 import dev.sockact.posix.PosixFiles;
+import dev.sockact.posix.SockAddr;
+import dev.sockact.posix.Sockets;
 import dev.sockact.unit.OpenFile;
 
 import java.lang.System.Logger.Level;
@@ -12,9 +16,11 @@ import java.util.List;
 /**
  * OpenFile= (systemd 253): the files a service's main command gets after its sockets, opened by sockactd (so with
  * its privileges, not the service's) for each spawn, as systemd's collect_open_file_fds() opens them in the child.
- * The flags are open_file_to_fd()'s: O_RDONLY with read-only, else O_RDWR, plus O_APPEND or O_TRUNC; never O_CREAT
- * (the file must exist). An AF_UNIX socket given as the path (which systemd connects to) fails to open here, as
- * any file that cannot be opened.
+ * As get_open_file_fd() does, the path is first opened O_PATH and fstat'ed. A file is then reopened through
+ * /proc/self/fd with open_file_to_fd()'s flags: O_RDONLY with read-only, else O_RDWR, plus O_APPEND or O_TRUNC;
+ * never O_CREAT (the file must exist). An AF_UNIX socket is connected to instead, as connect_unix_harder() does:
+ * through /proc/self/fd (so a path longer than sun_path works too), trying SOCK_DGRAM, SOCK_STREAM and
+ * SOCK_SEQPACKET in turn while the kernel answers EPROTOTYPE; with read-only its sending side is shut down.
  */
 final class OpenFiles implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("sockactd");
@@ -23,6 +29,8 @@ final class OpenFiles implements AutoCloseable {
     private static final int O_NOCTTY = 0x100;
     private static final int O_TRUNC = 0x200;
     private static final int O_APPEND = 0x400;
+    /** connect_unix_harder()'s order. */
+    private static final int[] SOCKET_TYPES = {Sockets.SOCK_DGRAM, Sockets.SOCK_STREAM, Sockets.SOCK_SEQPACKET};
 
     private final List<Fd> fds;
     private final List<String> names;
@@ -48,14 +56,15 @@ final class OpenFiles implements AutoCloseable {
         List<Fd> fds = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (OpenFile file : files) {
-            int flags = (file.readOnly() ? O_RDONLY : O_RDWR) | O_NOCTTY
-                    | (file.append() ? O_APPEND : 0) | (file.truncate() ? O_TRUNC : 0);
             try {
-                fds.add(PosixFiles.open(file.path().toString(), flags, 0));
+                fds.add(open(file));
                 names.add(file.fdName());
             } catch (ErrnoException e) {
                 if (file.graceful()) {
-                    LOG.log(Level.DEBUG, () -> unit + ": Failed to open OpenFile= file '" + file.path()
+                    // systemd's level: a missing or forbidden file is expected with graceful, anything else is not.
+                    Level level = e.errno() == Errno.ENOENT.number() || e.errno() == Errno.EACCES.number()
+                            || e.errno() == Errno.EPERM.number() ? Level.DEBUG : Level.WARNING;
+                    LOG.log(level, () -> unit + ": Failed to open OpenFile= file '" + file.path()
                             + "', ignoring: " + e.reason());
                     continue;
                 }
@@ -65,6 +74,52 @@ final class OpenFiles implements AutoCloseable {
             }
         }
         return new OpenFiles(fds, names, false);
+    }
+
+    private static Fd open(OpenFile file) throws ErrnoException {
+        try (Fd handle = PosixFiles.openPath(file.path().toString())) {
+            String reopen = "/proc/self/fd/" + handle.fd();
+            if (PosixFiles.isSocket(handle)) {
+                return connect(reopen, file.readOnly());
+            }
+            int flags = (file.readOnly() ? O_RDONLY : O_RDWR) | O_NOCTTY
+                    | (file.append() ? O_APPEND : file.truncate() ? O_TRUNC : 0);
+            return PosixFiles.open(reopen, flags, 0);
+        }
+    }
+
+    /**
+     * A connected socket (CLOEXEC, blocking, as the service gets it) to the AF_UNIX socket at {@code path}. The
+     * connect itself is non-blocking, so a listener whose backlog is full fails the start (EAGAIN) instead of
+     * stalling sockactd.
+     */
+    private static Fd connect(String path, boolean readOnly) throws ErrnoException {
+        SockAddr address = new SockAddr.UnixPath(path);
+        for (int type : SOCKET_TYPES) {
+            Fd socket = Sockets.socket(SockAddr.AF_UNIX, type | Sockets.SOCK_NONBLOCK, 0);
+            try {
+                int r = Sockets.connectRaw(socket, address);
+                if (r == -Errno.EPROTOTYPE.number()) {
+                    socket.close();
+                    continue;
+                }
+                if (r < 0) {
+                    throw new ErrnoException("connect", -r, path);
+                }
+                Io.setNonBlocking(socket.fd(), false);
+                if (readOnly) {
+                    int shut = Sockets.shutdownRaw(socket.fd(), Sockets.SHUT_WR);
+                    if (shut < 0) {
+                        throw new ErrnoException("shutdown", -shut, path);
+                    }
+                }
+                return socket;
+            } catch (ErrnoException e) {
+                socket.close();
+                throw e;
+            }
+        }
+        throw new ErrnoException("connect", Errno.EPROTOTYPE.number(), path);
     }
 
     List<Fd> fds() {

@@ -79,8 +79,11 @@ public final class Pidfd implements AutoCloseable {
         return id > 0 ? OptionalLong.of(id) : OptionalLong.empty();
     }
 
-    /** Two processes' pidfds have different inode numbers only with pidfs. */
-    private static boolean hasUniqueInodes() {
+    /**
+     * Two processes' pidfds have different inode numbers only with pidfs. Tested once; {@link Spawner} asks it for
+     * every spawn that sets LISTEN_PID.
+     */
+    static boolean hasUniqueInodes() {
         Boolean known = uniqueInodes;
         if (known == null) {
             long self = rawInode((int) Native.sys(Syscalls.GETPID));

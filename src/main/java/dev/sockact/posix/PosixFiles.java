@@ -1,6 +1,8 @@
 package dev.sockact.posix;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /** File-system calls java.nio does not offer with the exact semantics needed: FIFOs, modes, owners, umask. */
 public final class PosixFiles {
@@ -66,6 +68,32 @@ public final class PosixFiles {
                 throw new ErrnoException("open", (int) -fd, path);
             }
             return Fd.adopt((int) fd);
+        }
+    }
+
+    /** O_PATH: a handle on the file itself, which needs no permission on it and never blocks (not even on a FIFO). */
+    private static final int O_PATH = 010000000;
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
+    /** st_mode follows st_dev, st_ino and the 8-byte st_nlink on x86_64; in asm-generic's (aarch64), st_ino. */
+    private static final long ST_MODE_OFFSET = "aarch64".equals(System.getProperty("os.arch")) ? 16 : 24;
+    /** Larger than either struct stat (144 and 128 bytes). */
+    private static final long STAT_SIZE = 256;
+
+    /** open(2) with O_PATH (and O_CLOEXEC): for {@link #isSocket}, and to reach the file through /proc/self/fd. */
+    public static Fd openPath(String path) throws ErrnoException {
+        return open(path, O_PATH, 0);
+    }
+
+    /** Whether {@code fd} (for instance an O_PATH handle) is an AF_UNIX socket's file: fstat(2), S_ISSOCK. */
+    public static boolean isSocket(Fd fd) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment stat = arena.allocate(STAT_SIZE, 8);
+            long r = Native.sys(Syscalls.FSTAT, fd.fd(), stat.address());
+            if (r < 0) {
+                throw new ErrnoException("fstat", (int) -r, "fd " + fd.fd());
+            }
+            return (stat.get(ValueLayout.JAVA_INT, ST_MODE_OFFSET) & S_IFMT) == S_IFSOCK;
         }
     }
 

@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param stdin           placed at 0, or null to inherit ours
  * @param stdout          placed at 1, or null to inherit ours
  * @param stderr          placed at 2, or null to inherit ours
- * @param setListenPid    add LISTEN_PID=&lt;the child's own pid&gt; to the environment
+ * @param setListenPid    add LISTEN_PID=&lt;the child's own pid&gt; to the environment, and LISTEN_PIDFDID=&lt;the
+ *                        inode of a pidfd for it&gt; where pidfds have inodes (pidfs) and the trampoline is used
  * @param newProcessGroup make the child leader of a new process group
  * @param workingDirectory chdir there in the child, or null
  */

@@ -73,7 +73,10 @@ public final class Spawner {
         return spawn(request, true);
     }
 
-    /** {@code trampolineAllowed} false: LISTEN_PID through the shell, the fallback (for tests of it). */
+    /**
+     * {@code trampolineAllowed} false: LISTEN_PID through the shell, the fallback (for tests of it), which sets no
+     * LISTEN_PIDFDID.
+     */
     static int spawn(SpawnRequest request, boolean trampolineAllowed) throws ErrnoException {
         List<Fd> temporaries = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
@@ -120,7 +123,12 @@ public final class Spawner {
                     List<String> argv = new ArrayList<>(List.of(request.program()));
                     argv.addAll(request.argv());
                     List<String> environment = new ArrayList<>(List.of(ListenPidTrampoline.PLACEHOLDER));
-                    request.environment().stream().filter(e -> !e.startsWith("LISTEN_PID=")).forEach(environment::add);
+                    if (Pidfd.hasUniqueInodes()) {
+                        environment.add(ListenPidTrampoline.PIDFD_ID_PLACEHOLDER);
+                    }
+                    request.environment().stream()
+                            .filter(e -> !e.startsWith("LISTEN_PID=") && !e.startsWith("LISTEN_PIDFDID="))
+                            .forEach(environment::add);
                     int r = (int) Fns.SPAWN.invokeExact(pid, arena.allocateFrom(trampoline), actions, attributes,
                             stringArray(arena, argv), stringArray(arena, environment));
                     if (r == 0) {

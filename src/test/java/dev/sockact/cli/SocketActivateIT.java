@@ -14,7 +14,9 @@ import dev.sockact.testing.Children;
 import dev.sockact.testing.Clients;
 import dev.sockact.testing.Launchers;
 import dev.sockact.testing.Ports;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.lang.foreign.Arena;
@@ -26,6 +28,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -149,6 +152,37 @@ class SocketActivateIT {
         assertThat(probe.stdoutText()).startsWith("count=1\n");
     }
 
+    /**
+     * The same for each program {@code -a} starts (through the LISTEN_PID trampoline): it reports its pid,
+     * LISTEN_PID, LISTEN_PIDFDID and its own pidfd's inode on its connection and waits; meanwhile we open a pidfd for
+     * that pid ourselves. All must agree.
+     */
+    @Test
+    void listenPidfdIdOfAnAcceptChildIsItsOwnPidfdInode() throws IOException {
+        assumeThat(Pidfd.inodeId((int) ProcessHandle.current().pid())).as("pidfs (Linux 6.9)").isPresent();
+        assumeThat(Path.of("/usr/bin/python3")).as("python3").isExecutable();
+        Children.Started activate = socketActivate("-l", address(), "-a", "/usr/bin/python3", "-c", """
+                import os, socket
+                conn = socket.socket(fileno=3)
+                own = os.fstat(os.pidfd_open(os.getpid())).st_ino
+                env = os.environ
+                conn.sendall(f"{os.getpid()} {env.get('LISTEN_PID')} {env.get('LISTEN_PIDFDID')} {own}\\n".encode())
+                conn.recv(1)
+                """);
+        activate.awaitStderr("Listening on " + address() + " as 3.");
+        for (int i = 0; i < 2; i++) {
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                String line = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))
+                        .readLine();
+                String[] report = line.split(" ");
+                OptionalLong ours = Pidfd.inodeId(Integer.parseInt(report[0]));
+                assertThat(ours).as(line).isPresent();
+                String id = Long.toUnsignedString(ours.getAsLong());
+                assertThat(report).containsExactly(report[0], report[0], id, id);
+            }
+        }
+    }
+
     @Test
     void nowStartsTheProgramWithoutAConnection() {
         Children.Started activate = socketActivate("--now", "-l", address(), "-l", "@sockact-it-" + port,
@@ -185,7 +219,11 @@ class SocketActivateIT {
         for (ChildReport report : List.of(first, second)) {
             assertThat(report.complete()).as(report.text()).isTrue();
             assertThat(report.fds()).containsExactly(0, 1, 2, 3);
-            assertThat(report.listenVariables()).containsExactlyInAnyOrderEntriesOf(Map.of(
+            Map<String, String> listen = new HashMap<>(report.listenVariables());
+            // systemd 259's pidfd ID: listenPidfdIdOfAnAcceptChildIsItsOwnPidfdInode compares it.
+            assertThat(listen.remove("LISTEN_PIDFDID") != null)
+                    .isEqualTo(Pidfd.inodeId((int) ProcessHandle.current().pid()).isPresent());
+            assertThat(listen).containsExactlyInAnyOrderEntriesOf(Map.of(
                     "LISTEN_FDS", "1", "LISTEN_PID", Integer.toString(report.pid())));
             assertThat(report.variableNames()).doesNotContain("SOCKACT_TEST_SCRUBBED");
             assertThat(report.line("SigBlk:").trim()).isEqualTo("0000000000000000");
