@@ -1,7 +1,6 @@
 package dev.sockact.proxy;
 
 import dev.sockact.metrics.Histogram;
-import dev.sockact.metrics.LoopHistogram;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -35,7 +34,7 @@ final class LoopCounters {
     /** Connect failures by errno number: a closed set, so a fixed array and no map per failure. */
     private final long[] connectFailures = new long[ERRNO_SLOTS + 1];
     /** From the start of the first connect attempt to connected, of each connection that got there. */
-    private final LoopHistogram connectLatency = new LoopHistogram(Histogram.LATENCY_SECONDS);
+    private final Histogram connectLatency = new Histogram(Histogram.LATENCY_SECONDS);
 
     /** Only from the loop's own thread: a plain read-modify-write, published opaquely. */
     void add(Counter counter, long n) {
@@ -63,7 +62,7 @@ final class LoopCounters {
     }
 
     /** Observed only on the loop's own thread; read by a scrape. */
-    LoopHistogram connectLatency() {
+    Histogram connectLatency() {
         return connectLatency;
     }
 }

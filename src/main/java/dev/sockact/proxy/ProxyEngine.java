@@ -1,7 +1,7 @@
 package dev.sockact.proxy;
 
 import dev.sockact.event.EventLoop;
-import dev.sockact.metrics.LoopHistogram;
+import dev.sockact.metrics.Histogram;
 import dev.sockact.posix.Errno;
 import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.Processes;
@@ -196,8 +196,8 @@ public final class ProxyEngine {
     }
 
     /** Each loop's connect latency histogram, for a scrape to sum; from any thread. */
-    List<LoopHistogram> connectLatencies() {
-        List<LoopHistogram> parts = new ArrayList<>(workers.size());
+    List<Histogram> connectLatencies() {
+        List<Histogram> parts = new ArrayList<>(workers.size());
         for (ProxyWorker worker : workers) {
             parts.add(worker.counters().connectLatency());
         }

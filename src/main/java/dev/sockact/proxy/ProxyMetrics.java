@@ -1,7 +1,7 @@
 package dev.sockact.proxy;
 
 import dev.sockact.metrics.Exposition;
-import dev.sockact.metrics.LoopHistogram;
+import dev.sockact.metrics.Histogram;
 import dev.sockact.metrics.MetricsSource;
 import java.util.Map;
 
@@ -50,7 +50,7 @@ public final class ProxyMetrics implements MetricsSource {
         String latency = "sockact_proxy_connect_duration_seconds";
         out.family(latency, Exposition.Type.HISTOGRAM,
                 "Time from the first connect attempt to the target to connected, of each connection that got there.");
-        LoopHistogram.writeSum(out, latency, engine.connectLatencies(), labels);
+        Histogram.writeSum(out, latency, engine.connectLatencies(), labels);
 
         String bytes = "sockact_proxy_forwarded_bytes_total";
         out.family(bytes, Exposition.Type.COUNTER, "Bytes written towards targets (to_target) and clients "

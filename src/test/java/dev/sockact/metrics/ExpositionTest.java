@@ -45,15 +45,15 @@ class ExpositionTest {
     }
 
     @Test
-    void loopHistogramsAreSummedIntoOneHistogram() {
-        LoopHistogram first = new LoopHistogram(new double[] {0.001, 0.01});
-        LoopHistogram second = new LoopHistogram(new double[] {0.001, 0.01});
+    void loopHistogramsAreSummedIntoOne() {
+        Histogram first = new Histogram(new double[] {0.001, 0.01});
+        Histogram second = new Histogram(new double[] {0.001, 0.01});
         first.observeNanos(1_000_000);   // on the bound: le is inclusive
         second.observeNanos(5_000_000);
         second.observeNanos(50_000_000);
         Exposition out = new Exposition();
         out.family("t_seconds", Exposition.Type.HISTOGRAM, "Times.");
-        LoopHistogram.writeSum(out, "t_seconds", java.util.List.of(first, second), "unit", "u");
+        Histogram.writeSum(out, "t_seconds", java.util.List.of(first, second), "unit", "u");
         assertThat(out.toString()).contains("t_seconds_bucket{unit=\"u\",le=\"0.001\"} 1\n",
                 "t_seconds_bucket{unit=\"u\",le=\"0.01\"} 2\n", "t_seconds_bucket{unit=\"u\",le=\"+Inf\"} 3\n",
                 "t_seconds_count{unit=\"u\"} 3\n", "t_seconds_sum{unit=\"u\"} 0.056\n");
