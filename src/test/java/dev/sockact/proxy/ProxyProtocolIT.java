@@ -52,12 +52,23 @@ class ProxyProtocolIT extends ProxyTestBase {
         Path socket = dir.resolve("proxy.sock");
         ProxyProcess proxy = keep(ProxyProcess.start(dir, List.of(ProxyProcess.OUR_PROXYD, "--listen=" + socket,
                 "--proxy-protocol=" + version, "127.0.0.1:" + backend)));
-        proxy.awaitCondition(() -> Files.exists(socket), "the proxy to listen on " + socket);
+        // The node exists from bind(2) on, before listen(2): wait for the listening flag instead.
+        proxy.awaitCondition(() -> isListening(socket), "the proxy to listen on " + socket);
         try (SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             client.connect(UnixDomainSocketAddress.of(socket));
             TestBackends.writeFully(client, ByteBuffer.wrap(request()));
             String reply = new String(TestBackends.readToEof(client), StandardCharsets.US_ASCII);
             assertThat(reply).as("log:%n%s", proxy.log()).startsWith("HTTP/1.1 200").endsWith("addr= port=\n");
+        }
+    }
+
+    /** Whether /proc/net/unix lists {@code socket} with __SO_ACCEPTCON (00010000) in its flags: listening. */
+    private static boolean isListening(Path socket) {
+        try (var lines = Files.lines(Path.of("/proc/net/unix"))) {
+            return lines.map(l -> l.trim().split("\\s+"))
+                    .anyMatch(f -> f.length >= 8 && f[7].equals(socket.toString()) && f[3].equals("00010000"));
+        } catch (IOException e) {
+            return false;
         }
     }
 
