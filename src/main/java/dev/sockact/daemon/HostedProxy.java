@@ -2,6 +2,7 @@ package dev.sockact.daemon;
 
 import dev.sockact.event.EventLoop;
 import dev.sockact.metrics.MetricsSource;
+import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.Fd;
 import dev.sockact.posix.Namespaces;
 import dev.sockact.proxy.ProxyArguments;
@@ -58,30 +59,41 @@ final class HostedProxy implements ProxyObserver {
 
     /**
      * Starts serving {@code listeners} (their sockets are the socket unit's, left open) in {@code network}, or the
-     * host's.
+     * host's, on one of {@code threads}.
      */
-    void start(List<ProxyListener> listeners, NetworkNamespace network) {
+    void start(List<ProxyListener> listeners, NetworkNamespace network, HostedThreads threads) {
         alive = true;
-        // A platform thread: a virtual one would move between carriers and leave the namespace behind.
-        Thread.ofPlatform().name("sockactd-proxy-" + unit).daemon().start(() -> {
-            boolean clean = true;
-            try {
-                if (network != null) {
-                    Namespaces.setns(network.fd(), Namespaces.CLONE_NEWNET);
-                }
-                engine.run(listeners);
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.ERROR, unit + ": " + e.getMessage());
-                clean = false;
-            } catch (RuntimeException | Error e) {
-                LOG.log(System.Logger.Level.ERROR, unit + ": Forwarding failed: " + e);
-                clean = false;
-            }
-            boolean exitedCleanly = clean;
+        try {
+            threads.run(unit, network != null, () -> serve(listeners, network));
+        } catch (ErrnoException | RuntimeException | OutOfMemoryError e) {
+            // No thread to run on (the host's namespace cannot be opened, or no thread can be made): the engine
+            // never ran, which ends the service as a process that failed at once would.
+            LOG.log(System.Logger.Level.ERROR, unit + ": Failed to start forwarding: " + e.getMessage());
             managerLoop.execute(() -> {
                 alive = false;
-                events.ended(exitedCleanly);
+                events.ended(false);
             });
+        }
+    }
+
+    private void serve(List<ProxyListener> listeners, NetworkNamespace network) {
+        boolean clean = true;
+        try {
+            if (network != null) {
+                Namespaces.setns(network.fd(), Namespaces.CLONE_NEWNET);
+            }
+            engine.run(listeners);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.ERROR, unit + ": " + e.getMessage());
+            clean = false;
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.ERROR, unit + ": Forwarding failed: " + e);
+            clean = false;
+        }
+        boolean exitedCleanly = clean;
+        managerLoop.execute(() -> {
+            alive = false;
+            events.ended(exitedCleanly);
         });
     }
 

@@ -85,6 +85,7 @@ public final class Manager {
     private boolean waitersPosted;
     private final Jobs jobs = new Jobs(this);
     private final SpawnPool spawnPool = new SpawnPool();
+    private final HostedThreads hostedThreads = new HostedThreads();
 
     /** An action that runs on the loop once {@code condition} holds (checked after every state change). */
     private record Waiter(BooleanSupplier condition, Runnable action) {
@@ -507,6 +508,11 @@ public final class Manager {
         @Override
         public SharedNamespaces namespaces() {
             return namespaces;
+        }
+
+        @Override
+        public HostedThreads hostedThreads() {
+            return hostedThreads;
         }
 
         @Override

@@ -7,6 +7,7 @@ import dev.sockact.posix.Sockets;
 import dev.sockact.proxy.ProxyArguments;
 import dev.sockact.proxy.ProxyListener;
 import dev.sockact.proxy.Target;
+import dev.sockact.proxy.TargetResolver;
 import dev.sockact.text.Getopt;
 import dev.sockact.unit.ExecCommand;
 import dev.sockact.unit.KillMode;
@@ -151,7 +152,8 @@ final class ProxyHosting {
      * message: a socket that is neither a listening stream socket nor a datagram socket, --proxy-protocol=v1 with a
      * datagram socket, a NAME=TARGET without its socket or a socket without its NAME=TARGET.
      */
-    static List<ProxyListener> listeners(ProxyArguments arguments, List<Fd> fds, List<String> names) {
+    static List<ProxyListener> listeners(ProxyArguments arguments, Map<String, TargetResolver> resolvers, List<Fd> fds,
+                                         List<String> names) {
         if (fds.isEmpty()) {
             return null;
         }
@@ -166,7 +168,7 @@ final class ProxyHosting {
                 }
             }
             arguments.checkSockets(anyDatagram);
-            return arguments.listeners(arguments.resolvers(), fds, names);
+            return arguments.listeners(resolvers, fds, names);
         } catch (ErrnoException | ProxyArguments.InvalidException e) {
             return null;
         }

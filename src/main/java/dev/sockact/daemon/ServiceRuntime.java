@@ -61,6 +61,8 @@ final class ServiceRuntime implements ManagedUnit {
     private Child main;
     /** A socket-proxyd ExecStart= that sockactd runs itself ({@link ProxyHosting}): in the main process's place. */
     private HostedProxy hosted;
+    /** Whether ExecStart= is hosted, decided once per definition and command line. */
+    private final HostingPlan hostingPlan = new HostingPlan();
     private int mainPidOverride;
     private Child control;
     private final ArrayDeque<ExecCommand> controlQueue = new ArrayDeque<>();
@@ -112,6 +114,18 @@ final class ServiceRuntime implements ManagedUnit {
         this.name = unit.name().toString();
         this.instance = instance;
         this.startLimit = startLimitOf(unit);
+        prestartHostedThread();
+    }
+
+    /**
+     * A service that may be hosted gets a thread waiting before its first activation, which then need not make one.
+     * By the program's name only: loading a unit reads no file, and a wrong guess costs one idle thread.
+     */
+    private void prestartHostedThread() {
+        if (instance == null && unit.execStart().size() == 1
+                && unit.execStart().getFirst().path().endsWith("socket-proxyd")) {
+            manager.hostedThreads().prestart();
+        }
     }
 
     private static RateLimit startLimitOf(ServiceUnit unit) {
@@ -228,6 +242,7 @@ final class ServiceRuntime implements ManagedUnit {
     void reloaded(ServiceUnit newUnit) {
         this.unit = newUnit;
         this.startLimit = startLimitOf(newUnit);
+        prestartHostedThread();
     }
 
     // ---- state -----------------------------------------------------------------------------------------------
@@ -517,18 +532,16 @@ final class ServiceRuntime implements ManagedUnit {
      * is the same for both (its exit is {@link #mainExited}). False: spawn it.
      */
     private boolean startHosted(List<Fd> fds, List<String> names) {
-        if (!ProxyHosting.isSocketProxyd(mainCommand.path())) {
+        HostingPlan.Decision plan = hostingPlan.decide(unit, mainCommand, context.environment(),
+                context.namespaces().network() != null, context.namespaces().tmp() != null);
+        if (!plan.socketProxyd()) {
             return false;
         }
-        List<String> needs = ProxyHosting.processSettings(unit);
-        boolean privateNetwork = context.namespaces().network() != null;
-        Optional<ProxyArguments> arguments = needs.isEmpty()
-                ? ProxyHosting.arguments(mainCommand, context.environment(), privateNetwork,
-                context.namespaces().tmp() != null) : Optional.empty();
-        List<ProxyListener> listeners = arguments.isEmpty() ? null : ProxyHosting.listeners(arguments.get(), fds, names);
+        Optional<ProxyArguments> arguments = plan.arguments();
+        List<ProxyListener> listeners = arguments.isEmpty() ? null : hostingPlan.listeners(fds, names);
         if (listeners == null) {
-            LOG.log(Level.DEBUG, () -> name + ": Spawning socket-proxyd as a process" + (needs.isEmpty()
-                    ? " (its command line or sockets)" : ": " + String.join(", ", needs)));
+            LOG.log(Level.DEBUG, () -> name + ": Spawning socket-proxyd as a process" + (plan.needs().isEmpty()
+                    ? " (its command line or sockets)" : ": " + String.join(", ", plan.needs())));
             return false;
         }
         HostedProxy[] self = new HostedProxy[1];
@@ -550,7 +563,7 @@ final class ServiceRuntime implements ManagedUnit {
         self[0] = proxy;
         hosted = proxy;
         mainStartMicros = UnitTimes.nowMicros();
-        proxy.start(listeners, context.namespaces().network());
+        proxy.start(listeners, context.namespaces().network(), manager.hostedThreads());
         LOG.log(Level.DEBUG, () -> name + ": Forwarding to " + arguments.get().describeTargets() + " inside sockactd");
         return true;
     }

@@ -63,6 +63,9 @@ interface UnitContext {
     /** The PrivateNetwork=/PrivateTmp= namespaces services share (JoinsNamespaceOf=). */
     SharedNamespaces namespaces();
 
+    /** The threads hosted socket-proxyd services run on. */
+    HostedThreads hostedThreads();
+
     /** Whether sockactd is shutting down: nothing starts any more. */
     boolean shuttingDown();
 

@@ -46,6 +46,7 @@ final class FakeUnitContext implements UnitContext, AutoCloseable {
     private final Map<Integer, Process> processes = new LinkedHashMap<>();
     private final Set<Integer> alive = new HashSet<>();
     private final SharedNamespaces namespaces = new SharedNamespaces();
+    private final HostedThreads hostedThreads = new HostedThreads();
     private int nextPid = 10_000;
     private int notifyIds;
     private boolean shuttingDown;
@@ -201,6 +202,11 @@ final class FakeUnitContext implements UnitContext, AutoCloseable {
     @Override
     public SharedNamespaces namespaces() {
         return namespaces;
+    }
+
+    @Override
+    public HostedThreads hostedThreads() {
+        return hostedThreads;
     }
 
     @Override
