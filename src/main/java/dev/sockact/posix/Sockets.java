@@ -182,6 +182,26 @@ public final class Sockets {
         return Native.sys(Syscalls.GETPEERNAME, fd, scratch.address(), length.address()) == 0;
     }
 
+    /**
+     * getpeername(2) into {@code scratch}: a sockaddr_storage, then its length as an int (at least 132 bytes).
+     * The address's length, or -errno. For hot paths: allocates nothing.
+     */
+    public static int peerAddressRaw(int fd, MemorySegment scratch) {
+        return addressRaw(Syscalls.GETPEERNAME, fd, scratch);
+    }
+
+    /** getsockname(2) as {@link #peerAddressRaw} does getpeername(2). */
+    public static int localAddressRaw(int fd, MemorySegment scratch) {
+        return addressRaw(Syscalls.GETSOCKNAME, fd, scratch);
+    }
+
+    private static int addressRaw(long call, int fd, MemorySegment scratch) {
+        MemorySegment length = scratch.asSlice(SockAddr.STORAGE_SIZE, INT.byteSize());
+        length.set(INT, 0, SockAddr.STORAGE_SIZE);
+        long r = Native.sys(call, fd, scratch.address(), length.address());
+        return r < 0 ? (int) r : length.get(INT, 0);
+    }
+
     /** connect(2), throwing; blocking sockets. */
     public static void connect(Fd fd, SockAddr address) throws ErrnoException {
         int r = connectRaw(fd, address);

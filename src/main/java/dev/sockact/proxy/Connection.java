@@ -260,10 +260,14 @@ final class Connection {
             return;
         }
         try {
-            ProxyHeader header = ProxyHeader.of(proxyProtocol, Sockets.peerAddress(client.fd()), Sockets.localAddress(client.fd()));
-            settle(upstream.sendFirst(header));
+            long headerLength = ProxyHeader.writeStreamHeader(proxyProtocol, client.fd(), worker.scratch(),
+                    worker.buffer());
+            if (headerLength < 0) {
+                // getpeername fails when the client has already gone (ENOTCONN): nothing to relay.
+                throw new ErrnoException("getpeername", (int) -headerLength, null);
+            }
+            settle(upstream.sendFirst(headerLength));
         } catch (ErrnoException e) {
-            // getpeername fails when the client has already gone (ENOTCONN): nothing to relay.
             worker.log().relayFailed.log(System.Logger.Level.WARNING, "Connection failed: " + e.getMessage());
             close();
         }

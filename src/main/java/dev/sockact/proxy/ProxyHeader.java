@@ -1,6 +1,7 @@
 package dev.sockact.proxy;
 
 import dev.sockact.posix.SockAddr;
+import dev.sockact.posix.Sockets;
 import dev.sockact.text.Ipv6Text;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
@@ -82,6 +83,89 @@ public final class ProxyHeader {
 
     private ProxyHeader(byte[] bytes) {
         this.bytes = bytes;
+    }
+
+    /** What {@link #writeStreamHeader} needs of scratch memory: two sockaddr_storages, each with its length. */
+    static final long SCRATCH_SIZE = 2 * (SockAddr.STORAGE_SIZE + 8);
+
+    /**
+     * Writes the header of {@code version} for the accepted stream socket {@code fd} into {@code target} at 0 and
+     * returns its length, or -errno when the socket's addresses cannot be read (ENOTCONN: the client has gone).
+     * This is the path of every new connection: IPv4 and IPv6 v2 headers are written from the kernel's sockaddrs
+     * as they come, through {@code scratch} ({@link #SCRATCH_SIZE} bytes), with no allocation, no address objects
+     * and no copy but into {@code target}. The rest (v1's text, UNIX sockets) is built by {@link #of}; both give
+     * the same bytes (ProxyHeaderTest).
+     */
+    static long writeStreamHeader(Version version, int fd, MemorySegment scratch, MemorySegment target) {
+        MemorySegment peer = scratch.asSlice(0, SockAddr.STORAGE_SIZE + 8);
+        MemorySegment local = scratch.asSlice(SockAddr.STORAGE_SIZE + 8, SockAddr.STORAGE_SIZE + 8);
+        int peerLength = Sockets.peerAddressRaw(fd, peer);
+        if (peerLength < 0) {
+            return peerLength;
+        }
+        int localLength = Sockets.localAddressRaw(fd, local);
+        if (localLength < 0) {
+            return localLength;
+        }
+        if (version == Version.V2) {
+            long written = writeV2Inet(peer, local, target);
+            if (written > 0) {
+                return written;
+            }
+        }
+        ProxyHeader header = of(version, SockAddr.decode(peer, peerLength), SockAddr.decode(local, localLength));
+        return header.copyTo(target, 0);
+    }
+
+    /** The v2 PROXY header of two IPv4 or two IPv6 sockaddrs (v4-mapped pairs as IPv4); 0 for other families. */
+    private static long writeV2Inet(MemorySegment peer, MemorySegment local, MemorySegment target) {
+        short family = peer.get(ValueLayout.JAVA_SHORT, 0);
+        if (family != local.get(ValueLayout.JAVA_SHORT, 0)) {
+            return 0;
+        }
+        MemorySegment.copy(V2_SIGNATURE, 0, target, ValueLayout.JAVA_BYTE, 0, V2_SIGNATURE.length);
+        target.set(ValueLayout.JAVA_BYTE, 12, (byte) CMD_PROXY);
+        if (family == SockAddr.AF_INET) {
+            return writeInet4(peer, 4, local, 4, target);
+        }
+        if (family != SockAddr.AF_INET6) {
+            return 0;
+        }
+        if (isV4Mapped(peer) && isV4Mapped(local)) {
+            return writeInet4(peer, 8 + 12, local, 8 + 12, target);
+        }
+        target.set(ValueLayout.JAVA_BYTE, 13, (byte) (FAMILY_INET6 | Transport.STREAM.code));
+        target.set(ValueLayout.JAVA_BYTE, 14, (byte) 0);
+        target.set(ValueLayout.JAVA_BYTE, 15, (byte) 36);
+        MemorySegment.copy(peer, 8, target, 16, 16);     // sin6_addr
+        MemorySegment.copy(local, 8, target, 32, 16);
+        MemorySegment.copy(peer, 2, target, 48, 2);      // sin6_port, in network order as v2 wants it
+        MemorySegment.copy(local, 2, target, 50, 2);
+        return 52;
+    }
+
+    /** IPv4 addresses at {@code peerAt}/{@code localAt} of the sockaddrs; the ports at 2 (sin_port, sin6_port). */
+    private static long writeInet4(MemorySegment peer, long peerAt, MemorySegment local, long localAt,
+                                   MemorySegment target) {
+        target.set(ValueLayout.JAVA_BYTE, 13, (byte) (FAMILY_INET | Transport.STREAM.code));
+        target.set(ValueLayout.JAVA_BYTE, 14, (byte) 0);
+        target.set(ValueLayout.JAVA_BYTE, 15, (byte) 12);
+        MemorySegment.copy(peer, peerAt, target, 16, 4);
+        MemorySegment.copy(local, localAt, target, 20, 4);
+        MemorySegment.copy(peer, 2, target, 24, 2);
+        MemorySegment.copy(local, 2, target, 26, 2);
+        return 28;
+    }
+
+    /** A sockaddr_in6 holding ::ffff:a.b.c.d. */
+    private static boolean isV4Mapped(MemorySegment sockaddrIn6) {
+        for (int i = 8; i < 18; i++) {
+            if (sockaddrIn6.get(ValueLayout.JAVA_BYTE, i) != 0) {
+                return false;
+            }
+        }
+        return sockaddrIn6.get(ValueLayout.JAVA_BYTE, 18) == (byte) 0xff
+                && sockaddrIn6.get(ValueLayout.JAVA_BYTE, 19) == (byte) 0xff;
     }
 
     /** The header of {@code version} for a stream from {@code client} that arrived on {@code local}. */

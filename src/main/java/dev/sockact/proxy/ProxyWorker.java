@@ -38,6 +38,8 @@ final class ProxyWorker {
     private final LoopCounters counters = new LoopCounters();
     private final PipePool pipes = new PipePool();
     private final MemorySegment buffer = Arena.ofAuto().allocate(BUFFER_SIZE, 4096);
+    /** Small structures of one call (the sockaddrs of a PROXY header); made on first use. */
+    private MemorySegment scratch;
     /** Connections given to this loop and not closed yet; written by every loop that accepts. */
     private final AtomicInteger load = new AtomicInteger();
     /** Head of the intrusive list of this loop's open connections. */
@@ -349,6 +351,13 @@ final class ProxyWorker {
 
     PipePool pipes() {
         return pipes;
+    }
+
+    MemorySegment scratch() {
+        if (scratch == null) {
+            scratch = Arena.ofAuto().allocate(ProxyHeader.SCRATCH_SIZE, 8);
+        }
+        return scratch;
     }
 
     MemorySegment buffer() {

@@ -101,14 +101,14 @@ final class Relay {
     }
 
     /**
-     * The first write of this direction: {@code header} (the PROXY protocol's), then whatever the source has sent
-     * already, in one send. Sent at once even when the source has said nothing, since a server that speaks first
+     * The first write of this direction: the PROXY protocol's header, already in the buffer's first
+     * {@code headerLength} bytes, then whatever the source has sent already, in one send. Sent at once even when the source has said nothing, since a server that speaks first
      * waits for the header. What the sink does not take waits in the pipe and the spill, ahead of anything read
      * later, as any partial write does: nothing is lost or reordered. 0, or an errno that ends the connection.
      */
-    int sendFirst(ProxyHeader header) throws ErrnoException {
+    int sendFirst(long headerLength) throws ErrnoException {
         long size = buffer.byteSize();
-        long total = header.copyTo(buffer, 0);
+        long total = headerLength;
         long n = Io.readRaw(source, buffer.asSlice(total), size - total);
         if (n == 0) {
             sourceEof = true;

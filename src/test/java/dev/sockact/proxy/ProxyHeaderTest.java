@@ -2,7 +2,9 @@ package dev.sockact.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sockact.posix.Fd;
 import dev.sockact.posix.SockAddr;
+import dev.sockact.posix.Sockets;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -11,7 +13,9 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.HexFormat;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The header's bytes against haproxy's proxy-protocol.txt: section 2.1 (the v1 line) and 2.2 (the v2 block: signature,
@@ -130,6 +134,48 @@ class ProxyHeaderTest {
             long end = h.copyTo(s, 3);
             assertThat(end).isEqualTo(3 + h.length());
             assertThat(s.asSlice(3, h.length()).toArray(ValueLayout.JAVA_BYTE)).isEqualTo(h.toByteArray());
+        }
+    }
+
+    /**
+     * The path of every new connection writes from the kernel's sockaddrs what the typed header holds, for each
+     * family a socket can have: IPv4, IPv6, an IPv4 client of a dual-stack socket, and UNIX (built the typed way).
+     */
+    @Test
+    void theHeaderOfAnAcceptedSocketIsTheTypedOnesBytes(@TempDir Path dir) throws Exception {
+        SockAddr[] listenOn = {in4("127.0.0.1", 0), new SockAddr.In6(in6("::1"), 0, 0),
+                new SockAddr.In6(in6("::"), 0, 0), new SockAddr.UnixPath(dir.resolve("s").toString())};
+        SockAddr[] connectTo = {null, null, in4("127.0.0.1", 0), null};
+        for (int i = 0; i < listenOn.length; i++) {
+            try (Fd listener = Sockets.socket(listenOn[i].family(), Sockets.SOCK_STREAM, 0)) {
+                Sockets.bind(listener, listenOn[i]);
+                Sockets.listen(listener, 4);
+                SockAddr bound = Sockets.localAddress(listener.fd());
+                SockAddr target = connectTo[i] == null ? bound : in4("127.0.0.1", ((SockAddr.In6) bound).port());
+                try (Fd client = Sockets.socket(target.family(), Sockets.SOCK_STREAM, 0)) {
+                    Sockets.connect(client, target);
+                    try (Fd accepted = Sockets.accept(listener, 0); Arena arena = Arena.ofConfined()) {
+                        for (ProxyHeader.Version version : ProxyHeader.Version.values()) {
+                            MemorySegment out = arena.allocate(ProxyHeader.V2_MAX_LENGTH);
+                            long length = ProxyHeader.writeStreamHeader(version, accepted.fd(),
+                                    arena.allocate(ProxyHeader.SCRATCH_SIZE, 8), out);
+                            ProxyHeader typed = ProxyHeader.of(version, Sockets.peerAddress(accepted.fd()),
+                                    Sockets.localAddress(accepted.fd()));
+                            assertThat(out.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE))
+                                    .as("%s %s", version, listenOn[i]).isEqualTo(typed.toByteArray());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSocketWithoutAPeerGivesTheErrno() throws Exception {
+        try (Fd unconnected = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_STREAM, 0); Arena arena = Arena.ofConfined()) {
+            assertThat(ProxyHeader.writeStreamHeader(ProxyHeader.Version.V2, unconnected.fd(),
+                    arena.allocate(ProxyHeader.SCRATCH_SIZE, 8), arena.allocate(ProxyHeader.V2_MAX_LENGTH)))
+                    .isEqualTo(-dev.sockact.posix.Errno.ENOTCONN.number());
         }
     }
 
