@@ -12,7 +12,8 @@ cd -- "$sockact_cwd" 2>/dev/null || cd /
 
 . "$sockact_root/bin/lib/jdk.sh"
 
-sockact_aot="$sockact_root/target/aot/sockact.aot"
+# The cache trained for this launcher: sockact_aot_name names it (bin/sockactd: sockactd), else the tools' one.
+sockact_aot="$sockact_root/target/aot/${sockact_aot_name:-sockact}.aot"
 sockact_built_with_file="$sockact_aot.jdk"
 if ! sockact_find_jdk; then
     echo "${0##*/}: no JDK 25 or newer found (looked at \$JAVA_HOME, the JDK the build used, java on PATH, /usr/lib/jvm, /usr/java, /opt/java, /opt/jdk*, ~/.sdkman, ~/.jdks)" >&2

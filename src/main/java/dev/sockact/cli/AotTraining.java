@@ -3,6 +3,8 @@ package dev.sockact.cli;
 import dev.sockact.activation.ListenAddress;
 import dev.sockact.activation.ListenFds;
 import dev.sockact.activation.ListenSockets;
+import dev.sockact.daemon.Daemon;
+import dev.sockact.daemon.Manager;
 import dev.sockact.posix.Fd;
 import dev.sockact.posix.Io;
 import dev.sockact.posix.NativeWarmUp;
@@ -26,25 +28,40 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 /**
- * The training run behind the AOT cache (bin/build-aot-cache): walks every
- * tool's start-up path and the proxy's hot path once, so the classes they
- * load, link and profile are in the cache and a socket-activated start does
- * not pay for them. Not a user command.
+ * The training runs behind the AOT caches (bin/build-aot-cache): one walks every
+ * short-lived tool's start-up path and the proxy's hot path once, the other
+ * sockactd's start-up and activations, so the classes they load, link and
+ * profile are in the cache and a socket-activated start does not pay for them.
+ * Not a user command.
  */
 public final class AotTraining {
     private AotTraining() {
         throw new AssertionError();
     }
 
+    /**
+     * No argument: the short-lived tools (socket-proxyd, socket-activate, sockctl) for sockact.aot. {@code sockactd}:
+     * the daemon alone, for sockactd.aot. Two caches, because the daemon's classes would cost every tool's cold
+     * start: one cache trained on both grew from 17.8 to 23.7 MB and socket-proxyd's start from 48 to 58 ms.
+     */
     public static void main(String[] args) throws Exception {
         NativeWarmUp.start();
-        parseCommandLines();
-        proxyStartUp();
-        spawnChild();
-        proxyTraffic();
+        if (args.length == 1 && args[0].equals("sockactd")) {
+            daemonActivations();
+        } else {
+            parseCommandLines();
+            proxyStartUp();
+            spawnChild();
+            proxyTraffic();
+        }
         System.out.println("training done");
     }
 
@@ -126,6 +143,106 @@ public final class AotTraining {
             proxy.stop();
             loop.join();
             listener.close();
+        }
+    }
+
+    /**
+     * sockactd end to end: start-up (unit loading, listening), Accept=no activations (a service started per
+     * connection, its exit, listening again), Accept=yes instances, a hosted socket-proxyd service (where
+     * systemd's binary is installed: ours is recognised by its launcher, which the training has no path to)
+     * activated and stopped when idle, then the stop. Without it the daemon's first activation loads and links
+     * ~60-200 ms of classes, and its first seconds of Accept=yes run slower (bench/activation-bench).
+     */
+    private static void daemonActivations() throws Exception {
+        Path dir = Files.createTempDirectory("sockact-training");
+        try {
+            Path units = Files.createDirectories(dir.resolve("units"));
+            Path marks = dir.resolve("started");
+            int once = freePort();
+            int perConnection = freePort();
+            // Accept=no: a one-shot service that does not accept, so the socket triggers it again after each exit
+            // (the limits lifted); every start appends a line.
+            Files.writeString(units.resolve("once.socket"), "[Socket]\nListenStream=127.0.0.1:" + once
+                    + "\nTriggerLimitIntervalSec=0\n");
+            Files.writeString(units.resolve("once.service"), "[Unit]\nStartLimitIntervalSec=0\n\n[Service]\n"
+                    + "ExecStart=/bin/sh -c 'echo >>" + marks + "'\n");
+            Files.writeString(units.resolve("each.socket"), "[Socket]\nListenStream=127.0.0.1:" + perConnection
+                    + "\nAccept=yes\nTriggerLimitIntervalSec=0\n");
+            Files.writeString(units.resolve("each@.service"), "[Service]\nExecStart=/bin/echo hi\n"
+                    + "StandardInput=socket\nStandardError=null\n");
+            Path systemdProxy = Path.of("/lib/systemd/systemd-socket-proxyd");
+            int hostedPort = freePort();
+            ServerSocket echo = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
+            Thread.ofPlatform().daemon().start(() -> echoEach(echo));
+            boolean hosted = Files.isExecutable(systemdProxy);
+            if (hosted) {
+                Files.writeString(units.resolve("hosted.socket"), "[Socket]\nListenStream=127.0.0.1:" + hostedPort
+                        + "\nTriggerLimitIntervalSec=0\nPollLimitIntervalSec=0\n");
+                Files.writeString(units.resolve("hosted.service"), "[Unit]\nStartLimitIntervalSec=0\n\n[Service]\n"
+                        + "ExecStart=" + systemdProxy + " --exit-idle-time=20ms 127.0.0.1:" + echo.getLocalPort() + "\n");
+            }
+            AtomicReference<Runnable> stop = new AtomicReference<>();
+            PrintWriter sink = new PrintWriter(new StringWriter());
+            Thread daemon = Thread.ofPlatform().start(() -> Daemon.run(
+                    new Manager.Config(List.of(units), false, dir), dir.resolve("control.sock"), 0600,
+                    java.util.Optional.empty(), stop::set, reload -> { }, sink));
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            // Accept=yes first: its socket is up once a connection is answered.
+            for (int served = 0; served < 300 && System.nanoTime() < deadline; ) {
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), perConnection)) {
+                    s.getInputStream().readAllBytes();
+                    served++;
+                } catch (java.io.IOException notYet) {
+                    Thread.sleep(10);
+                }
+            }
+            // Hosted: each connection finds the proxy stopped (idle after 20 ms) or running; both paths are walked.
+            for (int i = 0; hosted && i < 30 && System.nanoTime() < deadline; i++) {
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), hostedPort)) {
+                    roundTrip(s, new byte[] {1});
+                }
+                Thread.sleep(30);
+            }
+            echo.close();
+            // Accept=no: one connection left pending triggers the service over and over.
+            try (Socket _ = new Socket(InetAddress.getLoopbackAddress(), once)) {
+                while (System.nanoTime() < deadline && (!Files.exists(marks) || Files.size(marks) < 40)) {
+                    Thread.sleep(5);
+                }
+            }
+            while (stop.get() == null) {
+                Thread.sleep(5);
+            }
+            stop.get().run();
+            daemon.join(20_000);
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    /** Echoes every connection until the server socket is closed. */
+    private static void echoEach(ServerSocket server) {
+        while (true) {
+            try {
+                Socket s = server.accept();
+                Thread.ofPlatform().daemon().start(() -> {
+                    try (s) {
+                        s.getInputStream().transferTo(s.getOutputStream());
+                    } catch (Exception ignored) {
+                        // the training's client went
+                    }
+                });
+            } catch (Exception closed) {
+                return;
+            }
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
         }
     }
 

@@ -78,6 +78,7 @@ class DebPackageIT {
             List<Path> files = read(list).lines().map(Path::of).toList();
             assertThat(files).contains(Path.of("/usr/bin/socket-proxyd"), Path.of("/usr/bin/socket-activate"),
                     Path.of("/usr/bin/sockactd"), Path.of("/usr/bin/sockctl"), Path.of("/usr/lib/sockact/sockact.aot"),
+                    Path.of("/usr/lib/sockact/sockactd.aot"),
                     Path.of("/usr/share/man/man8/sockactd.8.gz"), Path.of("/usr/share/man/man1/sockctl.1.gz"),
                     Path.of("/usr/share/bash-completion/completions/sockctl"), Path.of("/usr/share/doc/sockact/README.md"),
                     Path.of("/etc/init.d/sockact"), UNITS);
