@@ -27,6 +27,8 @@ import java.util.Map;
 final class DatagramListener {
     /** Datagrams read per wake-up: enough to drain a burst, few enough to let the sessions' replies through. */
     private static final int DATAGRAMS_PER_WAKEUP = 64;
+    /** While reading one per wake-up, every this many wake-ups drain instead, to see whether a burst has begun. */
+    private static final int DRAIN_EVERY = 8;
 
     private final ProxyWorker worker;
     private final ProxyListener listener;
@@ -37,6 +39,15 @@ final class DatagramListener {
     private final Map<SessionKey, DatagramSession> sessions = new HashMap<>();
     private final SessionKey probe = SessionKey.probe(SockAddr.STORAGE_SIZE);
     private Watch watch;
+    /**
+     * Read one datagram per wake-up, not until EAGAIN. A client that waits for each reply (DNS, a ping-pong) leaves
+     * one datagram per wake-up, and draining then costs a recvmsg that fails, one of the seven calls of a round
+     * trip; under a burst the socket is drained, which saves a wake-up per datagram. Set when a drain found one
+     * datagram, cleared when one found more (the level-triggered watch wakes again while datagrams wait, so
+     * nothing waits longer either way).
+     */
+    private boolean onePerWakeup;
+    private int wakeupsSinceDrain;
     /** The listener's own address: the local address of a PROXY header when the datagram brought no packet info. */
     private SockAddr local;
 
@@ -90,12 +101,20 @@ final class DatagramListener {
 
     private void readable() {
         MemorySegment buffer = worker.buffer();
-        for (int i = 0; i < DATAGRAMS_PER_WAKEUP; i++) {
+        boolean drain = !onePerWakeup || ++wakeupsSinceDrain == DRAIN_EVERY;
+        if (drain) {
+            wakeupsSinceDrain = 0;
+        }
+        int limit = drain ? DATAGRAMS_PER_WAKEUP : 1;
+        for (int i = 0; i < limit; i++) {
             long n = message.receive(fd, buffer, buffer.byteSize());
             if (n < 0) {
                 if (n != -Errno.EINTR.number() && n != -Errno.EAGAIN.number()) {
                     worker.log().acceptFailed.log(System.Logger.Level.WARNING, "Failed to receive datagram: "
                             + new ErrnoException("recvmsg", (int) -n, null).reason());
+                }
+                if (drain) {
+                    onePerWakeup = i <= 1;   // one datagram (or none: a wake-up another loop took) was waiting
                 }
                 return;
             }
@@ -112,6 +131,9 @@ final class DatagramListener {
                 }
             }
             session.fromClient(buffer, n);
+        }
+        if (drain) {
+            onePerWakeup = false;   // a whole batch, and maybe more waiting: a burst
         }
     }
 

@@ -64,6 +64,56 @@ class DatagramEngineTest {
         }
     }
 
+    /**
+     * A client that waits for each reply leaves the listener reading one datagram per wake-up; a burst after it
+     * must still be read whole (the watch is level-triggered, and every few wake-ups the socket is drained again).
+     */
+    @Test
+    void aBurstAfterPingPongIsForwardedWhole() throws Exception {
+        try (DatagramSocket backend = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+             Fd listener = ListenSockets.open(new SockAddr.In4((Inet4Address) LOOPBACK, 0),
+                     ListenSockets.Options.activateDefaults(Sockets.SOCK_DGRAM));
+             DatagramSocket pinger = client(); DatagramSocket burster = client()) {
+            Thread echo = Thread.ofPlatform().daemon().start(() -> echo(backend));
+            Io.setNonBlocking(listener.fd(), true);
+            ProxyEngine engine = new ProxyEngine(new ProxyConfig(16, Long.MAX_VALUE, Long.MAX_VALUE, 1,
+                    null, Long.MAX_VALUE, TimeUnit.SECONDS.toNanos(60), 0), ProxyObserver.NONE, LOG);
+            TargetResolver target = new TargetResolver(Target.parse("127.0.0.1:" + backend.getLocalPort()));
+            Thread host = Thread.ofPlatform().start(() -> {
+                try {
+                    engine.run(List.of(new ProxyListener(listener, target)));
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            InetSocketAddress proxy = new InetSocketAddress(LOOPBACK, ((SockAddr.In4) Sockets.localAddress(listener.fd())).port());
+            for (int i = 0; i < 20; i++) {
+                assertThat(exchange(pinger, proxy)).isEqualTo("ok");
+            }
+            int burst = 200;
+            for (int i = 0; i < burst; i++) {
+                byte[] number = {(byte) (i >> 8), (byte) i};
+                burster.send(new DatagramPacket(number, 2, proxy));
+            }
+            java.util.Set<Integer> echoed = new java.util.HashSet<>();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (echoed.size() < burst && System.nanoTime() < end) {
+                DatagramPacket reply = new DatagramPacket(new byte[16], 16);
+                try {
+                    burster.receive(reply);
+                } catch (java.net.SocketTimeoutException e) {
+                    continue;
+                }
+                echoed.add(((reply.getData()[0] & 0xff) << 8) | (reply.getData()[1] & 0xff));
+            }
+            assertThat(echoed).hasSize(burst);
+            assertThat(engine.stats().datagramsDropped()).isZero();
+            engine.stop();
+            host.join(TimeUnit.SECONDS.toMillis(10));
+            echo.interrupt();
+        }
+    }
+
     private static DatagramSocket client() throws Exception {
         DatagramSocket s = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
         s.setSoTimeout(200);
