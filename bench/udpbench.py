@@ -16,6 +16,7 @@ Forwarders: direct (no proxy), sockact (bin/socket-proxyd --listen-datagram=), s
 import argparse
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -119,7 +120,9 @@ def main():
         table = forwarders(directory, backend)
         for name, (command, port) in table.items():
             if command:
-                processes.append(subprocess.Popen(command, stdout=subprocess.DEVNULL,
+                # A process group of its own: socat's UDP4-LISTEN children outlive their parent and would hold
+                # their ports (a later test binding one of them failed with EADDRINUSE); the group goes at the end.
+                processes.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, start_new_session=True,
                                                   stderr=open(os.path.join(directory, name + ".log"), "w")))
         for name, (command, port) in table.items():
             wait_served(port)
@@ -140,7 +143,13 @@ def main():
                 f.write(report)
     finally:
         for p in processes:
-            p.terminate()
+            try:
+                if p is processes[0]:
+                    p.terminate()
+                else:
+                    os.killpg(p.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
         for p in processes:
             p.wait()
 

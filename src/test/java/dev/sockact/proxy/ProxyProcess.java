@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -148,12 +147,24 @@ final class ProxyProcess implements AutoCloseable {
     }
 
     /** A free TCP port on the loopback (free now; the caller binds it soon). */
+    /**
+     * A port free for TCP and for UDP on every address: the tests bind either, on 127.0.0.1 or a wildcard, and a UDP
+     * socket another program holds on 127.0.0.1 would take the datagrams a wildcard listener of a test waits for.
+     */
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket s = new ServerSocket(0, 1)) {
+                int port = s.getLocalPort();
+                try (java.net.DatagramSocket udp = new java.net.DatagramSocket(port)) {
+                    return port;
+                } catch (java.net.SocketException taken) {
+                    // in use for UDP: another
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
+        throw new IllegalStateException("no port free for both TCP and UDP in 100 attempts");
     }
 
     /** Runs a short command to its end and returns its exit status; stderr is then in {@link #log()}. */
