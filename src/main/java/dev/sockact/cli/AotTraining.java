@@ -173,7 +173,7 @@ public final class AotTraining {
             Path systemdProxy = Path.of("/lib/systemd/systemd-socket-proxyd");
             int hostedPort = freePort();
             ServerSocket echo = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
-            Thread.ofPlatform().daemon().start(() -> echoEach(echo));
+            Thread.ofPlatform().daemon().start(() -> serveEcho(echo));
             boolean hosted = Files.isExecutable(systemdProxy);
             if (hosted) {
                 Files.writeString(units.resolve("hosted.socket"), "[Socket]\nListenStream=127.0.0.1:" + hostedPort
@@ -218,24 +218,6 @@ public final class AotTraining {
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
-    }
-
-    /** Echoes every connection until the server socket is closed. */
-    private static void echoEach(ServerSocket server) {
-        while (true) {
-            try {
-                Socket s = server.accept();
-                Thread.ofPlatform().daemon().start(() -> {
-                    try (s) {
-                        s.getInputStream().transferTo(s.getOutputStream());
-                    } catch (Exception ignored) {
-                        // the training's client went
-                    }
-                });
-            } catch (Exception closed) {
-                return;
             }
         }
     }

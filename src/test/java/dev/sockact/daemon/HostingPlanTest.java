@@ -4,11 +4,7 @@ import dev.sockact.posix.Fd;
 import dev.sockact.posix.SockAddr;
 import dev.sockact.posix.Sockets;
 import dev.sockact.proxy.ProxyListener;
-import dev.sockact.unit.HostInfo;
-import dev.sockact.unit.ManagerScope;
 import dev.sockact.unit.ServiceUnit;
-import dev.sockact.unit.load.LoadResult;
-import dev.sockact.unit.load.UnitLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,11 +27,7 @@ class HostingPlanTest {
     private final HostingPlan plan = new HostingPlan();
 
     private ServiceUnit load(String service) throws IOException {
-        Files.writeString(dir.resolve("p.service"), service);
-        UnitLoader loader = new UnitLoader(List.of(dir), HostInfo.current(ManagerScope.USER));
-        LoadResult<ServiceUnit> unit = loader.loadService("p.service");
-        assertThat(unit.loaded()).as(unit.diagnostics().toString()).isTrue();
-        return unit.unit();
+        return ProxyHostingTest.load(dir, service);
     }
 
     private HostingPlan.Decision decide(ServiceUnit unit, Map<String, String> environment) {

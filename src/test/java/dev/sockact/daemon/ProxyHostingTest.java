@@ -28,6 +28,11 @@ class ProxyHostingTest {
     Path dir;
 
     private ServiceUnit load(String service) throws IOException {
+        return load(dir, service);
+    }
+
+    /** {@code service} as p.service in {@code dir}, loaded as a user manager loads it. */
+    static ServiceUnit load(Path dir, String service) throws IOException {
         Files.writeString(dir.resolve("p.service"), service);
         UnitLoader loader = new UnitLoader(List.of(dir), HostInfo.current(ManagerScope.USER));
         LoadResult<ServiceUnit> unit = loader.loadService("p.service");

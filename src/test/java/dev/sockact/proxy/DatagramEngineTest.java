@@ -34,18 +34,10 @@ class DatagramEngineTest {
                      ListenSockets.Options.activateDefaults(Sockets.SOCK_DGRAM));
              DatagramSocket a = client(); DatagramSocket b = client(); DatagramSocket c = client()) {
             Thread echo = Thread.ofPlatform().daemon().start(() -> echo(backend));
-            Io.setNonBlocking(listener.fd(), true);
             ProxyEngine engine = new ProxyEngine(new ProxyConfig(2, Long.MAX_VALUE, Long.MAX_VALUE, 1,
                     null, Long.MAX_VALUE, TimeUnit.SECONDS.toNanos(2), 0), ProxyObserver.NONE, LOG);
-            TargetResolver target = new TargetResolver(Target.parse("127.0.0.1:" + backend.getLocalPort()));
-            Thread host = Thread.ofPlatform().start(() -> {
-                try {
-                    engine.run(List.of(new ProxyListener(listener, target)));
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            });
-            InetSocketAddress proxy = new InetSocketAddress(LOOPBACK, ((SockAddr.In4) Sockets.localAddress(listener.fd())).port());
+            Thread host = serve(engine, listener, backend);
+            InetSocketAddress proxy = address(listener);
             assertThat(exchange(a, proxy)).isEqualTo("ok");
             assertThat(exchange(b, proxy)).isEqualTo("ok");
             ProxyStats stats = engine.stats();
@@ -75,18 +67,10 @@ class DatagramEngineTest {
                      ListenSockets.Options.activateDefaults(Sockets.SOCK_DGRAM));
              DatagramSocket pinger = client(); DatagramSocket burster = client()) {
             Thread echo = Thread.ofPlatform().daemon().start(() -> echo(backend));
-            Io.setNonBlocking(listener.fd(), true);
             ProxyEngine engine = new ProxyEngine(new ProxyConfig(16, Long.MAX_VALUE, Long.MAX_VALUE, 1,
                     null, Long.MAX_VALUE, TimeUnit.SECONDS.toNanos(60), 0), ProxyObserver.NONE, LOG);
-            TargetResolver target = new TargetResolver(Target.parse("127.0.0.1:" + backend.getLocalPort()));
-            Thread host = Thread.ofPlatform().start(() -> {
-                try {
-                    engine.run(List.of(new ProxyListener(listener, target)));
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            });
-            InetSocketAddress proxy = new InetSocketAddress(LOOPBACK, ((SockAddr.In4) Sockets.localAddress(listener.fd())).port());
+            Thread host = serve(engine, listener, backend);
+            InetSocketAddress proxy = address(listener);
             for (int i = 0; i < 20; i++) {
                 assertThat(exchange(pinger, proxy)).isEqualTo("ok");
             }
@@ -112,6 +96,23 @@ class DatagramEngineTest {
             host.join(TimeUnit.SECONDS.toMillis(10));
             echo.interrupt();
         }
+    }
+
+    /** Runs {@code engine} on {@code listener} (made non-blocking) towards {@code backend}, on a thread of its own. */
+    private static Thread serve(ProxyEngine engine, Fd listener, DatagramSocket backend) throws Exception {
+        Io.setNonBlocking(listener.fd(), true);
+        TargetResolver target = new TargetResolver(Target.parse("127.0.0.1:" + backend.getLocalPort()));
+        return Thread.ofPlatform().start(() -> {
+            try {
+                engine.run(List.of(new ProxyListener(listener, target)));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    private static InetSocketAddress address(Fd listener) throws Exception {
+        return new InetSocketAddress(LOOPBACK, ((SockAddr.In4) Sockets.localAddress(listener.fd())).port());
     }
 
     private static DatagramSocket client() throws Exception {
