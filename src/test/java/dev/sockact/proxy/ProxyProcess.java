@@ -146,16 +146,16 @@ final class ProxyProcess implements AutoCloseable {
                 List.of(proxyArguments));
     }
 
-    /** A free TCP port on the loopback (free now; the caller binds it soon). */
     /**
-     * A port free for TCP and for UDP on every address: the tests bind either, on 127.0.0.1 or a wildcard, and a UDP
-     * socket another program holds on 127.0.0.1 would take the datagrams a wildcard listener of a test waits for.
+     * A port free for TCP and for UDP on every address (free now; the caller binds it soon): the tests bind either,
+     * on 127.0.0.1 or a wildcard, and a UDP socket another program holds on 127.0.0.1 would take the datagrams a
+     * wildcard listener of a test waits for.
      */
     static int freePort() {
         for (int attempt = 0; attempt < 100; attempt++) {
             try (ServerSocket s = new ServerSocket(0, 1)) {
                 int port = s.getLocalPort();
-                try (java.net.DatagramSocket udp = new java.net.DatagramSocket(port)) {
+                try (java.net.DatagramSocket _ = new java.net.DatagramSocket(port)) {
                     return port;
                 } catch (java.net.SocketException taken) {
                     // in use for UDP: another
