@@ -93,8 +93,8 @@ public final class ProxyHeader {
      * returns its length, or -errno when the socket's addresses cannot be read (ENOTCONN: the client has gone).
      * This is the path of every new connection: IPv4 and IPv6 v2 headers are written from the kernel's sockaddrs
      * as they come, through {@code scratch} ({@link #SCRATCH_SIZE} bytes), with no allocation, no address objects
-     * and no copy but into {@code target}. The rest (v1's text, UNIX sockets) is built by {@link #of}; both give
-     * the same bytes (ProxyHeaderTest).
+     * and no copy but into {@code target}; v1's line alike (an IPv6 address's text is the one string made). UNIX
+     * sockets and mixed families are built by {@link #of}; both paths give the same bytes (ProxyHeaderTest).
      */
     static long writeStreamHeader(Version version, int fd, MemorySegment scratch, MemorySegment target) {
         MemorySegment peer = scratch.asSlice(0, SockAddr.STORAGE_SIZE + 8);
@@ -107,11 +107,9 @@ public final class ProxyHeader {
         if (localLength < 0) {
             return localLength;
         }
-        if (version == Version.V2) {
-            long written = writeV2Inet(peer, local, target);
-            if (written > 0) {
-                return written;
-            }
+        long written = version == Version.V2 ? writeV2Inet(peer, local, target) : writeV1Inet(peer, local, target);
+        if (written > 0) {
+            return written;
         }
         ProxyHeader header = of(version, SockAddr.decode(peer, peerLength), SockAddr.decode(local, localLength));
         return header.copyTo(target, 0);
@@ -142,6 +140,66 @@ public final class ProxyHeader {
         MemorySegment.copy(peer, 2, target, 48, 2);      // sin6_port, in network order as v2 wants it
         MemorySegment.copy(local, 2, target, 50, 2);
         return 52;
+    }
+
+    /** The v1 line of two IPv4 or two IPv6 sockaddrs (v4-mapped pairs as TCP4); 0 for other families. */
+    private static long writeV1Inet(MemorySegment peer, MemorySegment local, MemorySegment target) {
+        short family = peer.get(ValueLayout.JAVA_SHORT, 0);
+        if (family != local.get(ValueLayout.JAVA_SHORT, 0)
+                || (family != SockAddr.AF_INET && family != SockAddr.AF_INET6)) {
+            return 0;
+        }
+        boolean four = family == SockAddr.AF_INET || (isV4Mapped(peer) && isV4Mapped(local));
+        long at = putAscii(target, 0, four ? "PROXY TCP4 " : "PROXY TCP6 ");
+        long addressAt = family == SockAddr.AF_INET ? 4 : four ? 8 + 12 : 8;
+        at = four ? putInet4(target, at, peer, addressAt) : putAscii(target, at, inet6Text(peer));
+        target.set(ValueLayout.JAVA_BYTE, at++, (byte) ' ');
+        at = four ? putInet4(target, at, local, addressAt) : putAscii(target, at, inet6Text(local));
+        target.set(ValueLayout.JAVA_BYTE, at++, (byte) ' ');
+        at = putDecimal(target, at, port(peer));
+        target.set(ValueLayout.JAVA_BYTE, at++, (byte) ' ');
+        at = putDecimal(target, at, port(local));
+        target.set(ValueLayout.JAVA_BYTE, at++, (byte) '\r');
+        target.set(ValueLayout.JAVA_BYTE, at++, (byte) '\n');
+        return at;
+    }
+
+    private static long putInet4(MemorySegment target, long at, MemorySegment sockaddr, long addressAt) {
+        for (int i = 0; i < 4; i++) {
+            if (i > 0) {
+                target.set(ValueLayout.JAVA_BYTE, at++, (byte) '.');
+            }
+            at = putDecimal(target, at, sockaddr.get(ValueLayout.JAVA_BYTE, addressAt + i) & 0xff);
+        }
+        return at;
+    }
+
+    private static String inet6Text(MemorySegment sockaddrIn6) {
+        byte[] address = new byte[16];
+        MemorySegment.copy(sockaddrIn6, ValueLayout.JAVA_BYTE, 8, address, 0, 16);
+        return Ipv6Text.format(address);
+    }
+
+    /** sin_port or sin6_port (both at 2, in network order). */
+    private static int port(MemorySegment sockaddr) {
+        return (sockaddr.get(ValueLayout.JAVA_BYTE, 2) & 0xff) << 8 | (sockaddr.get(ValueLayout.JAVA_BYTE, 3) & 0xff);
+    }
+
+    private static long putAscii(MemorySegment target, long at, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            target.set(ValueLayout.JAVA_BYTE, at++, (byte) text.charAt(i));
+        }
+        return at;
+    }
+
+    /** {@code value} (0-65535) in decimal, without leading zeros. */
+    private static long putDecimal(MemorySegment target, long at, int value) {
+        int digits = value >= 10000 ? 5 : value >= 1000 ? 4 : value >= 100 ? 3 : value >= 10 ? 2 : 1;
+        for (int i = digits - 1; i >= 0; i--) {
+            target.set(ValueLayout.JAVA_BYTE, at + i, (byte) ('0' + value % 10));
+            value /= 10;
+        }
+        return at + digits;
     }
 
     /** IPv4 addresses at {@code peerAt}/{@code localAt} of the sockaddrs; the ports at 2 (sin_port, sin6_port). */
