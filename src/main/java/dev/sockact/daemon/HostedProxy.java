@@ -20,8 +20,8 @@ import java.util.function.Supplier;
 
 /**
  * A socket-proxyd service run inside sockactd (see {@link ProxyHosting} for when): the proxy's engine on a platform
- * thread of its own, with the service's sockets and the options of its ExecStart=, its log lines in the unit's
- * journal. It stands where the main process would: {@link Events#ended} is its exit, on the manager's loop, after
+ * thread of {@link HostedThreads} (kept from one activation to the next), with the service's sockets and the options
+ * of its ExecStart=, its log lines in the unit's journal. It stands where the main process would: {@link Events#ended} is its exit, on the manager's loop, after
  * the engine stopped (the idle time passed, or {@link #stop}) and closed its connections.
  *
  * <p>With PrivateNetwork=/JoinsNamespaceOf=, the thread enters the service's network namespace before the engine
