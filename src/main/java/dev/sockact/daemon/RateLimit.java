@@ -10,6 +10,11 @@ final class RateLimit {
     private long windowStart;
     private long count;
     private boolean started;
+    /** The window the last {@link #below} replaced, for {@link #uncount}; started=false when it replaced none. */
+    private long replacedStart;
+    private long replacedCount;
+    private boolean replacedStarted;
+    private boolean lastReplaced;
 
     RateLimit(long intervalNanos, long burst) {
         this.intervalNanos = intervalNanos;
@@ -21,7 +26,11 @@ final class RateLimit {
         if (intervalNanos <= 0 || burst <= 0) {
             return true;
         }
-        if (!started || now - windowStart >= intervalNanos) {
+        lastReplaced = !started || now - windowStart >= intervalNanos;
+        if (lastReplaced) {
+            replacedStarted = started;
+            replacedStart = windowStart;
+            replacedCount = count;
             started = true;
             windowStart = now;
             count = 0;
@@ -33,9 +42,18 @@ final class RateLimit {
         return false;
     }
 
-    /** Takes back the last event counted (it turned out not to be one). */
+    /**
+     * Takes back the last event counted (it turned out not to be one), and the new window it began, if it began
+     * one: an event that was none does not move the window, so two limits counted at the same instants (a socket's
+     * poll and trigger limits) keep the same windows.
+     */
     void uncount() {
-        if (count > 0) {
+        if (lastReplaced) {
+            lastReplaced = false;
+            started = replacedStarted;
+            windowStart = replacedStart;
+            count = replacedCount;
+        } else if (count > 0) {
             count--;
         }
     }

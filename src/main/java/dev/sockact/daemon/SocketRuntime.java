@@ -241,12 +241,14 @@ final class SocketRuntime implements ManagedUnit {
     }
 
     /**
-     * Counts one poll of {@code port}; one too many pauses the port for the rest of the interval (its watch goes,
-     * and comes back when the interval ends if the socket is still listening) and returns false.
+     * Counts one poll of {@code port} at {@code now}; one too many pauses the port for the rest of the interval (its
+     * watch goes, and comes back when the interval ends if the socket is still listening) and returns false. The
+     * trigger it leads to is counted at the same {@code now}: the two limits' windows begin and end together, so
+     * the poll limit's smaller burst pauses a flood before the trigger limit fails the socket, as systemd means them
+     * to (a clock read for each let the trigger window outlast a resumed poll window by the microseconds between).
      */
-    private boolean polled(ListenPorts.OpenPort port) {
+    private boolean polled(ListenPorts.OpenPort port, long now) {
         PollLimit poll = pollLimits.get(port);
-        long now = System.nanoTime();
         if (poll == null || poll.allows(now)) {
             return true;
         }
@@ -441,10 +443,11 @@ final class SocketRuntime implements ManagedUnit {
             acceptConnections(port);
             return;
         }
-        if (!polled(port)) {
+        long now = System.nanoTime();
+        if (!polled(port, now)) {
             return;
         }
-        if (!triggerLimit.below(System.nanoTime())) {
+        if (!triggerLimit.below(now)) {
             LOG.log(Level.WARNING, name + ": Trigger limit hit, refusing further activation.");
             triggerLimitHits++;
             enterStopPre(SocketResult.TRIGGER_LIMIT_HIT);
@@ -466,7 +469,8 @@ final class SocketRuntime implements ManagedUnit {
         }
         for (int i = 0; i < ACCEPT_BATCH && state == SocketState.LISTENING; i++) {
             // systemd accepts one connection per poll; each accept here counts as the poll it would have been.
-            if (!polled(port)) {
+            long now = System.nanoTime();
+            if (!polled(port, now)) {
                 return;
             }
             ConnectionAcceptor.Connection connection;
@@ -482,12 +486,12 @@ final class SocketRuntime implements ManagedUnit {
                 pollLimits.get(port).uncount();   // nothing was waiting: systemd would not have been woken
                 return;
             }
-            startInstance(connection);
+            startInstance(connection, now);
         }
     }
 
-    private void startInstance(ConnectionAcceptor.Connection connection) {
-        if (!triggerLimit.below(System.nanoTime())) {
+    private void startInstance(ConnectionAcceptor.Connection connection, long now) {
+        if (!triggerLimit.below(now)) {
             LOG.log(Level.WARNING, name + ": Trigger limit hit, refusing further activation.");
             triggerLimitHits++;
             connection.close();

@@ -50,6 +50,53 @@ class DaemonLogicTest {
     }
 
     @Test
+    void anUncountedEventDoesNotMoveTheWindow() {
+        RateLimit limit = new RateLimit(1_000, 3);
+        assertThat(limit.below(0)).isTrue();
+        assertThat(limit.below(1)).isTrue();
+        assertThat(limit.below(1_500)).isTrue();   // begins a new window at 1500...
+        limit.uncount();                            // ...which it takes back: the old one ended at 1000, unmoved
+        assertThat(limit.below(1_600)).isTrue();    // a new window, from 1600
+        assertThat(limit.below(1_700)).isTrue();
+        assertThat(limit.below(1_800)).isTrue();
+        limit.uncount();                            // within a window: the count only
+        assertThat(limit.below(1_850)).isTrue();
+        assertThat(limit.below(1_900)).isFalse();
+        assertThat(limit.windowLeft(1_900)).isEqualTo(700);
+    }
+
+    /**
+     * A socket's poll limit (150) and trigger limit (200), counted at the same instants: a flood, its pause, a
+     * wake-up whose accept finds nothing (uncounted) and a lull, then the flood again. The poll limit is always the
+     * one hit, so the flood pauses the socket and never fails it. Had the empty wake-up begun the poll limit's next
+     * window, the trigger limit's would have begun 1200 later, outlasted it, and been hit at its 201st trigger.
+     */
+    @Test
+    void pollAndTriggerLimitsCountedTogetherKeepTheirWindows() {
+        RateLimit poll = new RateLimit(2_000, 150);
+        RateLimit trigger = new RateLimit(2_000, 200);
+        long now = 0;
+        while (now < 2_000) {
+            now = flood(poll, trigger, now);
+        }
+        assertThat(poll.below(now)).isTrue();   // the wake-up at the pause's end...
+        poll.uncount();                          // ...whose accept found nothing
+        now += 1_200;
+        while (now < 8_000) {
+            now = flood(poll, trigger, now);
+        }
+    }
+
+    /** One connection of a flood at {@code now}; returns the time of the next (after a pause, its end). */
+    private static long flood(RateLimit poll, RateLimit trigger, long now) {
+        if (!poll.below(now)) {
+            return now + poll.windowLeft(now);
+        }
+        assertThat(trigger.below(now)).as("trigger at %d", now).isTrue();
+        return now + 1;
+    }
+
+    @Test
     void firstFailureWins() {
         assertThat(SocketResult.firstFailure(SocketResult.SUCCESS, SocketResult.TIMEOUT)).isEqualTo(SocketResult.TIMEOUT);
         assertThat(SocketResult.firstFailure(SocketResult.TRIGGER_LIMIT_HIT, SocketResult.TIMEOUT))
