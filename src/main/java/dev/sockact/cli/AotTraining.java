@@ -32,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
@@ -185,7 +186,7 @@ public final class AotTraining {
             PrintWriter sink = new PrintWriter(new StringWriter());
             Thread daemon = Thread.ofPlatform().start(() -> Daemon.run(
                     new Manager.Config(List.of(units), false, dir), dir.resolve("control.sock"), 0600,
-                    java.util.Optional.empty(), stop::set, reload -> { }, sink));
+                    Optional.empty(), stop::set, reload -> { }, sink));
             long deadline = System.nanoTime() + 20_000_000_000L;
             // Accept=yes first: its socket is up once a connection is answered.
             for (int served = 0; served < 300 && System.nanoTime() < deadline; ) {

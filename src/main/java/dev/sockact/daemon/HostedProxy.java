@@ -3,7 +3,6 @@ package dev.sockact.daemon;
 import dev.sockact.event.EventLoop;
 import dev.sockact.metrics.MetricsSource;
 import dev.sockact.posix.ErrnoException;
-import dev.sockact.posix.Fd;
 import dev.sockact.posix.Namespaces;
 import dev.sockact.proxy.ProxyArguments;
 import dev.sockact.proxy.ProxyEngine;

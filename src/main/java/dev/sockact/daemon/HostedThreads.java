@@ -27,7 +27,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class HostedThreads {
     private static final System.Logger LOG = System.getLogger("sockactd");
-    static final long KEEP_ALIVE_SECONDS = 60;
+    private static final long KEEP_ALIVE_SECONDS = 60;
     private static final String IDLE_NAME = "sockactd-proxy-idle";
 
     private final ThreadPoolExecutor pool;

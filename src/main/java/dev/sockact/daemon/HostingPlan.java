@@ -66,9 +66,8 @@ final class HostingPlan {
      * descriptors: each check asks the kernel for every socket's type and state.
      */
     List<ProxyListener> listeners(List<Fd> fds, List<String> names) {
-        ProxyArguments arguments = last.arguments().orElseThrow();
         if (listenerFds == null || !sameDescriptors(fds, listenerFds) || !names.equals(listenerNames)) {
-            listeners = ProxyHosting.listeners(arguments, last.resolvers(), fds, names);
+            listeners = ProxyHosting.listeners(last.arguments().orElseThrow(), last.resolvers(), fds, names);
             listenerFds = List.copyOf(fds);
             listenerNames = List.copyOf(names);
         }

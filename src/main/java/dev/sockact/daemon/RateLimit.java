@@ -10,11 +10,8 @@ final class RateLimit {
     private long windowStart;
     private long count;
     private boolean started;
-    /** The window the last {@link #below} replaced, for {@link #uncount}; started=false when it replaced none. */
-    private long replacedStart;
-    private long replacedCount;
-    private boolean replacedStarted;
-    private boolean lastReplaced;
+    /** The last {@link #below} began the current window (for {@link #uncount}). */
+    private boolean lastBeganWindow;
 
     RateLimit(long intervalNanos, long burst) {
         this.intervalNanos = intervalNanos;
@@ -26,11 +23,8 @@ final class RateLimit {
         if (intervalNanos <= 0 || burst <= 0) {
             return true;
         }
-        lastReplaced = !started || now - windowStart >= intervalNanos;
-        if (lastReplaced) {
-            replacedStarted = started;
-            replacedStart = windowStart;
-            replacedCount = count;
+        lastBeganWindow = !started || now - windowStart >= intervalNanos;
+        if (lastBeganWindow) {
             started = true;
             windowStart = now;
             count = 0;
@@ -45,14 +39,14 @@ final class RateLimit {
     /**
      * Takes back the last event counted (it turned out not to be one), and the new window it began, if it began
      * one: an event that was none does not move the window, so two limits counted at the same instants (a socket's
-     * poll and trigger limits) keep the same windows.
+     * poll and trigger limits) keep the same windows. The window it replaced had ended: none is left, and the next
+     * event begins one.
      */
     void uncount() {
-        if (lastReplaced) {
-            lastReplaced = false;
-            started = replacedStarted;
-            windowStart = replacedStart;
-            count = replacedCount;
+        if (lastBeganWindow) {
+            lastBeganWindow = false;
+            started = false;
+            count = 0;
         } else if (count > 0) {
             count--;
         }

@@ -177,9 +177,7 @@ public final class Sockets {
      * (at least 132 bytes), so that the hot path allocates nothing.
      */
     public static boolean isConnected(int fd, MemorySegment scratch) {
-        MemorySegment length = scratch.asSlice(SockAddr.STORAGE_SIZE, INT.byteSize());
-        length.set(INT, 0, SockAddr.STORAGE_SIZE);
-        return Native.sys(Syscalls.GETPEERNAME, fd, scratch.address(), length.address()) == 0;
+        return peerAddressRaw(fd, scratch) >= 0;
     }
 
     /**
@@ -295,15 +293,15 @@ public final class Sockets {
 
     private static SockAddr address(long call, String name, int fd) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment storage = arena.allocate(SockAddr.STORAGE_SIZE);
-            MemorySegment length = arena.allocateFrom(INT, SockAddr.STORAGE_SIZE);
-            long r = Native.sys(call, fd, storage.address(), length.address());
-            if (r < 0) {
-                throw new ErrnoException(name, (int) -r, "fd " + fd);
+            MemorySegment scratch = arena.allocate(SockAddr.STORAGE_SIZE + INT.byteSize(), 8);
+            int length = addressRaw(call, fd, scratch);
+            if (length < 0) {
+                throw new ErrnoException(name, -length, "fd " + fd);
             }
-            return SockAddr.decode(storage, length.get(INT, 0));
+            return SockAddr.decode(scratch, length);
         }
     }
+
 
     /** Sends one datagram to {@code address} (sd_notify), never raising SIGPIPE. */
     public static void sendTo(Fd fd, byte[] message, SockAddr address) throws ErrnoException {

@@ -117,17 +117,14 @@ public final class ProxyHeader {
 
     /** The v2 PROXY header of two IPv4 or two IPv6 sockaddrs (v4-mapped pairs as IPv4); 0 for other families. */
     private static long writeV2Inet(MemorySegment peer, MemorySegment local, MemorySegment target) {
-        short family = peer.get(ValueLayout.JAVA_SHORT, 0);
-        if (family != local.get(ValueLayout.JAVA_SHORT, 0)) {
+        short family = inetFamily(peer, local);
+        if (family == 0) {
             return 0;
         }
         MemorySegment.copy(V2_SIGNATURE, 0, target, ValueLayout.JAVA_BYTE, 0, V2_SIGNATURE.length);
         target.set(ValueLayout.JAVA_BYTE, 12, (byte) CMD_PROXY);
         if (family == SockAddr.AF_INET) {
             return writeInet4(peer, 4, local, 4, target);
-        }
-        if (family != SockAddr.AF_INET6) {
-            return 0;
         }
         if (isV4Mapped(peer) && isV4Mapped(local)) {
             return writeInet4(peer, 8 + 12, local, 8 + 12, target);
@@ -142,11 +139,17 @@ public final class ProxyHeader {
         return 52;
     }
 
+    /** AF_INET or AF_INET6 when both sockaddrs are of it; 0 otherwise (the typed path writes those). */
+    private static short inetFamily(MemorySegment peer, MemorySegment local) {
+        short family = peer.get(ValueLayout.JAVA_SHORT, 0);
+        boolean inet = family == SockAddr.AF_INET || family == SockAddr.AF_INET6;
+        return inet && family == local.get(ValueLayout.JAVA_SHORT, 0) ? family : 0;
+    }
+
     /** The v1 line of two IPv4 or two IPv6 sockaddrs (v4-mapped pairs as TCP4); 0 for other families. */
     private static long writeV1Inet(MemorySegment peer, MemorySegment local, MemorySegment target) {
-        short family = peer.get(ValueLayout.JAVA_SHORT, 0);
-        if (family != local.get(ValueLayout.JAVA_SHORT, 0)
-                || (family != SockAddr.AF_INET && family != SockAddr.AF_INET6)) {
+        short family = inetFamily(peer, local);
+        if (family == 0) {
             return 0;
         }
         boolean four = family == SockAddr.AF_INET || (isV4Mapped(peer) && isV4Mapped(local));
