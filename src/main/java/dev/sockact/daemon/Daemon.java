@@ -7,6 +7,7 @@ import dev.sockact.metrics.MetricsEndpoint;
 import dev.sockact.metrics.ProcessMetrics;
 import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.SockAddr;
+import dev.sockact.posix.SpawnServer;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -52,6 +53,7 @@ public final class Daemon {
                 LOG.log(Level.DEBUG, "Internal error", t);
             });
             OrphanReaper.install(loop, manager.spawnPool());
+            startSpawnServer();
             onTermination.accept(() -> {
                 manager.requestStop();
                 loop.execute(manager::shutdown);
@@ -76,6 +78,21 @@ public final class Daemon {
         } catch (IOException e) {
             err.println("sockactd: " + e.getMessage());
             return 1;
+        }
+    }
+
+    /**
+     * Before any unit is loaded: the server's children inherit what sockactd has now (its umask among them, which
+     * binding a socket changes for a moment). {@code SOCKACT_SPAWN_SERVER=0} turns it off (to compare, or to rule it
+     * out).
+     */
+    private static void startSpawnServer() {
+        if ("0".equals(System.getenv("SOCKACT_SPAWN_SERVER"))) {
+            LOG.log(Level.DEBUG, "Not using the spawn server: SOCKACT_SPAWN_SERVER=0.");
+        } else if (SpawnServer.start()) {
+            LOG.log(Level.DEBUG, () -> "Spawning through the spawn server, pid " + SpawnServer.pid() + ".");
+        } else {
+            LOG.log(Level.DEBUG, "Not using the spawn server (not built, or it cannot be exec'd here).");
         }
     }
 

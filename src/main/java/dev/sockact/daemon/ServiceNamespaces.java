@@ -16,7 +16,8 @@ record ServiceNamespaces(NetworkNamespace network, PrivateTmp tmp) {
     /**
      * posix_spawn from a thread that has entered the namespaces and taken on {@code task} first: the child is a
      * copy of the calling task, namespaces, nice level and the rest included. The thread ends after the spawn, and
-     * with it its namespaces and settings; sockactd's own threads never leave the host's.
+     * with it its namespaces and settings; sockactd's own threads never leave the host's. A command that needs
+     * neither goes through the spawn server, when it runs ({@link Spawner#spawn}).
      */
     int spawn(SpawnRequest request, TaskSettings task) throws IOException {
         if (network == null && tmp == null && task.isEmpty()) {
@@ -41,7 +42,7 @@ record ServiceNamespaces(NetworkNamespace network, PrivateTmp tmp) {
                 }
             }
             task.applyToCallingThread();
-            return Spawner.spawn(request);
+            return Spawner.spawnHere(request);
         });
     }
 }

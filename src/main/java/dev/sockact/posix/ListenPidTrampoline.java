@@ -1,6 +1,5 @@
 package dev.sockact.posix;
 
-import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -35,14 +34,6 @@ final class ListenPidTrampoline {
     static final String PLACEHOLDER = "LISTEN_PID=" + "?".repeat(10);
     /** The optional second entry: room for any 64-bit inode number (at most 20 digits). */
     static final String PIDFD_ID_PLACEHOLDER = "LISTEN_PIDFDID=" + "?".repeat(20);
-
-    private static final int MFD_CLOEXEC = 0x1;
-    private static final int MFD_ALLOW_SEALING = 0x2;
-    /** Linux 6.3+: say explicitly that the memfd is executable (vm.memfd_noexec); older kernels refuse the flag. */
-    private static final int MFD_EXEC = 0x10;
-    private static final int F_ADD_SEALS = 1033;
-    private static final int F_SEAL_ALL = 0x1 | 0x2 | 0x4 | 0x8;   // SEAL, SHRINK, GROW, WRITE
-    private static final long MEMFD_CREATE = "aarch64".equals(System.getProperty("os.arch")) ? 279 : 319;
 
     /**
      * The code, x86_64 (as(1) syntax, from src/main/asm/listen-pid-trampoline.s, whose bytes the test compares with
@@ -163,26 +154,8 @@ final class ListenPidTrampoline {
     }
 
     private static String create() {
-        int fd;
-        try (Arena arena = Arena.ofConfined()) {
-            long name = arena.allocateFrom("sockact-listen-pid").address();
-            fd = (int) Native.sys(MEMFD_CREATE, name, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
-            if (fd < 0) {
-                fd = (int) Native.sys(MEMFD_CREATE, name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
-            }
-        }
-        if (fd < 0) {
-            return null;
-        }
-        try {
-            Io.writeFully(fd, elf(), "listen-pid trampoline");
-        } catch (ErrnoException e) {
-            Io.close(fd);
-            return null;
-        }
-        Native.sys(Syscalls.FCNTL, fd, F_ADD_SEALS, F_SEAL_ALL);
-        // Held for the life of the process: every spawn that sets LISTEN_PID execs it.
-        return "/proc/" + Processes.pid() + "/fd/" + fd;
+        // Held for the life of the process: every spawn that sets LISTEN_PID without the spawn server execs it.
+        return ExecutableMemfd.create("sockact-listen-pid", elf());
     }
 
     /** A minimal ELF64 executable: the header, one PT_LOAD segment (read+exec) mapping the whole file, the code. */

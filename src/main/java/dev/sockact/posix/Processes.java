@@ -111,6 +111,17 @@ public final class Processes {
         }
     }
 
+    /** Waits for the child {@code pid} to exit and reaps it (for a child that is about to exit; no timeout). */
+    static void await(int pid) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(128);
+            long r;
+            do {
+                r = Native.sys(Syscalls.WAITID, P_PID, pid, info.address(), WEXITED, 0);
+            } while (r == -Errno.EINTR.number());
+        }
+    }
+
     /** kill(2); false when the process is already gone (ESRCH). */
     public static boolean kill(int pid, int signal) throws ErrnoException {
         long r = Native.sys(Syscalls.KILL, pid, signal);

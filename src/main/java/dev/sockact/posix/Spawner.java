@@ -68,8 +68,26 @@ public final class Spawner {
         static final MethodHandle SIGFILLSET = Native.call("sigfillset", FunctionDescriptor.of(INT, POINTER));
     }
 
-    /** Starts the child and returns its pid. */
+    /**
+     * Starts the child and returns its pid: through the {@link SpawnServer} when one runs, else as {@link #spawnHere}.
+     * The child gets none of the calling thread's own settings (nice level, scheduling, namespaces...).
+     */
     public static int spawn(SpawnRequest request) throws ErrnoException {
+        SpawnServer server = SpawnServer.running();
+        if (server != null) {
+            int pid = server.spawn(request);
+            if (pid != SpawnServer.NOT_TAKEN) {
+                return pid;
+            }
+        }
+        return spawnHere(request);
+    }
+
+    /**
+     * Starts the child with posix_spawn from the calling thread, whose per-task settings (nice level, scheduling,
+     * affinity, namespaces) it inherits, and returns its pid.
+     */
+    public static int spawnHere(SpawnRequest request) throws ErrnoException {
         return spawn(request, true);
     }
 

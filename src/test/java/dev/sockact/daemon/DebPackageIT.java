@@ -136,6 +136,9 @@ class DebPackageIT {
             daemon.await("Listening on ");
             assertThat(Clients.exchange(port, "one\n")).isEqualTo("one\n");
             assertThat(Clients.exchange(port, "two\n")).isEqualTo("two\n");
+            // The runtime image carries the spawn server, and the installed daemon starts its instances with it.
+            assertThat(daemon.process.toHandle().children().map(child -> comm(child.pid())))
+                    .as(daemon.log()).contains("sockact-spawn");
             assertThat(Path.of("/run/sockact/control.sock")).exists();
             Path listed = dir.resolve("list.txt");
             assertThat(run(listed, withoutJdk(new ProcessBuilder("sockctl", "list")))).as(() -> read(listed)).isZero();
@@ -161,6 +164,14 @@ class DebPackageIT {
             assertThat(run(stopped, "/etc/init.d/sockact", "stop")).as(() -> read(stopped)).isZero();
         }
         assertThat(run(dir.resolve("status.txt"), "/etc/init.d/sockact", "status")).isEqualTo(3);
+    }
+
+    private static String comm(long pid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/comm")).strip();
+        } catch (IOException e) {
+            return "";   // it exited meanwhile
+        }
     }
 
     private static int writeEchoUnits() throws IOException {
