@@ -140,10 +140,15 @@ public final class EventLoop implements AutoCloseable {
         });
     }
 
-    /** Runs {@code task} on the loop thread; safe from any thread. */
+    /**
+     * Runs {@code task} on the loop thread; safe from any thread. From the loop thread itself no wake-up is needed
+     * (every state change posts one, a few per activation): the loop runs what is posted before it waits again.
+     */
     public void execute(Runnable task) {
         posted.add(task);
-        wakeup.signal();
+        if (Thread.currentThread() != thread) {
+            wakeup.signal();
+        }
     }
 
     /** Makes {@link #run()} return after the current iteration; safe from any thread. */

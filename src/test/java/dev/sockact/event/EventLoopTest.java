@@ -172,6 +172,42 @@ class EventLoopTest {
         assertThat(failures).isEmpty();
     }
 
+    /**
+     * Posted on the loop thread, from a timer, a task and a handler, with nothing else due for 30 s: each runs
+     * before the loop waits again (were it to wait, the 30 s guard would stop it).
+     */
+    @Test
+    void tasksPostedOnTheLoopThreadRunBeforeItWaitsAgain() throws Exception {
+        List<String> order = new CopyOnWriteArrayList<>();
+        Fd[] pair = Sockets.socketPair(Sockets.SOCK_STREAM);
+        try (Fd a = pair[0]; Fd b = pair[1]) {
+            Watch[] watch = new Watch[1];
+            loop.schedule(1_000_000L, () -> loop.execute(() -> {
+                order.add("from a timer");
+                loop.execute(() -> {
+                    order.add("from a task");
+                    try {
+                        write(b, "x");
+                    } catch (ErrnoException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+            }));
+            watch[0] = loop.watch(a.fd(), Epoll.EPOLLIN, events -> {
+                watch[0].cancel();
+                loop.execute(() -> {
+                    order.add("from a handler");
+                    loop.execute(loop::stop);
+                });
+            });
+
+            runLoop();
+        }
+
+        assertThat(order).containsExactly("from a timer", "from a task", "from a handler");
+        assertThat(failures).isEmpty();
+    }
+
     @Test
     void stopFromAnotherThreadWakesABlockedLoop() throws Exception {
         Thread stopper = Thread.ofPlatform().start(loop::stop);
