@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -14,6 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -60,6 +68,73 @@ class ProxyProtocolIT extends ProxyTestBase {
             String reply = new String(TestBackends.readToEof(client), StandardCharsets.US_ASCII);
             assertThat(reply).as("log:%n%s", proxy.log()).startsWith("HTTP/1.1 200").endsWith("addr= port=\n");
         }
+    }
+
+    /**
+     * A target that speaks first (an SMTP server, say) waits for the header before its greeting: it gets the header
+     * though the client sends nothing, once the header's wait for the client's first bytes ends.
+     */
+    @Test
+    void aTargetThatSpeaksFirstGetsTheHeaderWhileTheClientSaysNothing() throws Exception {
+        try (ServerSocket backend = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            int port = ProxyProcess.freePort();
+            keep(ProxyProcess.activated(dir, port, "--proxy-protocol=v1", "127.0.0.1:" + backend.getLocalPort()));
+            Thread server = Thread.ofPlatform().start(() -> {
+                try (Socket peer = backend.accept()) {
+                    String header = readLine(peer.getInputStream());
+                    peer.getOutputStream().write(("220 ready for " + header + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            try (Socket client = new Socket("127.0.0.1", port)) {
+                String greeting = readLine(client.getInputStream());
+                assertThat(greeting).isEqualTo("220 ready for PROXY TCP4 127.0.0.1 127.0.0.1 " + client.getLocalPort()
+                        + " " + port);
+            }
+            server.join();
+        }
+    }
+
+    /** The client writes only once the header has reached the target alone: its bytes follow the header, in order. */
+    @Test
+    void bytesTheClientSendsAfterTheHeaderFollowIt() throws Exception {
+        try (ServerSocket backend = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            int port = ProxyProcess.freePort();
+            keep(ProxyProcess.activated(dir, port, "--proxy-protocol=v1", "127.0.0.1:" + backend.getLocalPort()));
+            CountDownLatch headerArrived = new CountDownLatch(1);
+            CompletableFuture<String> received = new CompletableFuture<>();
+            Thread server = Thread.ofPlatform().start(() -> {
+                try (Socket peer = backend.accept()) {
+                    String header = readLine(peer.getInputStream());
+                    headerArrived.countDown();
+                    received.complete(header + "|" + new String(peer.getInputStream().readAllBytes(),
+                            StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    received.completeExceptionally(e);
+                }
+            });
+            try (Socket client = new Socket("127.0.0.1", port)) {
+                assertThat(headerArrived.await(30, TimeUnit.SECONDS)).as("the header reached the target").isTrue();
+                client.getOutputStream().write("late bytes".getBytes(StandardCharsets.US_ASCII));
+                client.shutdownOutput();
+                assertThat(received.get(30, TimeUnit.SECONDS)).isEqualTo("PROXY TCP4 127.0.0.1 127.0.0.1 "
+                        + client.getLocalPort() + " " + port + "|late bytes");
+            }
+            server.join();
+        }
+    }
+
+    /** One line, without its CRLF. */
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1 && c != '\n') {
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
     }
 
     /** Whether /proc/net/unix lists {@code socket} with __SO_ACCEPTCON (00010000) in its flags: listening. */
