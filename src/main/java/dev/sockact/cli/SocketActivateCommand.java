@@ -21,6 +21,7 @@ import dev.sockact.posix.Pidfd;
 import dev.sockact.posix.Processes;
 import dev.sockact.posix.SockAddr;
 import dev.sockact.posix.Sockets;
+import dev.sockact.posix.SpawnServer;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -186,6 +187,8 @@ final class SocketActivateCommand extends GetoptCommand {
     /** One child per connection, until killed. */
     private int acceptForever(List<Fd> fds, Program program, List<String> environment, List<String> names)
             throws ErrnoException {
+        // A child per connection: through the spawn server, as sockactd's (its start costs one exec, once).
+        SpawnServer.start();
         // As systemd: each connection's LISTEN_FDNAMES is the --fdname names as given, joined.
         ConnectionSpawner spawner = new ConnectionSpawner(program, environment, inetd, names);
         // systemd-socket-activate has no connection limits; the acceptor only counts.
