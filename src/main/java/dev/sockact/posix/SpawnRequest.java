@@ -37,6 +37,15 @@ public record SpawnRequest(String program, List<String> argv, List<String> envir
         passFds = List.copyOf(passFds);
     }
 
+    /**
+     * The environment for a child that writes its own LISTEN_PID (and LISTEN_PIDFDID): without entries of those
+     * names, which would describe another process.
+     */
+    List<String> environmentWithoutListenPid() {
+        return environment.stream().filter(e -> !e.startsWith("LISTEN_PID=") && !e.startsWith("LISTEN_PIDFDID="))
+                .toList();
+    }
+
     public static Builder of(String program, List<String> argv) {
         return new Builder(program, argv);
     }

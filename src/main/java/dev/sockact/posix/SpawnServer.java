@@ -172,8 +172,7 @@ public final class SpawnServer {
             fds.add(request.stderr());
         }
         fds.addAll(request.passFds());
-        List<String> environment = request.setListenPid() ? request.environment().stream()
-                .filter(e -> !e.startsWith("LISTEN_PID=") && !e.startsWith("LISTEN_PIDFDID=")).toList()
+        List<String> environment = request.setListenPid() ? request.environmentWithoutListenPid()
                 : request.environment();
         List<byte[]> strings = new ArrayList<>();
         strings.add(cString(request.program()));
@@ -263,15 +262,15 @@ public final class SpawnServer {
 
     /** The server is gone: said once, and every later spawn is done here. */
     private void lost(String why) {
-        boolean wasTheProcesss;
+        boolean processServer;
         synchronized (SpawnServer.class) {
-            wasTheProcesss = running == this;
-            if (wasTheProcesss) {
+            processServer = running == this;
+            if (processServer) {
                 running = null;
             }
         }
         control.close();
-        if (wasTheProcesss) {
+        if (processServer) {
             LOG.log(Level.WARNING, "The spawn server (pid " + pid + ") is gone, " + why
                     + "; sockactd spawns its children itself from now on.");
         }

@@ -144,9 +144,7 @@ public final class Spawner {
                     if (Pidfd.hasUniqueInodes()) {
                         environment.add(ListenPidTrampoline.PIDFD_ID_PLACEHOLDER);
                     }
-                    request.environment().stream()
-                            .filter(e -> !e.startsWith("LISTEN_PID=") && !e.startsWith("LISTEN_PIDFDID="))
-                            .forEach(environment::add);
+                    environment.addAll(request.environmentWithoutListenPid());
                     int r = (int) Fns.SPAWN.invokeExact(pid, arena.allocateFrom(trampoline), actions, attributes,
                             stringArray(arena, argv), stringArray(arena, environment));
                     if (r == 0) {

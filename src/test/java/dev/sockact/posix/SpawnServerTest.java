@@ -42,22 +42,11 @@ class SpawnServerTest {
         }
     }
 
-    private record Spawned(int pid, ExitStatus status, ChildReport report) {
-    }
-
-    private Spawned spawnReport(List<Fd> fds, List<String> environment, boolean setListenPid) throws ErrnoException {
-        try (Pipes.Pipe output = Pipes.pipe(0)) {
-            SpawnRequest request = SpawnRequest.of("/bin/sh", List.of("sh", "-c", ChildReport.SCRIPT))
-                    .passFds(fds).environment(environment).setListenPid(setListenPid)
-                    .stdout(output.writeEnd()).build();
-            int pid = server.spawn(request);
-            assertThat(pid).isPositive();
-            try (Pidfd child = Pidfd.open(pid)) {
-                output.writeEnd().close();
-                String text = FdIo.readAllText(output.readEnd());
-                return new Spawned(pid, child.await(), new ChildReport(text));
-            }
-        }
+    private ReportingChild spawnReport(List<Fd> fds, List<String> environment, boolean setListenPid)
+            throws ErrnoException {
+        ReportingChild child = ReportingChild.run(server::spawn, fds, environment, setListenPid);
+        assertThat(child.pid()).isPositive();
+        return child;
     }
 
     private static List<String> path() {
@@ -75,7 +64,7 @@ class SpawnServerTest {
                     ListenEnvironment.withListenFds(path(), 3, List.of("one", "two", "three")));
             environment.add("LISTEN_PID=1");   // stale: replaced, not passed on
 
-            Spawned spawned = spawnReport(passed, environment, true);
+            ReportingChild spawned = spawnReport(passed, environment, true);
 
             ChildReport report = spawned.report();
             assertThat(spawned.status().success()).as(report.text()).isTrue();

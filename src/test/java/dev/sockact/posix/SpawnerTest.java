@@ -45,17 +45,9 @@ class SpawnerTest {
 
     private static Report spawnReport(List<Fd> fds, List<String> environment, boolean setListenPid,
                                       boolean trampolineAllowed) throws ErrnoException {
-        try (Pipes.Pipe output = Pipes.pipe(0)) {
-            SpawnRequest request = SpawnRequest.of("/bin/sh", List.of("sh", "-c", ChildReport.SCRIPT))
-                    .passFds(fds).environment(environment).setListenPid(setListenPid)
-                    .stdout(output.writeEnd()).build();
-            int pid = Spawner.spawn(request, trampolineAllowed);
-            try (Pidfd child = Pidfd.open(pid)) {
-                output.writeEnd().close();
-                String text = FdIo.readAllText(output.readEnd());
-                return new Report(pid, child.await(), new ChildReport(text));
-            }
-        }
+        ReportingChild child = ReportingChild.run(request -> Spawner.spawn(request, trampolineAllowed), fds,
+                environment, setListenPid);
+        return new Report(child.pid(), child.status(), child.report());
     }
 
     private static List<String> path() {
