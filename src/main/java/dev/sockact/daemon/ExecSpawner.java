@@ -8,6 +8,7 @@ import dev.sockact.posix.ExitStatus;
 import dev.sockact.posix.Fd;
 import dev.sockact.posix.Pidfd;
 import dev.sockact.posix.SpawnRequest;
+import dev.sockact.posix.SpawnServer;
 import dev.sockact.unit.ExecCommand;
 
 import java.io.IOException;
@@ -84,8 +85,8 @@ final class ExecSpawner {
     }
 
     /**
-     * {@link #start}, with the spawn itself on {@code pool} so that the loop does not wait for the child to exec
-     * (Accept=yes). The child is returned pending; once spawned (or failed), on the loop, it gets its pid, its exit
+     * {@link #start}, with the spawn itself left to {@code pool} (the spawn server, or a thread) so that the loop
+     * does not wait for the child to exec (Accept=yes). The child is returned pending; once spawned (or failed), on the loop, it gets its pid, its exit
      * is watched, and {@code afterSpawn} runs: only then may the caller close the descriptors passed in
      * {@code stdio}. What can be refused without spawning (an empty command line, a missing program) is refused
      * here, as {@link #start} refuses it.
@@ -103,26 +104,54 @@ final class ExecSpawner {
             return child;
         }
         Child child = Child.pending(launch.name());
-        pool.submit(() -> launch(launch, context), (spawned, failure) -> loop.execute(() -> {
-            if (failure != null) {
-                child.markExited();
-                int status = failedStep(context, command, failure);
-                afterSpawn.accept(child);
-                onExit.accept(child, ExitStatus.exited(0, status));
-                return;
-            }
-            child.started(spawned.child().pid());
-            afterSpawn.accept(child);
-            try {
-                loop.watchExit(spawned.pidfd(), status -> onExit.accept(child, status));
-            } catch (ErrnoException e) {
-                // epoll refused the pidfd (out of memory): reported as start() reports it; the reaper collects it.
-                spawned.pidfd().close();
-                child.markExited();
-                onExit.accept(child, ExitStatus.exited(0, failedStep(context, command, e)));
-            }
-        }));
+        BiConsumer<Spawned, IOException> done = (spawned, failure) -> loop.execute(() ->
+                spawnedInBackground(loop, command, context, onExit, afterSpawn, child, spawned, failure));
+        boolean sent = context.namespaces().spawnsLikeTheDaemon(launch.task())
+                && pool.submitToServer(launch.request(), new SpawnServer.Reply() {
+                    @Override
+                    public void spawned(int pid) {
+                        Pidfd pidfd;
+                        try {
+                            pidfd = Pidfd.open(pid);
+                        } catch (ErrnoException e) {
+                            done.accept(null, e);   // as launch() reports it; the reaper collects the child
+                            return;
+                        }
+                        done.accept(new Spawned(new Child(pid, launch.name()), pidfd), null);
+                    }
+
+                    @Override
+                    public void failed(ErrnoException e) {
+                        done.accept(null, e);
+                    }
+                });
+        if (!sent) {
+            pool.submit(() -> launch(launch, context), done);
+        }
         return child;
+    }
+
+    /** On the loop: a background spawn's outcome given to its pending child, whose exit is watched from now on. */
+    private static void spawnedInBackground(EventLoop loop, ExecCommand command, Context context,
+                                            BiConsumer<Child, ExitStatus> onExit, Consumer<Child> afterSpawn,
+                                            Child child, Spawned spawned, IOException failure) {
+        if (failure != null) {
+            child.markExited();
+            int status = failedStep(context, command, failure);
+            afterSpawn.accept(child);
+            onExit.accept(child, ExitStatus.exited(0, status));
+            return;
+        }
+        child.started(spawned.child().pid());
+        afterSpawn.accept(child);
+        try {
+            loop.watchExit(spawned.pidfd(), status -> onExit.accept(child, status));
+        } catch (ErrnoException e) {
+            // epoll refused the pidfd (out of memory): reported as start() reports it; the reaper collects it.
+            spawned.pidfd().close();
+            child.markExited();
+            onExit.accept(child, ExitStatus.exited(0, failedStep(context, command, e)));
+        }
     }
 
     /** Logs a failed spawn as systemd's child logs it; the exit status that child would have had. */

@@ -84,7 +84,7 @@ public final class Manager {
     private final SharedNamespaces namespaces = new SharedNamespaces();
     private boolean waitersPosted;
     private final Jobs jobs = new Jobs(this);
-    private final SpawnPool spawnPool = new SpawnPool();
+    private final SpawnPool spawnPool;
     private final HostedThreads hostedThreads = new HostedThreads();
 
     /** An action that runs on the loop once {@code condition} holds (checked after every state change). */
@@ -94,6 +94,7 @@ public final class Manager {
     public Manager(Config config, EventLoop loop) {
         this.config = config;
         this.loop = loop;
+        this.spawnPool = new SpawnPool(loop);
         this.managerEnvironment = UnitEnvironment.managerEnvironment(config.user());
         this.registry = new UnitRegistry(config.unitDirs(), config.user() ? ManagerScope.USER : ManagerScope.SYSTEM,
                 new Context(), journal);

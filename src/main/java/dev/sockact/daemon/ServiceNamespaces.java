@@ -20,7 +20,7 @@ record ServiceNamespaces(NetworkNamespace network, PrivateTmp tmp) {
      * neither goes through the spawn server, when it runs ({@link Spawner#spawn}).
      */
     int spawn(SpawnRequest request, TaskSettings task) throws IOException {
-        if (network == null && tmp == null && task.isEmpty()) {
+        if (spawnsLikeTheDaemon(task)) {
             return Spawner.spawn(request);
         }
         return NamespaceThread.run("sockactd-spawn", () -> {
@@ -44,5 +44,13 @@ record ServiceNamespaces(NetworkNamespace network, PrivateTmp tmp) {
             task.applyToCallingThread();
             return Spawner.spawnHere(request);
         });
+    }
+
+    /**
+     * Whether a command with {@code task} runs as sockactd's own threads would spawn it: in the host's namespaces,
+     * with no per-task settings; only such a command may be spawned by the spawn server.
+     */
+    boolean spawnsLikeTheDaemon(TaskSettings task) {
+        return network == null && tmp == null && task.isEmpty();
     }
 }

@@ -1,5 +1,12 @@
 package dev.sockact.daemon;
 
+import dev.sockact.event.EventLoop;
+import dev.sockact.event.Watch;
+import dev.sockact.posix.Epoll;
+import dev.sockact.posix.ErrnoException;
+import dev.sockact.posix.SpawnRequest;
+import dev.sockact.posix.SpawnServer;
+
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -9,10 +16,12 @@ import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
- * Spawns children off the event loop, for Accept=yes instances. posix_spawn returns only once the child has
- * exec'd, and under load a new child waits for a CPU behind everything else runnable: the loop was blocked
- * 0.7 ms per connection, which capped a whole socket at about 1200 instances a second however many cores were
- * free. Here the loop goes on accepting while a few threads wait for their children.
+ * Spawns children without the event loop waiting for them, for Accept=yes instances. A spawn returns only once the
+ * child has exec'd, and under load a new child waits for a CPU behind everything else runnable: the loop was
+ * blocked 0.7 ms per connection, which capped a whole socket at about 1200 instances a second however many cores
+ * were free. Here the loop goes on accepting meanwhile. A request the {@link SpawnServer} takes is sent to it and
+ * its reply read by the loop when it comes ({@link #submitToServer}): no thread waits, and no hand-off between
+ * threads costs two wake-ups per child. Any other spawn runs on one of a few threads ({@link #submit}).
  *
  * <p>A child whose spawn is in flight has exited for all we know but is not watched yet (its pidfd is opened
  * right after the spawn returns), so whoever reaps or adopts unwatched children must first wait for the spawns in
@@ -26,6 +35,50 @@ final class SpawnPool {
     /** Its threads are started by the first spawns, so a daemon without Accept=yes sockets never has them. */
     private final ExecutorService threads = Executors.newFixedThreadPool(THREADS, Thread.ofPlatform().daemon()
             .name("sockactd-spawn-", 1).factory());
+
+    private final EventLoop loop;
+    /** The spawn server whose replies the loop watches, once a request has been sent to it; else null. */
+    private SpawnServer watchedServer;
+    private Watch replies;
+
+    SpawnPool(EventLoop loop) {
+        this.loop = loop;
+    }
+
+    /**
+     * Sends {@code request} to the spawn server; the loop reads the reply and hands it to {@code reply}, which opens
+     * the child's pidfd there (so that no reaper takes the child first). False when no server runs or it does not
+     * take this request: {@link #submit} it instead. On the loop only.
+     */
+    boolean submitToServer(SpawnRequest request, SpawnServer.Reply reply) {
+        SpawnServer server = SpawnServer.running();
+        if (server == null || server != watchedServer && !watchReplies(server)) {
+            return false;
+        }
+        return server.submit(request, reply);
+    }
+
+    private boolean watchReplies(SpawnServer server) {
+        try {
+            replies = loop.watch(server.replyFd(), Epoll.EPOLLIN, events -> {
+                if (!server.readReplies()) {
+                    // Gone: its pending requests were told; later spawns are done here (Spawner.spawn).
+                    replies.cancel();
+                    watchedServer = null;
+                    server.close();
+                }
+            });
+        } catch (ErrnoException e) {
+            return false;   // epoll refused (out of memory): the threads spawn instead
+        }
+        watchedServer = server;
+        return true;
+    }
+
+    /** Whether a request sent to the spawn server has no reply yet. */
+    private boolean serverInFlight() {
+        return watchedServer != null && watchedServer.inFlight() > 0;
+    }
 
     /** The work done on a pool thread: the spawn, and whatever must follow it there (opening its pidfd). */
     interface Spawn<T> {
@@ -55,10 +108,16 @@ final class SpawnPool {
         });
     }
 
-    /** Runs {@code action} with no spawn in flight, waiting for those in flight (a few ms at most). */
+    /**
+     * Runs {@code action} with no spawn in flight, waiting for those in flight (a few ms at most). On the loop, as
+     * {@link #tryWhenNoneInFlight}: the replies of the spawn server are read here, as the loop would.
+     */
     <T> T whenNoneInFlight(Supplier<T> action) {
         inFlight.writeLock().lock();
         try {
+            if (watchedServer != null) {
+                watchedServer.awaitReplies();
+            }
             return action.get();
         } finally {
             inFlight.writeLock().unlock();
@@ -67,7 +126,7 @@ final class SpawnPool {
 
     /** Runs {@code action} if no spawn is in flight now; false if it did not run. */
     boolean tryWhenNoneInFlight(Runnable action) {
-        if (!inFlight.writeLock().tryLock()) {
+        if (serverInFlight() || !inFlight.writeLock().tryLock()) {
             return false;
         }
         try {

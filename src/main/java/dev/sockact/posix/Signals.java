@@ -13,7 +13,7 @@ public final class Signals {
     public static final int SIGTERM = 15;
     public static final int SIGCHLD = 17;
     public static final int SIGCONT = 18;
-
+    public static final int SIGSTOP = 19;
 
     private Signals() {
         throw new AssertionError();

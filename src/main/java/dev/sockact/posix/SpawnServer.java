@@ -9,6 +9,7 @@ import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -60,9 +61,18 @@ public final class SpawnServer {
     /** Where {@link #program} put the executable: "" when there is none. */
     private static String programPath;
 
+    private static final long REPLY_SIZE = 8;
+
+    /** Held to send a request, and to read a reply with the request it answers. */
     private final ReentrantLock lock = new ReentrantLock();
     private final Fd control;
     private final int pid;
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private final MemorySegment replyBuffer = Arena.ofAuto().allocate(REPLY_SIZE, 4);
+    /** The server has gone: nothing more is sent or read. */
+    private boolean gone;
+    /** An event loop watches {@link #replyFd}: a lost server's descriptor is closed by {@link #close}, not at once. */
+    private boolean watched;
 
     private SpawnServer(Fd control, int pid) {
         this.control = control;
@@ -120,7 +130,7 @@ public final class SpawnServer {
     }
 
     /** Ends this server (it exits at end of file) and reaps it. */
-    void close() {
+    public void close() {
         lock.lock();
         try {
             control.close();
@@ -131,7 +141,7 @@ public final class SpawnServer {
     }
 
     /** The server in use, or null. */
-    static SpawnServer running() {
+    public static SpawnServer running() {
         return running;
     }
 
@@ -147,10 +157,75 @@ public final class SpawnServer {
     }
 
     /**
-     * Spawns {@code request} through the server: the child's pid, or {@link #NOT_TAKEN} when the request exceeds
-     * the server's bounds or the server is gone (nothing was started: spawn it here).
+     * What becomes of one request sent with {@link #submit}: told once, by whichever thread reads its reply (the
+     * loop watching {@link #replyFd}, or a {@link #spawn} waiting for a later reply), with the server's lock held.
+     */
+    public interface Reply {
+        /** The child has exec'd; {@code pid} is our child, to watch and reap. */
+        void spawned(int pid);
+
+        /** Nothing runs: a step before the exec or the exec failed, or the server went away. */
+        void failed(ErrnoException e);
+    }
+
+    /** A request sent and not answered yet, in the order sent: the server answers in that order. */
+    private record Pending(String program, Reply reply) {
+    }
+
+    /**
+     * Spawns {@code request} through the server and waits for the child: its pid, or {@link #NOT_TAKEN} when the
+     * request exceeds the server's bounds or the server is gone (nothing was started: spawn it here). Replies to
+     * earlier {@link #submit}s that come first are handed to their {@link Reply}.
      */
     int spawn(SpawnRequest request) throws ErrnoException {
+        Waiting waiting = new Waiting();
+        lock.lock();
+        try {
+            if (!submit(request, waiting)) {
+                return NOT_TAKEN;
+            }
+            while (!waiting.done && readReply(true)) {
+                // each reply read goes to its own request, in order, until ours
+            }
+        } finally {
+            lock.unlock();
+        }
+        return waiting.pid();
+    }
+
+    /** {@link #spawn}'s own {@link Reply}: it waits for it on its own thread. */
+    private static final class Waiting implements Reply {
+        private boolean done;
+        private int pid;
+        private ErrnoException failure;
+
+        @Override
+        public void spawned(int pid) {
+            this.pid = pid;
+            done = true;
+        }
+
+        @Override
+        public void failed(ErrnoException e) {
+            failure = e;
+            done = true;
+        }
+
+        int pid() throws ErrnoException {
+            if (failure != null) {
+                throw failure;
+            }
+            return pid;
+        }
+    }
+
+    /**
+     * Sends {@code request} to the server without waiting: {@code reply} is told once the child has exec'd or
+     * failed to. False, with nothing sent, when the request exceeds the server's bounds or the server is gone
+     * (spawn it here). The descriptors of the request travel with the message: the caller may close its own at
+     * once.
+     */
+    public boolean submit(SpawnRequest request, Reply reply) {
         List<Fd> fds = new ArrayList<>();
         int flags = 0;
         if (request.setListenPid()) {
@@ -181,7 +256,7 @@ public final class SpawnServer {
         environment.forEach(e -> strings.add(cString(e)));
         long size = HEADER_SIZE + strings.stream().mapToLong(s -> s.length).sum();
         if (size > MAX_REQUEST || fds.size() > MAX_FDS || strings.size() - 2 > MAX_STRINGS) {
-            return NOT_TAKEN;
+            return false;
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment message = arena.allocate(size, 8);
@@ -197,40 +272,117 @@ public final class SpawnServer {
             }
             lock.lock();
             try {
-                if (!control.isOpen()) {
-                    return NOT_TAKEN;
+                if (gone) {
+                    return false;
                 }
                 long sent = send(arena, message, fds);
                 if (sent == -Errno.EPIPE.number() || sent == -Errno.ECONNRESET.number()
                         || sent == -Errno.ECONNREFUSED.number() || sent == -Errno.ENOTCONN.number()) {
                     lost("it exited");
-                    return NOT_TAKEN;
+                    return false;
                 }
                 if (sent < 0) {
-                    return NOT_TAKEN;   // ENOBUFS, ENOMEM, EMSGSIZE: this request only; the server is fine
+                    return false;   // ENOBUFS, ENOMEM, EMSGSIZE: this request only; the server is fine
                 }
-                MemorySegment reply = arena.allocate(8, 4);
-                long r;
-                do {
-                    r = Io.readRaw(control.fd(), reply, 8);
-                } while (r == -Errno.EINTR.number());
-                if (r != 8) {
-                    lost(r >= 0 ? "it exited" : "its reply could not be read: " + Native.strerror((int) -r));
-                    throw new ErrnoException("spawn server", Errno.ECONNRESET.number(), request.program());
-                }
-                int child = reply.get(INT, 0);
-                int error = reply.get(INT, 4);
-                if (error != 0) {
-                    if (child > 0) {
-                        Processes.await(child);   // it exited 127 after the failed step; ours to reap
-                    }
-                    throw new ErrnoException("posix_spawn", error, request.program());
-                }
-                return child;
+                pending.add(new Pending(request.program(), reply));
+                return true;
             } finally {
                 lock.unlock();
             }
         }
+    }
+
+    /**
+     * The descriptor the server's replies arrive on, for an event loop to watch; the loop then calls
+     * {@link #readReplies} when it is readable. From this call on, a lost server's descriptor stays open until
+     * {@link #close}, so that the loop can stop watching it first.
+     */
+    public int replyFd() {
+        lock.lock();
+        try {
+            watched = true;
+            return control.fd();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Hands every reply that has arrived to its {@link Reply}, without waiting for more. False once the server is
+     * gone (every request still pending has been told it failed): stop watching {@link #replyFd}, then
+     * {@link #close}.
+     */
+    public boolean readReplies() {
+        lock.lock();
+        try {
+            while (!gone && readReply(false)) {
+                // until none is waiting
+            }
+            return !gone;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits for the replies of every request sent so far and hands them to their {@link Reply}. */
+    public void awaitReplies() {
+        lock.lock();
+        try {
+            while (!pending.isEmpty() && readReply(true)) {
+                // until every request is answered
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Requests sent and not answered yet: children that may exist and that nobody watches yet. */
+    public int inFlight() {
+        lock.lock();
+        try {
+            return pending.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Reads one reply and hands it to the oldest pending request (lock held). False when none is there without
+     * waiting, or the server is gone: end of file, a read error, or a reply nobody asked for.
+     */
+    private boolean readReply(boolean wait) {
+        if (gone) {
+            return false;
+        }
+        long r;
+        do {
+            r = Native.sys(Syscalls.RECVFROM, control.fd(), replyBuffer.address(), REPLY_SIZE,
+                    wait ? 0 : Sockets.MSG_DONTWAIT, 0, 0);
+        } while (r == -Errno.EINTR.number());
+        if (r == -Errno.EAGAIN.number()) {
+            return false;
+        }
+        Pending request = pending.poll();
+        if (r != REPLY_SIZE || request == null) {
+            lost(r == 0 ? "it exited" : r < 0 ? "its reply could not be read: " + Native.strerror((int) -r)
+                    : "it sent a reply nobody asked for");
+            if (request != null) {
+                request.reply().failed(new ErrnoException("spawn server", Errno.ECONNRESET.number(),
+                        request.program()));
+            }
+            return false;
+        }
+        int child = replyBuffer.get(INT, 0);
+        int error = replyBuffer.get(INT, 4);
+        if (error != 0) {
+            if (child > 0) {
+                Processes.await(child);   // it exited 127 after the failed step; ours to reap
+            }
+            request.reply().failed(new ErrnoException("posix_spawn", error, request.program()));
+        } else {
+            request.reply().spawned(child);
+        }
+        return true;
     }
 
     private long send(Arena arena, MemorySegment message, List<Fd> fds) {
@@ -260,8 +412,12 @@ public final class SpawnServer {
         return r;
     }
 
-    /** The server is gone: said once, and every later spawn is done here. */
+    /**
+     * The server is gone (lock held): said once, every request still pending is told it failed (the server may
+     * have started it: never retried), and every later spawn is done here.
+     */
     private void lost(String why) {
+        gone = true;
         boolean processServer;
         synchronized (SpawnServer.class) {
             processServer = running == this;
@@ -269,10 +425,15 @@ public final class SpawnServer {
                 running = null;
             }
         }
-        control.close();
+        if (!watched) {
+            control.close();
+        }
         if (processServer) {
             LOG.log(Level.WARNING, "The spawn server (pid " + pid + ") is gone, " + why
                     + "; sockactd spawns its children itself from now on.");
+        }
+        for (Pending request; (request = pending.poll()) != null; ) {
+            request.reply().failed(new ErrnoException("spawn server", Errno.ECONNRESET.number(), request.program()));
         }
     }
 

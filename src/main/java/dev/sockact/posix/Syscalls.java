@@ -19,6 +19,7 @@ final class Syscalls {
     static final long SOCKET = pick(41, 198);
     static final long CONNECT = pick(42, 203);
     static final long SENDTO = pick(44, 206);
+    static final long RECVFROM = pick(45, 207);
     static final long SENDMSG = pick(46, 211);
     static final long RECVMSG = pick(47, 212);
     static final long SHUTDOWN = pick(48, 210);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sockact.activation.ListenEnvironment;
+import dev.sockact.event.EventLoop;
 import dev.sockact.testing.ChildReport;
 import dev.sockact.testing.FdIo;
 import java.io.IOException;
@@ -209,6 +210,99 @@ class SpawnServerTest {
 
         assertThat(server.spawn(SpawnRequest.of("/bin/true", List.of("true")).build()))
                 .isEqualTo(SpawnServer.NOT_TAKEN);
+    }
+
+    /** Records what each {@link SpawnServer.Reply} is told, in the order told. */
+    private static final class Replies {
+        final List<String> told = new ArrayList<>();
+        final List<Integer> pids = new ArrayList<>();
+
+        SpawnServer.Reply named(String name) {
+            return new SpawnServer.Reply() {
+                @Override
+                public void spawned(int pid) {
+                    told.add(name + " spawned");
+                    pids.add(pid);
+                }
+
+                @Override
+                public void failed(ErrnoException e) {
+                    told.add(name + " failed: " + e.getMessage());
+                }
+            };
+        }
+
+        void reap() {
+            pids.forEach(Processes::await);
+        }
+    }
+
+    private static SpawnRequest trueRequest() {
+        return SpawnRequest.of("/bin/true", List.of("true")).build();
+    }
+
+    /**
+     * Requests sent without waiting are answered in the order sent; a spawn that waits for its own child first hands
+     * the replies before its own to their requests.
+     */
+    @Test
+    void submittedRequestsAreAnsweredInOrderAndAWaitingSpawnPassesEarlierRepliesOn() throws ErrnoException {
+        Replies replies = new Replies();
+        assertThat(server.submit(trueRequest(), replies.named("first"))).isTrue();
+        assertThat(server.submit(SpawnRequest.of("/nonexistent/program", List.of("program")).build(),
+                replies.named("second"))).isTrue();
+        assertThat(server.inFlight()).isEqualTo(2);
+
+        int third = server.spawn(trueRequest());
+
+        assertThat(replies.told).containsExactly("first spawned",
+                "second failed: posix_spawn(/nonexistent/program): ENOENT (No such file or directory)");
+        assertThat(third).isPositive();
+        assertThat(server.inFlight()).isZero();
+        replies.reap();
+        Processes.await(third);
+    }
+
+    /** What an event loop does: it watches the reply descriptor and reads what has come, never waiting for more. */
+    @Test
+    void aLoopWatchingTheReplyDescriptorGetsEveryReply() throws ErrnoException {
+        Replies replies = new Replies();
+        try (EventLoop loop = EventLoop.create()) {
+            loop.watch(server.replyFd(), Epoll.EPOLLIN, events -> {
+                assertThat(server.readReplies()).isTrue();
+                if (server.inFlight() == 0) {
+                    loop.stop();
+                }
+            });
+            for (String name : List.of("a", "b", "c")) {
+                assertThat(server.submit(trueRequest(), replies.named(name))).isTrue();
+            }
+            loop.run();
+        }
+        assertThat(replies.told).containsExactly("a spawned", "b spawned", "c spawned");
+        assertThat(replies.pids).doesNotHaveDuplicates().allMatch(pid -> pid > 0);
+        replies.reap();
+    }
+
+    /**
+     * A request sent to a server that then goes is told it failed (the server might have started it: it is never
+     * sent again), and the reader learns the server is gone.
+     */
+    @Test
+    void aRequestPendingWhenTheServerGoesFailsAndTheReaderIsToldToStop() throws ErrnoException {
+        server.replyFd();
+        // Stopped, it takes nothing from the socket before it is killed: the request stays unanswered.
+        Processes.kill(server.processId(), Signals.SIGSTOP);
+        Replies replies = new Replies();
+        assertThat(server.submit(trueRequest(), replies.named("pending"))).isTrue();
+        Processes.kill(server.processId(), Signals.SIGKILL);
+        Processes.await(server.processId());
+
+        assertThat(server.readReplies()).isFalse();
+
+        assertThat(replies.told).containsExactly("pending failed: spawn server(/bin/true): ECONNRESET"
+                + " (Connection reset by peer)");
+        assertThat(server.submit(trueRequest(), replies.named("later"))).isFalse();
     }
 
     /** This JVM's children, from every thread's list: they are ours whichever thread asked. */
