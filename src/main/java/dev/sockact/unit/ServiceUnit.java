@@ -61,6 +61,20 @@ public record ServiceUnit(UnitName name, Path fragmentPath, List<Path> dropInPat
         openFiles = List.copyOf(openFiles);
     }
 
+    /**
+     * The same settings under another name: another instance of the same template, whose files expanded no
+     * specifier naming the instance (the settings are then the instance's as they are).
+     */
+    public ServiceUnit withName(UnitName other) {
+        return new ServiceUnit(other, fragmentPath, dropInPaths, unit, type, execCondition, execStartPre, execStart,
+                execStartPost, execReload, execStop, execStopPost, user, group, workingDirectory, environment,
+                environmentFiles, passEnvironment, unsetEnvironment, standardInput, standardOutput, standardError,
+                syslogIdentifier, syslogLevel, umask, restart, restartSec, timeoutStart, timeoutStop,
+                remainAfterExit, killMode, killSignal, sockets, nonBlocking, fileDescriptorStoreMax, pidFile,
+                watchdog, notifyAccess, successExitStatus, restartPreventExitStatus, privateNetwork, privateTmp,
+                directories, dynamicUser, process, openFiles, hostProxy);
+    }
+
     /** Every command of the unit, for checks that apply to all of them. */
     public List<ExecCommand> allCommands() {
         List<ExecCommand> all = new ArrayList<>();

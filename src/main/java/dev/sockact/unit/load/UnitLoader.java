@@ -40,6 +40,7 @@ public final class UnitLoader {
     private final List<Path> unitDirs;
     private final UnitFiles files;
     private final HostInfo host;
+    private final InstanceCache<ServiceUnit> serviceInstances = new InstanceCache<>(ServiceUnit::withName);
 
     /** A loader keeps a listing of each unit directory, renewed when the directory changes (see {@link UnitFiles}). */
     public UnitLoader(List<Path> unitDirs, HostInfo host) {
@@ -78,7 +79,7 @@ public final class UnitLoader {
 
     private LoadResult<SocketUnit> socket(String name, Path fragment) {
         return load(name, fragment, UnitSchema.SOCKET, SocketUnit.Builder::new, SocketUnit.Builder::build,
-                UnitChecks::socket, (b, file, dropIns) -> {
+                UnitChecks::socket, null, (b, file, dropIns) -> {
                     b.fragmentPath(file);
                     b.dropInPaths().addAll(dropIns);
                 });
@@ -86,7 +87,7 @@ public final class UnitLoader {
 
     private LoadResult<ServiceUnit> service(String name, Path fragment) {
         return load(name, fragment, UnitSchema.SERVICE, ServiceUnit.Builder::new, ServiceUnit.Builder::build,
-                UnitChecks::service, (b, file, dropIns) -> {
+                UnitChecks::service, fragment == null ? serviceInstances : null, (b, file, dropIns) -> {
                     b.fragmentPath(file);
                     b.dropInPaths().addAll(dropIns);
                 });
@@ -146,7 +147,8 @@ public final class UnitLoader {
 
     private <B, U> LoadResult<U> load(String name, Path explicitFragment, UnitSchema<B> schema,
                                       Function<UnitName, B> newBuilder, Function<B, U> build,
-                                      Function<U, List<String>> checks, Provenance<B> provenance) {
+                                      Function<U, List<String>> checks, InstanceCache<U> instances,
+                                      Provenance<B> provenance) {
         List<Diagnostic> diagnostics = new ArrayList<>();
         Optional<UnitName> parsedName = UnitName.parse(name);
         if (parsedName.isEmpty() || parsedName.get().type().isEmpty()) {
@@ -175,13 +177,22 @@ public final class UnitLoader {
             return new LoadResult<>(name, LoadState.ERROR, null, diagnostics);
         }
         List<Path> dropIns = found.paths();
-        B builder = newBuilder.apply(unitName);
-        provenance.record(builder, fragment.get(), dropIns);
-        UnitFileParser<B> parser = new UnitFileParser<>(unitName, schema, builder,
-                new Specifiers(unitName, fragment.get(), host), diagnostics::add);
         List<Path> files = new ArrayList<>();
         files.add(fragment.get());
         files.addAll(dropIns);
+        // Stamped before reading: a file changed while being read no longer matches its stamp next time.
+        List<InstanceCache.Stamp> stamps = instances != null && unitName.isInstance() && diagnostics.isEmpty()
+                ? InstanceCache.stamps(files) : null;
+        if (stamps != null) {
+            U known = instances.lookup(unitName, stamps);
+            if (known != null) {
+                return new LoadResult<>(name, LoadState.LOADED, known, List.of());
+            }
+        }
+        B builder = newBuilder.apply(unitName);
+        provenance.record(builder, fragment.get(), dropIns);
+        Specifiers specifiers = new Specifiers(unitName, fragment.get(), host);
+        UnitFileParser<B> parser = new UnitFileParser<>(unitName, schema, builder, specifiers, diagnostics::add);
         for (Path file : files) {
             byte[] content;
             try {
@@ -209,6 +220,9 @@ public final class UnitLoader {
         }
         if (!problems.isEmpty()) {
             return new LoadResult<>(name, LoadState.BAD_SETTING, null, diagnostics);
+        }
+        if (stamps != null && diagnostics.isEmpty() && !specifiers.instanceExpanded()) {
+            instances.remember(unitName, stamps, unit);
         }
         return new LoadResult<>(name, LoadState.LOADED, unit, diagnostics);
     }

@@ -28,25 +28,27 @@ public final class Specifiers {
 
     private final Map<Character, Supplier<String>> full = new HashMap<>();
     private final Map<Character, Supplier<String>> name = new HashMap<>();
+    /** A specifier whose value names the instance (or the whole unit name) has been expanded. */
+    private boolean instanceExpanded;
 
     public Specifiers(UnitName unit, Path fragmentPath, HostInfo host) {
-        name.put('n', unit::toString);
-        name.put('N', unit::withoutSuffix);
+        name.put('n', ofInstance(unit::toString));
+        name.put('N', ofInstance(unit::withoutSuffix));
         name.put('p', unit::prefix);
-        name.put('i', () -> unit.instance() == null ? "" : unit.instance());
+        name.put('i', ofInstance(() -> unit.instance() == null ? "" : unit.instance()));
         name.put('j', () -> lastDashComponent(unit.prefix()));
         addSystem(name, host);
         full.putAll(name);
         full.put('P', () -> UnitNames.unescape(unit.prefix()));
-        full.put('I', () -> UnitNames.unescape(unit.instance() == null ? "" : unit.instance()));
+        full.put('I', ofInstance(() -> UnitNames.unescape(unit.instance() == null ? "" : unit.instance())));
         full.put('J', () -> UnitNames.unescape(lastDashComponent(unit.prefix())));
-        full.put('f', () -> UnitNames.pathUnescape(unit.instance() != null && !unit.instance().isEmpty()
-                ? unit.instance() : unit.prefix()));
+        full.put('f', ofInstance(() -> UnitNames.pathUnescape(unit.instance() != null && !unit.instance().isEmpty()
+                ? unit.instance() : unit.prefix())));
         full.put('y', () -> fragmentPath == null ? "" : fragmentPath.toString());
         full.put('Y', () -> fragmentPath == null || fragmentPath.getParent() == null
                 ? "" : fragmentPath.getParent().toString());
-        full.put('d', () -> System.getenv().getOrDefault("CREDENTIALS_DIRECTORY",
-                host.runtimeDir() + "/credentials/" + unit));
+        full.put('d', ofInstance(() -> System.getenv().getOrDefault("CREDENTIALS_DIRECTORY",
+                host.runtimeDir() + "/credentials/" + unit)));
         full.put('C', host::cacheDir);
         full.put('E', host::configDir);
         full.put('L', host::logsDir);
@@ -55,9 +57,25 @@ public final class Specifiers {
         full.put('h', host::home);
         full.put('s', host::shell);
         // deprecated cgroup specifiers: systemd 252 still expands them to the unit's default cgroup
-        full.put('c', () -> "/system.slice/" + unit);
+        full.put('c', ofInstance(() -> "/system.slice/" + unit));
         full.put('r', () -> "/system.slice");
         full.put('R', () -> "/");
+    }
+
+    /** {@code value}, noted as naming the instance when expanded. */
+    private Supplier<String> ofInstance(Supplier<String> value) {
+        return () -> {
+            instanceExpanded = true;
+            return value.get();
+        };
+    }
+
+    /**
+     * Whether an expansion so far used the instance or the whole unit name ({@code %n %N %i %I %f %d %c}): if not,
+     * what was expanded is the same for every instance of the template.
+     */
+    public boolean instanceExpanded() {
+        return instanceExpanded;
     }
 
     private static void addSystem(Map<Character, Supplier<String>> table, HostInfo host) {

@@ -193,6 +193,45 @@ class UnitLoaderTest {
     }
 
     @Test
+    void anInstanceReusesItsTemplatesLastLoadWhileTheFilesKeepTheirStamps() throws IOException {
+        Path template = write("echo@.service", "[Service]\nExecStart=/bin/echo one\n");
+        UnitLoader loader = new UnitLoader(List.of(dir), TestContexts.HOST);
+        assertThat(loader.loadService("echo@1.service").unit().execStart().getFirst().argv())
+                .containsExactly("/bin/echo", "one");
+
+        // Same size, same modification time, same inode: the file counts as unchanged (systemd's own test of a
+        // unit file changed on disk), so the next instance gets the settings already loaded, under its own name.
+        var modified = Files.getLastModifiedTime(template);
+        Files.writeString(template, "[Service]\nExecStart=/bin/echo two\n");
+        Files.setLastModifiedTime(template, modified);
+        ServiceUnit second = loader.loadService("echo@2.service").unit();
+        assertThat(second.name()).hasToString("echo@2.service");
+        assertThat(second.execStart().getFirst().argv()).containsExactly("/bin/echo", "one");
+
+        // Any change of stamp is a new load.
+        Files.setLastModifiedTime(template, java.nio.file.attribute.FileTime.fromMillis(modified.toMillis() + 1000));
+        assertThat(loader.loadService("echo@3.service").unit().execStart().getFirst().argv())
+                .containsExactly("/bin/echo", "two");
+        write("echo@.service.d/more.conf", "[Service]\nEnvironment=ADDED=1\n");
+        assertThat(loader.loadService("echo@4.service").unit().environment()).containsExactly("ADDED=1");
+    }
+
+    @Test
+    void anInstanceWhoseFilesNameTheInstanceIsAlwaysLoadedForItself() throws IOException {
+        write("named@.service", "[Service]\nExecStart=/bin/echo one\nEnvironment=UNIT=%n\n");
+        write("plain@.service", "[Service]\nExecStart=/bin/echo %p\nBogusKey=1\n");
+        UnitLoader loader = new UnitLoader(List.of(dir), TestContexts.HOST);
+        assertThat(loader.loadService("named@1.service").unit().environment()).containsExactly("UNIT=named@1.service");
+        assertThat(loader.loadService("named@2.service").unit().environment()).containsExactly("UNIT=named@2.service");
+
+        // A load with a finding is not kept: each instance's diagnostics name that instance.
+        assertThat(loader.loadService("plain@1.service").diagnostics()).extracting(Diagnostic::unit)
+                .contains("plain@1.service");
+        assertThat(loader.loadService("plain@2.service").diagnostics()).extracting(Diagnostic::unit)
+                .contains("plain@2.service");
+    }
+
+    @Test
     void syntaxDiagnosticsUseSystemdWording() throws IOException {
         write("s.socket", """
                 Description=outside
