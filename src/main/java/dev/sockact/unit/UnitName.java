@@ -28,8 +28,11 @@ public record UnitName(String prefix, String instance, String suffix) {
         }
         String suffix = name.substring(dot + 1);
         String base = name.substring(0, dot);
-        if (!suffix.chars().allMatch(c -> Character.isLetter(c) && c < 128)) {
-            return Optional.empty();
+        for (int i = 0; i < suffix.length(); i++) {
+            char c = suffix.charAt(i);
+            if (c >= 128 || !Character.isLetter(c)) {
+                return Optional.empty();
+            }
         }
         int at = base.indexOf('@');
         String prefix = at < 0 ? base : base.substring(0, at);
@@ -93,5 +96,18 @@ public record UnitName(String prefix, String instance, String suffix) {
     @Override
     public String toString() {
         return withoutSuffix() + "." + suffix;
+    }
+
+    // Written out: a unit name keys the maps an Accept=yes connection looks up, and the generated record methods
+    // cost several method-handle calls each under C1, sockactd's only compiler.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof UnitName other && prefix.equals(other.prefix) && suffix.equals(other.suffix)
+                && java.util.Objects.equals(instance, other.instance);
+    }
+
+    @Override
+    public int hashCode() {
+        return (prefix.hashCode() * 31 + (instance == null ? 0 : instance.hashCode())) * 31 + suffix.hashCode();
     }
 }

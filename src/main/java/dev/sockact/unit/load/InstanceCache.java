@@ -6,11 +6,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
 /**
@@ -28,8 +28,19 @@ final class InstanceCache<U> {
     /** Templates remembered; past it, the one used longest ago is forgotten. */
     static final int MAX_TEMPLATES = 256;
 
-    /** What says a file is unchanged since it was read. */
-    record Stamp(Path path, Object fileKey, long size, FileTime modified) {
+    /** What says a file is unchanged since it was read: the same path, file (device and inode), size and mtime. */
+    record Stamp(Path path, Object fileKey, long size, long modifiedNanos) {
+        // Written out, as UnitName's: the generated record method costs several method-handle calls under C1.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Stamp other && size == other.size && modifiedNanos == other.modifiedNanos
+                    && fileKey.equals(other.fileKey) && path.equals(other.path);
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(size * 31 + modifiedNanos) * 31 + fileKey.hashCode();
+        }
     }
 
     private record Entry<U>(List<Stamp> stamps, U unit) {
@@ -61,7 +72,8 @@ final class InstanceCache<U> {
             if (!attributes.isRegularFile() || attributes.fileKey() == null) {
                 return null;
             }
-            stamps.add(new Stamp(file, attributes.fileKey(), attributes.size(), attributes.lastModifiedTime()));
+            stamps.add(new Stamp(file, attributes.fileKey(), attributes.size(),
+                    attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS)));
         }
         return stamps;
     }
