@@ -36,8 +36,18 @@ final class OutputLog {
     private final SyslogLevel level;
     private final Fd readEnd;
     private final Watch watch;
-    private final MemorySegment buffer = Arena.ofAuto().allocate(16 * 1024);
-    private final byte[] chunk = new byte[16 * 1024];
+    /**
+     * What a read goes into, one pair per loop thread and shared by its streams (a stream is read on its loop
+     * only, and a read is done with before the next): allocating 32 KiB per stream was a cost of every spawn.
+     */
+    private static final ThreadLocal<ReadBuffers> BUFFERS = ThreadLocal.withInitial(ReadBuffers::new);
+
+    private record ReadBuffers(MemorySegment offHeap, byte[] heap) {
+        ReadBuffers() {
+            this(Arena.ofAuto().allocate(16 * 1024), new byte[16 * 1024]);
+        }
+    }
+
     private byte[] line = new byte[256];
     private int length;
     private int pid;
@@ -75,6 +85,9 @@ final class OutputLog {
     }
 
     private void readable(int events) {
+        ReadBuffers buffers = BUFFERS.get();
+        MemorySegment buffer = buffers.offHeap();
+        byte[] chunk = buffers.heap();
         int read = 0;
         while (read < READ_PER_WAKEUP) {
             long n = Io.readRaw(readEnd.fd(), buffer, buffer.byteSize());

@@ -57,8 +57,7 @@ final class ServiceStdio {
         Journal log = new Journal(loop, journal, name, identifier(unit, command));
         try {
             Fd socket = fds.isEmpty() ? null : fds.getFirst();
-            Fd stdin = unit.standardInput().isSocket() && socket != null ? socket
-                    : own(p, PosixFiles.open("/dev/null", O_RDONLY | O_NOCTTY, 0));
+            Fd stdin = unit.standardInput().isSocket() && socket != null ? socket : DevNull.reading();
             boolean stdinSocket = stdin == socket && socket != null;
             Fd stdout = output(p, log, unit, unit.standardOutput(), socket, stdinSocket ? socket : null, null);
             // can_inherit_stderr_from_stdout(): the same file for both is opened once, so they share one offset.
@@ -82,7 +81,7 @@ final class ServiceStdio {
                              Fd inherited, Fd sameAs) throws ErrnoException {
         return switch (setting) {
             case StandardOutput.Sink.INHERIT -> inherited;
-            case StandardOutput.Sink.NULL -> own(p, PosixFiles.open("/dev/null", O_WRONLY | O_NOCTTY, 0));
+            case StandardOutput.Sink.NULL -> DevNull.writing();
             case StandardOutput.Sink.SOCKET -> socket != null ? socket : inherited;
             case StandardOutput.Sink sink when sink.isLog() -> {
                 if (sameAs != null && !p.logs.isEmpty()) {
@@ -123,6 +122,31 @@ final class ServiceStdio {
             case APPEND -> flags | O_APPEND;
             case TRUNCATE -> flags | O_TRUNC;
         };
+    }
+
+    /**
+     * /dev/null for reading and for writing, each opened once and given to every child that asks for it, where
+     * systemd opens it per spawn: the device has no offset or state for children to share, and the open and close
+     * were about a quarter of the stdio set-up per Accept=yes connection (StandardError=null). Not opened until a
+     * spawn needs it; a failed open is not kept, so the next spawn tries again.
+     */
+    private static final class DevNull {
+        private static Fd reading;
+        private static Fd writing;
+
+        static synchronized Fd reading() throws ErrnoException {
+            if (reading == null) {
+                reading = PosixFiles.open("/dev/null", O_RDONLY | O_NOCTTY, 0);
+            }
+            return reading;
+        }
+
+        static synchronized Fd writing() throws ErrnoException {
+            if (writing == null) {
+                writing = PosixFiles.open("/dev/null", O_WRONLY | O_NOCTTY, 0);
+            }
+            return writing;
+        }
     }
 
     private static Fd own(Prepared p, Fd fd) {

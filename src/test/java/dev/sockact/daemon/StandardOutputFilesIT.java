@@ -32,7 +32,7 @@ class StandardOutputFilesIT {
 
     /**
      * A file holding {@link #OLD}, an Accept=yes socket whose instances run {@code command} with {@code output} (the
-     * [Service] lines naming the file as FILE) and two connections, so the service starts twice; then the file.
+     * [Service] lines; both name the file as FILE) and two connections, so the service starts twice; then the file.
      */
     private String twoStartsWith(String command, String output) throws Exception {
         Path file = dir.resolve("out.txt");
@@ -40,8 +40,8 @@ class StandardOutputFilesIT {
         int port = freeTcpPort();
         Path units = daemons.units();
         Files.writeString(units.resolve("w.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\nAccept=yes\n");
-        Files.writeString(units.resolve("w@.service"), "[Service]\nExecStart=/bin/sh -c '" + command + "'\n"
-                + output.replace("FILE", file.toString()));
+        Files.writeString(units.resolve("w@.service"), "[Service]\nExecStart=/bin/sh -c '"
+                + command.replace("FILE", file.toString()) + "'\n" + output.replace("FILE", file.toString()));
         DaemonProcess d = daemons.start();
         d.await("Listening on w.socket.");
         for (int i = 0; i < 2; i++) {
@@ -53,6 +53,14 @@ class StandardOutputFilesIT {
         }
         assertThat(d.terminate()).as(d::log).isZero();
         return Files.readString(file);
+    }
+
+    /** Every start's null stdin and stderr are /dev/null (sockactd opens it once and gives it to each child). */
+    @Test
+    void nullInputAndErrorAreDevNullAtEveryStart() throws Exception {
+        String each = "/dev/null\n/dev/null\neof\n";
+        assertThat(twoStartsWith("readlink /proc/self/fd/0 /proc/self/fd/2 >>FILE; read x || echo eof >>FILE",
+                "StandardInput=null\nStandardError=null\n")).isEqualTo(OLD + each + each);
     }
 
     @Test
