@@ -86,10 +86,10 @@ final class ExecSpawner {
 
     /**
      * {@link #start}, with the spawn itself left to {@code pool} (the spawn server, or a thread) so that the loop
-     * does not wait for the child to exec (Accept=yes). The child is returned pending; once spawned (or failed), on the loop, it gets its pid, its exit
-     * is watched, and {@code afterSpawn} runs: only then may the caller close the descriptors passed in
-     * {@code stdio}. What can be refused without spawning (an empty command line, a missing program) is refused
-     * here, as {@link #start} refuses it.
+     * does not wait for the child to exec (Accept=yes). The child is returned pending; once spawned (or failed), on
+     * the loop, it gets its pid, its exit is watched, and {@code afterSpawn} runs: only then may the caller close the
+     * descriptors passed in {@code stdio}. What can be refused without spawning (an empty command line, a missing
+     * program) is refused here, as {@link #start} refuses it.
      */
     static Child startInBackground(EventLoop loop, SpawnPool pool, ExecCommand command,
                                    Context context, Stdio stdio, Map<String, String> extra,

@@ -272,7 +272,7 @@ public final class SpawnServer {
             }
             lock.lock();
             try {
-                if (gone) {
+                if (gone || !control.isOpen()) {
                     return false;
                 }
                 long sent = send(arena, message, fds);
@@ -351,7 +351,7 @@ public final class SpawnServer {
      * waiting, or the server is gone: end of file, a read error, or a reply nobody asked for.
      */
     private boolean readReply(boolean wait) {
-        if (gone) {
+        if (gone || !control.isOpen()) {
             return false;
         }
         long r;
