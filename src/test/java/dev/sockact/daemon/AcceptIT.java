@@ -425,4 +425,42 @@ class AcceptIT {
         d.await("t.socket: Failed with result 'trigger-limit-hit'.");
         assertThat(d.terminate()).isZero();
     }
+    /**
+     * The spawn server killed while sockactd serves: said once, and the instances after it are spawned by sockactd
+     * itself, as before the server existed.
+     */
+    @Test
+    void aKilledSpawnServerIsReportedOnceAndLaterInstancesAreStillServed() throws Exception {
+        Path units = daemons.units();
+        int port = freeTcpPort();
+        unit(units, "k", "ListenStream=127.0.0.1:" + port + "\n", "ExecStart=/bin/cat\nStandardInput=socket\n");
+        DaemonProcess d = daemons.start();
+        d.await("Listening on k.socket.");
+        try (Socket s = connect(null, port)) {
+            assertThat(echo(s, "before")).isEqualTo("before");
+        }
+        ProcessHandle server = d.process.toHandle().children().filter(c -> comm(c.pid()).equals("sockact-spawn"))
+                .findFirst().orElse(null);
+        assumeTrue(server != null, "this build has no spawn server (no C compiler when it was built)");
+
+        server.destroyForcibly();
+        server.onExit().get(DEADLINE_MS, TimeUnit.MILLISECONDS);
+        d.await("The spawn server (pid " + server.pid() + ") is gone");
+
+        for (String line : List.of("after", "again")) {
+            try (Socket s = connect(null, port)) {
+                assertThat(echo(s, line)).as(d::log).isEqualTo(line);
+            }
+        }
+        assertThat(DaemonProcess.count(d.log(), "The spawn server (pid")).isEqualTo(1);
+        assertThat(d.terminate()).isZero();
+    }
+
+    private static String comm(long pid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/comm")).strip();
+        } catch (IOException e) {
+            return "";   // gone meanwhile
+        }
+    }
 }
