@@ -425,6 +425,7 @@ class AcceptIT {
         d.await("t.socket: Failed with result 'trigger-limit-hit'.");
         assertThat(d.terminate()).isZero();
     }
+
     /**
      * The spawn server killed while sockactd serves: said once, and the instances after it are spawned by sockactd
      * itself, as before the server existed.
