@@ -322,10 +322,8 @@ final class Jobs {
     /** Units a stop of {@code unit} stops first: Requires=, BindsTo=, Requisite= it, or PartOf= it. */
     private List<ManagedUnit> stopPropagatesTo(ManagedUnit unit) {
         List<ManagedUnit> out = new ArrayList<>();
-        for (ManagedUnit other : manager.units()) {
-            UnitInfo i = other.info();
-            if (other != unit && (i.requires().contains(unit.name()) || i.bindsTo().contains(unit.name())
-                    || i.requisite().contains(unit.name()) || i.partOf().contains(unit.name()))) {
+        for (ManagedUnit other : manager.relations().naming(UnitRelations.Relation.STOPPED_WITH, unit.name())) {
+            if (other != unit) {
                 out.add(other);
             }
         }
@@ -347,7 +345,7 @@ final class Jobs {
         if (manager.shuttingDown()) {
             return;
         }
-        for (ManagedUnit unit : List.copyOf(manager.units())) {
+        for (ManagedUnit unit : List.copyOf(manager.relations().bindingOrUnneeded())) {
             if (!isActive(unit) || starts.containsKey(unit)) {
                 continue;
             }
@@ -369,15 +367,9 @@ final class Jobs {
 
     /** No unit that is up, or about to start, Requires=/Requisite=/Wants=/BindsTo= {@code unit}. */
     private boolean unneeded(ManagedUnit unit) {
-        for (ManagedUnit other : manager.units()) {
-            if (other == unit || (isInactive(other) && !starts.containsKey(other))
-                    || other.activeState() == ActiveState.DEACTIVATING) {
-                continue;
-            }
-            UnitInfo i = other.info();
-            String n = unit.name();
-            if (i.requires().contains(n) || i.requisite().contains(n) || i.wants().contains(n)
-                    || i.bindsTo().contains(n)) {
+        for (ManagedUnit other : manager.relations().naming(UnitRelations.Relation.NEEDS, unit.name())) {
+            if (other != unit && !(isInactive(other) && !starts.containsKey(other))
+                    && other.activeState() != ActiveState.DEACTIVATING) {
                 return false;
             }
         }
@@ -395,8 +387,8 @@ final class Jobs {
                 out.add(u);
             }
         }
-        for (ManagedUnit other : manager.units()) {
-            if (other != unit && other.info().before().contains(unit.name())) {
+        for (ManagedUnit other : manager.relations().naming(UnitRelations.Relation.BEFORE, unit.name())) {
+            if (other != unit) {
                 out.add(other);
             }
         }
@@ -412,8 +404,8 @@ final class Jobs {
                 out.add(u);
             }
         }
-        for (ManagedUnit other : manager.units()) {
-            if (other != unit && other.info().conflicts().contains(unit.name())) {
+        for (ManagedUnit other : manager.relations().naming(UnitRelations.Relation.CONFLICTS, unit.name())) {
+            if (other != unit) {
                 out.add(other);
             }
         }

@@ -254,6 +254,11 @@ public final class Manager {
         return managerEnvironment;
     }
 
+    /** The loaded units' relations looked up backwards. */
+    UnitRelations relations() {
+        return registry.relations();
+    }
+
     /** Every loaded unit: sockets, then services (Accept=yes instances included). */
     List<ManagedUnit> units() {
         return registry.units();
@@ -357,6 +362,7 @@ public final class Manager {
                 }
             }
         }
+        registry.unitsChanged();
         registry.registerInJournal();
         unitChanged();
     }
@@ -380,6 +386,7 @@ public final class Manager {
             services.remove(service.name());
             service.stop();
         }
+        registry.unitsChanged();
         socket.stop();
         whenTrue(() -> isDown(socket), () -> {
             retired.remove(socket);
@@ -407,6 +414,7 @@ public final class Manager {
                 return;   // removed by a later reload meanwhile
             }
             sockets.remove(socket.name());
+            registry.unitsChanged();
             if (service != null) {
                 service.removeSocket(socket);
             }

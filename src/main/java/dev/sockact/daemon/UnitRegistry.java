@@ -43,6 +43,8 @@ final class UnitRegistry {
     private final Map<String, ServiceRuntime> services = new LinkedHashMap<>();
     /** Renewed by {@link #renewLoader}: Accept=yes loads each connection's instance of the template through it. */
     private UnitLoader loader;
+    /** The loaded units' relations, or null when a change other than an instance's made them out of date. */
+    private UnitRelations relations;
 
     /** @param context what the units' state machines are given */
     UnitRegistry(List<Path> unitDirs, ManagerScope scope, UnitContext context, UnitJournal journal) {
@@ -135,6 +137,7 @@ final class UnitRegistry {
 
     /** Loads socket unit {@code name} with the service it triggers (shared with the sockets that trigger it too). */
     void loadSocket(UnitLoader from, String name) {
+        unitsChanged();
         UnitLoader.ActivationUnits units = from.loadActivation(name);
         List<Diagnostic> diagnostics = new ArrayList<>(units.socket().diagnostics());
         if (units.service() != null) {
@@ -179,6 +182,9 @@ final class UnitRegistry {
         ServiceRuntime instance = new ServiceRuntime(context, result.unit(),
                 new ServiceRuntime.Instance(socket, connection));
         services.put(instanceName, instance);
+        if (relations != null) {
+            relations.add(instance);   // one instance per connection: indexed as it comes, not by a rebuild
+        }
         journal.register(instanceName, null);
         return instance;
     }
@@ -186,6 +192,9 @@ final class UnitRegistry {
     /** An Accept=yes instance ended: it is forgotten, as systemd garbage-collects it. */
     void instanceEnded(ServiceRuntime instance) {
         if (services.remove(instance.name(), instance)) {
+            if (relations != null) {
+                relations.remove(instance);
+            }
             journal.forget(instance.name());
         }
     }
@@ -196,6 +205,23 @@ final class UnitRegistry {
         all.addAll(sockets.values());
         all.addAll(services.values());
         return all;
+    }
+
+    /**
+     * The loaded units' relations looked up backwards ({@link Jobs}), made again after a change to the loaded units
+     * other than an instance's coming and going.
+     */
+    UnitRelations relations() {
+        if (relations == null) {
+            relations = new UnitRelations();
+            units().forEach(relations::add);
+        }
+        return relations;
+    }
+
+    /** Units were added, removed or reloaded other than through this class's instances: relations are made anew. */
+    void unitsChanged() {
+        relations = null;
     }
 
     /** The loaded unit {@code name}, or null. */
@@ -235,6 +261,7 @@ final class UnitRegistry {
                 return null;
             }
             services.put(name, new ServiceRuntime(context, result.unit()));
+            unitsChanged();
         }
         registerInJournal();
         return loaded(name);

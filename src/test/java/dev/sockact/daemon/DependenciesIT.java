@@ -141,6 +141,25 @@ class DependenciesIT {
         Await.until("a stopped", () -> call(() -> active("a.service")).equals("inactive"));
     }
 
+    /** A Conflicts= that a daemon-reload adds is seen from both sides: the other unit's start looks it up backwards. */
+    @Test
+    void aConflictAddedByAReloadWorksBothWays() throws Exception {
+        unit("b.service", "[Service]\n" + recorder("b"));
+        unit("a.service", "[Service]\n" + recorder("a"));
+        start();
+        assertThat(ctl("start", "a.service").status()).isZero();
+        assertThat(ctl("start", "b.service").status()).isZero();
+        assertThat(active("a.service")).isEqualTo("active");   // no conflict yet
+        assertThat(ctl("stop", "a.service").status()).isZero();
+
+        unit("a.service", "[Unit]\nConflicts=b.service\n[Service]\n" + recorder("a"));
+        assertThat(ctl("reload").status()).isZero();
+        assertThat(ctl("start", "a.service").status()).isZero();
+        Await.until("b stopped", () -> call(() -> active("b.service")).equals("inactive"));
+        assertThat(ctl("start", "b.service").status()).isZero();
+        Await.until("a stopped", () -> call(() -> active("a.service")).equals("inactive"));
+    }
+
     @Test
     void bindsToAndPartOfFollowTheOtherUnitsStop() throws Exception {
         Path stopFile = dir.resolve("b-may-exit");
