@@ -47,7 +47,11 @@ final class HostingPlan {
                 : ExecSpawner.expand(command.argv(), environment);
         if (last != null && unit == this.unit && command == this.command && expanded.equals(argv)
                 && privateNetwork == this.privateNetwork && privateTmp == this.privateTmp) {
-            // The program may have gone since: a missing one fails with 203/EXEC, as the process would.
+            // A hosted one may have lost its program since: it fails with 203/EXEC, as the process would. A spawned
+            // one is checked by its spawn.
+            if (last.arguments().isEmpty()) {
+                return last;
+            }
             return Files.isExecutable(Path.of(command.path())) ? last : Decision.NOT_SOCKET_PROXYD;
         }
         this.unit = unit;

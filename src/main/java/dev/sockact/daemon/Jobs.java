@@ -14,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Start and stop jobs between units, with systemd's meaning of the [Unit] dependencies. Every start (a socket's
@@ -420,8 +419,14 @@ final class Jobs {
         return u.activeState() == ActiveState.INACTIVE || u.activeState() == ActiveState.FAILED;
     }
 
-    private static List<String> concat(Collection<String> a, Collection<String> b) {
-        return Stream.concat(a.stream(), b.stream()).distinct().toList();
+    /** Both, without repeats, in order. No stream: every start asks, mostly with both empty. */
+    private static Collection<String> concat(Collection<String> a, Collection<String> b) {
+        if (a.isEmpty() && b.isEmpty()) {
+            return List.of();
+        }
+        Set<String> both = new LinkedHashSet<>(a);
+        both.addAll(b);
+        return both;
     }
 
     private static <T> Set<T> identitySet() {

@@ -68,9 +68,8 @@ final class OutputLog {
      */
     static Fd open(EventLoop loop, UnitJournal journal, String unit, String identifier, SyslogLevel level,
                    OutputLog[] created) throws ErrnoException {
-        Pipes.Pipe pipe = Pipes.pipe(Io.O_NONBLOCK);
+        Pipes.Pipe pipe = Pipes.withNonBlockingReadEnd();
         try {
-            Io.setNonBlocking(pipe.writeEnd().fd(), false);
             created[0] = new OutputLog(loop, journal, unit, identifier, level, pipe.readEnd());
             return pipe.writeEnd();
         } catch (ErrnoException e) {

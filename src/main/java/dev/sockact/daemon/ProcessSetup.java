@@ -53,11 +53,11 @@ record ProcessSetup(List<String> prefix, List<String> credentials, TaskSettings 
      */
     static ProcessSetup of(ProcessSettings settings, Users.User user, Integer gid, boolean switches)
             throws IOException {
-        if (settings.equals(ProcessSettings.NONE) && !switches) {
+        if (settings.isNone() && !switches) {
             return NONE;   // every Accept=yes instance comes through here: no file read, no lookup
         }
         // Only the settings read it; User=/Group= alone need no check.
-        Capabilities tools = settings.equals(ProcessSettings.NONE) ? Capabilities.NONE : toolCapabilities();
+        Capabilities tools = settings.isNone() ? Capabilities.NONE : toolCapabilities();
         List<String> prefix = new ArrayList<>();
         if (!settings.limits().isEmpty()) {
             prefix.add(tool("prlimit", "Limit*="));

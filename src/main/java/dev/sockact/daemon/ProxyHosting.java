@@ -76,7 +76,7 @@ final class ProxyHosting {
         add(needs, !unit.user().isEmpty(), "User=");
         add(needs, !unit.group().isEmpty(), "Group=");
         add(needs, unit.dynamicUser(), "DynamicUser=");
-        add(needs, !unit.process().equals(ProcessSettings.NONE),
+        add(needs, !unit.process().isNone(),
                 "process settings (Limit*=, Nice=, CPU/IO scheduling, capabilities, NoNewPrivileges=...)");
         add(needs, !unit.watchdog().equals(TimeSpan.ZERO), "WatchdogSec=");
         add(needs, !unit.pidFile().isEmpty(), "PIDFile=");

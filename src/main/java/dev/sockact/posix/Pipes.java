@@ -34,6 +34,21 @@ public final class Pipes {
         }
     }
 
+    /**
+     * A pipe whose read end only is non-blocking: ours on an event loop, the write end a child's, blocking as
+     * programs expect. One fcntl, as a new read end's flags are known (O_RDONLY).
+     */
+    public static Pipe withNonBlockingReadEnd() throws ErrnoException {
+        Pipe pipe = pipe(0);
+        try {
+            Io.fcntl(pipe.readEnd().fd(), Io.F_SETFL, Io.O_NONBLOCK, "fcntl(F_SETFL)");
+        } catch (ErrnoException e) {
+            pipe.close();
+            throw e;
+        }
+        return pipe;
+    }
+
     /** splice(2) between two fds, one of which is a pipe: bytes moved, 0 at EOF, or -errno. */
     public static long spliceRaw(int from, int to, long length, int flags) {
         return Native.sys(Syscalls.SPLICE, from, 0, to, 0, length, flags);

@@ -42,8 +42,14 @@ public record SpawnRequest(String program, List<String> argv, List<String> envir
      * names, which would describe another process.
      */
     List<String> environmentWithoutListenPid() {
-        return environment.stream().filter(e -> !e.startsWith("LISTEN_PID=") && !e.startsWith("LISTEN_PIDFDID="))
-                .toList();
+        // A loop, not a stream: this runs once per spawn, mostly before the JIT has compiled it.
+        List<String> kept = new ArrayList<>(environment.size());
+        for (String e : environment) {
+            if (!e.startsWith("LISTEN_PID=") && !e.startsWith("LISTEN_PIDFDID=")) {
+                kept.add(e);
+            }
+        }
+        return kept;
     }
 
     public static Builder of(String program, List<String> argv) {

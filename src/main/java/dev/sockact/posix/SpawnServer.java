@@ -249,12 +249,19 @@ public final class SpawnServer {
         fds.addAll(request.passFds());
         List<String> environment = request.setListenPid() ? request.environmentWithoutListenPid()
                 : request.environment();
-        List<byte[]> strings = new ArrayList<>();
+        List<byte[]> strings = new ArrayList<>(2 + request.argv().size() + environment.size());
         strings.add(cString(request.program()));
         strings.add(cString(request.workingDirectory() == null ? "" : request.workingDirectory()));
-        request.argv().forEach(a -> strings.add(cString(a)));
-        environment.forEach(e -> strings.add(cString(e)));
-        long size = HEADER_SIZE + strings.stream().mapToLong(s -> s.length).sum();
+        for (String a : request.argv()) {
+            strings.add(cString(a));
+        }
+        for (String e : environment) {
+            strings.add(cString(e));
+        }
+        long size = HEADER_SIZE;
+        for (byte[] s : strings) {
+            size += s.length;
+        }
         if (size > MAX_REQUEST || fds.size() > MAX_FDS || strings.size() - 2 > MAX_STRINGS) {
             return false;
         }

@@ -33,6 +33,14 @@ public record ProcessSettings(Map<ResourceLimit, ResourceLimit.Value> limits, In
     /** A service that sets none of these. */
     public static final ProcessSettings NONE = new Builder().build();
 
+    /**
+     * Whether the unit sets none of these. Asked on every start: a built one is {@link #NONE} itself, and the
+     * record's equals (a chain of method handles until the JIT has compiled it) is left for the rest.
+     */
+    public boolean isNone() {
+        return this == NONE || equals(NONE);
+    }
+
     public ProcessSettings {
         limits = limits.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(limits));
         cpuAffinity = List.copyOf(cpuAffinity);
@@ -197,9 +205,11 @@ public record ProcessSettings(Map<ResourceLimit, ResourceLimit.Value> limits, In
             CpuScheduling cpu = cpuPolicy == null && cpuPriority == null ? null
                     : new CpuScheduling(effectivePolicy(),
                     clamp(cpuPriority != null ? cpuPriority : 0, effectivePolicy()), cpuResetOnFork);
-            return new ProcessSettings(limits, nice, oomScoreAdjust, io, cpu, new ArrayList<>(cpuAffinity),
-                    supplementaryGroups, noNewPrivileges, ambientCapabilities, capabilityBoundingSet, secureBits,
-                    keyringMode);
+            ProcessSettings built = new ProcessSettings(limits, nice, oomScoreAdjust, io, cpu,
+                    new ArrayList<>(cpuAffinity), supplementaryGroups, noNewPrivileges, ambientCapabilities,
+                    capabilityBoundingSet, secureBits, keyringMode);
+            // Most units set none of these: they all share NONE, so that isNone() is one comparison.
+            return NONE != null && built.equals(NONE) ? NONE : built;
         }
 
         /** A change of policy moves the priority into the new policy's range, as systemd does. */

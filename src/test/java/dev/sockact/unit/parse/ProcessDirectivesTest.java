@@ -151,4 +151,14 @@ class ProcessDirectivesTest {
         rejected("SecureBits=noroot sometimes", "Invalid syntax, ignoring: noroot sometimes");
         rejected("KeyringMode=public", "Failed to parse keyring mode, ignoring: public");
     }
+
+    @Test
+    void aUnitWithNoProcessSettingsSharesNoneAndOneWithAnyHasItsOwn() throws InvalidValueException {
+        ProcessSettings none = new ServiceUnit.Builder(UnitName.of("foo.service")).build().process();
+        assertThat(none).isSameAs(ProcessSettings.NONE);
+        assertThat(none.isNone()).isTrue();
+        assertThat(parse("Nice=5").isNone()).isFalse();
+        assertThat(parse("NoNewPrivileges=yes").isNone()).isFalse();
+        assertThat(parse("LimitNOFILE=1024").isNone()).isFalse();
+    }
 }
