@@ -11,7 +11,6 @@ import dev.sockact.proxy.TargetResolver;
 import dev.sockact.text.Getopt;
 import dev.sockact.unit.ExecCommand;
 import dev.sockact.unit.KillMode;
-import dev.sockact.unit.ProcessSettings;
 import dev.sockact.unit.ServiceType;
 import dev.sockact.unit.ServiceUnit;
 import dev.sockact.unit.StandardInput;
