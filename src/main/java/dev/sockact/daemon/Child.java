@@ -77,7 +77,9 @@ final class Child {
     /** Signals the process ({@code group} false) or its whole process group; false if nothing was there. */
     boolean signal(int signal, boolean group) {
         if (pending()) {
-            if (signal != 0 && deferredSignal != Signals.SIGKILL) {
+            // SIGCONT follows every SIGTERM (a stopped process could not act on it). A process not yet started is
+            // not stopped: it must not take the SIGTERM's place, or the child would run on until the stop timeout.
+            if (signal != 0 && signal != Signals.SIGCONT && deferredSignal != Signals.SIGKILL) {
                 deferredSignal = signal;
                 deferredToGroup = group;
             }

@@ -49,6 +49,24 @@ class ChildTest {
     }
 
     @Test
+    void theSigcontAfterASigtermDoesNotReplaceItWhileTheSpawnIsInFlight() throws Exception {
+        // A stop while an Accept=yes instance's spawn is in flight: enterSignal() sends SIGTERM, then SIGCONT.
+        Process process = sleeper();
+        try {
+            Child child = Child.pending("sleep");
+            child.signal(Signals.SIGTERM, false);
+            child.signal(Signals.SIGCONT, false);
+
+            child.started((int) process.pid());
+
+            assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("the SIGTERM was delivered").isTrue();
+            assertThat(process.exitValue()).isEqualTo(128 + Signals.SIGTERM);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
     void aChildWhoseSpawnFailedIsNeitherPendingNorSignalled() {
         Child child = Child.pending("missing");
         child.markExited();
