@@ -33,34 +33,28 @@ class ChildTest {
 
     @Test
     void aDeferredKillIsNotWeakenedByALaterSignal() throws Exception {
-        Process process = sleeper();
-        try {
-            Child child = Child.pending("sleep");
-            child.signal(Signals.SIGKILL, false);
-            child.signal(Signals.SIGTERM, false);
-
-            child.started((int) process.pid());
-
-            assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(process.exitValue()).isEqualTo(128 + Signals.SIGKILL);
-        } finally {
-            process.destroyForcibly();
-        }
+        assertThat(exitAfterSignalsInFlight(Signals.SIGKILL, Signals.SIGTERM)).isEqualTo(128 + Signals.SIGKILL);
     }
 
     @Test
     void theSigcontAfterASigtermDoesNotReplaceItWhileTheSpawnIsInFlight() throws Exception {
         // A stop while an Accept=yes instance's spawn is in flight: enterSignal() sends SIGTERM, then SIGCONT.
+        assertThat(exitAfterSignalsInFlight(Signals.SIGTERM, Signals.SIGCONT)).isEqualTo(128 + Signals.SIGTERM);
+    }
+
+    /** A pending child sent {@code signals} in order, then started as a sleeper: the sleeper's exit status. */
+    private static int exitAfterSignalsInFlight(int... signals) throws Exception {
         Process process = sleeper();
         try {
             Child child = Child.pending("sleep");
-            child.signal(Signals.SIGTERM, false);
-            child.signal(Signals.SIGCONT, false);
+            for (int signal : signals) {
+                child.signal(signal, false);
+            }
 
             child.started((int) process.pid());
 
-            assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("the SIGTERM was delivered").isTrue();
-            assertThat(process.exitValue()).isEqualTo(128 + Signals.SIGTERM);
+            assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("a deferred signal was delivered").isTrue();
+            return process.exitValue();
         } finally {
             process.destroyForcibly();
         }
