@@ -79,27 +79,45 @@ final class ServiceStdio {
      */
     private static Fd output(Prepared p, Journal log, ServiceUnit unit, StandardOutput setting, Fd socket,
                              Fd inherited, Fd sameAs) throws ErrnoException {
-        return switch (setting) {
-            case StandardOutput.Sink.INHERIT -> inherited;
-            case StandardOutput.Sink.NULL -> DevNull.writing();
-            case StandardOutput.Sink.SOCKET -> socket != null ? socket : inherited;
-            case StandardOutput.Sink sink when sink.isLog() -> {
-                if (sameAs != null && !p.logs.isEmpty()) {
-                    yield sameAs;
+        // Not one pattern switch over the sealed type: its enum-constant labels are bootstrapped on first use
+        // (SwitchBootstraps, two dozen method handles spun), which the AOT cache does not keep: 5 ms of a new
+        // daemon's first activation. The enum switch below is a plain tableswitch.
+        if (setting instanceof StandardOutput.File file) {
+            return own(p, PosixFiles.open(file.path(), openFlags(file.mode()), 0644));
+        }
+        if (setting instanceof StandardOutput.Sink sink) {
+            if (sink.isLog()) {
+                return journal(p, log, unit, sameAs);
+            }
+            switch (sink) {
+                case INHERIT -> {
+                    return inherited;
                 }
-                OutputLog[] created = new OutputLog[1];
-                Fd writeEnd = own(p, OutputLog.open(log.loop, log.journal, log.unit, log.identifier,
-                        unit.syslogLevel(), created));
-                p.logs.add(created[0]);
-                yield writeEnd;
+                case NULL -> {
+                    return DevNull.writing();
+                }
+                case SOCKET -> {
+                    return socket != null ? socket : inherited;
+                }
+                default -> { }
             }
-            case StandardOutput.File file -> own(p, PosixFiles.open(file.path(), openFlags(file.mode()), 0644));
-            case StandardOutput.Sink _, StandardOutput.Fd _ -> {   // tty, fd:NAME
-                LOG.log(Level.DEBUG, () -> log.unit + ": StandardOutput/StandardError=" + setting.text()
-                        + " is not supported by sockactd, using inherit.");
-                yield inherited;
-            }
-        };
+        }
+        // tty, fd:NAME
+        LOG.log(Level.DEBUG, () -> log.unit + ": StandardOutput/StandardError=" + setting.text()
+                + " is not supported by sockactd, using inherit.");
+        return inherited;
+    }
+
+    /** A journal stream: its pipe's write end, shared with stdout's when stderr goes to the journal too. */
+    private static Fd journal(Prepared p, Journal log, ServiceUnit unit, Fd sameAs) throws ErrnoException {
+        if (sameAs != null && !p.logs.isEmpty()) {
+            return sameAs;
+        }
+        OutputLog[] created = new OutputLog[1];
+        Fd writeEnd = own(p, OutputLog.open(log.loop, log.journal, log.unit, log.identifier, unit.syslogLevel(),
+                created));
+        p.logs.add(created[0]);
+        return writeEnd;
     }
 
     /** Where a journal stream of this spawn goes. */
