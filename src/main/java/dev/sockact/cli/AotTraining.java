@@ -155,6 +155,12 @@ public final class AotTraining {
      * ~60-200 ms of classes, and its first seconds of Accept=yes run slower (bench/activation-bench).
      */
     private static void daemonActivations() throws Exception {
+        // The command line's path, to the last check before the daemon starts (the mode fails it).
+        PrintWriter usage = new PrintWriter(new StringWriter());
+        SockactdMain.run(new String[] {"--unit-dir=/nonexistent", "--control-socket=/nonexistent/control.sock",
+            "--control-socket-mode=1777"}, usage, usage);
+        SockactdMain.run(new String[] {"--bogus"}, usage, usage);
+        SockactdMain.run(new String[] {"--help"}, usage, usage);
         Path dir = Files.createTempDirectory("sockact-training");
         try {
             Path units = Files.createDirectories(dir.resolve("units"));

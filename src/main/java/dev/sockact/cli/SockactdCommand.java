@@ -5,21 +5,19 @@ import dev.sockact.activation.ListenAddress;
 import dev.sockact.ctl.ControlProtocol;
 import dev.sockact.daemon.Daemon;
 import dev.sockact.daemon.Manager;
-
-import java.io.PrintWriter;
 import dev.sockact.posix.SockAddr;
+import dev.sockact.text.Getopt;
+import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
-/** sockactd: the socket-unit manager, in the foreground. */
-@Command(name = "sockactd", sortOptions = false)
-final class SockactdCommand implements Callable<Integer> {
+/**
+ * sockactd: the socket-unit manager, in the foreground. Read with {@link Getopt}, as socket-proxyd and
+ * socket-activate are: picocli's reflective start (its classes are not in the AOT cache) was 190 ms of a 400 ms
+ * start-up.
+ */
+final class SockactdCommand extends GetoptCommand {
     static final String HELP = """
             sockactd [OPTIONS...]
 
@@ -38,38 +36,36 @@ final class SockactdCommand implements Callable<Integer> {
                  --log-prefix           Prefix log lines with <N> syslog priorities
             """;
 
-    @Option(names = {"-h", "--help"}) boolean help;
-    @Option(names = "--version") boolean version;
-    @Option(names = "--unit-dir", paramLabel = "DIR") List<Path> unitDirs = new ArrayList<>();
-    @Option(names = "--user") boolean user;
-    @Option(names = "--control-socket", paramLabel = "PATH") Path controlSocket;
-    @Option(names = "--control-socket-mode", paramLabel = "MODE") String controlSocketMode = "0600";
-    @Option(names = "--metrics", paramLabel = "ADDR") String metrics;
-    /** Handled by bin/sockactd (SOCKACT_LOG_PREFIX=1), before the logger exists. */
-    @Option(names = "--log-prefix") boolean logPrefix;
+    static final Getopt OPTIONS = new Getopt(List.of(
+            new Getopt.Spec('h', "help", false),
+            new Getopt.Spec((char) 0, "version", false),
+            new Getopt.Spec((char) 0, "unit-dir", true),
+            new Getopt.Spec((char) 0, "user", false),
+            new Getopt.Spec((char) 0, "control-socket", true),
+            new Getopt.Spec((char) 0, "control-socket-mode", true),
+            new Getopt.Spec((char) 0, "metrics", true),
+            // Handled by bin/sockactd (SOCKACT_LOG_PREFIX=1), before the logger exists.
+            new Getopt.Spec((char) 0, "log-prefix", false)));
 
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    SockactdCommand(PrintWriter out, PrintWriter err) {
+        super("sockactd", OPTIONS, HELP, out, err);
+    }
 
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        if (help) {
-            out.print(HELP);
-            out.flush();   // print() does not flush, and System.exit would drop it
-            return 0;
+    protected int execute(Getopt.Result parsed) {
+        if (!parsed.operands().isEmpty()) {
+            return fail("sockactd: This program takes no arguments.");
         }
-        if (version) {
-            out.println(Version.of("sockactd"));
-            return 0;
-        }
+        boolean user = parsed.has("user");
+        String controlSocket = parsed.last("control-socket");
         // The same rule sockctl uses to find us; the runtime folder is the control socket's.
-        Path control = ControlProtocol.controlSocket(user, controlSocket, System.getenv("XDG_RUNTIME_DIR"));
+        Path control = ControlProtocol.controlSocket(user, controlSocket == null ? null : Path.of(controlSocket),
+                System.getenv("XDG_RUNTIME_DIR"));
         if (control == null) {
-            err.println("sockactd: --user needs $XDG_RUNTIME_DIR (or --control-socket).");
-            return 1;
+            return fail("sockactd: --user needs $XDG_RUNTIME_DIR (or --control-socket).");
         }
         Path runtime = control.getParent();
+        String controlSocketMode = parsed.has("control-socket-mode") ? parsed.last("control-socket-mode") : "0600";
         int mode;
         try {
             mode = Integer.parseInt(controlSocketMode, 8);
@@ -77,18 +73,18 @@ final class SockactdCommand implements Callable<Integer> {
             mode = -1;
         }
         if (mode < 0 || mode > 0777) {
-            err.println("sockactd: Invalid --control-socket-mode: " + controlSocketMode);
-            return 1;
+            return fail("sockactd: Invalid --control-socket-mode: " + controlSocketMode);
         }
         Optional<SockAddr> metricsAddress = Optional.empty();
+        String metrics = parsed.last("metrics");
         if (metrics != null) {
             try {
                 metricsAddress = Optional.of(ListenAddress.parse(metrics));
             } catch (InvalidAddressException e) {
-                err.println("sockactd: Invalid --metrics address " + metrics + ": " + e.getMessage());
-                return 1;
+                return fail("sockactd: Invalid --metrics address " + metrics + ": " + e.getMessage());
             }
         }
+        List<Path> unitDirs = parsed.all("unit-dir").stream().map(Path::of).toList();
         List<Path> dirs = unitDirs.isEmpty() ? Manager.defaultUnitDirs(user) : unitDirs;
         return Daemon.run(new Manager.Config(dirs, user, runtime), control, mode, metricsAddress,
                 StopSignals::onTermination, StopSignals::onReload, err);

@@ -1,7 +1,6 @@
 package dev.sockact.cli;
 
 import java.io.PrintWriter;
-import picocli.CommandLine;
 
 /** bin/sockactd: the only place that exits the process. */
 public final class SockactdMain {
@@ -14,11 +13,6 @@ public final class SockactdMain {
     }
 
     static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine line = new CommandLine(new SockactdCommand()).setOut(out).setErr(err);
-        line.setParameterExceptionHandler((e, a) -> {
-            err.println("sockactd: " + e.getMessage());
-            return 1;
-        });
-        return line.execute(args);
+        return new SockactdCommand(out, err).run(args);
     }
 }
