@@ -39,9 +39,12 @@ public final class Native {
      * variadic arguments as named ones; Apple's ABI differs, and we run on Linux only).
      */
     private static final class Syscall {
-        static final MethodHandle H = errnoCall("syscall",
-                FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG));
+        static final MethodHandle H = errnoCall("syscall", SYSCALL_SHAPE);
     }
+
+    /** syscall(2)'s descriptor, shared by {@link LibcCall}: one linked stub for both. */
+    static final FunctionDescriptor SYSCALL_SHAPE = FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG, LONG, LONG,
+            LONG);
 
     /**
      * Links the syscall stub now, on a background thread, so that it is ready by the time the main thread's first

@@ -1,13 +1,10 @@
 package dev.sockact.posix;
 
 import static dev.sockact.posix.Layouts.INT;
-import static dev.sockact.posix.Layouts.POINTER;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,11 +25,12 @@ public final class Processes {
         throw new AssertionError();
     }
 
+    /** In {@link LibcCall}'s shape: socket-activate's exec, on its activation path, links no stub of its own. */
     private static final class Exec {
-        static final MethodHandle SIGACTION = Native.call("sigaction", FunctionDescriptor.of(INT, INT, POINTER, POINTER));
-        static final MethodHandle SIGNAL = Native.call("signal", FunctionDescriptor.of(ValueLayout.JAVA_LONG, INT, ValueLayout.JAVA_LONG));
-        static final MethodHandle SIGMASK = Native.call("pthread_sigmask", FunctionDescriptor.of(INT, INT, POINTER, POINTER));
-        static final MethodHandle SIGEMPTYSET = Native.call("sigemptyset", FunctionDescriptor.of(INT, POINTER));
+        static final LibcCall SIGACTION = LibcCall.of("sigaction");
+        static final LibcCall SIGNAL = LibcCall.of("signal");
+        static final LibcCall SIGMASK = LibcCall.of("pthread_sigmask");
+        static final LibcCall SIGEMPTYSET = LibcCall.of("sigemptyset");
     }
 
     /**
@@ -158,7 +156,7 @@ public final class Processes {
         MemorySegment action = arena.allocate(SIGACTION_SIZE, 8);
         MemorySegment emptySet = arena.allocate(128, 8);
         ErrnoException prepared = new ErrnoException("execve", Errno.ENOEXEC.number(), program);
-        MethodHandle unused = Exec.SIGACTION;
+        LibcCall unused = Exec.SIGACTION;
         try {
             int n = onStdio ? 0 : fds.size();
             int[] moved = new int[fds.size()];
@@ -183,14 +181,14 @@ public final class Processes {
                 if (signal == Signals.SIGKILL || signal == 19 || signal == 32 || signal == 33) {
                     continue;
                 }
-                int r = (int) Exec.SIGACTION.invokeExact(signal, MemorySegment.NULL, action);
+                int r = Exec.SIGACTION.call(signal, 0, action.address());
                 // Handlers reset themselves on exec; only an ignored disposition would be inherited.
                 if (r == 0 && action.get(ValueLayout.JAVA_LONG, 0) == SIG_IGN) {
-                    long ignored = (long) Exec.SIGNAL.invokeExact(signal, SIG_DFL);
+                    Exec.SIGNAL.call(signal, SIG_DFL);
                 }
             }
-            int ignored = (int) Exec.SIGEMPTYSET.invokeExact(emptySet);
-            ignored = (int) Exec.SIGMASK.invokeExact(SIG_SETMASK, emptySet, MemorySegment.NULL);
+            Exec.SIGEMPTYSET.call(emptySet.address());
+            Exec.SIGMASK.call(SIG_SETMASK, emptySet.address(), 0);
             long r = Native.sys(Syscalls.EXECVE, path.address(), nativeArgv.address(), nativeEnv.address());
             return r < 0 ? new ErrnoException("execve", (int) -r, program) : prepared;
         } catch (ErrnoException e) {

@@ -1,14 +1,10 @@
 package dev.sockact.posix;
 
 import static dev.sockact.posix.Layouts.INT;
-import static dev.sockact.posix.Layouts.POINTER;
-import static dev.sockact.posix.Layouts.SHORT;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,28 +40,22 @@ public final class Spawner {
         throw new AssertionError();
     }
 
+    /** In {@link LibcCall}'s shape: the stub syscall(2) has linked already serves them all. */
     private static final class Fns {
-        static final MethodHandle SPAWN = Native.call("posix_spawn",
-                FunctionDescriptor.of(INT, POINTER, POINTER, POINTER, POINTER, POINTER, POINTER));
-        static final MethodHandle FA_INIT = Native.call("posix_spawn_file_actions_init", FunctionDescriptor.of(INT, POINTER));
-        static final MethodHandle FA_DESTROY = Native.call("posix_spawn_file_actions_destroy", FunctionDescriptor.of(INT, POINTER));
-        static final MethodHandle FA_DUP2 = Native.call("posix_spawn_file_actions_adddup2",
-                FunctionDescriptor.of(INT, POINTER, INT, INT));
-        static final MethodHandle FA_CLOSEFROM = Native.call("posix_spawn_file_actions_addclosefrom_np",
-                FunctionDescriptor.of(INT, POINTER, INT));
-        static final MethodHandle FA_CHDIR = Native.call("posix_spawn_file_actions_addchdir_np",
-                FunctionDescriptor.of(INT, POINTER, POINTER));
-        static final MethodHandle ATTR_INIT = Native.call("posix_spawnattr_init", FunctionDescriptor.of(INT, POINTER));
-        static final MethodHandle ATTR_DESTROY = Native.call("posix_spawnattr_destroy", FunctionDescriptor.of(INT, POINTER));
-        static final MethodHandle ATTR_FLAGS = Native.call("posix_spawnattr_setflags", FunctionDescriptor.of(INT, POINTER, SHORT));
-        static final MethodHandle ATTR_SIGMASK = Native.call("posix_spawnattr_setsigmask",
-                FunctionDescriptor.of(INT, POINTER, POINTER));
-        static final MethodHandle ATTR_SIGDEFAULT = Native.call("posix_spawnattr_setsigdefault",
-                FunctionDescriptor.of(INT, POINTER, POINTER));
-        static final MethodHandle ATTR_PGROUP = Native.call("posix_spawnattr_setpgroup",
-                FunctionDescriptor.of(INT, POINTER, INT));
-        static final MethodHandle SIGEMPTYSET = Native.call("sigemptyset", FunctionDescriptor.of(INT, POINTER));
-        static final MethodHandle SIGFILLSET = Native.call("sigfillset", FunctionDescriptor.of(INT, POINTER));
+        static final LibcCall SPAWN = LibcCall.of("posix_spawn");
+        static final LibcCall FA_INIT = LibcCall.of("posix_spawn_file_actions_init");
+        static final LibcCall FA_DESTROY = LibcCall.of("posix_spawn_file_actions_destroy");
+        static final LibcCall FA_DUP2 = LibcCall.of("posix_spawn_file_actions_adddup2");
+        static final LibcCall FA_CLOSEFROM = LibcCall.of("posix_spawn_file_actions_addclosefrom_np");
+        static final LibcCall FA_CHDIR = LibcCall.of("posix_spawn_file_actions_addchdir_np");
+        static final LibcCall ATTR_INIT = LibcCall.of("posix_spawnattr_init");
+        static final LibcCall ATTR_DESTROY = LibcCall.of("posix_spawnattr_destroy");
+        static final LibcCall ATTR_FLAGS = LibcCall.of("posix_spawnattr_setflags");
+        static final LibcCall ATTR_SIGMASK = LibcCall.of("posix_spawnattr_setsigmask");
+        static final LibcCall ATTR_SIGDEFAULT = LibcCall.of("posix_spawnattr_setsigdefault");
+        static final LibcCall ATTR_PGROUP = LibcCall.of("posix_spawnattr_setpgroup");
+        static final LibcCall SIGEMPTYSET = LibcCall.of("sigemptyset");
+        static final LibcCall SIGFILLSET = LibcCall.of("sigfillset");
     }
 
     /**
@@ -104,35 +94,35 @@ public final class Spawner {
             // CLOEXEC, cannot happen).
             int firstFree = 3 + passCount;
             MemorySegment actions = arena.allocate(FILE_ACTIONS_SIZE, 16);
-            check((int) Fns.FA_INIT.invokeExact(actions), "posix_spawn_file_actions_init");
+            check(Fns.FA_INIT.call(actions.address()), "posix_spawn_file_actions_init");
             MemorySegment attributes = arena.allocate(ATTR_SIZE, 16);
-            check((int) Fns.ATTR_INIT.invokeExact(attributes), "posix_spawnattr_init");
+            check(Fns.ATTR_INIT.call(attributes.address()), "posix_spawnattr_init");
             try {
                 placeStdio(request.stdin(), 0, firstFree, actions, temporaries);
                 placeStdio(request.stdout(), 1, firstFree, actions, temporaries);
                 placeStdio(request.stderr(), 2, firstFree, actions, temporaries);
                 for (int i = 0; i < passCount; i++) {
                     int source = aboveTargets(request.passFds().get(i), firstFree, temporaries);
-                    check((int) Fns.FA_DUP2.invokeExact(actions, source, 3 + i), "posix_spawn_file_actions_adddup2");
+                    check(Fns.FA_DUP2.call(actions.address(), source, 3 + i), "posix_spawn_file_actions_adddup2");
                 }
-                check((int) Fns.FA_CLOSEFROM.invokeExact(actions, 3 + passCount), "posix_spawn_file_actions_addclosefrom_np");
+                check(Fns.FA_CLOSEFROM.call(actions.address(), 3 + passCount), "posix_spawn_file_actions_addclosefrom_np");
                 if (request.workingDirectory() != null) {
-                    check((int) Fns.FA_CHDIR.invokeExact(actions, arena.allocateFrom(request.workingDirectory())),
+                    check(Fns.FA_CHDIR.call(actions.address(), arena.allocateFrom(request.workingDirectory()).address()),
                             "posix_spawn_file_actions_addchdir_np");
                 }
 
                 MemorySegment empty = arena.allocate(SIGSET_SIZE, 8);
                 MemorySegment all = arena.allocate(SIGSET_SIZE, 8);
-                check((int) Fns.SIGEMPTYSET.invokeExact(empty), "sigemptyset");
-                check((int) Fns.SIGFILLSET.invokeExact(all), "sigfillset");
-                check((int) Fns.ATTR_SIGMASK.invokeExact(attributes, empty), "posix_spawnattr_setsigmask");
-                check((int) Fns.ATTR_SIGDEFAULT.invokeExact(attributes, all), "posix_spawnattr_setsigdefault");
+                check(Fns.SIGEMPTYSET.call(empty.address()), "sigemptyset");
+                check(Fns.SIGFILLSET.call(all.address()), "sigfillset");
+                check(Fns.ATTR_SIGMASK.call(attributes.address(), empty.address()), "posix_spawnattr_setsigmask");
+                check(Fns.ATTR_SIGDEFAULT.call(attributes.address(), all.address()), "posix_spawnattr_setsigdefault");
                 short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
                 if (request.newProcessGroup()) {
                     flags |= POSIX_SPAWN_SETPGROUP;
-                    check((int) Fns.ATTR_PGROUP.invokeExact(attributes, 0), "posix_spawnattr_setpgroup");
+                    check(Fns.ATTR_PGROUP.call(attributes.address(), 0), "posix_spawnattr_setpgroup");
                 }
-                check((int) Fns.ATTR_FLAGS.invokeExact(attributes, flags), "posix_spawnattr_setflags");
+                check(Fns.ATTR_FLAGS.call(attributes.address(), flags), "posix_spawnattr_setflags");
 
                 MemorySegment pid = arena.allocate(INT);
                 String trampoline = trampolineAllowed && request.setListenPid() && request.program().startsWith("/")
@@ -145,8 +135,9 @@ public final class Spawner {
                         environment.add(ListenPidTrampoline.PIDFD_ID_PLACEHOLDER);
                     }
                     environment.addAll(request.environmentWithoutListenPid());
-                    int r = (int) Fns.SPAWN.invokeExact(pid, arena.allocateFrom(trampoline), actions, attributes,
-                            stringArray(arena, argv), stringArray(arena, environment));
+                    int r = Fns.SPAWN.call(pid.address(), arena.allocateFrom(trampoline).address(), actions.address(),
+                            attributes.address(), stringArray(arena, argv).address(),
+                            stringArray(arena, environment).address());
                     if (r == 0) {
                         return pid.get(INT, 0);
                     }
@@ -167,15 +158,16 @@ public final class Spawner {
                     argv = wrapped;
                     path = "/bin/sh";
                 }
-                int r = (int) Fns.SPAWN.invokeExact(pid, arena.allocateFrom(path), actions, attributes,
-                        stringArray(arena, argv), stringArray(arena, request.environment()));
+                int r = Fns.SPAWN.call(pid.address(), arena.allocateFrom(path).address(), actions.address(),
+                        attributes.address(), stringArray(arena, argv).address(),
+                        stringArray(arena, request.environment()).address());
                 if (r != 0) {
                     throw new ErrnoException("posix_spawn", r, request.program());
                 }
                 return pid.get(INT, 0);
             } finally {
-                int ignored = (int) Fns.FA_DESTROY.invokeExact(actions);
-                ignored = (int) Fns.ATTR_DESTROY.invokeExact(attributes);
+                Fns.FA_DESTROY.call(actions.address());
+                Fns.ATTR_DESTROY.call(attributes.address());
             }
         } catch (ErrnoException e) {
             throw e;
@@ -187,11 +179,11 @@ public final class Spawner {
     }
 
     private static void placeStdio(Fd source, int target, int firstFree, MemorySegment actions, List<Fd> temporaries)
-            throws Throwable {
+            throws ErrnoException {
         if (source == null) {
             return;
         }
-        check((int) Fns.FA_DUP2.invokeExact(actions, aboveTargets(source, firstFree, temporaries), target),
+        check(Fns.FA_DUP2.call(actions.address(), aboveTargets(source, firstFree, temporaries), target),
                 "posix_spawn_file_actions_adddup2");
     }
 

@@ -1,14 +1,10 @@
 package dev.sockact.posix;
 
 import static dev.sockact.posix.Layouts.INT;
-import static dev.sockact.posix.Layouts.LONG;
-import static dev.sockact.posix.Layouts.POINTER;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,13 +19,11 @@ public final class Users {
         throw new AssertionError();
     }
 
+    /** In {@link LibcCall}'s shape: a service's first User= lookup links no stub of its own. */
     private static final class Fns {
-        static final MethodHandle GETPWNAM = Native.call("getpwnam_r",
-                FunctionDescriptor.of(INT, POINTER, POINTER, POINTER, LONG, POINTER));
-        static final MethodHandle GETGRNAM = Native.call("getgrnam_r",
-                FunctionDescriptor.of(INT, POINTER, POINTER, POINTER, LONG, POINTER));
-        static final MethodHandle GETGROUPLIST = Native.call("getgrouplist",
-                FunctionDescriptor.of(INT, POINTER, INT, POINTER, POINTER));
+        static final LibcCall GETPWNAM = LibcCall.of("getpwnam_r");
+        static final LibcCall GETGRNAM = LibcCall.of("getgrnam_r");
+        static final LibcCall GETGROUPLIST = LibcCall.of("getgrouplist");
     }
 
     /** A passwd entry. */
@@ -56,7 +50,8 @@ public final class Users {
                 MemorySegment groups = arena.allocate(ValueLayout.JAVA_INT, size);
                 MemorySegment count = arena.allocate(ValueLayout.JAVA_INT);
                 count.set(ValueLayout.JAVA_INT, 0, size);
-                int r = (int) Fns.GETGROUPLIST.invokeExact(arena.allocateFrom(user), gid, groups, count);
+                int r = Fns.GETGROUPLIST.call(arena.allocateFrom(user).address(), Integer.toUnsignedLong(gid),
+                        groups.address(), count.address());
                 if (r >= 0) {
                     List<Integer> list = new ArrayList<>();
                     for (int i = 0; i < count.get(ValueLayout.JAVA_INT, 0); i++) {
@@ -64,8 +59,6 @@ public final class Users {
                     }
                     return list;
                 }
-            } catch (Throwable t) {
-                throw Native.rethrow(t);
             }
         }
     }
@@ -76,14 +69,15 @@ public final class Users {
         return p.equals(MemorySegment.NULL) ? "" : p.reinterpret(4096).getString(0);
     }
 
-    private static <T> Optional<T> lookup(MethodHandle call, String callName, String name, int entrySize,
+    private static <T> Optional<T> lookup(LibcCall call, String callName, String name, int entrySize,
                                           Function<MemorySegment, T> read) throws ErrnoException {
         for (int size = 1024; size <= BUFFER_LIMIT; size *= 4) {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment entry = arena.allocate(entrySize, 8);
                 MemorySegment buffer = arena.allocate(size);
                 MemorySegment result = arena.allocate(ValueLayout.ADDRESS);
-                int r = (int) call.invokeExact(arena.allocateFrom(name), entry, buffer, (long) size, result);
+                int r = call.call(arena.allocateFrom(name).address(), entry.address(), buffer.address(), size,
+                        result.address());
                 if (r == Errno.ERANGE.number()) {
                     continue;
                 }
@@ -92,10 +86,6 @@ public final class Users {
                 }
                 return result.get(ValueLayout.ADDRESS, 0).equals(MemorySegment.NULL) ? Optional.empty()
                         : Optional.of(read.apply(entry));
-            } catch (ErrnoException e) {
-                throw e;
-            } catch (Throwable t) {
-                throw Native.rethrow(t);
             }
         }
         throw new ErrnoException(callName, Errno.ERANGE.number(), name);
