@@ -540,8 +540,12 @@ final class ServiceRuntime implements ManagedUnit {
         Optional<ProxyArguments> arguments = plan.arguments();
         List<ProxyListener> listeners = arguments.isEmpty() ? null : hostingPlan.listeners(fds, names);
         if (listeners == null) {
-            LOG.log(Level.DEBUG, () -> name + ": Spawning socket-proxyd as a process" + (plan.needs().isEmpty()
-                    ? " (its command line or sockets)" : ": " + String.join(", ", plan.needs())));
+            // Not a supplier: its lambda class would be spun on a new daemon's first activation (the AOT cache's
+            // training hosts every proxy it starts).
+            if (LOG.isLoggable(Level.DEBUG)) {
+                LOG.log(Level.DEBUG, name + ": Spawning socket-proxyd as a process" + (plan.needs().isEmpty()
+                        ? " (its command line or sockets)" : ": " + String.join(", ", plan.needs())));
+            }
             return false;
         }
         HostedProxy[] self = new HostedProxy[1];
