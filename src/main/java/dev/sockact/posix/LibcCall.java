@@ -3,12 +3,12 @@ package dev.sockact.posix;
 import java.lang.invoke.MethodHandle;
 
 /**
- * A libc function with integer and pointer arguments (up to seven) and an integer result, linked in the shape of
+ * A libc function with integer and pointer arguments (up to six) and an integer result, linked in the shape of
  * {@link Native#sys}'s syscall(2) stub: seven longs in, a long out, errno captured. Linking a downcall spins a stub
  * class per distinct descriptor, 5-7 ms each on a cold start, and the JDK keeps one linked stub per descriptor and
  * options: a function linked in this shape binds its address to the stub syscall(2) already has. Spawner's fourteen
- * functions took six stubs, ~35 ms of sockactd's start-up; Users' and socket-activate's exec took three more on
- * an activation path.
+ * functions took six stubs, ~35 ms of sockactd's start-up; Users' lookups (a service's first User=) took two more,
+ * and socket-activate's exec, on its activation path, two or three.
  *
  * <p>The call is the same one their prototypes give on Linux x86_64 (SysV) and aarch64 (AAPCS64), the only targets
  * (see {@link Syscalls}): integer and pointer arguments travel in the same registers whatever their declared width,
