@@ -3,12 +3,12 @@ package dev.sockact.cli;
 import dev.sockact.activation.ListenAddress;
 import dev.sockact.activation.ListenFds;
 import dev.sockact.activation.ListenSockets;
-import dev.sockact.daemon.Daemon;
-import dev.sockact.daemon.Manager;
 import dev.sockact.posix.Fd;
 import dev.sockact.posix.Io;
 import dev.sockact.posix.NativeWarmUp;
 import dev.sockact.posix.Pidfd;
+import dev.sockact.posix.Processes;
+import dev.sockact.posix.Signals;
 import dev.sockact.posix.SockAddr;
 import dev.sockact.posix.Sockets;
 import dev.sockact.posix.SpawnRequest;
@@ -32,8 +32,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -188,14 +186,15 @@ public final class AotTraining {
                 Files.writeString(units.resolve("hosted.service"), "[Unit]\nStartLimitIntervalSec=0\n\n[Service]\n"
                         + "ExecStart=" + systemdProxy + " --exit-idle-time=20ms 127.0.0.1:" + echo.getLocalPort() + "\n");
             }
-            AtomicReference<Runnable> stop = new AtomicReference<>();
             PrintWriter sink = new PrintWriter(new StringWriter());
-            Thread daemon = Thread.ofPlatform().start(() -> Daemon.run(
-                    new Manager.Config(List.of(units), false, dir), dir.resolve("control.sock"), 0600,
-                    Optional.empty(), stop::set, reload -> { }, sink));
+            // Through the command line and its signal handlers, as bin/sockactd runs it: their classes and method
+            // references are then in the cache too, and a SIGTERM to ourselves stops the daemon.
+            String[] command = {"--unit-dir=" + units, "--control-socket=" + dir.resolve("control.sock")};
+            Thread daemon = Thread.ofPlatform().daemon().start(() -> SockactdMain.run(command, sink, sink));
             long deadline = System.nanoTime() + 20_000_000_000L;
             // Accept=yes first: its socket is up once a connection is answered.
-            for (int served = 0; served < 300 && System.nanoTime() < deadline; ) {
+            int served = 0;
+            while (served < 300 && System.nanoTime() < deadline) {
                 try (Socket s = new Socket(InetAddress.getLoopbackAddress(), perConnection)) {
                     s.getInputStream().readAllBytes();
                     served++;
@@ -217,11 +216,11 @@ public final class AotTraining {
                     Thread.sleep(5);
                 }
             }
-            while (stop.get() == null) {
-                Thread.sleep(5);
+            // A daemon that served a connection has its SIGTERM handler: it is installed before any socket listens.
+            if (served > 0) {
+                Processes.kill((int) ProcessHandle.current().pid(), Signals.SIGTERM);
+                daemon.join(20_000);
             }
-            stop.get().run();
-            daemon.join(20_000);
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
