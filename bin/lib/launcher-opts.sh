@@ -1,5 +1,18 @@
-# Sourced by bin/build-aot-cache and packaging/build-deb: the JVM options of a launcher in bin/, read from its
-# SOCKACT_DEFAULT_JVM_OPTS line, the one place that decides them. $1: the launcher's name; sockact_root: the tree.
+# Sourced by bin/build-aot-cache and packaging/build-deb. sockact_root: the tree.
+
+# The JVM options of a launcher in bin/, read from its SOCKACT_DEFAULT_JVM_OPTS line, the one place that decides
+# them. $1: the launcher's name.
 sockact_launcher_opts() {
     sed -n 's/^SOCKACT_DEFAULT_JVM_OPTS="\(.*\)"$/\1/p' "$sockact_root/bin/$1"
+}
+
+# The JVM options an AOT cache's training runs under. $1: the cache. sockactd.aot: the daemon's own (trained with both
+# compilers, a cache left the C1-only daemon slower on its activation path for dozens of activations: wake-up to
+# spawn request 1.0 ms against 0.25 ms, median of the 6th to 33rd, bench/RESULTS-activation.md, session 12).
+# sockact.aot, which three tools share: their common serial GC, with both compilers.
+sockact_training_opts() {
+    case $1 in
+        sockactd) sockact_launcher_opts sockactd ;;
+        *) echo "-XX:+UseSerialGC" ;;
+    esac
 }
