@@ -12,6 +12,9 @@ the rounds sockact won. p99 is the 99th percentile of the round-trip time the cl
 Forwarders: direct (no proxy), sockact (bin/socket-proxyd --listen-datagram=), socat's UDP-LISTEN with fork
 (one child per client) and UDP-RECVFROM with fork (one child per datagram), nginx's stream module with
 `listen ... udp` (one worker; and two workers with reuseport). One that is not installed is left out and said.
+And a yardstick, not a tool: bench/udp-minimal-forwarder.c ("minimal-c"), the least a user-space forwarder can do
+per datagram with the same session model (a connected socket per client; recvmmsg/sendmmsg; two threads on
+SO_REUSEPORT members, as socket-proxyd's two loops): what this machine allows any forwarder against "direct".
 """
 import argparse
 import os
@@ -71,9 +74,11 @@ stream {{
     return ["nginx", "-c", path, "-e", f"{directory}/nginx-{workers}.err"]
 
 
-def forwarders(directory, backend):
+def forwarders(directory, backend, minimal):
     """name -> (command or None for direct, port)."""
     found = {"direct": (None, backend)}
+    port = free_udp_port()
+    found["minimal-c"] = ([minimal, str(port), str(backend), "2"], port)
     port = free_udp_port()
     # -c as for TCP (bench/pairs): every round's clients are new and their sessions last the 60 s idle time, so
     # the default 256 would drop the clients of a fifth round.
@@ -113,11 +118,14 @@ def main():
     directory = tempfile.mkdtemp(prefix="udpbench-")
     load = os.path.join(directory, "udp-load")
     subprocess.run(["cc", "-O2", "-o", load, os.path.join(ROOT, "bench/udp-load.c")], check=True)
+    minimal = os.path.join(directory, "udp-minimal-forwarder")
+    subprocess.run(["cc", "-O2", "-pthread", "-o", minimal, os.path.join(ROOT, "bench/udp-minimal-forwarder.c")],
+                   check=True)
     backend = free_udp_port()
     processes = [subprocess.Popen([load, "echo", str(backend)])]
     try:
         wait_served(backend)
-        table = forwarders(directory, backend)
+        table = forwarders(directory, backend, minimal)
         for name, (command, port) in table.items():
             if command:
                 # A process group of its own: socat's UDP4-LISTEN children outlive their parent and would hold
