@@ -233,9 +233,10 @@ final class ExecSpawner {
         if (context.workingDirectory() != null) {
             request.workingDirectory(context.workingDirectory());
         }
-        // Through a wrapper or the LISTEN_PID trampoline, a missing program would be the wrapper's exit status 127:
-        // check first, so that it is reported as the exec failure it is (203/EXEC).
-        boolean wrapped = !wrappers.isEmpty() || !stdio.fds().isEmpty();
+        // Through a wrapper, a missing program would be the wrapper's exit status 127: check first, so that it is
+        // reported as the exec failure it is (203/EXEC). The LISTEN_PID trampoline's case is checked where it is
+        // used (Spawner); the spawn server's child execs the program itself and reports the errno.
+        boolean wrapped = !wrappers.isEmpty();
         if (wrapped && !Files.isExecutable(Path.of(path))) {
             throw new ErrnoException("execve", (Files.exists(Path.of(path)) ? Errno.EACCES
                     : Errno.ENOENT).number(), path);

@@ -5,6 +5,8 @@ import static dev.sockact.posix.Layouts.INT;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -82,10 +84,29 @@ public final class Spawner {
     }
 
     /**
+     * With LISTEN_PID the program is exec'd by the trampoline or the shell, where a missing one would be their exit
+     * status 127: checked first (an absolute path; a bare name is the shell's to look up), so that it fails as the
+     * exec it is, as the spawn server's child reports it.
+     */
+    private static void checkExecutable(String program) throws ErrnoException {
+        if (!program.startsWith("/")) {
+            return;
+        }
+        Path path = Path.of(program);
+        if (!Files.isExecutable(path)) {
+            Errno errno = Files.exists(path) ? Errno.EACCES : Errno.ENOENT;
+            throw new ErrnoException("posix_spawn", errno.number(), program);
+        }
+    }
+
+    /**
      * {@code trampolineAllowed} false: LISTEN_PID through the shell, the fallback (for tests of it), which sets no
      * LISTEN_PIDFDID.
      */
     static int spawn(SpawnRequest request, boolean trampolineAllowed) throws ErrnoException {
+        if (request.setListenPid()) {
+            checkExecutable(request.program());
+        }
         List<Fd> temporaries = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
             int passCount = request.passFds().size();

@@ -404,6 +404,27 @@ class SockactdIT {
         assertThat(d.terminate()).isZero();
     }
 
+    /**
+     * A socket-activated service whose program is missing fails as systemd's does, at the exec step (203/EXEC): the
+     * spawn server's child reports the exec's errno, where a LISTEN_PID wrapper would have exited 127.
+     */
+    @Test
+    void aMissingProgramOfAnActivatedServiceFailsAtTheExecStep() throws Exception {
+        int port = freeTcpPort();
+        Path units = daemons.units();
+        Path missing = units.resolve("missing/program");
+        write(units.resolve("m.socket"), "[Socket]\nListenStream=127.0.0.1:" + port + "\n");
+        write(units.resolve("m.service"), "[Service]\nExecStart=" + missing + "\n");
+        DaemonProcess d = daemons.start();
+        d.await("Listening on m.socket.");
+        try (Socket _ = new Socket("127.0.0.1", port)) {
+            d.await("m.service: Failed at step EXEC spawning " + missing + ": ENOENT (No such file or directory)");
+            d.await("m.service: Main process exited, code=exited, status=203/EXEC");
+        }
+        assertThat(d.log()).doesNotContain("status=127");
+        assertThat(d.terminate()).isZero();
+    }
+
     /** The socket's ExecStartPre/Post and ExecStopPre/Post, and the service's ExecStop=, run in their order. */
     @Test
     void execHooksOfTheSocketAndExecStopOfTheServiceRun() throws Exception {

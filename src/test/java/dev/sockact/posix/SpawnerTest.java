@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sockact.activation.ListenEnvironment;
 import dev.sockact.testing.ChildReport;
 import dev.sockact.testing.FdIo;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A child started by {@link Spawner} reports what it received: which
@@ -202,5 +205,26 @@ class SpawnerTest {
         assertThatThrownBy(() -> Spawner.spawn(SpawnRequest.of("/nonexistent/program", List.of("program")).build()))
                 .isInstanceOf(ErrnoException.class)
                 .hasMessage("posix_spawn(/nonexistent/program): ENOENT (No such file or directory)");
+    }
+
+    /**
+     * With LISTEN_PID the trampoline or the shell execs the program, where a missing one would be a child that
+     * exits 127: it is the same error as without, before anything is started.
+     */
+    @Test
+    void withListenPidAMissingOrNonExecutableProgramIsTheSameError(@TempDir Path dir) throws Exception {
+        Path plain = Files.writeString(dir.resolve("not-executable"), "#!/bin/sh\n");
+        for (boolean trampolineAllowed : new boolean[] {true, false}) {
+            SpawnRequest missing = SpawnRequest.of("/nonexistent/program", List.of("program")).setListenPid(true)
+                    .build();
+            assertThatThrownBy(() -> Spawner.spawn(missing, trampolineAllowed))
+                    .isInstanceOf(ErrnoException.class)
+                    .hasMessage("posix_spawn(/nonexistent/program): ENOENT (No such file or directory)");
+            SpawnRequest notExecutable = SpawnRequest.of(plain.toString(), List.of("program")).setListenPid(true)
+                    .build();
+            assertThatThrownBy(() -> Spawner.spawn(notExecutable, trampolineAllowed))
+                    .isInstanceOf(ErrnoException.class)
+                    .hasMessage("posix_spawn(" + plain + "): EACCES (Permission denied)");
+        }
     }
 }
