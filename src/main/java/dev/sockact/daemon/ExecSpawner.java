@@ -7,12 +7,12 @@ import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.ExitStatus;
 import dev.sockact.posix.Fd;
 import dev.sockact.posix.Pidfd;
+import dev.sockact.posix.PosixFiles;
 import dev.sockact.posix.SpawnRequest;
 import dev.sockact.posix.SpawnServer;
 import dev.sockact.unit.ExecCommand;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -236,10 +236,9 @@ final class ExecSpawner {
         // Through a wrapper, a missing program would be the wrapper's exit status 127: check first, so that it is
         // reported as the exec failure it is (203/EXEC). The LISTEN_PID trampoline's case is checked where it is
         // used (Spawner); the spawn server's child execs the program itself and reports the errno.
-        boolean wrapped = !wrappers.isEmpty();
-        if (wrapped && !Files.isExecutable(Path.of(path))) {
-            throw new ErrnoException("execve", (Files.exists(Path.of(path)) ? Errno.EACCES
-                    : Errno.ENOENT).number(), path);
+        Errno refused = wrappers.isEmpty() ? null : PosixFiles.execRefusal(path);
+        if (refused != null) {
+            throw new ErrnoException("execve", refused.number(), path);
         }
         return new Launch(request.build(), Path.of(path).getFileName().toString(),
                 context.process().task().forCommand(privileged));

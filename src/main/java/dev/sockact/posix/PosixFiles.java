@@ -3,8 +3,13 @@ package dev.sockact.posix;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
-/** File-system calls java.nio does not offer with the exact semantics needed: FIFOs, modes, owners, umask. */
+/**
+ * File-system calls java.nio does not offer with the exact semantics needed: FIFOs, modes, owners, umask; and
+ * whether exec(2) would refuse a program, as an errno.
+ */
 public final class PosixFiles {
     private PosixFiles() {
         throw new AssertionError();
@@ -95,6 +100,18 @@ public final class PosixFiles {
             }
             return (stat.get(ValueLayout.JAVA_INT, ST_MODE_OFFSET) & S_IFMT) == S_IFSOCK;
         }
+    }
+
+    /**
+     * Why exec(2) would refuse {@code program} before loading it: EACCES (it exists and is not executable), ENOENT,
+     * or null when it is executable. For exec paths that would otherwise learn of it only from a child's status.
+     */
+    public static Errno execRefusal(String program) {
+        Path path = Path.of(program);
+        if (Files.isExecutable(path)) {
+            return null;
+        }
+        return Files.exists(path) ? Errno.EACCES : Errno.ENOENT;
     }
 
     /** Sets the process umask and returns the previous one. */

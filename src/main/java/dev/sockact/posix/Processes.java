@@ -5,8 +5,6 @@ import static dev.sockact.posix.Layouts.INT;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 /** Our own process: ids, kill, and replacing ourselves with another program (execve). */
@@ -143,9 +141,9 @@ public final class Processes {
      */
     public static ErrnoException execute(String program, List<String> argv, List<String> environment, List<Fd> fds,
                                          boolean onStdio) {
-        if (!Files.isExecutable(Path.of(program))) {
-            int errno = Files.exists(Path.of(program)) ? Errno.EACCES.number() : Errno.ENOENT.number();
-            return new ErrnoException("execve", errno, program);
+        Errno refused = PosixFiles.execRefusal(program);
+        if (refused != null) {
+            return new ErrnoException("execve", refused.number(), program);
         }
         // Prepared before the point of no return: argv/envp in native memory, every handle linked,
         // the failure's exception class and strerror text loaded.

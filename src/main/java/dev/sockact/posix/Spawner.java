@@ -5,8 +5,6 @@ import static dev.sockact.posix.Layouts.INT;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -92,10 +90,9 @@ public final class Spawner {
         if (!program.startsWith("/")) {
             return;
         }
-        Path path = Path.of(program);
-        if (!Files.isExecutable(path)) {
-            Errno errno = Files.exists(path) ? Errno.EACCES : Errno.ENOENT;
-            throw new ErrnoException("posix_spawn", errno.number(), program);
+        Errno refused = PosixFiles.execRefusal(program);
+        if (refused != null) {
+            throw new ErrnoException("posix_spawn", refused.number(), program);
         }
     }
 
