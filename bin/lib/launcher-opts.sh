@@ -6,6 +6,11 @@ sockact_launcher_opts() {
     sed -n 's/^SOCKACT_DEFAULT_JVM_OPTS="\(.*\)"$/\1/p' "$sockact_root/bin/$1"
 }
 
+# What bin/socket-proxyd puts in front of them when told to exit when idle (bin/lib/exit-idle.sh).
+sockact_launcher_exit_idle_opts() {
+    sed -n 's/^SOCKACT_EXIT_IDLE_JVM_OPTS="\(.*\)"$/\1/p' "$sockact_root/bin/$1"
+}
+
 # The JVM options an AOT cache's training runs under. $1: the cache. sockactd.aot: the daemon's own (trained with both
 # compilers, a cache left the C1-only daemon slower on its activation path for dozens of activations: wake-up to
 # spawn request 1.0 ms against 0.25 ms, median of the 6th to 33rd, bench/RESULTS-activation.md, session 12).

@@ -84,6 +84,7 @@ class DebPackageIT {
                     Path.of("/etc/init.d/sockact"), UNITS);
 
             socketActivateExample();
+            socketProxydChoosesItsCompilers();
             acceptYesUnderTheInstalledSockactd();
             if (!Files.isDirectory(Path.of("/run/systemd/system"))) {
                 initScriptStartsAndStopsSockactd();
@@ -124,6 +125,31 @@ class DebPackageIT {
         } finally {
             activate.destroy();
             activate.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * The installed socket-proxyd chooses its JVM's compilers from its arguments as bin/socket-proxyd does: C1 alone
+     * with --exit-idle-time=, both compilers without (SocketProxydJvmOptionsTest has the cases).
+     */
+    private void socketProxydChoosesItsCompilers() throws Exception {
+        assertThat(proxydJvmArguments("--exit-idle-time=30s")).contains("-XX:TieredStopAtLevel=1");
+        assertThat(proxydJvmArguments("--connections-max=8")).doesNotContain("-XX:TieredStopAtLevel=1")
+                .contains("-XX:+UseSerialGC");
+    }
+
+    /** The java command line of the installed socket-proxyd started with {@code option}, once it listens. */
+    private List<String> proxydJvmArguments(String option) throws Exception {
+        int port = Ports.freeTcpPort();
+        Process proxy = withoutJdk(new ProcessBuilder("socket-proxyd", option, "--listen=127.0.0.1:" + port,
+                "127.0.0.1:9")).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            Await.until("socket-proxyd listens", () -> Clients.connects(port));
+            // The launcher execs java: the pid is the JVM's.
+            return List.of(Files.readString(Path.of("/proc", Long.toString(proxy.pid()), "cmdline")).split("\0"));
+        } finally {
+            proxy.destroy();
+            proxy.waitFor(30, TimeUnit.SECONDS);
         }
     }
 

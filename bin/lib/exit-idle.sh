@@ -1,0 +1,26 @@
+# The compilers of socket-proxyd's JVM, from its arguments. Sourced by bin/socket-proxyd, and copied into the
+# package's /usr/bin/socket-proxyd by packaging/build-deb. Builtins only: it runs before every start.
+#
+# A proxy told to exit when idle (--exit-idle-time= other than infinity; the last one counts, as for the proxy) is
+# started for a burst of clients: SOCKACT_EXIT_IDLE_JVM_OPTS (C1 alone) goes in front of SOCKACT_DEFAULT_JVM_OPTS,
+# so it starts sooner and is warm at once. One that keeps running gets both compilers and, once C2 has compiled its
+# loop, relays with less CPU. bench/RESULTS.md, session 15, has the measurements.
+sockact_exit_idle=no
+sockact_idle_value_next=no
+for sockact_arg in "$@"; do
+    if [ "$sockact_idle_value_next" = yes ]; then
+        sockact_idle_value_next=no
+        case $sockact_arg in infinity) sockact_exit_idle=no ;; *) sockact_exit_idle=yes ;; esac
+        continue
+    fi
+    case $sockact_arg in
+        --) break ;;
+        --exit-idle-time) sockact_idle_value_next=yes ;;
+        --exit-idle-time=infinity) sockact_exit_idle=no ;;
+        --exit-idle-time=*) sockact_exit_idle=yes ;;
+    esac
+done
+if [ "$sockact_exit_idle" = yes ]; then
+    SOCKACT_DEFAULT_JVM_OPTS="$SOCKACT_EXIT_IDLE_JVM_OPTS $SOCKACT_DEFAULT_JVM_OPTS"
+fi
+unset sockact_exit_idle sockact_idle_value_next sockact_arg
