@@ -1,14 +1,10 @@
 # Sourced by bin/build-aot-cache and packaging/build-deb. sockact_root: the tree.
 
-# The JVM options of a launcher in bin/, read from its SOCKACT_DEFAULT_JVM_OPTS line, the one place that decides
-# them. $1: the launcher's name.
+# The value of a launcher's NAME="..." line in bin/, the one place that decides it. $1: the launcher's name; $2: the
+# line (default SOCKACT_DEFAULT_JVM_OPTS, its JVM options; bin/socket-proxyd also has SOCKACT_EXIT_IDLE_JVM_OPTS,
+# what bin/lib/exit-idle.sh puts in front of them when the proxy is told to exit when idle).
 sockact_launcher_opts() {
-    sed -n 's/^SOCKACT_DEFAULT_JVM_OPTS="\(.*\)"$/\1/p' "$sockact_root/bin/$1"
-}
-
-# What bin/socket-proxyd puts in front of them when told to exit when idle (bin/lib/exit-idle.sh).
-sockact_launcher_exit_idle_opts() {
-    sed -n 's/^SOCKACT_EXIT_IDLE_JVM_OPTS="\(.*\)"$/\1/p' "$sockact_root/bin/$1"
+    sed -n "s/^${2:-SOCKACT_DEFAULT_JVM_OPTS}=\"\\(.*\\)\"\$/\\1/p" "$sockact_root/bin/$1"
 }
 
 # The JVM options an AOT cache's training runs under. $1: the cache. sockactd.aot: the daemon's own (trained with both
