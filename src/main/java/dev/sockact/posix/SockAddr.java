@@ -220,8 +220,14 @@ public sealed interface SockAddr {
         }
     }
 
-    /** Reads a sockaddr of {@code length} bytes, as filled in by getsockname/getpeername/accept. */
+    /**
+     * Reads a sockaddr of {@code length} bytes, as filled in by getsockname/getpeername/accept/recvmsg. Shorter than
+     * a family (recvmsg's name of a datagram from an unbound UNIX socket is 0 bytes): unnamed.
+     */
     static SockAddr decode(MemorySegment s, int length) {
+        if (length < 2) {
+            return new UnixUnnamed();
+        }
         int family = Short.toUnsignedInt(s.get(Layouts.SHORT, 0));
         ByteOrder be = ByteOrder.BIG_ENDIAN;
         return switch (family) {

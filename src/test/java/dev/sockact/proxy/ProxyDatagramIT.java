@@ -320,6 +320,37 @@ class ProxyDatagramIT extends ProxyTestBase {
         }
     }
 
+    /**
+     * A client that did not bind has a 0-byte name: its datagrams are forwarded, under PROXY v2 with an AF_UNIX header
+     * whose source is empty. This was once lost when it came first (the name was decoded from bytes never written).
+     */
+    @Test
+    void anUnboundUnixClientIsForwardedWithAProxyV2Header() throws Exception {
+        Path backendPath = dir.resolve("backend.sock");
+        Fd backend = keep(unixDatagramSocket(backendPath));
+        Path proxyPath = dir.resolve("proxy.sock");
+        ProxyProcess proxy = keep(ProxyProcess.start(dir, List.of(ProxyProcess.OUR_PROXYD,
+                "--listen-datagram=" + proxyPath, "--proxy-protocol=v2", backendPath.toString())));
+        proxy.awaitCondition(() -> proxyPath.toFile().exists(), "the proxy's socket");
+        try (Fd c = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_DGRAM, 0); Arena arena = Arena.ofConfined()) {
+            receiveTimeout(backend, arena);
+            Sockets.sendTo(c, "hello".getBytes(StandardCharsets.UTF_8), new SockAddr.UnixPath(proxyPath.toString()));
+            MemorySegment buffer = arena.allocate(1024);
+            long n = Io.readRaw(backend.fd(), buffer, 1024);
+            assertThat(n).as("the datagram reached the backend; log:%n%s", proxy.log()).isPositive();
+            byte[] datagram = buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+            assertThat(java.util.Arrays.copyOf(datagram, 12)).as("the v2 signature")
+                    .isEqualTo(new byte[] {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A});
+            assertThat(datagram[12]).as("PROXY").isEqualTo((byte) 0x21);
+            assertThat(datagram[13]).as("AF_UNIX, DGRAM").isEqualTo((byte) 0x32);
+            int length = ((datagram[14] & 0xff) << 8) | (datagram[15] & 0xff);
+            assertThat(datagram[16]).as("an empty source path").isZero();
+            assertThat(new String(datagram, 16 + length, datagram.length - 16 - length, StandardCharsets.UTF_8))
+                    .isEqualTo("hello");
+        }
+        assertThat(proxy.log()).doesNotContain("Exception");
+    }
+
     private static Fd unixDatagramSocket(Path path) throws ErrnoException {
         Fd fd = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_DGRAM, 0);
         Sockets.bind(fd, new SockAddr.UnixPath(path.toString()));
