@@ -44,6 +44,8 @@ public final class EventLoop implements AutoCloseable {
     private int nextSlot = 1;
     private long timerSequence;
     private long watchGeneration;
+    /** How many times epoll_wait has returned: a handler called in consecutive rounds is under a stream of events. */
+    private long rounds;
     /** Set by stop(), never cleared: a stop that comes before run() starts is not lost. */
     private volatile boolean stopRequested;
     private Thread thread;
@@ -161,11 +163,17 @@ public final class EventLoop implements AutoCloseable {
         return Thread.currentThread() == thread;
     }
 
+    /** The current round: how many times the loop's epoll_wait has returned (loop thread only). */
+    public long rounds() {
+        return rounds;
+    }
+
     /** Runs until {@link #stop()}. */
     public void run() throws ErrnoException {
         thread = Thread.currentThread();
         while (!stopRequested) {
             int n = epoll.await(nextTimeoutMillis());
+            rounds++;
             for (int i = 0; i < n; i++) {
                 long token = epoll.readyToken(i);
                 if (token == 0L) {

@@ -7,12 +7,13 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * recvmsg(2) and sendmsg(2) one datagram at a time, with the sender's address and the packet-info control message
- * that says which local address it was sent to: what a wildcard UDP listener needs to answer each client from the
- * address the client wrote to, as DNS servers do. The native structs are allocated once and reused: one instance
- * per thread, never shared.
+ * recvmmsg(2) of a batch of datagrams and sendmsg(2) of one, with each sender's address and the packet-info control
+ * message that says which local address it was sent to: what a wildcard UDP listener needs to answer each client
+ * from the address the client wrote to, as DNS servers do. The native structs are allocated once and reused: one
+ * instance per thread, never shared.
  *
  * <pre>
+ * struct mmsghdr { struct msghdr msg_hdr; unsigned msg_len; };   // 64, msg_len at 56
  * struct msghdr {                  struct cmsghdr {
  *     void         *msg_name;      // 0       size_t cmsg_len;     // 0
  *     socklen_t     msg_namelen;   // 8       int    cmsg_level;   // 8
@@ -28,48 +29,65 @@ public final class DatagramMessage {
     /** The largest reply-source control message {@link #replySource} writes: CMSG_SPACE(sizeof in6_pktinfo). */
     public static final int REPLY_SOURCE_SIZE = 40;
     public static final int MSG_TRUNC = 0x20;
+    /** Datagrams one {@link #receive} reads at most: a burst of them costs one system call, not one each. */
+    public static final int BATCH = 16;
 
     private static final int HEADER_SIZE = 56;
+    private static final int MMSG_SIZE = 64;
     private static final int CMSG_HEADER = 16;
     private static final int IN_PKTINFO_SIZE = 12;
     private static final int IN6_PKTINFO_SIZE = 20;
     /** Room for what recvmsg may deliver: one pktinfo, with space to spare for options a parent set. */
     private static final int CONTROL_CAPACITY = 256;
+    private static final int MSG_DONTWAIT = 0x40;
 
     /**
-     * One msghdr per use, each with its own iovecs, so that what does not change from one call to the next is written
-     * once: receive's name, control and iovec pointers; sendPrefixed's iovec pointer and count. A datagram then costs
-     * a few field writes, not a whole struct (the listener's hot path runs under C1, where each write is a call).
+     * The receiving mmsghdrs, each with its own name, control and iovec, and the send msghdrs, each with its own
+     * iovecs, so that what does not change from one call to the next is written once: the names', controls' and
+     * iovecs' pointers; sendPrefixed's iovec pointer and count. A datagram then costs a few field writes, not a
+     * whole struct.
      */
-    private final MemorySegment header;
-    private final MemorySegment iov;
+    private final MemorySegment headers;
+    private final MemorySegment iovs;
+    private final MemorySegment[] names = new MemorySegment[BATCH];
+    private final MemorySegment[] controls = new MemorySegment[BATCH];
     private final MemorySegment sendHeader;
     private final MemorySegment sendIov;
     private final MemorySegment prefixedHeader;
     private final MemorySegment prefixedIov;
-    private final MemorySegment name;
-    private final MemorySegment control;
-    /** The buffer receive's iovec points at now, and its capacity: rewritten only when the caller's changes. */
-    private long receiveBuffer;
+    /** The buffers the iovecs point at now, and each one's capacity: rewritten only when the caller's change. */
+    private long receiveBuffers;
     private long receiveCapacity = -1;
+    /** The mmsghdrs the last receive filled, whose lengths the kernel overwrote: reset before the next. */
+    private int filled = BATCH;
+    /** The datagram of the last batch that {@link #name}, {@link #replySource} and the rest describe. */
+    private long selectedHeader;
+    private MemorySegment name;
+    private MemorySegment control;
 
     private DatagramMessage(Arena arena) {
-        header = arena.allocate(HEADER_SIZE, 8);
-        iov = arena.allocate(16, 8);
+        headers = arena.allocate((long) MMSG_SIZE * BATCH, 8);
+        iovs = arena.allocate(16L * BATCH, 8);
+        MemorySegment nameSpace = arena.allocate((long) SockAddr.STORAGE_SIZE * BATCH, 8);
+        MemorySegment controlSpace = arena.allocate((long) CONTROL_CAPACITY * BATCH, 8);
+        for (int i = 0; i < BATCH; i++) {
+            names[i] = nameSpace.asSlice((long) SockAddr.STORAGE_SIZE * i, SockAddr.STORAGE_SIZE);
+            controls[i] = controlSpace.asSlice((long) CONTROL_CAPACITY * i, CONTROL_CAPACITY);
+            long header = (long) MMSG_SIZE * i;
+            headers.set(LONG, header, names[i].address());
+            headers.set(LONG, header + 16, iovs.address() + 16L * i);
+            headers.set(LONG, header + 24, 1);
+            headers.set(LONG, header + 32, controls[i].address());
+        }
         sendHeader = arena.allocate(HEADER_SIZE, 8);
         sendIov = arena.allocate(16, 8);
         prefixedHeader = arena.allocate(HEADER_SIZE, 8);
         prefixedIov = arena.allocate(32, 8);
-        name = arena.allocate(SockAddr.STORAGE_SIZE, 8);
-        control = arena.allocate(CONTROL_CAPACITY, 8);
-        header.set(LONG, 0, name.address());
-        header.set(LONG, 16, iov.address());
-        header.set(LONG, 24, 1);
-        header.set(LONG, 32, control.address());
         sendHeader.set(LONG, 16, sendIov.address());
         sendHeader.set(LONG, 24, 1);
         prefixedHeader.set(LONG, 16, prefixedIov.address());
         prefixedHeader.set(LONG, 24, 2);
+        select(0);
     }
 
     /** The structs for one thread, in {@code arena}. */
@@ -78,51 +96,74 @@ public final class DatagramMessage {
     }
 
     /**
-     * recvmsg(2) of one datagram into {@code buffer} (up to {@code capacity} bytes): its length, or -errno. The
-     * sender is then in {@link #name()}, and the local address it was sent to in the control message, read by
-     * {@link #replySource}. Never throws: the hot path of every datagram listener.
+     * recvmmsg(2) of up to {@code count} ({@code <=} {@link #BATCH}) datagrams without waiting, the i-th into
+     * {@code buffers} at {@code i * capacity} (up to {@code capacity} bytes each; {@code buffers} holds {@code BATCH}
+     * of them): how many were read, or -errno (-EAGAIN when none was waiting). Fewer than asked means the socket had
+     * no more. Then
+     * {@link #select} picks one, whose {@link #length}, sender ({@link #name}) and local address (the control
+     * message, read by {@link #replySource}) the other methods give. Never throws: the hot path of every datagram
+     * listener.
      */
-    public long receive(int fd, MemorySegment buffer, long capacity) {
-        if (buffer.address() != receiveBuffer || capacity != receiveCapacity) {
-            receiveBuffer = buffer.address();
+    public int receive(int fd, MemorySegment buffers, long capacity, int count) {
+        if (buffers.address() != receiveBuffers || capacity != receiveCapacity) {
+            receiveBuffers = buffers.address();
             receiveCapacity = capacity;
-            iov.set(LONG, 0, receiveBuffer);
-            iov.set(LONG, 8, capacity);
+            for (int i = 0; i < BATCH; i++) {
+                iovs.set(LONG, 16L * i, receiveBuffers + capacity * i);
+                iovs.set(LONG, 16L * i + 8, capacity);
+            }
         }
-        // In and out: the kernel writes back the lengths it filled (msg_flags is out only).
-        header.set(INT, 8, SockAddr.STORAGE_SIZE);
-        header.set(LONG, 40, CONTROL_CAPACITY);
-        return Native.sys(Syscalls.RECVMSG, fd, header.address(), 0);
+        // In and out: the kernel writes back the lengths it filled (msg_flags and msg_len are out only).
+        for (int i = 0; i < filled; i++) {
+            long header = (long) MMSG_SIZE * i;
+            headers.set(INT, header + 8, SockAddr.STORAGE_SIZE);
+            headers.set(LONG, header + 40, CONTROL_CAPACITY);
+        }
+        int n = (int) Native.sys(Syscalls.RECVMMSG, fd, headers.address(), count, MSG_DONTWAIT, 0);
+        filled = n > 0 ? n : 1;   // a failed call wrote back nothing; the first header is reset anyway
+        return n;
     }
 
-    /** The sender's address of the last {@link #receive}, {@link #nameLength} bytes of it. */
+    /** Makes the {@code i}-th datagram of the last {@link #receive} the one the accessors describe. */
+    public void select(int i) {
+        selectedHeader = (long) MMSG_SIZE * i;
+        name = names[i];
+        control = controls[i];
+    }
+
+    /** The selected datagram's length in its buffer. */
+    public long length() {
+        return Integer.toUnsignedLong(headers.get(INT, selectedHeader + 56));
+    }
+
+    /** The selected datagram's sender, {@link #nameLength} bytes of it. */
     public MemorySegment name() {
         return name;
     }
 
     public int nameLength() {
-        return header.get(INT, 8);
+        return headers.get(INT, selectedHeader + 8);
     }
 
-    /** The last datagram received was longer than the buffer and was cut (MSG_TRUNC). */
+    /** The selected datagram was longer than its buffer and was cut (MSG_TRUNC). */
     public boolean truncated() {
-        return (header.get(INT, 48) & MSG_TRUNC) != 0;
+        return (headers.get(INT, selectedHeader + 48) & MSG_TRUNC) != 0;
     }
 
-    /** The last datagram's sender, decoded (for logs: the hot path keeps the raw bytes). */
+    /** The selected datagram's sender, decoded (for logs: the hot path keeps the raw bytes). */
     public SockAddr sender() {
         return SockAddr.decode(name, nameLength());
     }
 
     /**
      * Writes into {@code reply} (at least {@link #REPLY_SOURCE_SIZE} bytes) the control message that makes
-     * sendmsg(2) send from the local address the last datagram was sent to: IP_PKTINFO with ipi_spec_dst set to
+     * sendmsg(2) send from the local address the selected datagram was sent to: IP_PKTINFO with ipi_spec_dst set to
      * the datagram's destination, or IPV6_PKTINFO with its address and interface (IPv4 on a dual-stack socket
      * comes as a v4-mapped IPV6_PKTINFO, which sendmsg takes back). Returns its length, or 0 when the datagram
      * brought no packet info (the socket is not bound to a wildcard address, or not IP).
      */
     public int replySource(MemorySegment reply) {
-        long length = header.get(LONG, 40);
+        long length = headers.get(LONG, selectedHeader + 40);
         long offset = 0;
         while (offset + CMSG_HEADER <= length) {
             long cmsgLength = control.get(LONG, offset);
@@ -153,11 +194,11 @@ public final class DatagramMessage {
     }
 
     /**
-     * The local address the last datagram was sent to, from its packet info: 4 bytes (IP_PKTINFO's ipi_addr) or 16
+     * The local address the selected datagram was sent to, from its packet info: 4 bytes (IP_PKTINFO's ipi_addr) or 16
      * (IPV6_PKTINFO's, v4-mapped for IPv4 on a dual-stack socket); null without packet info.
      */
     public byte[] destination() {
-        long length = header.get(LONG, 40);
+        long length = headers.get(LONG, selectedHeader + 40);
         long offset = 0;
         while (offset + CMSG_HEADER <= length) {
             long cmsgLength = control.get(LONG, offset);

@@ -21,14 +21,12 @@ import java.util.Map;
  * A datagram socket the proxy listens on, read by one loop: the first loop reads the socket the host gave, and each
  * other loop a member of its SO_REUSEPORT group where the host made one (the kernel sends all of a client's
  * datagrams to the same member, so its session is on one loop). Each client address gets a {@link DatagramSession}; a datagram is read with
- * recvmsg(2), so that the sender and, on a wildcard address, the local address it was sent to are known, and
+ * recvmmsg(2), so that the sender and, on a wildcard address, the local address it was sent to are known, and
  * replies go back with sendmsg(2) from that address.
  */
 final class DatagramListener {
     /** Datagrams read per wake-up: enough to drain a burst, few enough to let the sessions' replies through. */
     private static final int DATAGRAMS_PER_WAKEUP = 64;
-    /** While reading one per wake-up, every this many wake-ups drain instead, to see whether a burst has begun. */
-    private static final int DRAIN_EVERY = 8;
 
     private final ProxyWorker worker;
     private final ProxyListener listener;
@@ -40,14 +38,13 @@ final class DatagramListener {
     private final SessionKey probe = SessionKey.probe(SockAddr.STORAGE_SIZE);
     private Watch watch;
     /**
-     * Read one datagram per wake-up, not until EAGAIN. A client that waits for each reply (DNS, a ping-pong) leaves
-     * one datagram per wake-up, and draining then costs a recvmsg that fails, one of the seven calls of a round
-     * trip; under a burst the socket is drained, which saves a wake-up per datagram. Set when a drain found one
-     * datagram, cleared when one found more (the level-triggered watch wakes again while datagrams wait, so
-     * nothing waits longer either way).
+     * The loop's round in which this socket was last read. A client that waits for each reply (DNS, a ping-pong)
+     * makes the socket readable every other round at most (its datagram, then the target's reply), with one datagram
+     * waiting: a batch's recvmmsg would then try a second one that finds the socket empty, 3-5 % of the rate with
+     * one client (bench/UDP-RESULTS.md). Readable in consecutive rounds, the socket is under a stream of datagrams,
+     * and a batch saves a system call for each one after the first.
      */
-    private boolean onePerWakeup;
-    private int wakeupsSinceDrain;
+    private long lastRound = -2;
     /** The listener's own address: the local address of a PROXY header when the datagram brought no packet info. */
     private SockAddr local;
 
@@ -99,42 +96,53 @@ final class DatagramListener {
         return worker;
     }
 
+    /**
+     * Reads what waits with recvmmsg: one datagram, or under a stream (see {@link #lastRound}) batches of
+     * {@link DatagramMessage#BATCH}, at most {@link #DATAGRAMS_PER_WAKEUP}; then the sessions' replies get their turn
+     * (the watch is level-triggered, so what is left is reported again in the next round).
+     */
     private void readable() {
-        MemorySegment buffer = worker.buffer();
-        boolean drain = !onePerWakeup || ++wakeupsSinceDrain == DRAIN_EVERY;
-        if (drain) {
-            wakeupsSinceDrain = 0;
-        }
-        int limit = drain ? DATAGRAMS_PER_WAKEUP : 1;
-        for (int i = 0; i < limit; i++) {
-            long n = message.receive(fd, buffer, buffer.byteSize());
+        MemorySegment buffers = worker.datagramBuffers();
+        long size = worker.datagramBufferSize();
+        long round = worker.loop().rounds();
+        boolean batch = round == lastRound + 1;
+        lastRound = round;
+        int count = batch ? DatagramMessage.BATCH : 1;
+        for (int read = 0; read < DATAGRAMS_PER_WAKEUP; ) {
+            int n = message.receive(fd, buffers, size, count);
             if (n < 0) {
                 if (n != -Errno.EINTR.number() && n != -Errno.EAGAIN.number()) {
                     worker.log().acceptFailed.log(System.Logger.Level.WARNING, "Failed to receive datagram: "
-                            + new ErrnoException("recvmsg", (int) -n, null).reason());
-                }
-                if (drain) {
-                    onePerWakeup = i <= 1;   // one datagram (or none: a wake-up another loop took) was waiting
+                            + new ErrnoException("recvmmsg", -n, null).reason());
                 }
                 return;
             }
-            if (message.truncated()) {
-                worker.counters().add(LoopCounters.Counter.DATAGRAMS_DROPPED, 1);
-                continue;   // longer than any UDP payload: cannot be forwarded whole
+            for (int i = 0; i < n; i++) {
+                message.select(i);
+                forward(worker.datagramBuffer(i), message.length());
             }
-            DatagramSession session = sessions.get(probe.set(message.name(), message.nameLength()));
+            if (!batch || n < count) {
+                return;   // the one datagram, or the socket is empty
+            }
+            read += n;
+        }
+    }
+
+    /** The selected datagram of the batch, in {@code buffer}, to its client's session (opened for a new client). */
+    private void forward(MemorySegment buffer, long length) {
+        if (message.truncated()) {
+            worker.counters().add(LoopCounters.Counter.DATAGRAMS_DROPPED, 1);
+            return;   // longer than any UDP payload: cannot be forwarded whole
+        }
+        DatagramSession session = sessions.get(probe.set(message.name(), message.nameLength()));
+        if (session == null) {
+            session = open();
             if (session == null) {
-                session = open();
-                if (session == null) {
-                    worker.counters().add(LoopCounters.Counter.DATAGRAMS_DROPPED, 1);
-                    continue;
-                }
+                worker.counters().add(LoopCounters.Counter.DATAGRAMS_DROPPED, 1);
+                return;
             }
-            session.fromClient(buffer, n);
         }
-        if (drain) {
-            onePerWakeup = false;   // a whole batch, and maybe more waiting: a burst
-        }
+        session.fromClient(buffer, length);
     }
 
     /** A session for the sender of the datagram just read, or null at the limit (the datagram is dropped). */

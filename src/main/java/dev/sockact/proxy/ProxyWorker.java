@@ -48,6 +48,8 @@ final class ProxyWorker {
     private final List<DatagramListener> datagramListeners = new ArrayList<>();
     /** recvmsg/sendmsg structs of this loop's datagram listeners; made on first use. */
     private DatagramMessage datagramMessage;
+    private MemorySegment datagramBuffers;
+    private MemorySegment[] datagramSlots;
     private boolean exclusive;
     private final List<Watch> listenerWatches = new ArrayList<>();
     /** Out of descriptors: not watching the listeners until a connection closes or the pause ends. */
@@ -290,6 +292,30 @@ final class ProxyWorker {
             datagramMessage = DatagramMessage.allocate(Arena.ofAuto());
         }
         return datagramMessage;
+    }
+
+    /**
+     * The buffers a batch of datagrams is read into: {@link DatagramMessage#BATCH} of {@link #BUFFER_SIZE} each,
+     * room for any UDP payload (1 MiB, allocated by the first datagram socket of this loop).
+     */
+    MemorySegment datagramBuffers() {
+        if (datagramBuffers == null) {
+            datagramBuffers = Arena.ofAuto().allocate((long) BUFFER_SIZE * DatagramMessage.BATCH, 4096);
+            datagramSlots = new MemorySegment[DatagramMessage.BATCH];
+            for (int i = 0; i < datagramSlots.length; i++) {
+                datagramSlots[i] = datagramBuffers.asSlice((long) BUFFER_SIZE * i, BUFFER_SIZE);
+            }
+        }
+        return datagramBuffers;
+    }
+
+    /** The {@code i}-th of {@link #datagramBuffers}, sliced once. */
+    MemorySegment datagramBuffer(int i) {
+        return datagramSlots[i];
+    }
+
+    long datagramBufferSize() {
+        return BUFFER_SIZE;
     }
 
     Executor resolverThreads() {

@@ -58,7 +58,8 @@ class DatagramEngineTest {
 
     /**
      * A client that waits for each reply leaves the listener reading one datagram per wake-up; a burst after it
-     * must still be read whole (the watch is level-triggered, and every few wake-ups the socket is drained again).
+     * must still be read whole (the watch is level-triggered, and a socket readable in consecutive rounds is read in
+     * batches).
      */
     @Test
     void aBurstAfterPingPongIsForwardedWhole() throws Exception {

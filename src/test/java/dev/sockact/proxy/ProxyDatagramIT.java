@@ -3,6 +3,8 @@ package dev.sockact.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sockact.posix.DatagramMessage;
+import dev.sockact.posix.Epoll;
+import dev.sockact.posix.Errno;
 import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.Fd;
 import dev.sockact.posix.Io;
@@ -364,20 +366,33 @@ class ProxyDatagramIT extends ProxyTestBase {
         Sockets.setOption(fd.fd(), Sockets.SOL_SOCKET, 20 /* SO_RCVTIMEO */, timeval);
     }
 
-    /** Answers "PAYLOAD|SENDER" to every datagram on a UNIX datagram socket, with recvmsg/sendmsg. */
+    /** Answers "PAYLOAD|SENDER" to every datagram on a UNIX datagram socket, with recvmmsg/sendmsg. */
     private static void unixEcho(Fd fd) {
         DatagramMessage message = DatagramMessage.allocate(Arena.ofAuto());
-        MemorySegment buffer = Arena.ofAuto().allocate(65536);
+        MemorySegment buffers = Arena.ofAuto().allocate(65536L * DatagramMessage.BATCH);
         MemorySegment reply = Arena.ofAuto().allocate(65536 + 256);
-        while (true) {
-            long n = message.receive(fd.fd(), buffer, buffer.byteSize());
-            if (n < 0) {
-                return;   // closed
+        try (Epoll epoll = Epoll.create(1)) {
+            epoll.add(fd.fd(), Epoll.EPOLLIN, 1);
+            while (true) {
+                int n = message.receive(fd.fd(), buffers, 65536, DatagramMessage.BATCH);
+                if (n == -Errno.EAGAIN.number()) {
+                    epoll.await(-1);   // receive does not wait
+                    continue;
+                }
+                if (n < 0) {
+                    return;   // closed
+                }
+                for (int i = 0; i < n; i++) {
+                    message.select(i);
+                    byte[] text = (new String(buffers.asSlice(65536L * i, message.length())
+                            .toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8) + "|" + message.sender())
+                            .getBytes(StandardCharsets.UTF_8);
+                    MemorySegment.copy(text, 0, reply, ValueLayout.JAVA_BYTE, 0, text.length);
+                    message.send(fd.fd(), reply, text.length, message.name(), message.nameLength(), reply, 0);
+                }
             }
-            byte[] text = (new String(buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8)
-                    + "|" + message.sender()).getBytes(StandardCharsets.UTF_8);
-            MemorySegment.copy(text, 0, reply, ValueLayout.JAVA_BYTE, 0, text.length);
-            message.send(fd.fd(), reply, text.length, message.name(), message.nameLength(), reply, 0);
+        } catch (ErrnoException e) {
+            // the socket is gone: the test is over
         }
     }
 
