@@ -5,7 +5,9 @@ import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.EventFd;
 import dev.sockact.posix.ExitStatus;
 import dev.sockact.posix.Pidfd;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -46,6 +48,10 @@ public final class EventLoop implements AutoCloseable {
     private long watchGeneration;
     /** How many times epoll_wait has returned: a handler called in consecutive rounds is under a stream of events. */
     private long rounds;
+    /** Tasks for the end of this round's events ({@link #atRoundEnd}), before the posted tasks and the timers. */
+    private final List<Runnable> roundEnd = new ArrayList<>();
+    /** Between epoll_wait's return and the round-end tasks: the event handlers are running. */
+    private boolean dispatching;
     /** Set by stop(), never cleared: a stop that comes before run() starts is not lost. */
     private volatile boolean stopRequested;
     private Thread thread;
@@ -174,6 +180,7 @@ public final class EventLoop implements AutoCloseable {
         while (!stopRequested) {
             int n = epoll.await(nextTimeoutMillis());
             rounds++;
+            dispatching = true;
             for (int i = 0; i < n; i++) {
                 long token = epoll.readyToken(i);
                 if (token == 0L) {
@@ -182,6 +189,7 @@ public final class EventLoop implements AutoCloseable {
                 }
                 dispatch(token, epoll.readyEvents(i));
             }
+            runRoundEnd();
             runPosted();
             runDueTimers();
         }
@@ -199,6 +207,27 @@ public final class EventLoop implements AutoCloseable {
         } catch (Throwable t) {
             failureHandler.accept(t);
         }
+    }
+
+    /**
+     * Runs {@code task} once, when the handlers of this round's events have run (loop thread only): what they queued
+     * can then go out in one system call, a sendmmsg of the replies several sessions read, say. Called from a posted
+     * task or a timer, outside the handlers, it runs as a posted task: soon, not at the end of a later round.
+     */
+    public void atRoundEnd(Runnable task) {
+        if (dispatching) {
+            roundEnd.add(task);
+        } else {
+            execute(task);
+        }
+    }
+
+    private void runRoundEnd() {
+        for (int i = 0; i < roundEnd.size(); i++) {
+            runSafely(roundEnd.get(i));
+        }
+        roundEnd.clear();
+        dispatching = false;
     }
 
     private void runPosted() {

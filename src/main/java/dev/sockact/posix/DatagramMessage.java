@@ -7,7 +7,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * recvmmsg(2) of a batch of datagrams and sendmsg(2) of one, with each sender's address and the packet-info control
+ * recvmmsg(2) of a batch of datagrams, and sendmsg(2) of one or sendmmsg(2) of a batch, with each sender's address and the packet-info control
  * message that says which local address it was sent to: what a wildcard UDP listener needs to answer each client
  * from the address the client wrote to, as DNS servers do. The native structs are allocated once and reused: one
  * instance per thread, never shared.
@@ -53,6 +53,9 @@ public final class DatagramMessage {
     private final MemorySegment[] controls = new MemorySegment[BATCH];
     private final MemorySegment sendHeader;
     private final MemorySegment sendIov;
+    /** The mmsghdrs of {@link #sendBatch}, each with its own iovec. */
+    private final MemorySegment batchHeaders;
+    private final MemorySegment batchIovs;
     private final MemorySegment prefixedHeader;
     private final MemorySegment prefixedIov;
     /** The buffers the iovecs point at now, and each one's capacity: rewritten only when the caller's change. */
@@ -81,6 +84,12 @@ public final class DatagramMessage {
         }
         sendHeader = arena.allocate(HEADER_SIZE, 8);
         sendIov = arena.allocate(16, 8);
+        batchHeaders = arena.allocate((long) MMSG_SIZE * BATCH, 8);
+        batchIovs = arena.allocate(16L * BATCH, 8);
+        for (int i = 0; i < BATCH; i++) {
+            batchHeaders.set(LONG, (long) MMSG_SIZE * i + 16, batchIovs.address() + 16L * i);
+            batchHeaders.set(LONG, (long) MMSG_SIZE * i + 24, 1);
+        }
         prefixedHeader = arena.allocate(HEADER_SIZE, 8);
         prefixedIov = arena.allocate(32, 8);
         sendHeader.set(LONG, 16, sendIov.address());
@@ -232,6 +241,47 @@ public final class DatagramMessage {
         sendHeader.set(LONG, 32, sourceLength == 0 ? 0 : source.address());
         sendHeader.set(LONG, 40, sourceLength);
         return Native.sys(Syscalls.SENDMSG, fd, sendHeader.address(), Sockets.MSG_NOSIGNAL);
+    }
+
+    /**
+     * Makes the {@code i}-th datagram of the next {@link #sendBatch}: {@code length} bytes of {@code buffer} from
+     * {@code offset} on, to {@code to}, from the source {@code source} says, as {@link #send} takes them. The memory
+     * must stay as it is until the batch is sent.
+     */
+    public void setBatch(int i, MemorySegment buffer, long offset, long length, MemorySegment to, int toLength,
+                         MemorySegment source, int sourceLength) {
+        long header = (long) MMSG_SIZE * i;
+        batchIovs.set(LONG, 16L * i, buffer.address() + offset);
+        batchIovs.set(LONG, 16L * i + 8, length);
+        batchHeaders.set(LONG, header, to.address());
+        batchHeaders.set(INT, header + 8, toLength);
+        batchHeaders.set(LONG, header + 32, sourceLength == 0 ? 0 : source.address());
+        batchHeaders.set(LONG, header + 40, sourceLength);
+    }
+
+    /**
+     * sendmmsg(2) of the batch's datagrams {@code from} to {@code from + count - 1} on {@code fd}: how many were
+     * sent, in order, or -errno when the first of them failed (sendmmsg reports a later failure only as a short
+     * count: the caller sends again from the one that failed, to learn its error). Never raises SIGPIPE.
+     */
+    public int sendBatch(int fd, int from, int count) {
+        if (count == 1) {
+            // One datagram (a client that waits for each reply): sendmsg of its header costs less than sendmmsg.
+            long n = Native.sys(Syscalls.SENDMSG, fd, batchHeaders.address() + (long) MMSG_SIZE * from,
+                    Sockets.MSG_NOSIGNAL);
+            if (n < 0) {
+                return (int) n;
+            }
+            batchHeaders.set(INT, (long) MMSG_SIZE * from + 56, (int) n);
+            return 1;
+        }
+        return (int) Native.sys(Syscalls.SENDMMSG, fd, batchHeaders.address() + (long) MMSG_SIZE * from, count,
+                Sockets.MSG_NOSIGNAL);
+    }
+
+    /** The bytes the last {@link #sendBatch} sent of the batch's {@code i}-th datagram. */
+    public long batchSent(int i) {
+        return Integer.toUnsignedLong(batchHeaders.get(INT, (long) MMSG_SIZE * i + 56));
     }
 
     /**

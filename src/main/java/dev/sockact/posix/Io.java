@@ -39,6 +39,11 @@ public final class Io {
         return Native.sys(Syscalls.READ, fd, buffer.address(), length);
     }
 
+    /** read(2) into {@code buffer} from {@code offset} on, up to {@code length} bytes: bytes read, 0 at EOF, or -errno. */
+    public static long readRaw(int fd, MemorySegment buffer, long offset, long length) {
+        return Native.sys(Syscalls.READ, fd, buffer.address() + offset, length);
+    }
+
     /** write(2) from {@code buffer}: bytes written or -errno. */
     public static long writeRaw(int fd, MemorySegment buffer, long length) {
         return Native.sys(Syscalls.WRITE, fd, buffer.address(), length);

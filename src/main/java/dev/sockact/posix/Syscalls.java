@@ -23,6 +23,7 @@ final class Syscalls {
     static final long SENDMSG = pick(46, 211);
     static final long RECVMSG = pick(47, 212);
     static final long RECVMMSG = pick(299, 243);
+    static final long SENDMMSG = pick(307, 269);
     static final long SHUTDOWN = pick(48, 210);
     static final long BIND = pick(49, 200);
     static final long LISTEN = pick(50, 201);

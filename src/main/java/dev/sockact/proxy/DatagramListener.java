@@ -157,10 +157,12 @@ final class DatagramListener {
         return session;
     }
 
-    /** Sends a target's reply to its session's client, from the address the client wrote to: bytes or -errno. */
-    long reply(MemorySegment client, int clientLength, MemorySegment source, int sourceLength, MemorySegment buffer,
-               long length) {
-        return message.send(fd, buffer, length, client, clientLength, source, sourceLength);
+    /**
+     * Queues a target's reply, which {@link ReplyQueue#read} just read, for its session's client, from the address
+     * the client wrote to: it goes out with the round's other replies.
+     */
+    void reply(MemorySegment client, int clientLength, MemorySegment source, int sourceLength, long length) {
+        worker.replies().add(fd, length, client, clientLength, source, sourceLength);
     }
 
     /** Called once per session, by its close(). */

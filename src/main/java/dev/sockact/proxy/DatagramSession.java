@@ -202,9 +202,10 @@ final class DatagramSession {
         if (state != State.OPEN) {
             return;
         }
-        MemorySegment buffer = worker.buffer();
+        ReplyQueue replies = worker.replies();
         for (int i = 0; i < DATAGRAMS_PER_WAKEUP; i++) {
-            long n = Io.readRaw(target.fd(), buffer, buffer.byteSize());
+            long n = canReply ? replies.read(target.fd())
+                    : Io.readRaw(target.fd(), worker.buffer(), worker.buffer().byteSize());
             if (n < 0) {
                 if (n == -Errno.EAGAIN.number()) {
                     return;
@@ -217,12 +218,7 @@ final class DatagramSession {
                 worker.counters().add(LoopCounters.Counter.DATAGRAMS_DROPPED, 1);
                 continue;
             }
-            long r = listener.reply(client, clientLength, replySource, replySourceLength, buffer, n);
-            if (r < 0) {
-                worker.counters().add(LoopCounters.Counter.DATAGRAMS_DROPPED, 1);
-            } else {
-                worker.counters().add(LoopCounters.Counter.BYTES_TO_CLIENTS, r);
-            }
+            listener.reply(client, clientLength, replySource, replySourceLength, n);   // counted once it is sent
         }
     }
 

@@ -50,6 +50,7 @@ final class ProxyWorker {
     private DatagramMessage datagramMessage;
     private MemorySegment datagramBuffers;
     private MemorySegment[] datagramSlots;
+    private ReplyQueue replies;
     private boolean exclusive;
     private final List<Watch> listenerWatches = new ArrayList<>();
     /** Out of descriptors: not watching the listeners until a connection closes or the pause ends. */
@@ -292,6 +293,14 @@ final class ProxyWorker {
             datagramMessage = DatagramMessage.allocate(Arena.ofAuto());
         }
         return datagramMessage;
+    }
+
+    /** The datagram sessions' replies of this round, sent together. */
+    ReplyQueue replies() {
+        if (replies == null) {
+            replies = new ReplyQueue(this, datagramMessage());
+        }
+        return replies;
     }
 
     /**

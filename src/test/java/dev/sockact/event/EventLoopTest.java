@@ -55,6 +55,50 @@ class EventLoopTest {
         Io.writeFully(fd.fd(), text.getBytes(StandardCharsets.UTF_8), fd);
     }
 
+    /** A round-end task runs once every handler of its round has, and before the tasks they posted. */
+    @Test
+    void aRoundEndTaskRunsAfterTheRoundsHandlersAndBeforePostedTasks() throws Exception {
+        Fd[] first = Sockets.socketPair(Sockets.SOCK_STREAM);
+        Fd[] second = Sockets.socketPair(Sockets.SOCK_STREAM);
+        try (Fd a = first[0]; Fd b = first[1]; Fd c = second[0]; Fd d = second[1]) {
+            List<String> order = new ArrayList<>();
+            Watch[] watches = new Watch[2];
+            watches[0] = loop.watch(b.fd(), Epoll.EPOLLIN, events -> {
+                order.add("handler");
+                watches[0].cancel();
+                loop.execute(() -> {
+                    order.add("posted");
+                    loop.stop();
+                });
+                loop.atRoundEnd(() -> order.add("round end"));
+            });
+            watches[1] = loop.watch(d.fd(), Epoll.EPOLLIN, events -> {
+                order.add("handler");
+                watches[1].cancel();
+            });
+            write(a, "x");   // both readable before the loop waits: one round reports both
+            write(c, "y");
+
+            runLoop();
+
+            assertThat(order).containsExactly("handler", "handler", "round end", "posted");
+        }
+    }
+
+    /** Outside the handlers (a posted task, a timer) there is no round to wait for: the task runs soon. */
+    @Test
+    void aRoundEndTaskFromAPostedTaskRunsWithoutAnotherEvent() throws Exception {
+        List<String> order = new ArrayList<>();
+        loop.execute(() -> loop.atRoundEnd(() -> {
+            order.add("round end");
+            loop.stop();
+        }));
+
+        runLoop();
+
+        assertThat(order).containsExactly("round end");
+    }
+
     @Test
     void readinessOfARealSocketCallsTheHandler() throws Exception {
         Fd[] pair = Sockets.socketPair(Sockets.SOCK_STREAM);

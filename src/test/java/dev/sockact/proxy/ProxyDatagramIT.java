@@ -221,6 +221,53 @@ class ProxyDatagramIT extends ProxyTestBase {
         assertThat(exchange(six, "over ipv6", to6).from()).isEqualTo(to6);
     }
 
+    /**
+     * Replies that go out together (one sendmmsg for those read in the same round) keep each its own client and
+     * source: many clients at once, half of them writing to 127.0.0.1 and half to 127.0.0.2 of a wildcard listener.
+     */
+    @Test
+    void repliesSentTogetherEachGoToTheirClientFromTheAddressItWroteTo() throws Exception {
+        EchoBackend backend = keep(EchoBackend.udp());
+        int port = ProxyProcess.freePort();
+        ProxyProcess proxy = keep(ProxyProcess.start(dir, List.of(ProxyProcess.OUR_PROXYD,
+                "--listen-datagram=0.0.0.0:" + port, backend.target())));
+        DatagramSocket probe = client();
+        probe.setSoTimeout(200);
+        proxy.awaitCondition(() -> {
+            try {
+                return exchange(probe, "probe", new InetSocketAddress(LOOPBACK, port)).payload().equals("probe");
+            } catch (IOException e) {
+                return false;   // not bound yet: the datagram was dropped
+            }
+        }, "the proxy to serve port " + port);
+        int clients = 32;
+        int rounds = 50;
+        List<DatagramSocket> sockets = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            sockets.add(client());
+        }
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> results = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                DatagramSocket socket = sockets.get(i);
+                String id = "client-" + i;
+                InetSocketAddress to = new InetSocketAddress(InetAddress.getByName(i % 2 == 0 ? "127.0.0.1" : "127.0.0.2"),
+                        port);
+                results.add(pool.submit(() -> {
+                    for (int r = 0; r < rounds; r++) {
+                        Reply reply = exchangeExpecting(socket, id + "-" + r, to);
+                        assertThat(reply.from()).as("the reply to %s; log:%n%s", id, proxy.log()).isEqualTo(to);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> result : results) {
+                result.get();
+            }
+        }
+        assertThat(backend.peers).hasSize(clients + 1);
+    }
+
     @Test
     void aSessionEndsAfterTheIdleTimeAndTheNextDatagramOpensANewOne() throws Exception {
         EchoBackend backend = keep(EchoBackend.udp());
