@@ -7,7 +7,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * recvmmsg(2) of a batch of datagrams, and sendmsg(2) of one or sendmmsg(2) of a batch, with each sender's address and the packet-info control
+ * recvmmsg(2) and sendmmsg(2) of batches of datagrams, with each sender's address and the packet-info control
  * message that says which local address it was sent to: what a wildcard UDP listener needs to answer each client
  * from the address the client wrote to, as DNS servers do. The native structs are allocated once and reused: one
  * instance per thread, never shared.
@@ -42,18 +42,15 @@ public final class DatagramMessage {
     private static final int MSG_DONTWAIT = 0x40;
 
     /**
-     * The receiving mmsghdrs, each with its own name, control and iovec, and the send msghdrs, each with its own
-     * iovecs, so that what does not change from one call to the next is written once: the names', controls' and
-     * iovecs' pointers; sendPrefixed's iovec pointer and count. A datagram then costs a few field writes, not a
+     * The receiving and the sending mmsghdrs, each with its own iovec (and the receiving ones with their own name
+     * and control), and sendPrefixed's msghdr, so that what does not change from one call to the next is written
+     * once: the names', controls' and iovecs' pointers and counts. A datagram then costs a few field writes, not a
      * whole struct.
      */
     private final MemorySegment headers;
     private final MemorySegment iovs;
     private final MemorySegment[] names = new MemorySegment[BATCH];
     private final MemorySegment[] controls = new MemorySegment[BATCH];
-    private final MemorySegment sendHeader;
-    private final MemorySegment sendIov;
-    /** The mmsghdrs of {@link #sendBatch}, each with its own iovec. */
     private final MemorySegment batchHeaders;
     private final MemorySegment batchIovs;
     private final MemorySegment prefixedHeader;
@@ -82,8 +79,6 @@ public final class DatagramMessage {
             headers.set(LONG, header + 24, 1);
             headers.set(LONG, header + 32, controls[i].address());
         }
-        sendHeader = arena.allocate(HEADER_SIZE, 8);
-        sendIov = arena.allocate(16, 8);
         batchHeaders = arena.allocate((long) MMSG_SIZE * BATCH, 8);
         batchIovs = arena.allocate(16L * BATCH, 8);
         for (int i = 0; i < BATCH; i++) {
@@ -92,8 +87,6 @@ public final class DatagramMessage {
         }
         prefixedHeader = arena.allocate(HEADER_SIZE, 8);
         prefixedIov = arena.allocate(32, 8);
-        sendHeader.set(LONG, 16, sendIov.address());
-        sendHeader.set(LONG, 24, 1);
         prefixedHeader.set(LONG, 16, prefixedIov.address());
         prefixedHeader.set(LONG, 24, 2);
         select(0);
@@ -229,23 +222,8 @@ public final class DatagramMessage {
     }
 
     /**
-     * sendmsg(2) of one datagram to {@code to} ({@code toLength} bytes of sockaddr), from the source that
-     * {@code source} says ({@code sourceLength} 0: the socket's own): bytes sent or -errno. Never raises SIGPIPE.
-     */
-    public long send(int fd, MemorySegment buffer, long length, MemorySegment to, int toLength, MemorySegment source,
-                     int sourceLength) {
-        sendIov.set(LONG, 0, buffer.address());
-        sendIov.set(LONG, 8, length);
-        sendHeader.set(LONG, 0, to.address());
-        sendHeader.set(INT, 8, toLength);
-        sendHeader.set(LONG, 32, sourceLength == 0 ? 0 : source.address());
-        sendHeader.set(LONG, 40, sourceLength);
-        return Native.sys(Syscalls.SENDMSG, fd, sendHeader.address(), Sockets.MSG_NOSIGNAL);
-    }
-
-    /**
      * Makes the {@code i}-th datagram of the next {@link #sendBatch}: {@code length} bytes of {@code buffer} from
-     * {@code offset} on, to {@code to}, from the source {@code source} says, as {@link #send} takes them. The memory
+     * {@code offset} on, to {@code to}, from the source {@code source} says, as sendmsg(2) takes them: {@code sourceLength} 0 sends from the socket's own. The memory
      * must stay as it is until the batch is sent.
      */
     public void setBatch(int i, MemorySegment buffer, long offset, long length, MemorySegment to, int toLength,

@@ -20,9 +20,9 @@ import java.util.Map;
 /**
  * A datagram socket the proxy listens on, read by one loop: the first loop reads the socket the host gave, and each
  * other loop a member of its SO_REUSEPORT group where the host made one (the kernel sends all of a client's
- * datagrams to the same member, so its session is on one loop). Each client address gets a {@link DatagramSession}; a datagram is read with
- * recvmmsg(2), so that the sender and, on a wildcard address, the local address it was sent to are known, and
- * replies go back with sendmsg(2) from that address.
+ * datagrams to the same member, so its session is on one loop). Each client address gets a {@link DatagramSession};
+ * datagrams are read with recvmmsg(2), so that the sender and, on a wildcard address, the local address each was
+ * sent to are known, and replies go back from that address, a round's together ({@link ReplyQueue}).
  */
 final class DatagramListener {
     /** Datagrams read per wake-up: enough to drain a burst, few enough to let the sessions' replies through. */

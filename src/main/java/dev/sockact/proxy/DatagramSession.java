@@ -33,7 +33,7 @@ final class DatagramSession {
     /**
      * Replies read per wake-up. One: a target mostly answers one datagram with one, and the read that would find
      * the socket empty is a system call per reply; epoll is level-triggered, so a socket with more is reported
-     * again in the same epoll_wait round as the other sessions.
+     * again in the next round, with the other sessions.
      */
     private static final int DATAGRAMS_PER_WAKEUP = 1;
 

@@ -46,7 +46,7 @@ final class ProxyWorker {
     private Connection first;
     private List<ProxyListener> listeners = List.of();
     private final List<DatagramListener> datagramListeners = new ArrayList<>();
-    /** recvmsg/sendmsg structs of this loop's datagram listeners; made on first use. */
+    /** recvmmsg/sendmmsg structs of this loop's datagram listeners; made on first use. */
     private DatagramMessage datagramMessage;
     private MemorySegment datagramBuffers;
     private MemorySegment[] datagramSlots;

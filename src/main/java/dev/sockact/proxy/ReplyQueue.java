@@ -56,7 +56,7 @@ final class ReplyQueue {
 
     /**
      * Queues the reply the last {@link #read} got, {@code length} bytes, for {@code client} on listener socket
-     * {@code socket}, from the source {@code source} says (as {@link DatagramMessage#send} takes them). The client's
+     * {@code socket}, from the source {@code source} says (as {@link DatagramMessage#setBatch} takes them). The client's
      * and the source's memory is its session's, and stays put until the end of the round. Only from an event
      * handler: the queue goes out when the round's handlers are done.
      */

@@ -413,7 +413,7 @@ class ProxyDatagramIT extends ProxyTestBase {
         Sockets.setOption(fd.fd(), Sockets.SOL_SOCKET, 20 /* SO_RCVTIMEO */, timeval);
     }
 
-    /** Answers "PAYLOAD|SENDER" to every datagram on a UNIX datagram socket, with recvmmsg/sendmsg. */
+    /** Answers "PAYLOAD|SENDER" to every datagram on a UNIX datagram socket, with recvmmsg and sendmsg. */
     private static void unixEcho(Fd fd) {
         DatagramMessage message = DatagramMessage.allocate(Arena.ofAuto());
         MemorySegment buffers = Arena.ofAuto().allocate(65536L * DatagramMessage.BATCH);
@@ -435,7 +435,8 @@ class ProxyDatagramIT extends ProxyTestBase {
                             .toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8) + "|" + message.sender())
                             .getBytes(StandardCharsets.UTF_8);
                     MemorySegment.copy(text, 0, reply, ValueLayout.JAVA_BYTE, 0, text.length);
-                    message.send(fd.fd(), reply, text.length, message.name(), message.nameLength(), reply, 0);
+                    message.setBatch(0, reply, 0, text.length, message.name(), message.nameLength(), reply, 0);
+                    message.sendBatch(fd.fd(), 0, 1);
                 }
             }
         } catch (ErrnoException e) {
