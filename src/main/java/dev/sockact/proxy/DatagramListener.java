@@ -103,13 +103,12 @@ final class DatagramListener {
      */
     private void readable() {
         MemorySegment buffers = worker.datagramBuffers();
-        long size = worker.datagramBufferSize();
         long round = worker.loop().rounds();
         boolean batch = round == lastRound + 1;
         lastRound = round;
         int count = batch ? DatagramMessage.BATCH : 1;
         for (int read = 0; read < DATAGRAMS_PER_WAKEUP; ) {
-            int n = message.receive(fd, buffers, size, count);
+            int n = message.receive(fd, buffers, ProxyWorker.BUFFER_SIZE, count);
             if (n < 0) {
                 if (n != -Errno.EINTR.number() && n != -Errno.EAGAIN.number()) {
                     worker.log().acceptFailed.log(System.Logger.Level.WARNING, "Failed to receive datagram: "

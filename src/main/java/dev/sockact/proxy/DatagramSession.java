@@ -7,7 +7,6 @@ import dev.sockact.posix.Epoll;
 import dev.sockact.posix.Errno;
 import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.Fd;
-import dev.sockact.posix.Io;
 import dev.sockact.posix.SockAddr;
 import dev.sockact.posix.Sockets;
 import java.lang.foreign.Arena;
@@ -204,8 +203,7 @@ final class DatagramSession {
         }
         ReplyQueue replies = worker.replies();
         for (int i = 0; i < DATAGRAMS_PER_WAKEUP; i++) {
-            long n = canReply ? replies.read(target.fd())
-                    : Io.readRaw(target.fd(), worker.buffer(), worker.buffer().byteSize());
+            long n = replies.read(target.fd());   // queued only if it can be answered
             if (n < 0) {
                 if (n == -Errno.EAGAIN.number()) {
                     return;

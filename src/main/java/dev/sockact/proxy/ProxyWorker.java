@@ -25,8 +25,8 @@ import java.util.function.Supplier;
  * it accepted until they end.
  */
 final class ProxyWorker {
-    /** Copy buffer shared by all connections of this loop: one read's worth. */
-    private static final int BUFFER_SIZE = 64 * 1024;
+    /** Copy buffer shared by all connections of this loop: one read's worth, and room for any UDP payload. */
+    static final int BUFFER_SIZE = 64 * 1024;
     /** Accepts per listener wake-up: enough to drain a burst, few enough to stay fair. */
     private static final int ACCEPTS_PER_WAKEUP = 32;
     /** How long accepting pauses when out of descriptors, unless a connection closes first. */
@@ -321,10 +321,6 @@ final class ProxyWorker {
     /** The {@code i}-th of {@link #datagramBuffers}, sliced once. */
     MemorySegment datagramBuffer(int i) {
         return datagramSlots[i];
-    }
-
-    long datagramBufferSize() {
-        return BUFFER_SIZE;
     }
 
     Executor resolverThreads() {

@@ -16,7 +16,7 @@ import java.util.Arrays;
  */
 final class ReplyQueue {
     /** A reply is read with room for any UDP payload. */
-    private static final int MAX_REPLY = 64 * 1024;
+    private static final int MAX_REPLY = ProxyWorker.BUFFER_SIZE;
     /** Two whole datagrams, or many small ones (a DNS answer, a game's state). */
     private static final int STAGING_SIZE = 2 * MAX_REPLY;
 
@@ -56,9 +56,9 @@ final class ReplyQueue {
 
     /**
      * Queues the reply the last {@link #read} got, {@code length} bytes, for {@code client} on listener socket
-     * {@code socket}, from the source {@code source} says (as {@link DatagramMessage#setBatch} takes them). The client's
-     * and the source's memory is its session's, and stays put until the end of the round. Only from an event
-     * handler: the queue goes out when the round's handlers are done.
+     * {@code socket}, from the source {@code source} says (as {@link DatagramMessage#setBatch} takes them). The
+     * client's and the source's memory is its session's. Only from an event handler: the queue goes out when the
+     * round's handlers are done.
      */
     void add(int socket, long length, MemorySegment client, int clientLength, MemorySegment source, int sourceLength) {
         long offset = used;
