@@ -23,7 +23,9 @@ import java.util.Arrays;
  * a line ends at a newline or a NUL, a line longer than {@link #LINE_MAX} bytes (journald's LineMax=) is split, a
  * leading {@code <N>} sets the line's priority (SyslogLevelPrefix=), and lines past the unit's rate limit are
  * dropped before they cost a string. At most {@link #READ_PER_WAKEUP} bytes are read per wake-up, so that a
- * service writing without pause cannot hold the loop.
+ * service writing without pause cannot hold the loop. The pipe is read from {@link #attach} on, once the child's
+ * pid is known: a child spawned in the background (an Accept=yes instance, a main process spawned ahead of its
+ * start) writes before its pid comes back, and its first lines would have none.
  */
 final class OutputLog {
     static final int LINE_MAX = 48 * 1024;
@@ -34,8 +36,9 @@ final class OutputLog {
     private final String unit;
     private final String identifier;
     private final SyslogLevel level;
+    private final EventLoop loop;
     private final Fd readEnd;
-    private final Watch watch;
+    private Watch watch;
     /**
      * What a read goes into, one pair per loop thread and shared by its streams (a stream is read on its loop
      * only, and a read is done with before the next): allocating 32 KiB per stream was a cost of every spawn.
@@ -53,13 +56,13 @@ final class OutputLog {
     private int pid;
 
     private OutputLog(EventLoop loop, UnitJournal journal, String unit, String identifier, SyslogLevel level,
-                      Fd readEnd) throws ErrnoException {
+                      Fd readEnd) {
         this.journal = journal;
         this.unit = unit;
         this.identifier = identifier;
         this.level = level;
+        this.loop = loop;
         this.readEnd = readEnd;
-        this.watch = loop.watch(readEnd.fd(), Epoll.EPOLLIN, this::readable);
     }
 
     /**
@@ -69,18 +72,23 @@ final class OutputLog {
     static Fd open(EventLoop loop, UnitJournal journal, String unit, String identifier, SyslogLevel level,
                    OutputLog[] created) throws ErrnoException {
         Pipes.Pipe pipe = Pipes.withNonBlockingReadEnd();
-        try {
-            created[0] = new OutputLog(loop, journal, unit, identifier, level, pipe.readEnd());
-            return pipe.writeEnd();
-        } catch (ErrnoException e) {
-            pipe.close();
-            throw e;
-        }
+        created[0] = new OutputLog(loop, journal, unit, identifier, level, pipe.readEnd());
+        return pipe.writeEnd();
     }
 
-    /** The pid lines are attributed to. */
+    /**
+     * The pid lines are attributed to (0: the spawn failed, or did not happen), and the start of reading, until
+     * the end of the stream. Called once, on the loop.
+     */
     void attach(int childPid) {
         this.pid = childPid;
+        try {
+            watch = loop.watch(readEnd.fd(), Epoll.EPOLLIN, this::readable);
+        } catch (ErrnoException e) {
+            LOG.log(Level.WARNING, unit + ": Failed to read the output of process " + childPid + ", dropping it: "
+                    + e.reason());
+            readEnd.close();
+        }
     }
 
     private void readable(int events) {

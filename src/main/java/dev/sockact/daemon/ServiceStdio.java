@@ -42,6 +42,7 @@ final class ServiceStdio {
             return stdio;
         }
 
+        /** The child has its pid (0: it was not spawned): its output streams are read from now on. */
         void spawned(int pid) {
             logs.forEach(log -> log.attach(pid));
         }
@@ -68,6 +69,7 @@ final class ServiceStdio {
             return p;
         } catch (ErrnoException | RuntimeException e) {
             p.closeChildEnds();
+            p.spawned(0);   // a stream made before the failure reads its end of file, and closes
             throw e;
         }
     }
