@@ -103,6 +103,33 @@ final class Jobs {
 
     // ---- start -------------------------------------------------------------------------------------------------
 
+    /**
+     * Whether a start of {@code unit} asked for now would run the unit's own start before {@link #start} returns,
+     * with nothing else started, stopped or tested on the way: no job of its own waiting, no Requisite=, Requires=,
+     * BindsTo=, Wants= or Conflicts= either way, no Condition*= or Assert*=, and every unit ordered before it
+     * settled. A socket spawns its service's main process ahead of such a start ({@link ServiceRuntime#spawnAhead}).
+     */
+    boolean startRunsAtOnce(ManagedUnit unit) {
+        if (starts.containsKey(unit) || !isInactive(unit) || manager.shuttingDown() || !pullsNothing(unit.info())
+                || !conflicting(unit).isEmpty()) {
+            return false;
+        }
+        for (ManagedUnit before : orderedBefore(unit)) {
+            if (starts.containsKey(before) || before.activeState() == ActiveState.ACTIVATING
+                    || before.activeState() == ActiveState.DEACTIVATING) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** No dependency a start job acts on, and nothing it tests. */
+    static boolean pullsNothing(UnitInfo info) {
+        return info.requisite().isEmpty() && info.requires().isEmpty() && info.bindsTo().isEmpty()
+                && info.wants().isEmpty() && info.conflicts().isEmpty() && info.conditions().isEmpty()
+                && info.asserts().isEmpty();
+    }
+
     /** Starts {@code unit} with what it requires and wants, in order. */
     StartJob start(ManagedUnit unit) {
         return start(unit, 0);

@@ -535,6 +535,11 @@ public final class Manager {
         }
 
         @Override
+        public boolean startRunsAtOnce(ManagedUnit unit) {
+            return jobs.startRunsAtOnce(unit);
+        }
+
+        @Override
         public ServiceRuntime loadInstance(SocketRuntime socket, String instanceName,
                                            ConnectionAcceptor.Connection connection) {
             return registry.loadInstance(socket, instanceName, connection);

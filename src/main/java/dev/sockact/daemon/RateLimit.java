@@ -37,6 +37,14 @@ final class RateLimit {
     }
 
     /**
+     * Whether an event at {@code now} would be counted ({@link #below} true), without counting it. Once true it
+     * stays true while no event is counted: windows only end as time goes on.
+     */
+    boolean allows(long now) {
+        return intervalNanos <= 0 || burst <= 0 || !started || now - windowStart >= intervalNanos || count < burst;
+    }
+
+    /**
      * Takes back the last event counted (it turned out not to be one), and the new window it began, if it began
      * one: an event that was none does not move the window, so two limits counted at the same instants (a socket's
      * poll and trigger limits) keep the same windows. The window it replaced had ended: none is left, and the next

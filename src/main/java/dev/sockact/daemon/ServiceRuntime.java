@@ -59,6 +59,8 @@ final class ServiceRuntime implements ManagedUnit {
     private ServiceResult result = ServiceResult.SUCCESS;
     private ExecSpawner.Context context;
     private Child main;
+    /** The main process {@link #spawnAhead} spawned for the start that follows at once, until that start takes it. */
+    private Child aheadMain;
     /** A socket-proxyd ExecStart= that sockactd runs itself ({@link ProxyHosting}): in the main process's place. */
     private HostedProxy hosted;
     /** Whether ExecStart= is hosted, decided once per definition and command line. */
@@ -366,6 +368,10 @@ final class ServiceRuntime implements ManagedUnit {
             setState(ServiceState.FAILED);
             return;
         }
+        if (aheadMain != null) {
+            enterStartPre();   // spawnAhead() set the context, as below: none of the refusals or namespaces apply
+            return;
+        }
         List<String> refusals = new ArrayList<>(SharedNamespaces.refusals(unit, Processes.uid() == 0,
                 manager.userManager()));
         refusals.addAll(DynamicUsers.refusals(unit));
@@ -383,19 +389,7 @@ final class ServiceRuntime implements ManagedUnit {
             return;
         }
         try {
-            UnitEnvironment.Credentials credentials = UnitEnvironment.credentials(unit);
-            Map<String, String> env = UnitEnvironment.build(unit, manager.managerEnvironment(),
-                    credentials, manager.userManager());
-            env.putAll(ServiceDirectories.setUp(unit, credentials, manager.userManager()));
-            if (instance != null) {
-                env.putAll(instance.connection().remoteEnvironment());   // every command's, as service_spawn()
-            }
-            if (unit.notifyAccess().acceptsMessages()) {
-                notify = NotifySocket.open(manager, this);
-                env.put("NOTIFY_SOCKET", notify.path());
-            }
-            context = new ExecSpawner.Context(name, env, credentials.argvPrefix(), workingDirectory(credentials),
-                    namespaces, credentials.process());
+            context = executionContext(namespaces);
         } catch (ServiceDirectories.SetupException e) {
             ServiceDirectories.logFailure(unit, e);
             enterDead(ServiceResult.EXIT_CODE, true);
@@ -407,6 +401,89 @@ final class ServiceRuntime implements ManagedUnit {
             return;
         }
         enterStartPre();
+    }
+
+    /**
+     * What every command of this start shares: the environment (with RuntimeDirectory= and its siblings made, the
+     * notify socket opened), the credentials and the working directory.
+     */
+    private ExecSpawner.Context executionContext(ServiceNamespaces namespaces) throws IOException {
+        UnitEnvironment.Credentials credentials = UnitEnvironment.credentials(unit);
+        Map<String, String> env = UnitEnvironment.build(unit, manager.managerEnvironment(),
+                credentials, manager.userManager());
+        env.putAll(ServiceDirectories.setUp(unit, credentials, manager.userManager()));
+        if (instance != null) {
+            env.putAll(instance.connection().remoteEnvironment());   // every command's, as service_spawn()
+        }
+        if (unit.notifyAccess().acceptsMessages()) {
+            notify = NotifySocket.open(manager, this);
+            env.put("NOTIFY_SOCKET", notify.path());
+        }
+        return new ExecSpawner.Context(name, env, credentials.argvPrefix(), workingDirectory(credentials),
+                namespaces, credentials.process());
+    }
+
+    /**
+     * A socket's trigger is about to start this service ({@link SocketRuntime}). When that start will run at once
+     * ({@link UnitContext#startRunsAtOnce}, the start limit not reached) and it only spawns a plain process
+     * ({@link #spawnsAhead}), the main process is spawned now, before the start job and the state changes, with
+     * the environment and descriptors the start would give it; the start then takes it as its main process
+     * ({@link #spawnNextMain}). The job and the state changes were about 0.07 ms of the daemon's 0.23 ms from the
+     * wake-up to the spawn request, on every activation (bench/RESULTS-activation.md, session 17).
+     */
+    void spawnAhead() {
+        if (!state.isInactive() || instance != null || !spawnsAhead(unit) || !startLimit.allows(System.nanoTime())
+                || !manager.startRunsAtOnce(this)) {
+            return;
+        }
+        ExecSpawner.Context prepared;
+        try {
+            prepared = executionContext(ServiceNamespaces.NONE);
+        } catch (IOException e) {
+            return;   // the start finds it again, and reports it
+        }
+        ExecCommand command = unit.execStart().getFirst();
+        HostingPlan.Decision plan = hostingPlan.decide(unit, command, prepared.environment(), false, false);
+        if (plan.socketProxyd() && plan.arguments().isPresent()) {
+            return;   // hosted if its sockets allow: the start decides
+        }
+        if (plan.socketProxyd()) {
+            logSpawnedAsProcess(plan);
+        }
+        List<Fd> fds = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        collectMainFds(fds, names);
+        context = prepared;
+        mainStartMicros = UnitTimes.nowMicros();
+        aheadMain = spawn(command, fds, ListenEnvironment.variables(fds.size(), names), true, child -> {
+            if (child == main) {
+                mainSpawned(child);
+            }
+        });
+    }
+
+    /**
+     * A plain process: one ExecStart= of Type=simple (started once spawned) with no ExecStartPre= or
+     * ExecStartPost=, no notify socket, OpenFile=, RuntimeDirectory= or sibling, namespace or dynamic user. Its
+     * start does nothing before the spawn that could fail or be seen.
+     */
+    static boolean spawnsAhead(ServiceUnit unit) {
+        return unit.type() == ServiceType.SIMPLE && unit.execStart().size() == 1 && unit.execStartPre().isEmpty()
+                && unit.execStartPost().isEmpty() && !unit.notifyAccess().acceptsMessages()
+                && unit.openFiles().isEmpty() && unit.directories().isEmpty() && !unit.privateNetwork()
+                && !unit.privateTmp() && !unit.dynamicUser();
+    }
+
+    /**
+     * After the trigger's start: a main process spawned ahead that the start did not take (it could only be a
+     * mistake in {@link #spawnAhead}'s promise) is killed rather than left running outside the state machine.
+     */
+    void dropUnclaimedAhead() {
+        if (aheadMain != null) {
+            LOG.log(Level.ERROR, name + ": The start did not take the main process spawned ahead of it; killing it.");
+            aheadMain.signal(Signals.SIGKILL, true);
+            aheadMain = null;
+        }
     }
 
     private String workingDirectory(UnitEnvironment.Credentials credentials) throws IOException {
@@ -480,15 +557,17 @@ final class ServiceRuntime implements ManagedUnit {
 
     private void spawnNextMain() {
         mainCommand = mainQueue.poll();
+        if (aheadMain != null) {
+            main = aheadMain;   // this command, spawned by spawnAhead() with these fds before the start began
+            aheadMain = null;
+            if (main.pid() > 0) {
+                mainSpawned(main);   // else once it is (the spawn's callback)
+            }
+            return;
+        }
         List<Fd> fds = new ArrayList<>();
         List<String> names = new ArrayList<>();
-        if (instance != null) {
-            fds.add(instance.connection().fd());
-            names.add(instance.socket().unit().connectionFdName());
-        }
-        for (SocketRuntime socket : sockets) {
-            socket.collectFds(fds, names);
-        }
+        collectMainFds(fds, names);
         if (instance == null && mainQueue.isEmpty() && startHosted(fds, names)) {
             return;
         }
@@ -526,6 +605,17 @@ final class ServiceRuntime implements ManagedUnit {
         }
     }
 
+    /** The connection of an instance, then every socket's fds in Listen= order with their names. */
+    private void collectMainFds(List<Fd> fds, List<String> names) {
+        if (instance != null) {
+            fds.add(instance.connection().fd());
+            names.add(instance.socket().unit().connectionFdName());
+        }
+        for (SocketRuntime socket : sockets) {
+            socket.collectFds(fds, names);
+        }
+    }
+
     /**
      * The one branch between a process and sockactd's own forwarding: a socket-proxyd ExecStart= that
      * {@link ProxyHosting} allows is run in-process, in the main process's place; the rest of the state machine
@@ -540,12 +630,7 @@ final class ServiceRuntime implements ManagedUnit {
         Optional<ProxyArguments> arguments = plan.arguments();
         List<ProxyListener> listeners = arguments.isEmpty() ? null : hostingPlan.listeners(fds, names);
         if (listeners == null) {
-            // Not a supplier: its lambda class would be spun on a new daemon's first activation (the AOT cache's
-            // training hosts every proxy it starts).
-            if (LOG.isLoggable(Level.DEBUG)) {
-                LOG.log(Level.DEBUG, name + ": Spawning socket-proxyd as a process" + (plan.needs().isEmpty()
-                        ? " (its command line or sockets)" : ": " + String.join(", ", plan.needs())));
-            }
+            logSpawnedAsProcess(plan);
             return false;
         }
         HostedProxy[] self = new HostedProxy[1];
@@ -570,6 +655,15 @@ final class ServiceRuntime implements ManagedUnit {
         proxy.start(listeners, context.namespaces().network(), manager.hostedThreads());
         LOG.log(Level.DEBUG, () -> name + ": Forwarding to " + arguments.get().describeTargets() + " inside sockactd");
         return true;
+    }
+
+    private void logSpawnedAsProcess(HostingPlan.Decision plan) {
+        // Not a supplier: its lambda class would be spun on a new daemon's first activation (the AOT cache's
+        // training hosts every proxy it starts).
+        if (LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(Level.DEBUG, name + ": Spawning socket-proxyd as a process" + (plan.needs().isEmpty()
+                    ? " (its command line or sockets)" : ": " + String.join(", ", plan.needs())));
+        }
     }
 
     private void mainSpawned(Child child) {

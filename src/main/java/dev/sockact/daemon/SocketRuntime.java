@@ -453,9 +453,11 @@ final class SocketRuntime implements ManagedUnit {
             enterStopPre(SocketResult.TRIGGER_LIMIT_HIT);
             return;
         }
-        setState(SocketState.RUNNING);
         service.triggered(this);
+        service.spawnAhead();   // before the bookkeeping below, when the start it leads to cannot be held back
+        setState(SocketState.RUNNING);
         manager.startJob(service);
+        service.dropUnclaimedAhead();
     }
 
     /**

@@ -72,6 +72,9 @@ interface UnitContext {
     /** Queues a start job for {@code unit} (a socket's trigger, an Accept=yes instance). */
     void startJob(ManagedUnit unit);
 
+    /** Whether a {@link #startJob} for {@code unit} now would run its start at once ({@link Jobs#startRunsAtOnce}). */
+    boolean startRunsAtOnce(ManagedUnit unit);
+
     /**
      * Accept=yes: loads {@code instanceName} as a transient service for {@code connection}, registered until it
      * ends; null (diagnostics logged) when it does not load.

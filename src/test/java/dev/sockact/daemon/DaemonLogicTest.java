@@ -50,6 +50,21 @@ class DaemonLogicTest {
     }
 
     @Test
+    void allowsAnswersWhatBelowWouldWithoutCounting() {
+        RateLimit limit = new RateLimit(1_000, 2);
+        assertThat(limit.allows(0)).isTrue();   // no window yet
+        assertThat(limit.below(0)).isTrue();
+        assertThat(limit.allows(1)).isTrue();
+        assertThat(limit.allows(1)).isTrue();   // asking counts nothing
+        assertThat(limit.below(1)).isTrue();
+        assertThat(limit.allows(2)).isFalse();
+        assertThat(limit.below(2)).isFalse();
+        assertThat(limit.allows(999)).isFalse();
+        assertThat(limit.allows(1_000)).isTrue();   // the window has ended
+        assertThat(new RateLimit(0, 1).allows(5)).isTrue();
+    }
+
+    @Test
     void anUncountedEventDoesNotMoveTheWindow() {
         RateLimit limit = new RateLimit(1_000, 3);
         assertThat(limit.below(0)).isTrue();

@@ -59,7 +59,8 @@ class SocketRuntimeStatesTest {
     /**
      * STATE EVENT -> NEXT RESULT | side effects, for every cell. Start-chown's rows show where the machine goes
      * on from it: the event is handled inside the state change (as a job reacting to it would be), and the chown
-     * step then carries on to start-post, even after a stop.
+     * step then carries on to start-post, even after a stop. A connection spawns the (plain) service's main process
+     * ahead of its start job (ServiceRuntime.spawnAhead, SpawnAheadTest).
      */
     private static final String TABLE = """
             DEAD START                       -> start-pre success | timer 90s; spawn start-pre
@@ -107,7 +108,7 @@ class SocketRuntimeStatesTest {
             LISTENING CONTROL_SUCCESS        -> listening success |
             LISTENING CONTROL_FAILURE        -> listening success |
             LISTENING TIMEOUT                -> listening success |
-            LISTENING CONNECTION             -> running success | job t.service; timer 90s; spawn main
+            LISTENING CONNECTION             -> running success | spawn main; job t.service; timer 90s
             LISTENING HANGUP                 -> stop-pre resources | timer 90s; spawn stop-pre
             LISTENING SERVICE_STARTS         -> running success | timer 90s; spawn main
             LISTENING SERVICE_ENDS           -> listening success |
