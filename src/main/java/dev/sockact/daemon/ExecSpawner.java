@@ -200,8 +200,40 @@ final class ExecSpawner {
         return new Spawned(new Child(pid, launch.name()), pidfd);
     }
 
+    /** The last launch {@link #prepare} made that a later call may give again, and what it was made from. */
+    private record KeptLaunch(ExecCommand command, Context context, Map<String, String> extra, List<Fd> fds,
+                              Launch launch) {
+        boolean madeFrom(ExecCommand command, Context context, Map<String, String> extra, List<Fd> fds) {
+            if (command != this.command || context != this.context || fds.size() != this.fds.size()
+                    || !extra.equals(this.extra)) {
+                return false;
+            }
+            for (int i = 0; i < fds.size(); i++) {
+                if (fds.get(i) != this.fds.get(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private static volatile KeptLaunch keptLaunch;
+
+    /**
+     * The launch of {@code command}. With an absolute program and no wrapper, no file is looked at: the launch is
+     * made from the command, the context and the extra environment alone, all immutable, and the one made last is
+     * given again, with the new stdio, for the same command, context (the same object), extra environment and
+     * passed fds (a plain service spawned again by its socket with a kept context, {@link
+     * ServiceRuntime#spawnAhead}). Making it was a sixth of the daemon's path from a trigger to the spawn request.
+     */
     static Launch prepare(ExecCommand command, Context context, Stdio stdio, Map<String, String> extraEnvironment)
             throws IOException {
+        KeptLaunch kept = keptLaunch;
+        if (kept != null && kept.madeFrom(command, context, extraEnvironment, stdio.fds())) {
+            Launch launch = kept.launch();
+            return new Launch(launch.request().withStdio(stdio.stdin(), stdio.stdout(), stdio.stderr()), launch.name(),
+                    launch.task());
+        }
         Map<String, String> environment = new LinkedHashMap<>(context.environment());
         environment.putAll(extraEnvironment);
         List<String> argv = command.flags().contains(ExecCommand.Flag.NO_ENV_EXPAND) ? command.argv()
@@ -240,8 +272,13 @@ final class ExecSpawner {
         if (refused != null) {
             throw new ErrnoException("execve", refused.number(), path);
         }
-        return new Launch(request.build(), Path.of(path).getFileName().toString(),
+        Launch launch = new Launch(request.build(), Path.of(path).getFileName().toString(),
                 context.process().task().forCommand(privileged));
+        if (wrappers.isEmpty() && command.path().startsWith("/")) {
+            keptLaunch = new KeptLaunch(command, context, new LinkedHashMap<>(extraEnvironment),
+                    List.copyOf(stdio.fds()), launch);
+        }
+        return launch;
     }
 
     /**

@@ -61,6 +61,12 @@ final class ServiceRuntime implements ManagedUnit {
     private Child main;
     /** The main process {@link #spawnAhead} spawned for the start that follows at once, until that start takes it. */
     private Child aheadMain;
+    /** The context {@link #spawnAhead} made last, kept while it is what a new one would be ({@link #reusable}). */
+    private KeptContext keptContext;
+
+    /** A context, and the definition and manager environment it was made from. */
+    private record KeptContext(ServiceUnit unit, Map<String, String> managerEnvironment, ExecSpawner.Context context) {
+    }
     /** A socket-proxyd ExecStart= that sockactd runs itself ({@link ProxyHosting}): in the main process's place. */
     private HostedProxy hosted;
     /** Whether ExecStart= is hosted, decided once per definition and command line. */
@@ -436,11 +442,16 @@ final class ServiceRuntime implements ManagedUnit {
                 || !manager.startRunsAtOnce(this)) {
             return;
         }
-        ExecSpawner.Context prepared;
-        try {
-            prepared = executionContext(ServiceNamespaces.NONE);
-        } catch (IOException e) {
-            return;   // the start finds it again, and reports it
+        ExecSpawner.Context prepared = reusableContext();
+        if (prepared == null) {
+            try {
+                prepared = executionContext(ServiceNamespaces.NONE);
+            } catch (IOException e) {
+                return;   // the start finds it again, and reports it
+            }
+            if (reusable(unit, manager.userManager())) {
+                keptContext = new KeptContext(unit, new HashMap<>(manager.managerEnvironment()), prepared);
+            }
         }
         ExecCommand command = unit.execStart().getFirst();
         HostingPlan.Decision plan = hostingPlan.decide(unit, command, prepared.environment(), false, false);
@@ -460,6 +471,27 @@ final class ServiceRuntime implements ManagedUnit {
                 mainSpawned(child);
             }
         });
+    }
+
+    /** The kept context, if the definition and the manager environment are still the ones it was made from. */
+    private ExecSpawner.Context reusableContext() {
+        KeptContext kept = keptContext;
+        if (kept == null || kept.unit() != unit || !kept.managerEnvironment().equals(manager.managerEnvironment())) {
+            keptContext = null;
+            return null;
+        }
+        return kept.context();
+    }
+
+    /**
+     * Whether {@code unit}'s context is made from its definition and the manager environment alone, read nowhere
+     * else: a system service without User=/Group= (no user database), EnvironmentFile= (a file read at every
+     * start), WorkingDirectory= (a directory looked for) or process settings (which look for their tools), so
+     * that the one made for the last start is the one this start would make. A context holds no per-start value.
+     */
+    static boolean reusable(ServiceUnit unit, boolean userManager) {
+        return !userManager && unit.user().isEmpty() && unit.group().isEmpty() && unit.environmentFiles().isEmpty()
+                && unit.workingDirectory().isEmpty() && unit.process().isNone();
     }
 
     /**

@@ -37,6 +37,12 @@ public record SpawnRequest(String program, List<String> argv, List<String> envir
         passFds = List.copyOf(passFds);
     }
 
+    /** This request with other stdio: the same lists, so that what was derived from them can be kept. */
+    public SpawnRequest withStdio(Fd stdin, Fd stdout, Fd stderr) {
+        return new SpawnRequest(program, argv, environment, passFds, stdin, stdout, stderr, setListenPid,
+                newProcessGroup, workingDirectory);
+    }
+
     /**
      * The environment for a child that writes its own LISTEN_PID (and LISTEN_PIDFDID): without entries of those
      * names, which would describe another process.

@@ -73,6 +73,8 @@ public final class SpawnServer {
     private boolean gone;
     /** An event loop watches {@link #replyFd}: a lost server's descriptor is closed by {@link #close}, not at once. */
     private boolean watched;
+    /** The strings of the last request encoded (any thread may submit: replaced whole, never changed). */
+    private volatile Strings lastStrings;
 
     private SpawnServer(Fd control, int pid) {
         this.control = control;
@@ -247,22 +249,10 @@ public final class SpawnServer {
             fds.add(request.stderr());
         }
         fds.addAll(request.passFds());
-        List<String> environment = request.setListenPid() ? request.environmentWithoutListenPid()
-                : request.environment();
-        List<byte[]> strings = new ArrayList<>(2 + request.argv().size() + environment.size());
-        strings.add(cString(request.program()));
-        strings.add(cString(request.workingDirectory() == null ? "" : request.workingDirectory()));
-        for (String a : request.argv()) {
-            strings.add(cString(a));
-        }
-        for (String e : environment) {
-            strings.add(cString(e));
-        }
-        long size = HEADER_SIZE;
-        for (byte[] s : strings) {
-            size += s.length;
-        }
-        if (size > MAX_REQUEST || fds.size() > MAX_FDS || strings.size() - 2 > MAX_STRINGS) {
+        Strings strings = strings(request);
+        long size = HEADER_SIZE + strings.bytes().length;
+        if (size > MAX_REQUEST || fds.size() > MAX_FDS
+                || request.argv().size() + strings.environmentCount() > MAX_STRINGS) {
             return false;
         }
         try (Arena arena = Arena.ofConfined()) {
@@ -271,12 +261,8 @@ public final class SpawnServer {
             message.set(INT, 4, flags);
             message.set(INT, 8, request.passFds().size());
             message.set(INT, 12, request.argv().size());
-            message.set(INT, 16, environment.size());
-            long offset = HEADER_SIZE;
-            for (byte[] s : strings) {
-                MemorySegment.copy(s, 0, message, Layouts.BYTE, offset, s.length);
-                offset += s.length;
-            }
+            message.set(INT, 16, strings.environmentCount());
+            MemorySegment.copy(strings.bytes(), 0, message, Layouts.BYTE, HEADER_SIZE, strings.bytes().length);
             lock.lock();
             try {
                 if (gone || !control.isOpen()) {
@@ -442,6 +428,58 @@ public final class SpawnServer {
         for (Pending request; (request = pending.poll()) != null; ) {
             request.reply().failed(new ErrnoException("spawn server", Errno.ECONNRESET.number(), request.program()));
         }
+    }
+
+    /**
+     * A request's strings as the message carries them, each NUL-terminated: program, working directory, argv, then
+     * the environment (without LISTEN_PID and LISTEN_PIDFDID when the child writes its own), and how many of
+     * those there are.
+     */
+    private record Strings(String program, String workingDirectory, List<String> argv, List<String> environment,
+                           boolean setListenPid, byte[] bytes, int environmentCount) {
+        boolean encode(SpawnRequest request) {
+            // Identity: a request's lists are immutable, and one made from another (SpawnRequest.withStdio) shares them.
+            return request.argv() == argv && request.environment() == environment
+                    && request.setListenPid() == setListenPid && request.program().equals(program)
+                    && Objects.equals(request.workingDirectory(), workingDirectory);
+        }
+    }
+
+    /**
+     * The strings of a request, encoded: those of the last request sent again when it had the same ones (a
+     * service started again by its socket). Encoding them was a tenth of the daemon's path from a trigger to the
+     * spawn request.
+     */
+    private Strings strings(SpawnRequest request) {
+        Strings last = lastStrings;
+        if (last != null && last.encode(request)) {
+            return last;
+        }
+        List<String> environment = request.setListenPid() ? request.environmentWithoutListenPid()
+                : request.environment();
+        List<byte[]> parts = new ArrayList<>(2 + request.argv().size() + environment.size());
+        parts.add(cString(request.program()));
+        parts.add(cString(request.workingDirectory() == null ? "" : request.workingDirectory()));
+        for (String a : request.argv()) {
+            parts.add(cString(a));
+        }
+        for (String e : environment) {
+            parts.add(cString(e));
+        }
+        int length = 0;
+        for (byte[] part : parts) {
+            length += part.length;
+        }
+        byte[] bytes = new byte[length];
+        int offset = 0;
+        for (byte[] part : parts) {
+            System.arraycopy(part, 0, bytes, offset, part.length);
+            offset += part.length;
+        }
+        Strings encoded = new Strings(request.program(), request.workingDirectory(), request.argv(),
+                request.environment(), request.setListenPid(), bytes, environment.size());
+        lastStrings = encoded;
+        return encoded;
     }
 
     private static byte[] cString(String s) {

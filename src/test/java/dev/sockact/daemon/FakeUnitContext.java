@@ -51,6 +51,9 @@ final class FakeUnitContext implements UnitContext, AutoCloseable {
     private int notifyIds;
     private boolean shuttingDown;
     private boolean holdJobs;
+    private boolean userManager = true;
+    private Map<String, String> managerEnvironment = Map.of("PATH", "/usr/bin:/bin");
+    private ExecSpawner.Context lastContext;
     /** Run after every state change (a test injects an event into a state that is left at once). */
     private Runnable onChange = () -> { };
 
@@ -72,6 +75,20 @@ final class FakeUnitContext implements UnitContext, AutoCloseable {
 
     void shuttingDown(boolean value) {
         this.shuttingDown = value;
+    }
+
+    /** A system manager's context from now on (a user manager's by default). */
+    void systemManager() {
+        this.userManager = false;
+    }
+
+    void managerEnvironment(Map<String, String> environment) {
+        this.managerEnvironment = Map.copyOf(environment);
+    }
+
+    /** The context of the last command spawned. */
+    ExecSpawner.Context lastContext() {
+        return lastContext;
     }
 
     /** The running commands, oldest first. */
@@ -160,6 +177,7 @@ final class FakeUnitContext implements UnitContext, AutoCloseable {
     @Override
     public Child spawn(ExecCommand command, ExecSpawner.Context context, ExecSpawner.Stdio stdio,
                        Map<String, String> extra, BiConsumer<Child, ExitStatus> onExit) {
+        lastContext = context;
         return start(command, onExit);
     }
 
@@ -167,6 +185,7 @@ final class FakeUnitContext implements UnitContext, AutoCloseable {
     public Child spawnInBackground(ExecCommand command, ExecSpawner.Context context, ExecSpawner.Stdio stdio,
                                    Map<String, String> extra, BiConsumer<Child, ExitStatus> onExit,
                                    Consumer<Child> afterSpawn) {
+        lastContext = context;
         Child child = start(command, onExit);
         afterSpawn.accept(child);
         return child;
@@ -187,12 +206,12 @@ final class FakeUnitContext implements UnitContext, AutoCloseable {
 
     @Override
     public Map<String, String> managerEnvironment() {
-        return Map.of("PATH", "/usr/bin:/bin");
+        return managerEnvironment;
     }
 
     @Override
     public boolean userManager() {
-        return true;
+        return userManager;
     }
 
     @Override

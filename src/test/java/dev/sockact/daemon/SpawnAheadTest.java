@@ -102,6 +102,36 @@ class SpawnAheadTest {
         }
     }
 
+    /**
+     * A system service's context is made once and kept while its definition and the manager environment stay
+     * (ServiceRuntime.reusable): a reload or a new manager environment makes a new one.
+     */
+    @Test
+    void theContextKeptForTheNextSpawnFollowsAReloadAndTheManagerEnvironment() throws Exception {
+        try (FakeUnitContext context = new FakeUnitContext(dir)) {
+            context.systemManager();
+            Units units = listening(context, "[Service]\nExecStart=/x/main\nEnvironment=WORD=first\n");
+            units.trigger();
+            ExecSpawner.Context first = context.lastContext();
+            assertThat(first.environment()).containsEntry("WORD", "first").doesNotContainKey("NEW");
+            context.exit(units.onlyProcess(), 0);
+            units.trigger();
+            assertThat(context.lastContext()).isSameAs(first);
+            context.exit(units.onlyProcess(), 0);
+
+            context.managerEnvironment(java.util.Map.of("PATH", "/usr/bin:/bin", "NEW", "1"));
+            units.trigger();
+            assertThat(context.lastContext().environment()).containsEntry("NEW", "1").containsEntry("WORD", "first");
+            context.exit(units.onlyProcess(), 0);
+
+            Files.writeString(dir.resolve("t.service"), "[Service]\nExecStart=/x/main\nEnvironment=WORD=second\n");
+            units.service().reloaded(new UnitLoader(List.of(dir), HostInfo.current(ManagerScope.USER))
+                    .loadActivation("t.socket").service().unit());
+            units.trigger();
+            assertThat(context.lastContext().environment()).containsEntry("WORD", "second");
+        }
+    }
+
     @Test
     void aProcessSpawnedAheadThatTheStartDidNotTakeIsKilled() throws Exception {
         try (FakeUnitContext context = new FakeUnitContext(dir)) {

@@ -178,6 +178,36 @@ class SpawnServerTest {
         }
     }
 
+    /**
+     * A request made from another with other stdio is sent with the strings kept from the first (SpawnServer keeps
+     * the last request's), each to its own output; one with other strings after it is sent with its own.
+     */
+    @Test
+    void aRequestWithTheStringsOfTheLastGetsThemAndOneWithOthersGetsItsOwn() throws ErrnoException, IOException {
+        SpawnRequest first = SpawnRequest.of("/bin/sh", List.of("sh", "-c", "echo \"$WORD\" $0"))
+                .environment(List.of("WORD=first")).build();
+        assertThat(run(first)).isEqualTo("first sh\n");
+        assertThat(run(first)).isEqualTo("first sh\n");
+        SpawnRequest other = SpawnRequest.of("/bin/sh", first.argv()).environment(List.of("WORD=second")).build();
+        assertThat(run(other)).isEqualTo("second sh\n");
+        SpawnRequest otherArgv = SpawnRequest.of("/bin/sh", List.of("sh", "-c", "echo argv \"$WORD\""))
+                .environment(other.environment()).build();
+        assertThat(run(otherArgv)).isEqualTo("argv second\n");
+    }
+
+    /** {@code request}, with a fresh pipe as its stdout (withStdio): what it printed. */
+    private String run(SpawnRequest request) throws ErrnoException, IOException {
+        try (Pipes.Pipe output = Pipes.pipe(0)) {
+            int pid = server.spawn(request.withStdio(null, output.writeEnd(), null));
+            try (Pidfd child = Pidfd.open(pid)) {
+                output.writeEnd().close();
+                String text = FdIo.readAllText(output.readEnd());
+                assertThat(child.await().success()).isTrue();
+                return text;
+            }
+        }
+    }
+
     /** Reported as posix_spawn reports it, and the child that failed to exec is reaped, not left a zombie. */
     @Test
     void aMissingProgramIsAnErrorAndLeavesNoZombie() throws IOException {
