@@ -437,8 +437,11 @@ public final class SpawnServer {
      */
     private record Strings(String program, String workingDirectory, List<String> argv, List<String> environment,
                            boolean setListenPid, byte[] bytes, int environmentCount) {
-        boolean encode(SpawnRequest request) {
-            // Identity: a request's lists are immutable, and one made from another (SpawnRequest.withStdio) shares them.
+        /**
+         * Whether these are {@code request}'s strings. By identity: a request's lists are immutable, and one made
+         * from another ({@link SpawnRequest#withStdio}) shares them.
+         */
+        boolean of(SpawnRequest request) {
             return request.argv() == argv && request.environment() == environment
                     && request.setListenPid() == setListenPid && request.program().equals(program)
                     && Objects.equals(request.workingDirectory(), workingDirectory);
@@ -452,7 +455,7 @@ public final class SpawnServer {
      */
     private Strings strings(SpawnRequest request) {
         Strings last = lastStrings;
-        if (last != null && last.encode(request)) {
+        if (last != null && last.of(request)) {
             return last;
         }
         List<String> environment = request.setListenPid() ? request.environmentWithoutListenPid()
