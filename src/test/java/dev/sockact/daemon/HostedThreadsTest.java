@@ -19,7 +19,8 @@ class HostedThreadsTest {
 
     @Test
     void anEngineThatEndedLeavesItsThreadToTheNext() throws Exception {
-        threads.prestart();
+        // No prestart() here: a run right after it can find the new thread not yet waiting and make a second one,
+        // which could then take the next engine. The first run makes the one thread and runs on it.
         BlockingQueue<Thread> ran = new ArrayBlockingQueue<>(2);
         threads.run("a.service", false, () -> ran.add(Thread.currentThread()));
         Thread first = ran.poll(10, TimeUnit.SECONDS);
@@ -53,7 +54,7 @@ class HostedThreadsTest {
         Object host = Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net"));
         BlockingQueue<Object> seen = new ArrayBlockingQueue<>(2);
         BlockingQueue<Thread> ran = new ArrayBlockingQueue<>(2);
-        threads.prestart();
+        // No prestart(), as above: the one thread the first run makes must be the one the next engine gets.
         threads.run("private.service", true, () -> {
             try {
                 Namespaces.unshare(Namespaces.CLONE_NEWNET);
