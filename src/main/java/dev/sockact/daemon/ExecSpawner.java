@@ -204,16 +204,8 @@ final class ExecSpawner {
     private record KeptLaunch(ExecCommand command, Context context, Map<String, String> extra, List<Fd> fds,
                               Launch launch) {
         boolean madeFrom(ExecCommand command, Context context, Map<String, String> extra, List<Fd> fds) {
-            if (command != this.command || context != this.context || fds.size() != this.fds.size()
-                    || !extra.equals(this.extra)) {
-                return false;
-            }
-            for (int i = 0; i < fds.size(); i++) {
-                if (fds.get(i) != this.fds.get(i)) {
-                    return false;
-                }
-            }
-            return true;
+            return command == this.command && context == this.context && extra.equals(this.extra)
+                    && Fd.sameObjects(fds, this.fds);
         }
     }
 

@@ -70,24 +70,12 @@ final class HostingPlan {
      * descriptors: each check asks the kernel for every socket's type and state.
      */
     List<ProxyListener> listeners(List<Fd> fds, List<String> names) {
-        if (listenerFds == null || !sameDescriptors(fds, listenerFds) || !names.equals(listenerNames)) {
+        if (listenerFds == null || !Fd.sameObjects(fds, listenerFds) || !names.equals(listenerNames)) {
             listeners = ProxyHosting.listeners(last.arguments().orElseThrow(), last.resolvers(), fds, names);
             listenerFds = List.copyOf(fds);
             listenerNames = List.copyOf(names);
         }
         return listeners;
-    }
-
-    private static boolean sameDescriptors(List<Fd> a, List<Fd> b) {
-        if (a.size() != b.size()) {
-            return false;
-        }
-        for (int i = 0; i < a.size(); i++) {
-            if (a.get(i) != b.get(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static Decision decideNow(ServiceUnit unit, ExecCommand command, Map<String, String> environment,

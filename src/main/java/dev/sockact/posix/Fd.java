@@ -2,6 +2,7 @@ package dev.sockact.posix;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.List;
 
 /**
  * Owns one file descriptor and closes it exactly once.
@@ -35,6 +36,22 @@ public final class Fd implements AutoCloseable {
             throw new IllegalArgumentException("negative fd " + fd);
         }
         this.fd = fd;
+    }
+
+    /**
+     * Whether both lists hold the same Fd objects in the same order. Identity, not numbers: a descriptor closed and
+     * opened again is another object, though its number may be the same.
+     */
+    public static boolean sameObjects(List<Fd> a, List<Fd> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i) != b.get(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Takes ownership of a raw descriptor (for example one inherited through LISTEN_FDS). */
