@@ -213,6 +213,11 @@ public final class Sockets {
         return Native.sys(Syscalls.SENDTO, fd, buffer.address(), length, flags, 0, 0);
     }
 
+    /** recv(2): bytes received, 0 at end of file, or -errno. */
+    public static long recvRaw(int fd, MemorySegment buffer, long length, int flags) {
+        return Native.sys(Syscalls.RECVFROM, fd, buffer.address(), length, flags, 0, 0);
+    }
+
     /** shutdown(2): 0 or -errno (ENOTCONN after the peer reset is normal on teardown). */
     public static int shutdownRaw(int fd, int how) {
         return (int) Native.sys(Syscalls.SHUTDOWN, fd, how);
