@@ -33,6 +33,8 @@ final class SockactdCommand extends GetoptCommand {
                                         Mode of the control socket (default: 0600)
                  --metrics=ADDR         Serve Prometheus metrics on ADDR (ListenStream=
                                         syntax) at GET /metrics; see docs/metrics.md
+                 --standby-max=N        Keep at most N services ready to start (default: 8;
+                                        0: none); see docs/sockactd.md
                  --log-prefix           Prefix log lines with <N> syslog priorities
             """;
 
@@ -44,6 +46,7 @@ final class SockactdCommand extends GetoptCommand {
             new Getopt.Spec((char) 0, "control-socket", true),
             new Getopt.Spec((char) 0, "control-socket-mode", true),
             new Getopt.Spec((char) 0, "metrics", true),
+            new Getopt.Spec((char) 0, "standby-max", true),
             // Handled by bin/sockactd (SOCKACT_LOG_PREFIX=1), before the logger exists.
             new Getopt.Spec((char) 0, "log-prefix", false)));
 
@@ -84,9 +87,22 @@ final class SockactdCommand extends GetoptCommand {
                 return fail("sockactd: Invalid --metrics address " + metrics + ": " + e.getMessage());
             }
         }
+        int standbyMax = Manager.Config.DEFAULT_STANDBY_MAX;
+        String standby = parsed.last("standby-max");
+        if (standby != null) {
+            try {
+                standbyMax = Integer.parseInt(standby);
+            } catch (NumberFormatException e) {
+                standbyMax = -1;
+            }
+            if (standbyMax < 0 || standbyMax > Manager.Config.STANDBY_MAX_BOUND) {
+                return fail("sockactd: Invalid --standby-max: " + standby + " (a number of services, 0 to "
+                        + Manager.Config.STANDBY_MAX_BOUND + ")");
+            }
+        }
         List<Path> unitDirs = parsed.all("unit-dir").stream().map(Path::of).toList();
         List<Path> dirs = unitDirs.isEmpty() ? Manager.defaultUnitDirs(user) : unitDirs;
-        return Daemon.run(new Manager.Config(dirs, user, runtime), control, mode, metricsAddress,
+        return Daemon.run(new Manager.Config(dirs, user, runtime, standbyMax), control, mode, metricsAddress,
                 StopSignals::onTermination, StopSignals::onReload, err);
     }
 }

@@ -10,6 +10,7 @@ import dev.sockact.posix.Pidfd;
 import dev.sockact.posix.PosixFiles;
 import dev.sockact.posix.SpawnRequest;
 import dev.sockact.posix.SpawnServer;
+import dev.sockact.posix.StandbyProgram;
 import dev.sockact.unit.ExecCommand;
 
 import java.io.IOException;
@@ -107,28 +108,74 @@ final class ExecSpawner {
         BiConsumer<Spawned, IOException> done = (spawned, failure) -> loop.execute(() ->
                 spawnedInBackground(loop, command, context, onExit, afterSpawn, child, spawned, failure));
         boolean sent = context.namespaces().spawnsLikeTheDaemon(launch.task())
-                && pool.submitToServer(launch.request(), new SpawnServer.Reply() {
-                    @Override
-                    public void spawned(int pid) {
-                        Pidfd pidfd;
-                        try {
-                            pidfd = Pidfd.open(pid);
-                        } catch (ErrnoException e) {
-                            done.accept(null, e);   // as launch() reports it; the reaper collects the child
-                            return;
-                        }
-                        done.accept(new Spawned(new Child(pid, launch.name()), pidfd), null);
-                    }
-
-                    @Override
-                    public void failed(ErrnoException e) {
-                        done.accept(null, e);
-                    }
-                });
+                && pool.submitToServer(launch.request(), reply(launch, done));
         if (!sent) {
             pool.submit(() -> launch(launch, context), done);
         }
         return child;
+    }
+
+    /**
+     * A standby of {@code command} ({@link Standby}): the spawn of {@code command}, through the spawn server, of
+     * the standby program ({@link StandbyProgram#wrap}), which execs it when a byte comes on {@code go}. Null, with
+     * nothing spawned, where only a spawn at the trigger can do it: no standby program or spawn server, a request
+     * the server does not take, a command {@link #prepare} refuses, namespaces to enter. A standby whose spawn
+     * fails is ended (203/EXEC) without a word: the spawn at the trigger reports the cause.
+     */
+    static Child startStandby(EventLoop loop, SpawnPool pool, ExecCommand command, Context context, Stdio stdio,
+                              Map<String, String> extra, Fd go, BiConsumer<Child, ExitStatus> onExit,
+                              Consumer<Child> afterSpawn) {
+        Launch launch;
+        try {
+            launch = prepare(command, context, stdio, extra);
+        } catch (IOException e) {
+            return null;
+        }
+        SpawnRequest standby = StandbyProgram.wrap(launch.request(), go);
+        if (standby == null || !context.namespaces().spawnsLikeTheDaemon(launch.task())) {
+            return null;
+        }
+        Child child = Child.pending(launch.name());
+        BiConsumer<Spawned, IOException> done = (spawned, failure) -> loop.execute(() -> {
+            if (failure == null) {
+                spawnedInBackground(loop, command, context, onExit, afterSpawn, child, spawned, null);
+                return;
+            }
+            child.markExited();
+            afterSpawn.accept(child);
+            onExit.accept(child, ExitStatus.exited(0, ExitStatuses.EXIT_EXEC));
+        });
+        return pool.submitToServer(standby, reply(launch, done)) ? child : null;
+    }
+
+    /** What the spawn server's reply to {@code launch} does: the child and its pidfd, or the failure, to {@code done}. */
+    private static SpawnServer.Reply reply(Launch launch, BiConsumer<Spawned, IOException> done) {
+        return new SpawnServer.Reply() {
+            @Override
+            public void spawned(int pid) {
+                Pidfd pidfd;
+                try {
+                    pidfd = Pidfd.open(pid);
+                } catch (ErrnoException e) {
+                    done.accept(null, e);   // as launch() reports it; the reaper collects the child
+                    return;
+                }
+                done.accept(new Spawned(new Child(pid, launch.name()), pidfd), null);
+            }
+
+            @Override
+            public void failed(ErrnoException e) {
+                done.accept(null, e);
+            }
+        };
+    }
+
+    /**
+     * A standby's exec failed with {@code errno} ({@link Standby}): logged as a spawn's failed exec is, and the
+     * exit status systemd's child reports for it (203/EXEC).
+     */
+    static int execFailed(Context context, ExecCommand command, int errno) {
+        return failedStep(context, command, new ErrnoException("execve", errno, command.path()));
     }
 
     /** On the loop: a background spawn's outcome given to its pending child, whose exit is watched from now on. */

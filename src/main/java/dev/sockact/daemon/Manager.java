@@ -7,6 +7,7 @@ import dev.sockact.event.Timer;
 import dev.sockact.event.Watch;
 import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.ExitStatus;
+import dev.sockact.posix.Fd;
 import dev.sockact.posix.Pidfd;
 import dev.sockact.posix.Processes;
 import dev.sockact.unit.Diagnostic;
@@ -47,10 +48,23 @@ public final class Manager {
      * @param unitDirs         unit folders, highest priority first
      * @param user             the per-user manager (--user)
      * @param runtimeDirectory where runtime files (notify sockets) go
+     * @param standbyMax       how many services may be kept ready to start at once ({@link Standby}; 0: none)
      */
-    public record Config(List<Path> unitDirs, boolean user, Path runtimeDirectory) {
+    public record Config(List<Path> unitDirs, boolean user, Path runtimeDirectory, int standbyMax) {
+        /** --standby-max's default: a few processes of a few hundred KiB, for the sockets activated most. */
+        public static final int DEFAULT_STANDBY_MAX = 8;
+        /** --standby-max's bound: each standby is a process, and holds copies of its sockets. */
+        public static final int STANDBY_MAX_BOUND = 1024;
+
         public Config {
             unitDirs = List.copyOf(unitDirs);
+            if (standbyMax < 0 || standbyMax > STANDBY_MAX_BOUND) {
+                throw new IllegalArgumentException("standbyMax must be 0.." + STANDBY_MAX_BOUND + ": " + standbyMax);
+            }
+        }
+
+        public Config(List<Path> unitDirs, boolean user, Path runtimeDirectory) {
+            this(unitDirs, user, runtimeDirectory, DEFAULT_STANDBY_MAX);
         }
     }
 
@@ -85,6 +99,7 @@ public final class Manager {
     private boolean waitersPosted;
     private final Jobs jobs = new Jobs(this);
     private final SpawnPool spawnPool;
+    private final StandbySlots standbySlots;
     private final HostedThreads hostedThreads = new HostedThreads();
 
     /** An action that runs on the loop once {@code condition} holds (checked after every state change). */
@@ -95,6 +110,7 @@ public final class Manager {
         this.config = config;
         this.loop = loop;
         this.spawnPool = new SpawnPool(loop);
+        this.standbySlots = new StandbySlots(config.standbyMax());
         this.managerEnvironment = UnitEnvironment.managerEnvironment(config.user());
         this.registry = new UnitRegistry(config.unitDirs(), config.user() ? ManagerScope.USER : ManagerScope.SYSTEM,
                 new Context(), journal);
@@ -485,6 +501,18 @@ public final class Manager {
                                        Map<String, String> extra, BiConsumer<Child, ExitStatus> onExit,
                                        Consumer<Child> afterSpawn) {
             return ExecSpawner.startInBackground(loop, spawnPool, command, context, stdio, extra, onExit, afterSpawn);
+        }
+
+        @Override
+        public Child spawnStandby(ExecCommand command, ExecSpawner.Context context, ExecSpawner.Stdio stdio,
+                                  Map<String, String> extra, Fd go, BiConsumer<Child, ExitStatus> onExit,
+                                  Consumer<Child> afterSpawn) {
+            return ExecSpawner.startStandby(loop, spawnPool, command, context, stdio, extra, go, onExit, afterSpawn);
+        }
+
+        @Override
+        public StandbySlots standbySlots() {
+            return standbySlots;
         }
 
         @Override

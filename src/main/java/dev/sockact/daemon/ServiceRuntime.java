@@ -63,6 +63,8 @@ final class ServiceRuntime implements ManagedUnit {
     private Child aheadMain;
     /** The context {@link #spawnAhead} made last, kept while it is what a new one would be ({@link #reusable}). */
     private KeptContext keptContext;
+    /** The next main process, ready but for its exec, for {@link #spawnAhead} to release; or null. */
+    private Standby standby;
 
     /** A context, and the definition and manager environment it was made from. */
     private record KeptContext(ServiceUnit unit, Map<String, String> managerEnvironment, ExecSpawner.Context context) {
@@ -248,9 +250,11 @@ final class ServiceRuntime implements ManagedUnit {
 
     /** daemon-reload: the new definition applies from the next start. */
     void reloaded(ServiceUnit newUnit) {
+        dropStandby();   // made from the old definition
         this.unit = newUnit;
         this.startLimit = startLimitOf(newUnit);
         prestartHostedThread();
+        manager.loop().execute(this::prepareStandby);   // from the new one, if its sockets still listen
     }
 
     // ---- state -----------------------------------------------------------------------------------------------
@@ -442,21 +446,14 @@ final class ServiceRuntime implements ManagedUnit {
                 || !manager.startRunsAtOnce(this)) {
             return;
         }
-        ExecSpawner.Context prepared = reusableContext();
+        ExecSpawner.Context prepared = aheadContext();
         if (prepared == null) {
-            try {
-                prepared = executionContext(ServiceNamespaces.NONE);
-            } catch (IOException e) {
-                return;   // the start finds it again, and reports it
-            }
-            if (reusable(unit, manager.userManager())) {
-                keptContext = new KeptContext(unit, new HashMap<>(manager.managerEnvironment()), prepared);
-            }
+            return;   // the start finds it again, and reports it
         }
         ExecCommand command = unit.execStart().getFirst();
         HostingPlan.Decision plan = hostingPlan.decide(unit, command, prepared.environment(), false, false);
-        if (plan.socketProxyd() && plan.arguments().isPresent()) {
-            return;   // hosted if its sockets allow: the start decides
+        if (mayBeHosted(plan)) {
+            return;   // the start decides
         }
         if (plan.socketProxyd()) {
             logSpawnedAsProcess(plan);
@@ -466,11 +463,109 @@ final class ServiceRuntime implements ManagedUnit {
         collectMainFds(fds, names);
         context = prepared;
         mainStartMicros = UnitTimes.nowMicros();
-        aheadMain = spawn(command, fds, ListenEnvironment.variables(fds.size(), names), true, child -> {
+        Consumer<Child> onSpawned = child -> {
             if (child == main) {
                 mainSpawned(child);
             }
+        };
+        aheadMain = releaseStandby(prepared, command, fds, names, onSpawned);
+        if (aheadMain == null) {
+            aheadMain = spawn(command, fds, ListenEnvironment.variables(fds.size(), names), true, onSpawned);
+        }
+    }
+
+    /** The standby told to exec, when it is this very spawn ({@link Standby#fits}); else null (it is let go). */
+    private Child releaseStandby(ExecSpawner.Context prepared, ExecCommand command, List<Fd> fds, List<String> names,
+                                 Consumer<Child> onSpawned) {
+        Standby ready = standby;
+        if (ready == null) {
+            return null;
+        }
+        standby = null;
+        if (!ready.fits(prepared, command, fds, names)) {
+            ready.letGo();
+            return null;
+        }
+        Child child = ready.release((c, status) -> exited(c, true, status), onSpawned);
+        if (child != null) {
+            spawned.add(child);
+        }
+        return child;
+    }
+
+    /**
+     * Its sockets listen and it is not running: a {@link Standby} for the next trigger, where {@link #spawnAhead}
+     * would spawn and the context is one that is kept ({@link #reusable}), in a free slot. Posted by the socket,
+     * after the round that made it listen.
+     */
+    void prepareStandby() {
+        if (standby != null || !state.isInactive() || instance != null || manager.shuttingDown()
+                || !spawnsAhead(unit) || !reusable(unit, manager.userManager())) {
+            return;
+        }
+        ExecSpawner.Context prepared = aheadContext();
+        if (prepared == null) {
+            return;   // the start finds it again, and reports it
+        }
+        ExecCommand command = unit.execStart().getFirst();
+        if (mayBeHosted(hostingPlan.decide(unit, command, prepared.environment(), false, false))) {
+            return;
+        }
+        List<Fd> fds = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        collectMainFds(fds, names);
+        if (fds.isEmpty() || !manager.standbySlots().take(name)) {
+            return;
+        }
+        ServiceStdio.Prepared stdio;
+        try {
+            stdio = ServiceStdio.prepare(manager.loop(), manager.journal(), unit, name, command, fds, true);
+        } catch (ErrnoException e) {
+            manager.standbySlots().give();
+            return;   // the spawn at the trigger meets it, and reports it
+        }
+        standby = Standby.spawn(manager, prepared, name, command, fds, names, stdio, ended -> {
+            if (standby == ended) {
+                standby = null;
+            }
         });
+    }
+
+    /**
+     * A socket of this service is closing its descriptors, or the definition changed: the standby (which holds
+     * copies of them, and was made from that definition) is let go, and gone when this returns.
+     */
+    void dropStandby() {
+        Standby dropped = standby;
+        standby = null;
+        if (dropped != null) {
+            dropped.letGo();
+        }
+    }
+
+    /**
+     * The context of a main process spawned ahead of its start (or a standby): the kept one while it fits, else a
+     * new one, kept where that is exact ({@link #reusable}); null if it cannot be made.
+     */
+    private ExecSpawner.Context aheadContext() {
+        ExecSpawner.Context prepared = reusableContext();
+        if (prepared != null) {
+            return prepared;
+        }
+        try {
+            prepared = executionContext(ServiceNamespaces.NONE);
+        } catch (IOException e) {
+            return null;
+        }
+        if (reusable(unit, manager.userManager())) {
+            keptContext = new KeptContext(unit, new HashMap<>(manager.managerEnvironment()), prepared);
+        }
+        return prepared;
+    }
+
+    /** A socket-proxyd ExecStart= that is hosted if its sockets allow: no process ahead of the start. */
+    private static boolean mayBeHosted(HostingPlan.Decision plan) {
+        return plan.socketProxyd() && plan.arguments().isPresent();
     }
 
     /** The kept context, if the definition and the manager environment are still the ones it was made from. */

@@ -190,6 +190,9 @@ final class SocketRuntime implements ManagedUnit {
             unwatch();
         }
         if (!next.keepsFdsOpen()) {
+            if (service != null) {
+                service.dropStandby();   // it holds copies of them: closed here too, so they can be bound again
+            }
             closeFds();
         }
         if (!next.hasControlProcess()) {
@@ -414,6 +417,9 @@ final class SocketRuntime implements ManagedUnit {
         if (!announced) {
             announced = true;
             LOG.log(Level.INFO, "Listening on " + describe() + ".");
+        }
+        if (acceptor == null && service != null) {
+            manager.loop().execute(service::prepareStandby);   // once this round is done: not on its path
         }
     }
 

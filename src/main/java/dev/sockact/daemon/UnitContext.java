@@ -6,6 +6,7 @@ import dev.sockact.event.Timer;
 import dev.sockact.event.Watch;
 import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.ExitStatus;
+import dev.sockact.posix.Fd;
 import dev.sockact.unit.ExecCommand;
 
 import java.nio.file.Path;
@@ -44,6 +45,17 @@ interface UnitContext {
     Child spawnInBackground(ExecCommand command, ExecSpawner.Context context, ExecSpawner.Stdio stdio,
                             Map<String, String> extra, BiConsumer<Child, ExitStatus> onExit,
                             Consumer<Child> afterSpawn);
+
+    /**
+     * Spawns a standby of {@code command} ({@link Standby}, {@link ExecSpawner#startStandby}): ready but for its
+     * exec, which a byte on {@code go} starts. Null where it cannot be made.
+     */
+    Child spawnStandby(ExecCommand command, ExecSpawner.Context context, ExecSpawner.Stdio stdio,
+                       Map<String, String> extra, Fd go, BiConsumer<Child, ExitStatus> onExit,
+                       Consumer<Child> afterSpawn);
+
+    /** The bound on standbys, shared by every service. */
+    StandbySlots standbySlots();
 
     /** A command that could not be started: already exited, its 203/EXEC status delivered on the loop. */
     Child spawnFailed(ExecCommand command, BiConsumer<Child, ExitStatus> onExit);

@@ -6,6 +6,7 @@ import dev.sockact.event.Timer;
 import dev.sockact.event.Watch;
 import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.ExitStatus;
+import dev.sockact.posix.Fd;
 import dev.sockact.posix.Signals;
 import dev.sockact.unit.ExecCommand;
 
@@ -47,6 +48,7 @@ final class FakeUnitContext implements UnitContext, AutoCloseable {
     private final Set<Integer> alive = new HashSet<>();
     private final SharedNamespaces namespaces = new SharedNamespaces();
     private final HostedThreads hostedThreads = new HostedThreads();
+    private final StandbySlots standbySlots = new StandbySlots(8);
     private int nextPid = 10_000;
     private int notifyIds;
     private boolean shuttingDown;
@@ -189,6 +191,20 @@ final class FakeUnitContext implements UnitContext, AutoCloseable {
         Child child = start(command, onExit);
         afterSpawn.accept(child);
         return child;
+    }
+
+    /** No standby here (its process would wait on a real socket): the state machine spawns at the trigger. */
+    @Override
+    public Child spawnStandby(ExecCommand command, ExecSpawner.Context context, ExecSpawner.Stdio stdio,
+                              Map<String, String> extra, Fd go, BiConsumer<Child, ExitStatus> onExit,
+                              Consumer<Child> afterSpawn) {
+        effects.add("standby-refused " + Path.of(command.path()).getFileName());
+        return null;
+    }
+
+    @Override
+    public StandbySlots standbySlots() {
+        return standbySlots;
     }
 
     @Override

@@ -1,0 +1,207 @@
+package dev.sockact.daemon;
+
+import dev.sockact.activation.ListenEnvironment;
+import dev.sockact.posix.Errno;
+import dev.sockact.posix.ErrnoException;
+import dev.sockact.posix.ExitStatus;
+import dev.sockact.posix.Fd;
+import dev.sockact.posix.Pidfd;
+import dev.sockact.posix.Signals;
+import dev.sockact.posix.Sockets;
+import dev.sockact.unit.ExecCommand;
+
+import java.lang.System.Logger.Level;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * A plain service's next main process, made ready before its socket's next trigger: the spawn that trigger would
+ * make (the same context, command, sockets and journal stream) of the standby program instead
+ * ({@link dev.sockact.posix.StandbyProgram}), which waits for a byte on a socket pair before it execs the command in
+ * its own place. {@link #release} writes it that byte: the trigger costs the daemon one write instead of a spawn
+ * (docs/sockactd.md, "A service kept ready").
+ *
+ * <p>It is made only from a context that {@link ServiceRuntime#reusable} keeps (nothing read at a start that could
+ * have changed since), and taken only while that context, the command and the sockets are the very ones it was
+ * made from ({@link #fits}); else it is {@link #letGo let go} and the trigger spawns as it would without it. Its
+ * slot in {@link StandbySlots} is held until it is released or ends. Loop thread only.
+ */
+final class Standby {
+    private static final System.Logger LOG = System.getLogger("sockactd");
+
+    private final ExecSpawner.Context context;
+    private final ExecCommand command;
+    private final List<Fd> fds;
+    private final List<String> names;
+    /** Our end of the socket pair the process waits on; the other went to it with the request. */
+    private final Fd go;
+    private final StandbySlots slots;
+    private final Consumer<Standby> ended;
+    private Child child;
+    /** Who hears of the exit once released: the service, as of its main process. Null until then. */
+    private BiConsumer<Child, ExitStatus> owner;
+    private Consumer<Child> ownerOnSpawned;
+    private boolean slotHeld = true;
+
+    private Standby(ExecSpawner.Context context, ExecCommand command, List<Fd> fds, List<String> names, Fd go,
+                    StandbySlots slots, Consumer<Standby> ended) {
+        this.context = context;
+        this.command = command;
+        this.fds = List.copyOf(fds);
+        this.names = List.copyOf(names);
+        this.go = go;
+        this.slots = slots;
+        this.ended = ended;
+    }
+
+    /**
+     * Spawns a standby of {@code command} with {@code fds} (named {@code names}) as a main process gets them, in a
+     * slot already taken from {@code slots}; null where it cannot be made (the slot is then given back).
+     * {@code ended} hears of a standby that ended before it was released.
+     */
+    static Standby spawn(UnitContext manager, ExecSpawner.Context context, String service, ExecCommand command,
+                         List<Fd> fds, List<String> names, ServiceStdio.Prepared stdio, Consumer<Standby> ended) {
+        Fd[] pair;
+        try {
+            pair = Sockets.socketPair(Sockets.SOCK_SEQPACKET);
+        } catch (ErrnoException e) {
+            stdio.closeChildEnds();
+            stdio.spawned(0);
+            manager.standbySlots().give();
+            LOG.log(Level.DEBUG, () -> service + ": No standby: " + e.reason());
+            return null;
+        }
+        Standby standby = new Standby(context, command, fds, names, pair[0], manager.standbySlots(), ended);
+        Child child = manager.spawnStandby(command, context, stdio.stdio(),
+                ListenEnvironment.variables(fds.size(), names), pair[1], standby::exited, spawned -> {
+                    stdio.spawned(spawned.pid());
+                    stdio.closeChildEnds();
+                    standby.spawned(spawned);
+                });
+        pair[1].close();   // the request took its copy
+        if (child == null) {
+            stdio.closeChildEnds();
+            stdio.spawned(0);
+            standby.go.close();
+            standby.giveSlot();
+            return null;
+        }
+        standby.child = child;
+        return standby;
+    }
+
+    /**
+     * Whether this standby is what a spawn of {@code command} in {@code context} with {@code fds} named
+     * {@code names} would be: the same objects (a context is remade when the definition or the manager environment
+     * changes) and the same descriptors.
+     */
+    boolean fits(ExecSpawner.Context context, ExecCommand command, List<Fd> fds, List<String> names) {
+        return this.context == context && this.command == command && Fd.sameObjects(this.fds, fds)
+                && this.names.equals(names) && child != null && !child.exited() && owner == null;
+    }
+
+    /**
+     * Tells the process to exec: from now on it is the service's main process, and {@code onExit} hears of its exit
+     * (an exec that failed as 203/EXEC, logged as a spawn's is); {@code onSpawned} hears when its pid is known, at
+     * once if it is. Null, the process being gone, if it cannot be told: spawn instead.
+     */
+    Child release(BiConsumer<Child, ExitStatus> onExit, Consumer<Child> onSpawned) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment one = arena.allocate(1);
+            long r;
+            do {
+                r = Sockets.sendRaw(go.fd(), one, 1, Sockets.MSG_DONTWAIT | Sockets.MSG_NOSIGNAL);
+            } while (r == -Errno.EINTR.number());
+            if (r != 1) {
+                letGo();
+                return null;
+            }
+        }
+        owner = onExit;
+        ownerOnSpawned = onSpawned;
+        giveSlot();
+        if (child.pid() > 0) {
+            onSpawned.accept(child);
+        }
+        return child;
+    }
+
+    /**
+     * Ends the process before it was released, and waits until it is gone (not reaped: its exit is watched), so
+     * that the sockets it holds copies of are closed when this returns: they may be bound again at once.
+     */
+    void letGo() {
+        go.close();
+        if (child == null || child.exited()) {
+            return;
+        }
+        LOG.log(Level.DEBUG, () -> context.unit() + ": Standby process " + child.pid() + " let go.");
+        child.signal(Signals.SIGKILL, false);
+        if (child.pid() > 0) {
+            try (Pidfd pidfd = Pidfd.open(child.pid())) {
+                pidfd.awaitExitUnreaped();
+            } catch (ErrnoException e) {
+                LOG.log(Level.DEBUG, () -> "Failed to wait for standby process " + child.pid() + ": " + e.reason());
+            }
+        }
+    }
+
+    private void spawned(Child spawned) {
+        if (ownerOnSpawned != null) {
+            ownerOnSpawned.accept(spawned);
+        } else if (spawned.pid() > 0) {
+            LOG.log(Level.DEBUG, () -> context.unit() + ": Standby process " + spawned.pid()
+                    + " ready for the next activation.");
+        }
+    }
+
+    private void exited(Child exited, ExitStatus status) {
+        if (owner == null) {
+            LOG.log(Level.DEBUG, () -> "Standby process " + exited.pid() + " of " + context.unit()
+                    + " ended before its activation: " + status);
+            go.close();
+            giveSlot();
+            ended.accept(this);
+            return;
+        }
+        ExitStatus reported = status;
+        if (status.signal() == 0 && status.code() == 127) {
+            int errno = failedExec();
+            if (errno > 0) {
+                reported = ExitStatus.exited(status.pid(), ExecSpawner.execFailed(context, command, errno));
+            }
+        }
+        go.close();
+        owner.accept(exited, reported);
+    }
+
+    /** The errno the process wrote before it exited, if its exec failed; else 0. */
+    private int failedExec() {
+        if (!go.isOpen()) {
+            return 0;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = arena.allocate(ValueLayout.JAVA_INT);
+            // The process is gone, and so is its end: nothing to wait for, but never wait on the loop.
+            long n = Sockets.recvRaw(go.fd(), errno, Integer.BYTES, Sockets.MSG_DONTWAIT);
+            return n == Integer.BYTES ? errno.get(ValueLayout.JAVA_INT, 0) : 0;
+        }
+    }
+
+    private void giveSlot() {
+        if (slotHeld) {
+            slotHeld = false;
+            slots.give();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "standby " + Objects.toString(child == null ? null : child.pid());
+    }
+}
