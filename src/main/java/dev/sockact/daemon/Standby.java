@@ -61,7 +61,8 @@ final class Standby {
 
     /**
      * Spawns a standby of {@code command} with {@code fds} (named {@code names}) as a main process gets them, in a
-     * slot already taken from {@code slots}; null where it cannot be made (the slot is then given back).
+     * slot already taken from the manager's {@link StandbySlots}; null where it cannot be made (the slot is then
+     * given back).
      * {@code ended} hears of a standby that ended before it was released.
      */
     static Standby spawn(UnitContext manager, ExecSpawner.Context context, String service, ExecCommand command,
@@ -162,6 +163,7 @@ final class Standby {
 
     private void exited(Child exited, ExitStatus status) {
         if (owner == null) {
+            exited.markExited();   // reaped: never signalled again
             LOG.log(Level.DEBUG, () -> "Standby process " + exited.pid() + " of " + context.unit()
                     + " ended before its activation: " + status);
             go.close();
