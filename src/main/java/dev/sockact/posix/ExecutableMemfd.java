@@ -1,10 +1,13 @@
 package dev.sockact.posix;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.foreign.Arena;
+import java.util.Objects;
 
 /**
  * A program held in a sealed memfd and exec'd through {@code /proc/<our pid>/fd/<n>}: code that ships inside the
- * jar (the LISTEN_PID trampoline, the spawn server) runs without a file on disk that could be missing, stale or
+ * jar (the LISTEN_PID trampoline, the spawn server, the standby program) runs without a file on disk that could be missing, stale or
  * replaced. The memfd is CLOEXEC and held for the life of the process.
  */
 final class ExecutableMemfd {
@@ -41,5 +44,17 @@ final class ExecutableMemfd {
         }
         Native.sys(Syscalls.FCNTL, fd, F_ADD_SEALS, F_SEAL_ALL);
         return "/proc/" + Processes.pid() + "/fd/" + fd;
+    }
+
+    /**
+     * The path to exec the program built into this package as {@code resource} by, made under {@code name}; ""
+     * when this build has none or no memfd can be made (callers keep the answer, and call once).
+     */
+    static String fromResource(String resource, String name) {
+        try (InputStream in = ExecutableMemfd.class.getResourceAsStream(resource)) {
+            return in == null ? "" : Objects.requireNonNullElse(create(name, in.readAllBytes()), "");
+        } catch (IOException e) {
+            return "";
+        }
     }
 }

@@ -3,8 +3,6 @@ package dev.sockact.posix;
 import static dev.sockact.posix.Layouts.INT;
 import static dev.sockact.posix.Layouts.LONG;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -121,12 +119,7 @@ public final class SpawnServer {
     /** The server's executable in a memfd, made once; null when this build has none or no memfd can be made. */
     private static synchronized String program() {
         if (programPath == null) {
-            try (InputStream in = SpawnServer.class.getResourceAsStream("spawn-server")) {
-                programPath = in == null ? "" : Objects.requireNonNullElse(
-                        ExecutableMemfd.create("sockact-spawn-server", in.readAllBytes()), "");
-            } catch (IOException e) {
-                programPath = "";
-            }
+            programPath = ExecutableMemfd.fromResource("spawn-server", "sockact-spawn-server");
         }
         return programPath.isEmpty() ? null : programPath;
     }

@@ -1,10 +1,7 @@
 package dev.sockact.posix;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The standby program (src/main/c/standby.c), in a memfd made once: a service's next main process that waits for
@@ -46,12 +43,7 @@ public final class StandbyProgram {
 
     private static synchronized String path() {
         if (path == null) {
-            try (InputStream in = StandbyProgram.class.getResourceAsStream("standby")) {
-                path = in == null ? "" : Objects.requireNonNullElse(
-                        ExecutableMemfd.create("sockact-standby", in.readAllBytes()), "");
-            } catch (IOException e) {
-                path = "";
-            }
+            path = ExecutableMemfd.fromResource("standby", "sockact-standby");
         }
         return path.isEmpty() ? null : path;
     }

@@ -51,6 +51,12 @@ class StandbyIT {
         return pids;
     }
 
+    /** Waits for {@code unit}'s first standby, and returns its pid. */
+    private static String firstStandby(DaemonProcess d, String unit) throws InterruptedException {
+        d.await(unit + ": Standby process ");
+        return standbys(d, unit).getFirst();
+    }
+
     private static String pid(String header) {
         return header.substring(header.indexOf("pid=") + 4, header.indexOf(' '));
     }
@@ -71,8 +77,7 @@ class StandbyIT {
     void thePlainServiceWaitsBeforeItsExecAndServesTheActivationAsThatProcess() throws Exception {
         int port = echoUnits("e", "--clients 1");
         DaemonProcess d = daemons.start();
-        d.await("e.service: Standby process ");
-        String first = standbys(d, "e.service").getFirst();
+        String first = firstStandby(d, "e.service");
         assertThat(comm(first)).isEqualTo("sockact-standby");
 
         // The standby is the process that serves: same pid, and LISTEN_PID says so (EchoService checks it).
@@ -95,8 +100,7 @@ class StandbyIT {
     void aReloadLetsTheStandbyGoAndTheActivationRunsTheNewDefinition() throws Exception {
         int port = echoUnits("r", "--clients 1");
         DaemonProcess d = daemons.start();
-        d.await("r.service: Standby process ");
-        String standby = standbys(d, "r.service").getFirst();
+        String standby = firstStandby(d, "r.service");
 
         Files.writeString(daemons.units().resolve("r.service"), "[Service]\nExecStart=" + echoService("--exit 3")
                 + "\n");
@@ -114,8 +118,7 @@ class StandbyIT {
     void stoppingTheSocketEndsTheStandbyAndFreesItsPort() throws Exception {
         int port = echoUnits("s", "--clients 1");
         DaemonProcess d = daemons.start();
-        d.await("s.service: Standby process ");
-        String standby = standbys(d, "s.service").getFirst();
+        String standby = firstStandby(d, "s.service");
 
         assertThat(daemons.ctl("stop", "s.socket").status()).isZero();
         assertThat(d.log()).contains("s.service: Standby process " + standby + " let go.");
