@@ -33,6 +33,9 @@ class SockactdCommandTest {
             --control-socket=/run/x.sock --control-socket-mode=1777 | sockactd: Invalid --control-socket-mode: 1777
             --control-socket=/run/x.sock --control-socket-mode=rw   | sockactd: Invalid --control-socket-mode: rw
             --control-socket=/run/x.sock --metrics=nowhere:port     | sockactd: Invalid --metrics address nowhere:port:
+            --control-socket=/run/x.sock --standby-max=lots         | sockactd: Invalid --standby-max: lots (a number of services, 0 to 1024)
+            --control-socket=/run/x.sock --standby-max=1025         | sockactd: Invalid --standby-max: 1025 (a number of services, 0 to 1024)
+            --control-socket=/run/x.sock --standby-max=-1           | sockactd: Invalid --standby-max: -1 (a number of services, 0 to 1024)
             """)
     void usageErrorsNameTheInputAndExit1(String args, String message) {
         Result result = run(args.split(" "));
