@@ -1,11 +1,11 @@
 package dev.sockact.daemon;
 
 import dev.sockact.activation.ListenEnvironment;
+import dev.sockact.posix.Epoll;
 import dev.sockact.posix.Errno;
 import dev.sockact.posix.ErrnoException;
 import dev.sockact.posix.ExitStatus;
 import dev.sockact.posix.Fd;
-import dev.sockact.posix.Pidfd;
 import dev.sockact.posix.Signals;
 import dev.sockact.posix.Sockets;
 import dev.sockact.unit.ExecCommand;
@@ -33,6 +33,8 @@ import java.util.function.Consumer;
  */
 final class Standby {
     private static final System.Logger LOG = System.getLogger("sockactd");
+    /** The bound on {@link #letGo}'s wait: the process only waits on its pair, and ends at once. */
+    private static final int LET_GO_WAIT_MS = 1000;
 
     private final ExecSpawner.Context context;
     private final ExecCommand command;
@@ -133,22 +135,53 @@ final class Standby {
     }
 
     /**
-     * Ends the process before it was released, and waits until it is gone (not reaped: its exit is watched), so
-     * that the sockets it holds copies of are closed when this returns: they may be bound again at once.
+     * Ends the process before it was released, and waits (at most {@link #LET_GO_WAIT_MS}) until it is gone, so that
+     * the sockets it holds copies of are closed when this returns: they may be bound again at once. Its exit is
+     * reaped as any, where it is watched. One still being spawned (no pid yet) is waited for too: the end of file on
+     * the pair comes once the spawn server and the process have both let go of their end.
      */
     void letGo() {
-        go.close();
-        if (child == null || child.exited()) {
+        if (child != null && !child.exited()) {
+            LOG.log(Level.DEBUG, () -> context.unit() + ": Standby process "
+                    + (child.pid() > 0 ? child.pid() + " " : "being spawned ") + "let go.");
+            child.signal(Signals.SIGKILL, false);   // sent once its pid is known, if it is being spawned
+        }
+        if (!go.isOpen()) {
             return;
         }
-        LOG.log(Level.DEBUG, () -> context.unit() + ": Standby process " + child.pid() + " let go.");
-        child.signal(Signals.SIGKILL, false);
-        if (child.pid() > 0) {
-            try (Pidfd pidfd = Pidfd.open(child.pid())) {
-                pidfd.awaitExitUnreaped();
-            } catch (ErrnoException e) {
-                LOG.log(Level.DEBUG, () -> "Failed to wait for standby process " + child.pid() + ": " + e.reason());
+        Sockets.shutdownRaw(go.fd(), Sockets.SHUT_WR);   // its read ends, before the signal if that waits for a pid
+        if (!awaitEndOfFile()) {
+            LOG.log(Level.WARNING, context.unit() + ": A standby process let go did not end within " + LET_GO_WAIT_MS
+                    + " ms; its copies of the sockets may be open a while longer.");
+        }
+        go.close();
+    }
+
+    /**
+     * The end of file on our end of the pair: every other holder of the process's end (the process, which closes
+     * its descriptors in fd order as it exits, the sockets' copies first; the spawn server until it has spawned it)
+     * has closed it. False after {@link #LET_GO_WAIT_MS}.
+     */
+    private boolean awaitEndOfFile() {
+        long deadline = System.nanoTime() + LET_GO_WAIT_MS * 1_000_000L;
+        try (Epoll epoll = Epoll.create(1); Arena arena = Arena.ofConfined()) {
+            epoll.add(go.fd(), Epoll.EPOLLIN | Epoll.EPOLLRDHUP, 1);
+            MemorySegment buffer = arena.allocate(ValueLayout.JAVA_INT);
+            while (true) {
+                long n = Sockets.recvRaw(go.fd(), buffer, Integer.BYTES, Sockets.MSG_DONTWAIT);
+                if (n == 0 || (n < 0 && n != -Errno.EAGAIN.number() && n != -Errno.EINTR.number())) {
+                    return true;   // the end of file, or the peer gone (ECONNRESET)
+                }
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (n < 0 && left <= 0) {
+                    return false;
+                }
+                if (n < 0) {
+                    epoll.await((int) Math.max(1, left));
+                }
             }
+        } catch (ErrnoException e) {
+            return false;
         }
     }
 

@@ -19,7 +19,6 @@ public final class Pidfd implements AutoCloseable {
     private static final int P_PIDFD = 3;
     private static final int WEXITED = 4;
     private static final int WNOHANG = 1;
-    private static final int WNOWAIT = 0x01000000;
     /** si_code values of a SIGCHLD siginfo. */
     private static final int CLD_EXITED = 1;
     private static final int CLD_KILLED = 2;
@@ -132,14 +131,6 @@ public final class Pidfd implements AutoCloseable {
     /** Reaps the child if it has exited: its status, or empty while it still runs. */
     public Optional<ExitStatus> poll() throws ErrnoException {
         return waitFor(WNOHANG);
-    }
-
-    /**
-     * Blocks until the child has exited, and leaves it to be reaped (by whoever watches it): its descriptors are
-     * closed when this returns.
-     */
-    public void awaitExitUnreaped() throws ErrnoException {
-        waitFor(WNOWAIT);
     }
 
     /** Blocks until the child exits and reaps it. */
