@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sockact.activation.ListenEnvironment;
+import dev.sockact.testing.Await;
 import dev.sockact.testing.ChildReport;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -66,7 +67,8 @@ class StandbyProgramTest {
             ReportingChild child = ReportingChild.run(request -> {
                 Standing standing = stand(request);
                 try (Fd go = standing.go()) {
-                    assertThat(Files.comm(standing.pid())).isEqualTo("sockact-standby");
+                    // Named by the program itself once it runs: the reply comes when it has been exec'd.
+                    Await.until("the standby named", () -> Files.comm(standing.pid()).equals("sockact-standby"));
                     release(go);
                 }
                 return standing.pid();
