@@ -442,47 +442,37 @@ final class ServiceRuntime implements ManagedUnit {
      * wake-up to the spawn request, on every activation (bench/RESULTS-activation.md, session 17).
      */
     void spawnAhead() {
-        if (!state.isInactive() || instance != null || !spawnsAhead(unit) || !startLimit.allows(System.nanoTime())
-                || !manager.startRunsAtOnce(this)) {
+        if (!idleAndPlain() || !startLimit.allows(System.nanoTime()) || !manager.startRunsAtOnce(this)) {
             return;
         }
-        ExecSpawner.Context prepared = aheadContext();
-        if (prepared == null) {
-            return;   // the start finds it again, and reports it
+        AheadSpawn ahead = aheadSpawn();
+        if (ahead == null) {
+            return;   // the start decides, and reports what it meets
         }
-        ExecCommand command = unit.execStart().getFirst();
-        HostingPlan.Decision plan = hostingPlan.decide(unit, command, prepared.environment(), false, false);
-        if (mayBeHosted(plan)) {
-            return;   // the start decides
+        if (ahead.plan().socketProxyd()) {
+            logSpawnedAsProcess(ahead.plan());
         }
-        if (plan.socketProxyd()) {
-            logSpawnedAsProcess(plan);
-        }
-        List<Fd> fds = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        collectMainFds(fds, names);
-        context = prepared;
+        context = ahead.context();
         mainStartMicros = UnitTimes.nowMicros();
         Consumer<Child> onSpawned = child -> {
             if (child == main) {
                 mainSpawned(child);
             }
         };
-        aheadMain = releaseStandby(prepared, command, fds, names, onSpawned);
+        aheadMain = releaseStandby(ahead, onSpawned);
         if (aheadMain == null) {
-            aheadMain = spawn(command, fds, ListenEnvironment.variables(fds.size(), names), true, onSpawned);
+            aheadMain = spawn(ahead.command(), ahead.fds(), ahead.listenVariables(), true, onSpawned);
         }
     }
 
     /** The standby told to exec, when it is this very spawn ({@link Standby#fits}); else null (it is let go). */
-    private Child releaseStandby(ExecSpawner.Context prepared, ExecCommand command, List<Fd> fds, List<String> names,
-                                 Consumer<Child> onSpawned) {
+    private Child releaseStandby(AheadSpawn ahead, Consumer<Child> onSpawned) {
         Standby ready = standby;
         if (ready == null) {
             return null;
         }
         standby = null;
-        if (!ready.fits(prepared, command, fds, names)) {
+        if (!ready.fits(ahead)) {
             ready.letGo();
             return null;
         }
@@ -499,32 +489,19 @@ final class ServiceRuntime implements ManagedUnit {
      * after the round that made it listen.
      */
     void prepareStandby() {
-        if (standby != null || !state.isInactive() || instance != null || manager.shuttingDown()
-                || !spawnsAhead(unit) || !reusable(unit, manager.userManager())) {
+        if (standby != null || manager.shuttingDown() || !idleAndPlain() || !reusable(unit, manager.userManager())) {
             return;
         }
-        ExecSpawner.Context prepared = aheadContext();
-        if (prepared == null) {
-            return;   // the start finds it again, and reports it
-        }
-        ExecCommand command = unit.execStart().getFirst();
-        if (mayBeHosted(hostingPlan.decide(unit, command, prepared.environment(), false, false))) {
+        // The slot first: beyond the bound (a start-up of many units), nothing is made.
+        if (!manager.standbySlots().take(name)) {
             return;
         }
-        List<Fd> fds = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        collectMainFds(fds, names);
-        if (fds.isEmpty() || !manager.standbySlots().take(name)) {
-            return;
-        }
-        ServiceStdio.Prepared stdio;
-        try {
-            stdio = ServiceStdio.prepare(manager.loop(), manager.journal(), unit, name, command, fds, true);
-        } catch (ErrnoException e) {
+        AheadSpawn ahead = aheadSpawn();
+        if (ahead == null || ahead.fds().isEmpty()) {
             manager.standbySlots().give();
-            return;   // the spawn at the trigger meets it, and reports it
+            return;   // the trigger's start decides, and reports what it meets
         }
-        standby = Standby.spawn(manager, prepared, name, command, fds, names, stdio, ended -> {
+        standby = Standby.spawn(manager, unit, name, ahead, ended -> {
             if (standby == ended) {
                 standby = null;
             }
@@ -543,29 +520,37 @@ final class ServiceRuntime implements ManagedUnit {
         }
     }
 
-    /**
-     * The context of a main process spawned ahead of its start (or a standby): the kept one while it fits, else a
-     * new one, kept where that is exact ({@link #reusable}); null if it cannot be made.
-     */
-    private ExecSpawner.Context aheadContext() {
-        ExecSpawner.Context prepared = reusableContext();
-        if (prepared != null) {
-            return prepared;
-        }
-        try {
-            prepared = executionContext(ServiceNamespaces.NONE);
-        } catch (IOException e) {
-            return null;
-        }
-        if (reusable(unit, manager.userManager())) {
-            keptContext = new KeptContext(unit, new HashMap<>(manager.managerEnvironment()), prepared);
-        }
-        return prepared;
+    /** Inactive, not an Accept=yes instance, and a plain process ({@link #spawnsAhead}): what both need. */
+    private boolean idleAndPlain() {
+        return state.isInactive() && instance == null && spawnsAhead(unit);
     }
 
-    /** A socket-proxyd ExecStart= that is hosted if its sockets allow: no process ahead of the start. */
-    private static boolean mayBeHosted(HostingPlan.Decision plan) {
-        return plan.socketProxyd() && plan.arguments().isPresent();
+    /**
+     * What a main process spawned ahead of its start (or a standby) gets: the kept context while it fits, else a
+     * new one, kept where that is exact ({@link #reusable}); the command; the sockets' descriptors. Null where the
+     * start must decide: no context can be made, or ExecStart= is a socket-proxyd hosted if its sockets allow.
+     */
+    private AheadSpawn aheadSpawn() {
+        ExecSpawner.Context prepared = reusableContext();
+        if (prepared == null) {
+            try {
+                prepared = executionContext(ServiceNamespaces.NONE);
+            } catch (IOException e) {
+                return null;
+            }
+            if (reusable(unit, manager.userManager())) {
+                keptContext = new KeptContext(unit, new HashMap<>(manager.managerEnvironment()), prepared);
+            }
+        }
+        ExecCommand command = unit.execStart().getFirst();
+        HostingPlan.Decision plan = hostingPlan.decide(unit, command, prepared.environment(), false, false);
+        if (plan.socketProxyd() && plan.arguments().isPresent()) {
+            return null;
+        }
+        List<Fd> fds = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        collectMainFds(fds, names);
+        return new AheadSpawn(prepared, command, plan, fds, names);
     }
 
     /** The kept context, if the definition and the manager environment are still the ones it was made from. */

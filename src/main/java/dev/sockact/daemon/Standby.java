@@ -1,6 +1,5 @@
 package dev.sockact.daemon;
 
-import dev.sockact.activation.ListenEnvironment;
 import dev.sockact.posix.Epoll;
 import dev.sockact.posix.Errno;
 import dev.sockact.posix.ErrnoException;
@@ -8,13 +7,12 @@ import dev.sockact.posix.ExitStatus;
 import dev.sockact.posix.Fd;
 import dev.sockact.posix.Signals;
 import dev.sockact.posix.Sockets;
-import dev.sockact.unit.ExecCommand;
+import dev.sockact.unit.ServiceUnit;
 
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -36,10 +34,8 @@ final class Standby {
     /** The bound on {@link #letGo}'s wait: the process only waits on its pair, and ends at once. */
     private static final int LET_GO_WAIT_MS = 1000;
 
-    private final ExecSpawner.Context context;
-    private final ExecCommand command;
-    private final List<Fd> fds;
-    private final List<String> names;
+    /** What it was made from, and what it stands for. */
+    private final AheadSpawn ahead;
     /** Our end of the socket pair the process waits on; the other went to it with the request. */
     private final Fd go;
     private final StandbySlots slots;
@@ -50,46 +46,48 @@ final class Standby {
     private Consumer<Child> ownerOnSpawned;
     private boolean slotHeld = true;
 
-    private Standby(ExecSpawner.Context context, ExecCommand command, List<Fd> fds, List<String> names, Fd go,
-                    StandbySlots slots, Consumer<Standby> ended) {
-        this.context = context;
-        this.command = command;
-        this.fds = List.copyOf(fds);
-        this.names = List.copyOf(names);
+    private Standby(AheadSpawn ahead, Fd go, StandbySlots slots, Consumer<Standby> ended) {
+        this.ahead = ahead;
         this.go = go;
         this.slots = slots;
         this.ended = ended;
     }
 
     /**
-     * Spawns a standby of {@code command} with {@code fds} (named {@code names}) as a main process gets them, in a
-     * slot already taken from the manager's {@link StandbySlots}; null where it cannot be made (the slot is then
-     * given back).
-     * {@code ended} hears of a standby that ended before it was released.
+     * Spawns a standby of {@code unit}'s {@code ahead}, in a slot already taken from the manager's
+     * {@link StandbySlots}; null where it cannot be made, the slot given back (the spawn at the trigger then meets
+     * what stopped it, and reports it). {@code ended} hears of a standby that ended before it was released.
      */
-    static Standby spawn(UnitContext manager, ExecSpawner.Context context, String service, ExecCommand command,
-                         List<Fd> fds, List<String> names, ServiceStdio.Prepared stdio, Consumer<Standby> ended) {
+    static Standby spawn(UnitContext manager, ServiceUnit unit, String service, AheadSpawn ahead,
+                         Consumer<Standby> ended) {
+        StandbySlots slots = manager.standbySlots();
+        ServiceStdio.Prepared stdio;
+        try {
+            stdio = ServiceStdio.prepare(manager.loop(), manager.journal(), unit, service, ahead.command(),
+                    ahead.fds(), true);
+        } catch (ErrnoException e) {
+            slots.give();
+            return null;
+        }
         Fd[] pair;
         try {
             pair = Sockets.socketPair(Sockets.SOCK_SEQPACKET);
         } catch (ErrnoException e) {
-            stdio.closeChildEnds();
-            stdio.spawned(0);
-            manager.standbySlots().give();
+            abandon(stdio);
+            slots.give();
             LOG.log(Level.DEBUG, () -> service + ": No standby: " + e.reason());
             return null;
         }
-        Standby standby = new Standby(context, command, fds, names, pair[0], manager.standbySlots(), ended);
-        Child child = manager.spawnStandby(command, context, stdio.stdio(),
-                ListenEnvironment.variables(fds.size(), names), pair[1], standby::exited, spawned -> {
+        Standby standby = new Standby(ahead, pair[0], slots, ended);
+        Child child = manager.spawnStandby(ahead.command(), ahead.context(), stdio.stdio(), ahead.listenVariables(),
+                pair[1], standby::exited, spawned -> {
                     stdio.spawned(spawned.pid());
                     stdio.closeChildEnds();
                     standby.spawned(spawned);
                 });
         pair[1].close();   // the request took its copy
         if (child == null) {
-            stdio.closeChildEnds();
-            stdio.spawned(0);
+            abandon(stdio);
             standby.go.close();
             standby.giveSlot();
             return null;
@@ -98,14 +96,15 @@ final class Standby {
         return standby;
     }
 
-    /**
-     * Whether this standby is what a spawn of {@code command} in {@code context} with {@code fds} named
-     * {@code names} would be: the same objects (a context is remade when the definition or the manager environment
-     * changes) and the same descriptors.
-     */
-    boolean fits(ExecSpawner.Context context, ExecCommand command, List<Fd> fds, List<String> names) {
-        return this.context == context && this.command == command && Fd.sameObjects(this.fds, fds)
-                && this.names.equals(names) && child != null && !child.exited() && owner == null;
+    /** Stdio prepared for a spawn that did not happen: the child's ends closed, the streams read to their end. */
+    private static void abandon(ServiceStdio.Prepared stdio) {
+        stdio.closeChildEnds();
+        stdio.spawned(0);
+    }
+
+    /** Whether this standby is {@code spawn} ({@link AheadSpawn#sameAs}), and still waits to be released. */
+    boolean fits(AheadSpawn spawn) {
+        return ahead.sameAs(spawn) && child != null && !child.exited() && owner == null;
     }
 
     /**
@@ -142,7 +141,7 @@ final class Standby {
      */
     void letGo() {
         if (child != null && !child.exited()) {
-            LOG.log(Level.DEBUG, () -> context.unit() + ": Standby process "
+            LOG.log(Level.DEBUG, () -> ahead.context().unit() + ": Standby process "
                     + (child.pid() > 0 ? child.pid() + " " : "being spawned ") + "let go.");
             child.signal(Signals.SIGKILL, false);   // sent once its pid is known, if it is being spawned
         }
@@ -151,7 +150,7 @@ final class Standby {
         }
         Sockets.shutdownRaw(go.fd(), Sockets.SHUT_WR);   // its read ends, before the signal if that waits for a pid
         if (!awaitEndOfFile()) {
-            LOG.log(Level.WARNING, context.unit() + ": A standby process let go did not end within " + LET_GO_WAIT_MS
+            LOG.log(Level.WARNING, ahead.context().unit() + ": A standby process let go did not end within " + LET_GO_WAIT_MS
                     + " ms; its copies of the sockets may be open a while longer.");
         }
         go.close();
@@ -189,7 +188,7 @@ final class Standby {
         if (ownerOnSpawned != null) {
             ownerOnSpawned.accept(spawned);
         } else if (spawned.pid() > 0) {
-            LOG.log(Level.DEBUG, () -> context.unit() + ": Standby process " + spawned.pid()
+            LOG.log(Level.DEBUG, () -> ahead.context().unit() + ": Standby process " + spawned.pid()
                     + " ready for the next activation.");
         }
     }
@@ -197,7 +196,7 @@ final class Standby {
     private void exited(Child exited, ExitStatus status) {
         if (owner == null) {
             exited.markExited();   // reaped: never signalled again
-            LOG.log(Level.DEBUG, () -> "Standby process " + exited.pid() + " of " + context.unit()
+            LOG.log(Level.DEBUG, () -> "Standby process " + exited.pid() + " of " + ahead.context().unit()
                     + " ended before its activation: " + status);
             go.close();
             giveSlot();
@@ -208,7 +207,7 @@ final class Standby {
         if (status.signal() == 0 && status.code() == 127) {
             int errno = failedExec();
             if (errno > 0) {
-                reported = ExitStatus.exited(status.pid(), ExecSpawner.execFailed(context, command, errno));
+                reported = ExitStatus.exited(status.pid(), ExecSpawner.execFailed(ahead.context(), ahead.command(), errno));
             }
         }
         go.close();
