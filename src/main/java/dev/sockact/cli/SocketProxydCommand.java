@@ -190,6 +190,8 @@ final class SocketProxydCommand extends GetoptCommand {
               NAME=TARGET            Sockets named NAME (FileDescriptorName=) go to TARGET;
                                      every passed socket needs one. TARGET may also be
                                      vsock:CID:PORT
+                 --busy-poll=SPAN    Poll up to this long (adapted) for the next datagram
+                                     before sleeping (default: 50us; 0: never)
                  --metrics=ADDR      Serve Prometheus metrics on ADDR (ListenStream=
                                      syntax) at GET /metrics
 

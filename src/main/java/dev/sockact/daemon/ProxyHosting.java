@@ -40,7 +40,7 @@ final class ProxyHosting {
             "/usr/lib/systemd/systemd-socket-proxyd");
     /** socket-proxyd's options that systemd-socket-proxyd does not have. */
     private static final List<String> OURS_ONLY = List.of("listen", "connect-timeout", "connect-retry", "threads",
-            "listen-datagram", "proxy-protocol", "connection-idle-time", "metrics");
+            "listen-datagram", "proxy-protocol", "connection-idle-time", "metrics", "busy-poll");
     /** The line that makes a launcher socket-proxyd's (bin/socket-proxyd). */
     static final String LAUNCHER_LINE = "SOCKACT_MAIN=dev.sockact.cli.SocketProxydMain";
     /** A launcher is a few lines; anything larger is not read. */

@@ -55,6 +55,8 @@ public final class EventLoop implements AutoCloseable {
     /** Set by stop(), never cleared: a stop that comes before run() starts is not lost. */
     private volatile boolean stopRequested;
     private Thread thread;
+    /** Set by {@link #pollBeforeSleeping}: how long to poll for events before each sleep; null for never. */
+    private BusyPoll busyPoll;
     private Consumer<Throwable> failureHandler = t -> LOG.log(System.Logger.Level.DEBUG, "handler failed", t);
 
     private EventLoop(Epoll epoll, EventFd wakeup) {
@@ -178,7 +180,7 @@ public final class EventLoop implements AutoCloseable {
     public void run() throws ErrnoException {
         thread = Thread.currentThread();
         while (!stopRequested) {
-            int n = epoll.await(nextTimeoutMillis());
+            int n = busyPoll == null ? epoll.await(nextTimeoutMillis()) : awaitPolling();
             rounds++;
             dispatching = true;
             for (int i = 0; i < n; i++) {
@@ -193,6 +195,35 @@ public final class EventLoop implements AutoCloseable {
             runPosted();
             runDueTimers();
         }
+    }
+
+    /**
+     * Polls for events before sleeping for up to {@code maxNanos} (adapted, see {@link BusyPoll}), or never if 0.
+     * Called before {@link #run} or on the loop's thread.
+     */
+    public void pollBeforeSleeping(long maxNanos) {
+        busyPoll = maxNanos > 0 ? new BusyPoll(maxNanos) : null;
+    }
+
+    /** epoll_wait, first polling for as long as the busy-poll window says, yielding the CPU between polls. */
+    private int awaitPolling() throws ErrnoException {
+        int n = epoll.await(0);
+        if (n > 0 || nextTimeoutMillis() == 0) {
+            return n;
+        }
+        long idleSince = System.nanoTime();
+        long window = busyPoll.windowNanos();
+        while (System.nanoTime() - idleSince < window) {
+            Thread.yield();
+            n = epoll.await(0);
+            if (n > 0) {
+                busyPoll.idleEnded(System.nanoTime() - idleSince);
+                return n;
+            }
+        }
+        n = epoll.await(nextTimeoutMillis());
+        busyPoll.idleEnded(System.nanoTime() - idleSince);
+        return n;
     }
 
     private void dispatch(long token, int events) {

@@ -49,7 +49,8 @@ public record ProxyArguments(ProxyConfig config, Target target, Map<String, Targ
             new Getopt.Spec((char) 0, "proxy-protocol", true),
             new Getopt.Spec((char) 0, "connection-idle-time", true),
             new Getopt.Spec((char) 0, "metrics", true),
-            new Getopt.Spec((char) 0, "connect-retry", true)));
+            new Getopt.Spec((char) 0, "connect-retry", true),
+            new Getopt.Spec((char) 0, "busy-poll", true)));
 
     /** PROXY v1 is a line of text for TCP: it has no word for a datagram (proxy-protocol.txt, section 2.1). */
     public static final String V1_ON_DATAGRAMS = "--proxy-protocol=v1 cannot describe datagrams (the v1 line "
@@ -124,6 +125,7 @@ public record ProxyArguments(ProxyConfig config, Target target, Map<String, Targ
             throw new InvalidException("Failed to parse --connection-idle-time= argument: "
                     + parsed.last("connection-idle-time") + " (must be more than 0; infinity for none)");
         }
+        long busyPoll = busyPoll(parsed.last("busy-poll"));
         List<String> operands = parsed.operands();
         if (operands.isEmpty()) {
             throw new InvalidException("Not enough parameters.");
@@ -184,7 +186,19 @@ public record ProxyArguments(ProxyConfig config, Target target, Map<String, Targ
             }
         }
         return new ProxyArguments(new ProxyConfig(max, idle, timeout, loops, proxyProtocol, connectionIdle,
-                datagramIdle, retry), target, named, listen, listenDatagram, metrics);
+                datagramIdle, retry, busyPoll), target, named, listen, listenDatagram, metrics);
+    }
+
+    /** --busy-poll=: a time span from 0 to {@link ProxyConfig#BUSY_POLL_MAX_NANOS}; the default without it. */
+    private static long busyPoll(String text) throws InvalidException {
+        if (text == null) {
+            return ProxyConfig.DEFAULT_BUSY_POLL_NANOS;
+        }
+        long nanos = span(text, "--busy-poll=");
+        if (nanos > ProxyConfig.BUSY_POLL_MAX_NANOS) {
+            throw new InvalidException("Failed to parse --busy-poll= argument: " + text + " (at most 1ms; 0 for none)");
+        }
+        return nanos;
     }
 
     /**

@@ -17,10 +17,13 @@ package dev.sockact.proxy;
  *                            (--connection-idle-time=, {@link #DEFAULT_DATAGRAM_IDLE_NANOS} without it)
  * @param connectRetryNanos   while the target refuses or is unreachable, try again for this long (--connect-retry=),
  *                            or 0: give up at the first failure, as systemd-socket-proxyd does
+ * @param busyPollNanos       a loop that reads datagram sockets polls for this long at most before it sleeps
+ *                            (--busy-poll=, {@link #DEFAULT_BUSY_POLL_NANOS} without it; see
+ *                            {@link dev.sockact.event.BusyPoll}), or 0: it sleeps at once
  */
 public record ProxyConfig(int connectionsMax, long idleNanos, long connectTimeoutNanos, int threads,
                           ProxyHeader.Version proxyProtocol, long connectionIdleNanos, long datagramIdleNanos,
-                          long connectRetryNanos) {
+                          long connectRetryNanos, long busyPollNanos) {
     public static final int DEFAULT_CONNECTIONS_MAX = 256;
     /**
      * 60 s: between what Linux conntrack keeps a UDP flow, 30 s unanswered and 120 s once answered both ways, so a
@@ -28,6 +31,14 @@ public record ProxyConfig(int connectionsMax, long idleNanos, long connectTimeou
      * keep-alives every 25 s as WireGuard sends them) is never cut.
      */
     public static final long DEFAULT_DATAGRAM_IDLE_NANOS = 60_000_000_000L;
+    /**
+     * 50 µs: longer than a datagram's round trip through a backend on the same machine (20-40 µs measured on a
+     * 2-CPU VM, bench/UDP-RESULTS.md), so one client's ping-pong keeps the loop on its CPU, and short enough that a
+     * gap of a remote backend's round trip is never polled through for long (the window halves at each).
+     */
+    public static final long DEFAULT_BUSY_POLL_NANOS = 50_000L;
+    /** --busy-poll= at most: polling longer than a millisecond costs more CPU than any wake-up it saves. */
+    public static final long BUSY_POLL_MAX_NANOS = 1_000_000L;
 
     /**
      * Without a PROXY header, a connection idle time or connect retries (systemd-socket-proxyd's behaviour), and
@@ -35,7 +46,7 @@ public record ProxyConfig(int connectionsMax, long idleNanos, long connectTimeou
      */
     public ProxyConfig(int connectionsMax, long idleNanos, long connectTimeoutNanos, int threads) {
         this(connectionsMax, idleNanos, connectTimeoutNanos, threads, null, Long.MAX_VALUE, DEFAULT_DATAGRAM_IDLE_NANOS,
-                0);
+                0, DEFAULT_BUSY_POLL_NANOS);
     }
 
     public ProxyConfig {
@@ -53,6 +64,9 @@ public record ProxyConfig(int connectionsMax, long idleNanos, long connectTimeou
         }
         if (connectRetryNanos < 0) {
             throw new IllegalArgumentException("connectRetryNanos must not be negative");
+        }
+        if (busyPollNanos < 0 || busyPollNanos > BUSY_POLL_MAX_NANOS) {
+            throw new IllegalArgumentException("busyPollNanos must be between 0 and " + BUSY_POLL_MAX_NANOS);
         }
     }
 }

@@ -11,7 +11,11 @@ import dev.sockact.posix.Pidfd;
 import dev.sockact.posix.SpawnRequest;
 import dev.sockact.posix.Spawner;
 import dev.sockact.posix.Sockets;
+import dev.sockact.testing.Await;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -250,6 +254,73 @@ class EventLoopTest {
 
         assertThat(order).containsExactly("from a timer", "from a task", "from a handler");
         assertThat(failures).isEmpty();
+    }
+
+    /** Polling before it sleeps, the loop still serves a socket, a timer and tasks from another thread, in order. */
+    @Test
+    void aPollingLoopServesEventsTimersAndPostedTasks() throws Exception {
+        loop.pollBeforeSleeping(1_000_000L);
+        List<String> order = new CopyOnWriteArrayList<>();
+        Fd[] pair = Sockets.socketPair(Sockets.SOCK_STREAM);
+        try (Fd a = pair[0]; Fd b = pair[1]) {
+            Watch[] watch = new Watch[1];
+            watch[0] = loop.watch(b.fd(), Epoll.EPOLLIN, events -> {
+                order.add("readable");
+                watch[0].cancel();
+                Thread.ofPlatform().start(() -> loop.execute(() -> {
+                    order.add("posted from another thread");
+                    loop.stop();
+                }));
+            });
+            loop.schedule(2_000_000L, () -> {
+                order.add("timer");
+                try {
+                    write(a, "x");
+                } catch (ErrnoException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+
+            runLoop();
+        }
+
+        assertThat(order).containsExactly("timer", "readable", "posted from another thread");
+        assertThat(failures).isEmpty();
+    }
+
+    /** With nothing to do, a polling loop ends up asleep in epoll_wait: it does not spin on an idle CPU. */
+    @Test
+    void aPollingLoopWithNothingToDoSleeps() throws Exception {
+        loop.pollBeforeSleeping(1_000_000L);
+        Thread thread = Thread.ofPlatform().name("idle-poll-test").start(() -> {
+            try {
+                loop.run();
+            } catch (ErrnoException e) {
+                failures.add(e);
+            }
+        });
+        try {
+            Await.until("the idle loop's thread to sleep", () -> "S".equals(stateOf("idle-poll-test")));
+        } finally {
+            loop.stop();
+            thread.join();
+        }
+        assertThat(failures).isEmpty();
+    }
+
+    /** The state letter (R, S, ...) of this process's thread named {@code name}, or null if there is none. */
+    private static String stateOf(String name) {
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                if (Files.readString(task.resolve("comm")).strip().equals(name)) {
+                    String stat = Files.readString(task.resolve("stat"));
+                    return stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+                }
+            }
+        } catch (IOException e) {
+            return null;   // the thread went between the listing and the read
+        }
+        return null;
     }
 
     @Test

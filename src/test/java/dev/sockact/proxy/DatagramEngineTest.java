@@ -35,7 +35,8 @@ class DatagramEngineTest {
              DatagramSocket a = client(); DatagramSocket b = client(); DatagramSocket c = client()) {
             Thread echo = Thread.ofPlatform().daemon().start(() -> echo(backend));
             ProxyEngine engine = new ProxyEngine(new ProxyConfig(2, Long.MAX_VALUE, Long.MAX_VALUE, 1,
-                    null, Long.MAX_VALUE, TimeUnit.SECONDS.toNanos(2), 0), ProxyObserver.NONE, LOG);
+                    null, Long.MAX_VALUE, TimeUnit.SECONDS.toNanos(2), 0, ProxyConfig.DEFAULT_BUSY_POLL_NANOS),
+                    ProxyObserver.NONE, LOG);
             Thread host = serve(engine, listener, backend);
             InetSocketAddress proxy = address(listener);
             assertThat(exchange(a, proxy)).isEqualTo("ok");
@@ -69,7 +70,8 @@ class DatagramEngineTest {
              DatagramSocket pinger = client(); DatagramSocket burster = client()) {
             Thread echo = Thread.ofPlatform().daemon().start(() -> echo(backend));
             ProxyEngine engine = new ProxyEngine(new ProxyConfig(16, Long.MAX_VALUE, Long.MAX_VALUE, 1,
-                    null, Long.MAX_VALUE, TimeUnit.SECONDS.toNanos(60), 0), ProxyObserver.NONE, LOG);
+                    null, Long.MAX_VALUE, TimeUnit.SECONDS.toNanos(60), 0,
+                    ProxyConfig.DEFAULT_BUSY_POLL_NANOS), ProxyObserver.NONE, LOG);
             Thread host = serve(engine, listener, backend);
             InetSocketAddress proxy = address(listener);
             for (int i = 0; i < 20; i++) {

@@ -26,7 +26,21 @@ class ProxyArgumentsTest {
     }
 
     @Test
+    void busyPollDefaultsTo50MicrosecondsAndZeroTurnsItOff() throws Exception {
+        assertThat(parse("127.0.0.1:80").config().busyPollNanos()).isEqualTo(50_000L);
+        assertThat(parse("--busy-poll=200us", "127.0.0.1:80").config().busyPollNanos()).isEqualTo(200_000L);
+        assertThat(parse("--busy-poll=0", "127.0.0.1:80").config().busyPollNanos()).isZero();
+        assertThat(parse("--busy-poll=1ms", "127.0.0.1:80").config().busyPollNanos()).isEqualTo(1_000_000L);
+    }
+
+    @Test
     void badValuesNameTheOption() {
+        assertThatThrownBy(() -> parse("--busy-poll=2ms", "x:1"))
+                .hasMessage("Failed to parse --busy-poll= argument: 2ms (at most 1ms; 0 for none)");
+        assertThatThrownBy(() -> parse("--busy-poll=infinity", "x:1"))
+                .hasMessage("Failed to parse --busy-poll= argument: infinity (at most 1ms; 0 for none)");
+        assertThatThrownBy(() -> parse("--busy-poll=fast", "x:1"))
+                .hasMessage("Failed to parse --busy-poll= argument: fast");
         assertThatThrownBy(() -> parse("--proxy-protocol=v3", "x:1"))
                 .hasMessage("Failed to parse --proxy-protocol= argument: v3 (v1 or v2)");
         assertThatThrownBy(() -> parse("--connection-idle-time=0", "x:1"))
