@@ -12,6 +12,7 @@ the rounds sockact won. p99 is the 99th percentile of the round-trip time the cl
 Forwarders: direct (no proxy), sockact (bin/socket-proxyd --listen-datagram=), socat's UDP-LISTEN with fork
 (one child per client) and UDP-RECVFROM with fork (one child per datagram), nginx's stream module with
 `listen ... udp` (one worker; and two workers with reuseport). One that is not installed is left out and said.
+sockact-no-poll is socket-proxyd with --busy-poll=0, its loops sleeping at once (the default polls up to 50 µs).
 And a yardstick, not a tool: bench/udp-minimal-forwarder.c ("minimal-c"), the least a user-space forwarder can do
 per datagram with the same session model (a connected socket per client; recvmmsg/sendmmsg; two threads on
 SO_REUSEPORT members, as socket-proxyd's two loops): what this machine allows any forwarder against "direct".
@@ -84,6 +85,10 @@ def forwarders(directory, backend, minimal):
     # the default 256 would drop the clients of a fifth round.
     found["sockact"] = ([os.path.join(ROOT, "bin/socket-proxyd"), "-c", "20000", f"--listen-datagram=127.0.0.1:{port}",
                          f"127.0.0.1:{backend}"], port)
+    # The same proxy sleeping at once in epoll_wait: what busy polling (on by default for datagrams) gains and costs.
+    port = free_udp_port()
+    found["sockact-no-poll"] = ([os.path.join(ROOT, "bin/socket-proxyd"), "-c", "20000", "--busy-poll=0",
+                                 f"--listen-datagram=127.0.0.1:{port}", f"127.0.0.1:{backend}"], port)
     if shutil.which("socat"):
         port = free_udp_port()
         found["socat-listen"] = (["socat", f"UDP4-LISTEN:{port},bind=127.0.0.1,fork,reuseaddr",
