@@ -153,6 +153,44 @@ class ProxyDatagramIT extends ProxyTestBase {
         assertThat(udpSocketsBoundTo(port)).isEqualTo(4);
     }
 
+    /**
+     * Busy polling (on by default) ends with the traffic: after a stream of round trips that keeps both loops
+     * polling, every thread of the proxy is asleep (state S in /proc), none left spinning on a CPU.
+     */
+    @Test
+    void aProxyWhoseTrafficStoppedPollsNoMore() throws Exception {
+        EchoBackend backend = keep(EchoBackend.udp());
+        int port = ProxyProcess.freePort();
+        ProxyProcess proxy = keep(ProxyProcess.start(dir, List.of(ProxyProcess.OUR_PROXYD,
+                "--listen-datagram=127.0.0.1:" + port, "--threads=2", backend.target())));
+        InetSocketAddress proxyAddress = new InetSocketAddress(LOOPBACK, port);
+        DatagramSocket socket = client();
+        awaitReply(proxy, socket, "first", proxyAddress);
+        for (int i = 0; i < 500; i++) {
+            assertThat(exchange(socket, "ping " + i, proxyAddress).payload()).isEqualTo("ping " + i);
+        }
+        proxy.awaitCondition(() -> threadStates(proxy.pid()).chars().allMatch(c -> c == 'S'),
+                "every thread of the proxy asleep (S in /proc/PID/task/*/stat)");
+    }
+
+    /** The state letter of each thread of process {@code pid}, from /proc/PID/task/TID/stat. */
+    private static String threadStates(long pid) {
+        StringBuilder states = new StringBuilder();
+        try (var tasks = java.nio.file.Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = java.nio.file.Files.readString(task.resolve("stat"));
+                    states.append(stat.charAt(stat.lastIndexOf(')') + 2));
+                } catch (IOException e) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return states.toString();
+    }
+
     /** Sockets in /proc/net/udp whose local port is {@code port}. */
     private static long udpSocketsBoundTo(int port) {
         String local = String.format(":%04X ", port);
