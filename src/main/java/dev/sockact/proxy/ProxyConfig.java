@@ -32,9 +32,10 @@ public record ProxyConfig(int connectionsMax, long idleNanos, long connectTimeou
      */
     public static final long DEFAULT_DATAGRAM_IDLE_NANOS = 60_000_000_000L;
     /**
-     * 50 µs: longer than a datagram's round trip through a backend on the same machine (20-40 µs measured on a
-     * 2-CPU VM, bench/UDP-RESULTS.md), so one client's ping-pong keeps the loop on its CPU, and short enough that a
-     * gap of a remote backend's round trip is never polled through for long (the window halves at each).
+     * 50 µs: longer than a loop waits for the reply of a backend on the same machine (a whole round trip through
+     * the proxy, client to client, is 37-43 µs at p50 on the 2-CPU bench VM, bench/UDP-RESULTS.md), so one client's
+     * ping-pong keeps the loop on its CPU; and short against the gaps of a remote backend or a pausing client, which
+     * halve the window at each.
      */
     public static final long DEFAULT_BUSY_POLL_NANOS = 50_000L;
     /** --busy-poll= at most: polling longer than a millisecond costs more CPU than any wake-up it saves. */

@@ -113,8 +113,9 @@ final class ProxyWorker {
             throw e;
         }
         datagramListeners.add(datagrams);
-        // A stream loop sleeps at once: a connection's bytes come in bursts that one wake-up serves, and its
-        // throughput is what the bench holds it to, not one datagram's round trip.
+        // Only a loop with a datagram socket polls: one datagram's round trip is what its client waits for. A loop
+        // of stream sockets sleeps at once: one wake-up serves many segments of a connection, and polling was not
+        // measured against haproxy there (bench/pairs).
         loop.pollBeforeSleeping(config().busyPollNanos());
     }
 
