@@ -12,10 +12,8 @@ import dev.sockact.posix.SpawnRequest;
 import dev.sockact.posix.Spawner;
 import dev.sockact.posix.Sockets;
 import dev.sockact.testing.Await;
-import java.io.IOException;
+import dev.sockact.testing.ThreadStates;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -300,27 +298,13 @@ class EventLoopTest {
             }
         });
         try {
-            Await.until("the idle loop's thread to sleep", () -> "S".equals(stateOf("idle-poll-test")));
+            Await.until("the idle loop's thread to sleep", () -> ThreadStates.of(ProcessHandle.current().pid()).values()
+                    .stream().anyMatch(t -> t.name().equals("idle-poll-test") && t.state() == 'S'));
         } finally {
             loop.stop();
             thread.join();
         }
         assertThat(failures).isEmpty();
-    }
-
-    /** The state letter (R, S, ...) of this process's thread named {@code name}, or null if there is none. */
-    private static String stateOf(String name) {
-        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
-            for (Path task : tasks.toList()) {
-                if (Files.readString(task.resolve("comm")).strip().equals(name)) {
-                    String stat = Files.readString(task.resolve("stat"));
-                    return stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-                }
-            }
-        } catch (IOException e) {
-            return null;   // the thread went between the listing and the read
-        }
-        return null;
     }
 
     @Test

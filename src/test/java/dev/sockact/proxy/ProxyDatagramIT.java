@@ -12,6 +12,7 @@ import dev.sockact.posix.SockAddr;
 import dev.sockact.posix.Sockets;
 import dev.sockact.proxy.ProxyProcess.Activator;
 import dev.sockact.proxy.ProxyProcess.Proxyd;
+import dev.sockact.testing.ThreadStates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -169,26 +170,8 @@ class ProxyDatagramIT extends ProxyTestBase {
         for (int i = 0; i < 500; i++) {
             assertThat(exchange(socket, "ping " + i, proxyAddress).payload()).isEqualTo("ping " + i);
         }
-        proxy.awaitCondition(() -> threadStates(proxy.pid()).chars().allMatch(c -> c == 'S'),
+        proxy.awaitCondition(() -> ThreadStates.of(proxy.pid()).values().stream().allMatch(t -> t.state() == 'S'),
                 "every thread of the proxy asleep (S in /proc/PID/task/*/stat)");
-    }
-
-    /** The state letter of each thread of process {@code pid}, from /proc/PID/task/TID/stat. */
-    private static String threadStates(long pid) {
-        StringBuilder states = new StringBuilder();
-        try (var tasks = java.nio.file.Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            for (Path task : tasks.toList()) {
-                try {
-                    String stat = java.nio.file.Files.readString(task.resolve("stat"));
-                    states.append(stat.charAt(stat.lastIndexOf(')') + 2));
-                } catch (IOException e) {
-                    // the thread ended between the listing and the read
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return states.toString();
     }
 
     /** Sockets in /proc/net/udp whose local port is {@code port}. */
