@@ -3,7 +3,6 @@ package dev.sockact.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,8 +23,8 @@ public final class ThreadStates {
                     int close = stat.lastIndexOf(')');
                     threads.put(Long.parseLong(task.getFileName().toString()),
                             new Entry(stat.substring(stat.indexOf('(') + 1, close), stat.charAt(close + 2)));
-                } catch (NoSuchFileException e) {
-                    // the thread ended between the listing and the read
+                } catch (IOException e) {
+                    // the thread ended between the listing and the read (ENOENT, or ESRCH from the read)
                 }
             }
         } catch (IOException e) {
