@@ -7,8 +7,8 @@ import java.util.Objects;
 
 /**
  * A program held in a sealed memfd and exec'd through {@code /proc/<our pid>/fd/<n>}: code that ships inside the
- * jar (the LISTEN_PID trampoline, the spawn server, the standby program) runs without a file on disk that could be missing, stale or
- * replaced. The memfd is CLOEXEC and held for the life of the process.
+ * jar (the LISTEN_PID trampoline, the spawn server, the standby program) runs without a file on disk that could be
+ * missing, stale or replaced. The memfd is CLOEXEC and held for the life of the process.
  */
 final class ExecutableMemfd {
     private static final int MFD_CLOEXEC = 0x1;
@@ -47,14 +47,34 @@ final class ExecutableMemfd {
     }
 
     /**
-     * The path to exec the program built into this package as {@code resource} by, made under {@code name}; ""
-     * when this build has none or no memfd can be made (callers keep the answer, and call once).
+     * A program built into this package as a resource, put in a memfd at its first use and kept for the life of the
+     * process (the spawn server, the standby program).
      */
-    static String fromResource(String resource, String name) {
-        try (InputStream in = ExecutableMemfd.class.getResourceAsStream(resource)) {
-            return in == null ? "" : Objects.requireNonNullElse(create(name, in.readAllBytes()), "");
-        } catch (IOException e) {
-            return "";
+    static final class BuiltIn {
+        private final String resource;
+        private final String name;
+        /** The path once made: "" when this build has none or no memfd could be made. */
+        private String path;
+
+        BuiltIn(String resource, String name) {
+            this.resource = resource;
+            this.name = name;
+        }
+
+        /** The path to exec it by; null when this build has none or no memfd can be made. */
+        synchronized String path() {
+            if (path == null) {
+                path = fromResource();
+            }
+            return path.isEmpty() ? null : path;
+        }
+
+        private String fromResource() {
+            try (InputStream in = ExecutableMemfd.class.getResourceAsStream(resource)) {
+                return in == null ? "" : Objects.requireNonNullElse(create(name, in.readAllBytes()), "");
+            } catch (IOException e) {
+                return "";
+            }
         }
     }
 }

@@ -56,8 +56,9 @@ public final class SpawnServer {
     private static final long CMSG_HEADER = 16;
 
     private static volatile SpawnServer running;
-    /** Where {@link #program} put the executable: "" when there is none. */
-    private static String programPath;
+    /** The server's executable, in a memfd made at the first spawn server's start. */
+    private static final ExecutableMemfd.BuiltIn PROGRAM = new ExecutableMemfd.BuiltIn("spawn-server",
+            "sockact-spawn-server");
 
     private static final long REPLY_SIZE = 8;
 
@@ -117,11 +118,8 @@ public final class SpawnServer {
     }
 
     /** The server's executable in a memfd, made once; null when this build has none or no memfd can be made. */
-    private static synchronized String program() {
-        if (programPath == null) {
-            programPath = ExecutableMemfd.fromResource("spawn-server", "sockact-spawn-server");
-        }
-        return programPath.isEmpty() ? null : programPath;
+    private static String program() {
+        return PROGRAM.path();
     }
 
     /** Ends this server (it exits at end of file) and reaps it. */

@@ -9,7 +9,7 @@ import java.util.List;
  * program into a spawn of the standby.
  */
 public final class StandbyProgram {
-    private static String path;
+    private static final ExecutableMemfd.BuiltIn PROGRAM = new ExecutableMemfd.BuiltIn("standby", "sockact-standby");
 
     private StandbyProgram() {
         throw new AssertionError();
@@ -41,10 +41,7 @@ public final class StandbyProgram {
                 request.stderr(), request.setListenPid(), request.newProcessGroup(), request.workingDirectory());
     }
 
-    private static synchronized String path() {
-        if (path == null) {
-            path = ExecutableMemfd.fromResource("standby", "sockact-standby");
-        }
-        return path.isEmpty() ? null : path;
+    private static String path() {
+        return PROGRAM.path();
     }
 }

@@ -101,6 +101,12 @@ final class ProxyWorker {
         }
         this.listeners = streams;
         this.exclusive = exclusive;
+        if (!datagramListeners.isEmpty()) {
+            // Only a loop with a datagram socket polls: one datagram's round trip is what its client waits for. A
+            // loop of stream sockets sleeps at once: one wake-up serves many segments of a connection, and polling
+            // was not measured against haproxy there (bench/pairs).
+            loop.pollBeforeSleeping(config().busyPollNanos());
+        }
         watchListeners();
     }
 
@@ -113,10 +119,6 @@ final class ProxyWorker {
             throw e;
         }
         datagramListeners.add(datagrams);
-        // Only a loop with a datagram socket polls: one datagram's round trip is what its client waits for. A loop
-        // of stream sockets sleeps at once: one wake-up serves many segments of a connection, and polling was not
-        // measured against haproxy there (bench/pairs).
-        loop.pollBeforeSleeping(config().busyPollNanos());
     }
 
     private void watchListeners() throws ErrnoException {
