@@ -15,9 +15,16 @@ for sockact_arg in "$@"; do
     fi
     case $sockact_arg in
         --) break ;;
-        --exit-idle-time) sockact_idle_value_next=yes ;;
-        --exit-idle-time=infinity) sockact_exit_idle=no ;;
-        --exit-idle-time=*) sockact_exit_idle=yes ;;
+        --e*)
+            # The option, or a prefix of it as getopt_long takes it (--exit-idle=5): no other begins with --e.
+            case --exit-idle-time in
+                "${sockact_arg%%=*}"*)
+                    case $sockact_arg in
+                        *=infinity) sockact_exit_idle=no ;;
+                        *=*) sockact_exit_idle=yes ;;
+                        *) sockact_idle_value_next=yes ;;
+                    esac ;;
+            esac ;;
     esac
 done
 if [ "$sockact_exit_idle" = yes ]; then

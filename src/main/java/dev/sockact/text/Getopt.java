@@ -11,7 +11,8 @@ import java.util.Map;
  * compiled for Java 5, so the AOT cache cannot hold them). Same behaviour as
  * glibc for what systemd's tools use: {@code -c5}, {@code -c 5},
  * {@code --opt=value}, {@code --opt value}, options after operands, {@code --},
- * and getopt's error messages.
+ * a long option abbreviated to any prefix that names one option ({@code --exit-idle=5}), and getopt's error
+ * messages.
  */
 public final class Getopt {
     /** One option: its short letter (or 0), long name, whether it takes a value, and other long names. */
@@ -20,8 +21,12 @@ public final class Getopt {
             this(shortName, longName, takesValue, List.of());
         }
 
-        boolean hasLongName(String name) {
-            return longName.equals(name) || aliases.contains(name);
+        /** Its long name, then its other long names, in the order getopt's table would list them. */
+        List<String> names() {
+            List<String> names = new ArrayList<>(aliases.size() + 1);
+            names.add(longName);
+            names.addAll(aliases);
+            return names;
         }
     }
 
@@ -94,12 +99,11 @@ public final class Getopt {
     private int parseLong(String[] args, int i, Map<String, List<String>> options) throws UsageException {
         String body = args[i].substring(2);
         int eq = body.indexOf('=');
-        String name = eq < 0 ? body : body.substring(0, eq);
-        Spec spec = specs.stream().filter(s -> s.hasLongName(name)).findFirst()
-                .orElseThrow(() -> new UsageException("unrecognized option '--" + name + "'"));
+        Match match = lookUp(eq < 0 ? body : body.substring(0, eq), body);
+        Spec spec = match.spec();
         if (!spec.takesValue()) {
             if (eq >= 0) {
-                throw new UsageException("option '--" + name + "' doesn't allow an argument");
+                throw new UsageException("option '--" + match.name() + "' doesn't allow an argument");
             }
             add(options, spec, "");
             return i;
@@ -109,10 +113,41 @@ public final class Getopt {
             return i;
         }
         if (i + 1 >= args.length) {
-            throw new UsageException("option '--" + name + "' requires an argument");
+            throw new UsageException("option '--" + match.name() + "' requires an argument");
         }
         add(options, spec, args[i + 1]);
         return i + 1;
+    }
+
+    /** A long name as written, and the option it named. */
+    private record Match(String name, Spec spec) {
+    }
+
+    /**
+     * glibc's process_long_option(): the option of that exact name, else the one whose name starts with it;
+     * names of one option (aliases) never make it ambiguous. Messages quote the argument as given, value too.
+     */
+    private Match lookUp(String name, String body) throws UsageException {
+        List<Match> candidates = new ArrayList<>();
+        for (Spec spec : specs) {
+            for (String candidate : spec.names()) {
+                if (candidate.equals(name)) {
+                    return new Match(candidate, spec);
+                }
+                if (!name.isEmpty() && candidate.startsWith(name)) {
+                    candidates.add(new Match(candidate, spec));
+                }
+            }
+        }
+        if (candidates.isEmpty()) {
+            throw new UsageException("unrecognized option '--" + body + "'");
+        }
+        if (candidates.stream().map(Match::spec).distinct().count() > 1) {
+            StringBuilder message = new StringBuilder("option '--" + body + "' is ambiguous; possibilities:");
+            candidates.forEach(candidate -> message.append(" '--").append(candidate.name()).append('\''));
+            throw new UsageException(message.toString());
+        }
+        return candidates.getFirst();
     }
 
     private int parseShort(String[] args, int i, Map<String, List<String>> options) throws UsageException {

@@ -28,6 +28,8 @@ class SockactdCommandTest {
             --bogus                                           | sockactd: unrecognized option '--bogus'
             -x                                                | sockactd: invalid option -- 'x'
             --unit-dir                                        | sockactd: option '--unit-dir' requires an argument
+            --unit-d                                          | sockactd: option '--unit-dir' requires an argument
+            --control=/run/x.sock                             | sockactd: option '--control=/run/x.sock' is ambiguous; possibilities: '--control-socket' '--control-socket-mode'
             --user=yes                                        | sockactd: option '--user' doesn't allow an argument
             extra                                             | sockactd: This program takes no arguments.
             --control-socket=/run/x.sock --control-socket-mode=1777 | sockactd: Invalid --control-socket-mode: 1777

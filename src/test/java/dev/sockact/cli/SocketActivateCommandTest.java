@@ -53,7 +53,11 @@ class SocketActivateCommandTest {
     @ParameterizedTest(name = "[{index}] {0}")
     @CsvSource(delimiter = '|', textBlock = """
             --bogus                | socket-activate: unrecognized option '--bogus'
-            --bogus=1              | socket-activate: unrecognized option '--bogus'
+            --bogus=1              | socket-activate: unrecognized option '--bogus=1'
+            --se                   | socket-activate: option '--se' is ambiguous; possibilities: '--seqpacket' '--setenv'
+            --s=1                  | socket-activate: option '--s=1' is ambiguous; possibilities: '--seqpacket' '--setenv'
+            --fdn                  | socket-activate: option '--fdname' requires an argument
+            --acc=yes              | socket-activate: option '--accept' doesn't allow an argument
             -x                     | socket-activate: invalid option -- 'x'
             -ax                    | socket-activate: invalid option -- 'x'
             -l                     | socket-activate: option requires an argument -- 'l'

@@ -29,6 +29,15 @@ class SocketProxydJvmOptionsTest {
         assertThat(options("127.0.0.1:80", "--exit-idle-time=30")).as("getopt permutes").startsWith(C1_ONLY + " ");
     }
 
+    /** getopt_long takes a prefix of the option, as the proxy does. */
+    @Test
+    void anAbbreviatedOptionCountsToo() throws Exception {
+        assertThat(options("--exit-idle=5s", "127.0.0.1:80")).startsWith(C1_ONLY + " ");
+        assertThat(options("--e", "1min", "127.0.0.1:80")).startsWith(C1_ONLY + " ");
+        assertThat(options("--exit=infinity", "127.0.0.1:80")).doesNotContain(C1_ONLY);
+        assertThat(options("--exit-idle-timeout=5s", "127.0.0.1:80")).as("not a prefix").doesNotContain(C1_ONLY);
+    }
+
     /** infinity is systemd's default: never exit. The last --exit-idle-time counts, as in the proxy. */
     @Test
     void infinityAndTheLastOneCount() throws Exception {
