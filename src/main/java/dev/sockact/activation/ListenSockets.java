@@ -119,14 +119,27 @@ public final class ListenSockets {
         }
     }
 
-    /** mkdir -p with {@code mode} for each folder created (existing ones are left alone). */
+    /**
+     * mkdir -p with exactly {@code mode} for each folder created, whatever the umask, as systemd makes a socket's
+     * parent folders (DirectoryMode=, 0755 by default); existing ones are left alone.
+     */
     public static void makeDirectories(Path directory, int mode) throws ErrnoException {
+        if (Files.isDirectory(directory)) {
+            return;
+        }
+        underUmask(mode, () -> {
+            makeMissing(directory, mode);
+            return null;
+        });
+    }
+
+    private static void makeMissing(Path directory, int mode) throws ErrnoException {
         if (Files.isDirectory(directory)) {
             return;
         }
         Path parent = directory.getParent();
         if (parent != null) {
-            makeDirectories(parent, mode);
+            makeMissing(parent, mode);
         }
         try {
             PosixFiles.mkdir(directory.toString(), mode);
