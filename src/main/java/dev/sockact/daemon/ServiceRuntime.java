@@ -91,6 +91,8 @@ final class ServiceRuntime implements ManagedUnit {
     private SocketRuntime triggeredBy;
     private long triggeredAt;
     private boolean forbidRestart;
+    /** A stop was asked of the running service ({@link #stop}): "Stopped ..." once it is down. */
+    private boolean stopJob;
     /** Accept=yes: the connection this transient instance serves, or null for an ordinary service. */
     private final Instance instance;
     private boolean instanceEnded;
@@ -300,6 +302,10 @@ final class ServiceRuntime implements ManagedUnit {
         if (previous != next) {
             times.changed(previous.activeState(), next.activeState());
             LOG.log(Level.DEBUG, () -> name + ": Changed " + previous + " -> " + next);
+        }
+        if (stopJob && next.isInactive()) {
+            stopJob = false;
+            LOG.log(Level.INFO, "Stopped " + describe() + ".");   // the stop job's message, as systemd's
         }
         for (SocketRuntime socket : List.copyOf(sockets)) {
             socket.serviceStateChanged(this);
@@ -823,6 +829,7 @@ final class ServiceRuntime implements ManagedUnit {
     @Override
     public void stop() {
         forbidRestart = true;
+        stopJob = !state.isInactive();
         switch (state) {
             case DEAD, FAILED -> manager.unitChanged();
             case AUTO_RESTART -> setState(result == ServiceResult.SUCCESS ? ServiceState.DEAD : ServiceState.FAILED);

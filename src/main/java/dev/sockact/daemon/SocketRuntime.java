@@ -70,7 +70,8 @@ final class SocketRuntime implements ManagedUnit {
     private ExecCommand controlCommand;
     private Child control;
     private final StateTimeout<SocketState> timeout;
-    private boolean announced;
+    /** A stop was asked of the active socket ({@link #stop}): "Closed ..." once it is down. */
+    private boolean stopJob;
     /** systemd's n_accepted, n_connections and n_refused (Accept=yes counts them; 0 otherwise). */
     private long accepted;
     private long refused;
@@ -205,6 +206,10 @@ final class SocketRuntime implements ManagedUnit {
         if (previous != next) {
             times.changed(previous.activeState(), next.activeState());
             LOG.log(Level.DEBUG, () -> name + ": Changed " + previous + " -> " + next);
+        }
+        if (stopJob && (next == SocketState.DEAD || next == SocketState.FAILED)) {
+            stopJob = false;
+            LOG.log(Level.INFO, "Closed " + describe() + ".");   // the stop job's message, as systemd's
         }
         manager.unitChanged();
     }
@@ -413,10 +418,10 @@ final class SocketRuntime implements ManagedUnit {
                 return;
             }
         }
+        boolean started = state != SocketState.RUNNING && state != SocketState.LISTENING;
         setState(SocketState.LISTENING);
-        if (!announced) {
-            announced = true;
-            LOG.log(Level.INFO, "Listening on " + describe() + ".");
+        if (started) {
+            LOG.log(Level.INFO, "Listening on " + describe() + ".");   // the start job's; not after each service run
         }
         if (acceptor == null && service != null) {
             manager.loop().execute(service::prepareStandby);   // once this round is done: not on its path
@@ -582,6 +587,7 @@ final class SocketRuntime implements ManagedUnit {
         for (ServiceRuntime instance : List.copyOf(instances)) {
             instance.stop();   // Accept=yes: stopping the socket stops its instances
         }
+        stopJob = state != SocketState.DEAD && state != SocketState.FAILED;
         switch (state) {
             case DEAD, FAILED -> manager.unitChanged();
             case START_PRE, START_CHOWN, START_POST -> enterSignal(SocketState.STOP_PRE_SIGTERM, SocketResult.SUCCESS);

@@ -151,6 +151,8 @@ final class UnitRegistry {
             return;
         }
         SocketUnit socket = units.socket().unit();
+        // Its journal from now on: what its first start logs ("Listening on ...") is its own, on a reload too.
+        journal.register(name, socket.unit().description());
         if (socket.accept()) {
             sockets.put(name, new SocketRuntime(context, socket, null));   // an instance of NAME@.service per connection
             return;
@@ -158,6 +160,7 @@ final class UnitRegistry {
         String serviceName = socket.serviceName().toString();
         ServiceRuntime service = services.computeIfAbsent(serviceName,
                 n -> new ServiceRuntime(context, units.service().unit()));
+        journal.register(serviceName, service.unit().unit().description());
         sockets.put(name, new SocketRuntime(context, socket, service));
     }
 

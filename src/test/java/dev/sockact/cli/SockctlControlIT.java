@@ -190,6 +190,10 @@ class SockctlControlIT {
         assertThat(ctl("status", "idle.socket").out()).contains("Active: active (listening)");
         assertThat(ctl("restart", "idle.socket").status()).isZero();
         assertThat(talk(idlePort, "again")).endsWith("|again");
+        // Each start job and stop job says so, as systemd's do: the load's start, stop, start, restart.
+        assertThat(ctl("journal", "-u", "idle.socket", "-o", "cat").out().lines())
+                .containsExactly("Listening on idle.socket.", "Closed idle.socket.", "Listening on idle.socket.",
+                        "Closed idle.socket.", "Listening on idle.socket.");
 
         // A service started by hand gets its socket's fds.
         Run start = ctl("start", "web.service");
@@ -204,6 +208,7 @@ class SockctlControlIT {
         assertThat(ctl("start", "web.service").status()).isZero();
         assertThat(ctl("stop", "web.service").status()).isZero();
         assertThat(ctl("status", "web.service").status()).isEqualTo(3);
+        assertThat(ctl("journal", "-u", "web.service").out()).containsOnlyOnce("Stopped Web service.");
         awaitOut(() -> ctl("status", "web.socket"), "active (listening)");
 
         // As systemd: a socket does not start while its service runs (the service holds the fds).
@@ -261,6 +266,8 @@ class SockctlControlIT {
         assertThat(ctl("status", "idle.socket").status()).isEqualTo(4);
         assertThat(Clients.connects(idlePort)).isFalse();
         assertThat(talk(newPort, "new")).endsWith("|new");
+        assertThat(ctl("journal", "-u", "new.socket").out()).as("a unit's journal begins before its first start")
+                .contains("Listening on new.socket.");
 
         // A changed Listen= gets new fds; SIGHUP reloads as well.
         int movedPort = freeTcpPort();

@@ -52,7 +52,7 @@ class ProxyStartupIT extends ProxyTestBase {
                 Arguments.of(List.of("--exit-idle-time=-1", TARGET), "Failed to parse --exit-idle-time= argument: -1"),
                 Arguments.of(List.of("--bogus", TARGET), "unrecognized option '--bogus'"),
                 Arguments.of(List.of("--bogus=1", TARGET), "unrecognized option '--bogus=1'"),
-                Arguments.of(List.of("--exit-idle", TARGET), "option '--exit-idle-time' requires an argument"),
+                Arguments.of(List.of(TARGET, "--exit-idle"), "option '--exit-idle-time' requires an argument"),
                 Arguments.of(List.of("--exit=5", TARGET), "Didn't get any sockets passed in."),
                 Arguments.of(List.of("--he=1", TARGET), "option '--help' doesn't allow an argument"),
                 Arguments.of(List.of("-c"), "option requires an argument -- 'c'"),
