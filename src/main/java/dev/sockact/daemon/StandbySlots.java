@@ -18,10 +18,10 @@ final class StandbySlots {
         this.bound = bound;
     }
 
-    /** A slot for {@code service}'s standby, or false (logged once) when all are taken. */
+    /** A slot for {@code service}'s standby, or false (logged once, unless the bound is 0) when all are taken. */
     boolean take(String service) {
         if (taken >= bound) {
-            if (!reported) {
+            if (!reported && bound > 0) {   // --standby-max=0 asked for none: nothing to tell
                 reported = true;
                 LOG.log(Level.INFO, "At most " + bound + " services are kept ready to start (--standby-max="
                         + bound + "): " + service + " and any other beyond them are spawned when activated.");

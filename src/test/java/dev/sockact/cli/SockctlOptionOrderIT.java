@@ -63,7 +63,11 @@ class SockctlOptionOrderIT {
 
         Run status = sockctl("status", "web.socket", "--control-socket", control);
         assertThat(status.status()).as(status.err()).isZero();
-        assertThat(status.out()).startsWith("● web.socket\n").contains("Active: active (listening)");
+        assertThat(status.out()).startsWith("● web.socket\n").contains("Active: active (listening)")
+                .containsPattern("sockactd\\[\\d+\\]: Listening on web.socket.\n");
+        // -o cat, as systemctl's: the log lines' text alone, the rest as it was.
+        Run cat = sockctl("status", "web.socket", "-o", "cat", "--control-socket", control);
+        assertThat(cat.out()).startsWith("● web.socket\n").endsWith("\n\nListening on web.socket.\n");
         assertThat(sockctl("--control-socket", control, "status", "web.socket").out()).startsWith("● web.socket\n");
 
         Run stop = sockctl("--control-socket", control, "stop", "web.socket");

@@ -102,6 +102,20 @@ class SockctlTest {
         assertThat(run.out()).isEqualTo("Id=nope.socket\nLoadState=not-found\n");
     }
 
+    /** As systemctl's unit_name_mangle(), offline too: no suffix is NAME.service; another type's suffix is kept. */
+    @Test
+    void showMangelsNamesAsSystemctl() throws IOException {
+        Files.writeString(dir.resolve("web.service"), "[Service]\nExecStart=/bin/cat\n");
+
+        Run bare = run("show", "--unit-dir", dir.toString(), "web", "-p", "Id");
+        assertThat(bare.status()).as(bare.err()).isZero();
+        assertThat(bare.out()).isEqualTo("Id=web.service\n");
+
+        Run timer = run("show", "--unit-dir", dir.toString(), "web.timer");
+        assertThat(timer.status()).isEqualTo(1);
+        assertThat(timer.err()).isEqualTo("Unit name web.timer is not a .socket or .service unit.\n");
+    }
+
     @Test
     void usageErrorsExitTwo() {
         assertThat(run("verify").status()).isEqualTo(2);

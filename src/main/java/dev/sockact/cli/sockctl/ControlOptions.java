@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The options that say which sockactd to talk to ({@code --control-socket}, {@code --user}), global as systemctl's:
@@ -72,12 +73,19 @@ public final class ControlOptions {
         return call(request, QUERY_TIMEOUT_MILLIS, err);
     }
 
+    /** systemd's unit types: sockactd has sockets and services, and names the others as not its kind of unit. */
+    private static final Set<String> UNIT_SUFFIXES = Set.of("service", "socket", "target",
+            "device", "mount", "automount", "swap", "timer", "path", "slice", "scope");
+
     /** As systemctl: a name without a unit suffix means NAME.service. */
     static List<String> unitNames(List<String> names) {
         return names.stream().map(ControlOptions::mangle).toList();
     }
 
+    /** unit_name_mangle(): a name with a unit type's suffix (any of systemd's) is kept, others get ".service". */
     static String mangle(String name) {
-        return name.endsWith(".socket") || name.endsWith(".service") ? name : name + ".service";
+        int dot = name.lastIndexOf('.');
+        return dot > 0 && UNIT_SUFFIXES.contains(name.substring(dot + 1)) ? name : name + ".service";
     }
+
 }

@@ -73,7 +73,7 @@ public final class JournalCommand implements Callable<Integer> {
             OutputOption.printJson(out, journal);
         } else {
             for (LogLine line : journal.entries()) {
-                out.println(output.output.equals("cat") ? line.text() : format.format(line));
+                out.println(output.cat() ? line.text() : format.format(line));
             }
         }
         out.flush();

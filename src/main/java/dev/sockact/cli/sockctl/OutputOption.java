@@ -9,20 +9,25 @@ import picocli.CommandLine.ScopeType;
 import java.io.PrintWriter;
 
 /**
- * {@code -o/--output=short|json}, global as systemctl's: the text systemctl prints, or the reply's records as one
- * line of JSON ({@link ControlCodec#data}).
+ * {@code -o/--output=short|cat|json}, global as systemctl's: the text systemctl prints, or the reply's records as
+ * one line of JSON ({@link ControlCodec#data}); {@code cat} prints log lines ({@code journal}'s, {@code status}'s)
+ * as their text alone, and changes nothing else, as in systemctl.
  */
 public final class OutputOption {
     /** The name sockctl's top command gives this mixin. */
     public static final String MIXIN = "output";
 
     @Option(names = {"-o", "--output"}, paramLabel = "MODE", defaultValue = "short", scope = ScopeType.INHERIT,
-            description = "short (the default) or json.")
+            description = "short (the default), cat (log lines without their prefix) or json.")
     String output;
 
     /** The option of the sockctl command that {@code spec} is a subcommand of. */
     static OutputOption of(CommandSpec spec) {
         return (OutputOption) spec.root().mixins().get(MIXIN).userObject();
+    }
+
+    boolean cat() {
+        return output.equals("cat");
     }
 
     boolean json() {

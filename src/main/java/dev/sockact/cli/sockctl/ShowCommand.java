@@ -76,7 +76,7 @@ public final class ShowCommand implements Callable<Integer> {
             if (i > 0 && !output.json()) {
                 out.println();
             }
-            OfflineUnit unit = offline(names.get(i), err);
+            OfflineUnit unit = offline(ControlOptions.mangle(names.get(i)), err);
             if (unit.shown() != null) {
                 ShownUnit filtered = filter(unit.shown(), wanted);
                 if (output.json()) {

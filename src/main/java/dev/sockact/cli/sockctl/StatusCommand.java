@@ -77,7 +77,7 @@ public final class StatusCommand implements Callable<Integer> {
                 out.println();
             }
             first = false;
-            print(out, u, System.currentTimeMillis() * 1000);
+            print(out, u, System.currentTimeMillis() * 1000, output.cat());
         }
         return reply.exitStatus();
     }
@@ -91,8 +91,11 @@ public final class StatusCommand implements Callable<Integer> {
         };
     }
 
-    /** One socket's or service's status (a unit that is not loaded has none; it is an error line). */
-    static void print(PrintWriter out, UnitStatus u, long nowMicros) {
+    /**
+     * One socket's or service's status (a unit that is not loaded has none; it is an error line), its log lines
+     * as journalctl's short output or, with {@code -o cat}, their text alone, as systemctl's.
+     */
+    static void print(PrintWriter out, UnitStatus u, long nowMicros, boolean textAlone) {
         if (!(u instanceof UnitStatus.Loaded loaded)) {
             return;
         }
@@ -159,7 +162,7 @@ public final class StatusCommand implements Callable<Integer> {
             out.println();
             JournalLines format = new JournalLines(c.daemonPid());
             for (UnitStatus.LogLine entry : c.log()) {
-                out.println(format.format(entry));
+                out.println(textAlone ? entry.text() : format.format(entry));
             }
         }
     }
