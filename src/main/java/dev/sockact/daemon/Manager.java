@@ -437,7 +437,6 @@ public final class Manager {
             registry.loadSocket(newLoader(), socket.name());
             SocketRuntime added = sockets.get(socket.name());
             if (added != null) {
-                registry.registerInJournal();
                 if (change.startAfter && !shutdown.requested()) {
                     jobs.start(added);
                 }
@@ -446,7 +445,7 @@ public final class Manager {
     }
 
     private static boolean isDown(SocketRuntime socket) {
-        return socket.state() == SocketState.DEAD || socket.state() == SocketState.FAILED;
+        return socket.state().isInactive();
     }
 
     /** The change a reload found for {@code unit} that waits for its service to stop, or null. */

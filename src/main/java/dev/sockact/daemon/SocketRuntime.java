@@ -207,7 +207,7 @@ final class SocketRuntime implements ManagedUnit {
             times.changed(previous.activeState(), next.activeState());
             LOG.log(Level.DEBUG, () -> name + ": Changed " + previous + " -> " + next);
         }
-        if (stopJob && (next == SocketState.DEAD || next == SocketState.FAILED)) {
+        if (stopJob && next.isInactive()) {
             stopJob = false;
             LOG.log(Level.INFO, "Closed " + describe() + ".");   // the stop job's message, as systemd's
         }
@@ -289,7 +289,7 @@ final class SocketRuntime implements ManagedUnit {
 
     @Override
     public void start() {
-        if (state != SocketState.DEAD && state != SocketState.FAILED) {
+        if (!state.isInactive()) {
             return;
         }
         // (Accept=yes sockets have no one service: each connection gets its own instance.)
@@ -587,7 +587,7 @@ final class SocketRuntime implements ManagedUnit {
         for (ServiceRuntime instance : List.copyOf(instances)) {
             instance.stop();   // Accept=yes: stopping the socket stops its instances
         }
-        stopJob = state != SocketState.DEAD && state != SocketState.FAILED;
+        stopJob = !state.isInactive();
         switch (state) {
             case DEAD, FAILED -> manager.unitChanged();
             case START_PRE, START_CHOWN, START_POST -> enterSignal(SocketState.STOP_PRE_SIGTERM, SocketResult.SUCCESS);

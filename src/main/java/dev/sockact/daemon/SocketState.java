@@ -44,6 +44,11 @@ public enum SocketState {
         };
     }
 
+    /** Dead or failed: no job's work left, a start may begin. */
+    public boolean isInactive() {
+        return this == DEAD || this == FAILED;
+    }
+
     /** States that keep the fds open (socket_set_state() closes them otherwise). */
     public boolean keepsFdsOpen() {
         return switch (this) {

@@ -79,9 +79,8 @@ final class UnitRegistry {
                 LOG.log(Level.WARNING, "More than " + MAX_UNITS + " socket units, ignoring the rest (from " + name + ").");
                 break;
             }
-            loadSocket(loader, name);
+            loadSocket(loader, name);   // each registers its units in the journal
         }
-        registerInJournal();
         return sockets.size();
     }
 

@@ -21,6 +21,10 @@ import java.util.Set;
  * (its exit status).
  */
 public final class ControlOptions {
+    /** systemd's unit type suffixes: a name that ends in one is taken as it is (sockactd has two of the types). */
+    private static final Set<String> UNIT_SUFFIXES = Set.of("service", "socket", "target",
+            "device", "mount", "automount", "swap", "timer", "path", "slice", "scope");
+
     /** The name sockctl's top command gives this mixin. */
     public static final String MIXIN = "control";
     /** How long a query may take; jobs (start, stop, restart) wait for their units. */
@@ -73,10 +77,6 @@ public final class ControlOptions {
         return call(request, QUERY_TIMEOUT_MILLIS, err);
     }
 
-    /** systemd's unit types: sockactd has sockets and services, and names the others as not its kind of unit. */
-    private static final Set<String> UNIT_SUFFIXES = Set.of("service", "socket", "target",
-            "device", "mount", "automount", "swap", "timer", "path", "slice", "scope");
-
     /** As systemctl: a name without a unit suffix means NAME.service. */
     static List<String> unitNames(List<String> names) {
         return names.stream().map(ControlOptions::mangle).toList();
@@ -87,5 +87,4 @@ public final class ControlOptions {
         int dot = name.lastIndexOf('.');
         return dot > 0 && UNIT_SUFFIXES.contains(name.substring(dot + 1)) ? name : name + ".service";
     }
-
 }
